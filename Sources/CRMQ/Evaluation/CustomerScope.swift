@@ -1,0 +1,94 @@
+/// The customers of one snapshot as the language sees them: field names resolved to
+/// columns, named segments and conditions resolved to rows.
+struct CustomerScope {
+    let snapshot: Snapshot
+    let segments: [String: SegmentDefinition]
+
+    var count: Int { snapshot.customers.count }
+
+    var fieldNames: [String] { snapshot.customers.fields.map(\.name) }
+
+    func resolve(_ name: String) -> (Field, ColumnData)? {
+        guard let field = snapshot.customers.field(name), let column = snapshot.customers.column(name) else { return nil }
+        return (field, column)
+    }
+
+    func compiler(aggregates: Bool = false) -> ExpressionCompiler {
+        ExpressionCompiler(resolve: { name throws(Diagnostic) in resolve(name) }, fieldNames: fieldNames, allowsAggregates: aggregates)
+    }
+
+    /// The value of a row expression for every customer.
+    func evaluate(_ expr: Expr) throws(Diagnostic) -> (TypedExpression, Vector) {
+        let typed = try compiler().compile(expr)
+        return (typed, VectorEvaluator(count: count).evaluate(typed.node))
+    }
+
+    /// The rows the filter lets through, in table order.
+    func rows(_ filter: CustomerFilter) throws(Diagnostic) -> [Int32] {
+        var truth: [UInt8]?
+        if let segment = filter.segment {
+            guard let definition = segments[segment.text.lowercased()] else {
+                throw Diagnostic(
+                    "no segment named `\(segment.text)`", at: segment.range,
+                    hint: Suggestion.hint(for: segment.text, in: Array(segments.keys))
+                        ?? "make one with: segment where … as \(segment.text)")
+            }
+            truth = try mask(definition.condition)
+        }
+        if let condition = filter.condition {
+            let more = try mask(condition)
+            truth = truth.map { a in (0..<count).map { a[$0] == 1 && more[$0] == 1 ? 1 : 0 } } ?? more
+        }
+        guard let truth else { return (0..<Int32(count)).map { $0 } }
+        var rows: [Int32] = []
+        rows.reserveCapacity(count / 4)
+        truth.withUnsafeBufferPointer { t in
+            for i in 0..<t.count where t[i] == 1 { rows.append(Int32(i)) }
+        }
+        return rows
+    }
+
+    private func mask(_ condition: Expr) throws(Diagnostic) -> [UInt8] {
+        let node = try compiler().condition(condition)
+        return VectorEvaluator(count: count).evaluate(node).truth(count)
+    }
+
+    /// How many customers the filter lets through, without listing them.
+    func count(_ filter: CustomerFilter) throws(Diagnostic) -> Int {
+        if filter.segment == nil, let condition = filter.condition {
+            let truth = try mask(condition)
+            return truth.withUnsafeBufferPointer { t in
+                var n = 0
+                for i in 0..<t.count { n &+= Int(t[i] & 1 & ~(t[i] >> 1)) }
+                return n
+            }
+        }
+        return try rows(filter).count
+    }
+
+    /// The customer a user named, by id, else by name (ignoring case); an unknown or
+    /// ambiguous name is an error that lists the closest candidates.
+    func customer(_ name: Name) throws(Diagnostic) -> Int {
+        if let row = snapshot.row(ofId: name.text) { return row }
+        let wanted = name.text.lowercased()
+        var matches: [Int] = []
+        if case .text(let names) = snapshot.customers.column("name") {
+            let codes = Set(names.values.indices.filter { names.values[$0].lowercased() == wanted }.map(Int32.init))
+            if !codes.isEmpty {
+                matches = names.codes.indices.filter { codes.contains(names.codes[$0]) }
+            }
+        }
+        let ids = snapshot.customers.ids
+        if matches.count == 1 { return matches[0] }
+        if matches.count > 1 {
+            let list = matches.prefix(5).map { "\(ids[$0] ?? "") (\(snapshot.customers.label($0)))" }.joined(separator: ", ")
+            throw Diagnostic("`\(name.text)` names \(matches.count) customers", at: name.range, hint: "name one by id: \(list)")
+        }
+        var candidates = ids.values
+        if case .text(let names) = snapshot.customers.column("name") { candidates += names.values }
+        let close = Suggestion.closest(to: name.text, in: candidates, limit: 5)
+        throw Diagnostic(
+            "no customer with id or name `\(name.text)`", at: name.range,
+            hint: close.isEmpty ? nil : "did you mean " + close.map { "`\($0)`" }.joined(separator: ", ") + "?")
+    }
+}

@@ -1,0 +1,91 @@
+/// `help [topic]`: what each command does, its syntax and an example; the fields and what
+/// they mean; how expressions are written.
+enum Help {
+    struct Entry {
+        var topic: String
+        var syntax: String
+        var summary: String
+        var example: String
+    }
+
+    static let entries: [Entry] = [
+        Entry(topic: "load", syntax: "load \"DIR\" [as NAME] [as of DATE]",
+              summary: "Load a snapshot directory (customers.csv, transactions.csv and the optional files) and use it. "
+                + "With `as of`, rows dated later are set aside, as if the snapshot were taken that day.",
+              example: "load \"examples/acme\" as acme as of 2024-06-30"),
+        Entry(topic: "use", syntax: "use NAME", summary: "Make a loaded snapshot the one statements ask.", example: "use acme"),
+        Entry(topic: "snapshots", syntax: "snapshots", summary: "List the loaded snapshots; * marks the one in use.", example: "snapshots"),
+        Entry(topic: "customers", syntax: "customers [in SEGMENT] [where EXPR] [order by EXPR [asc|desc], …] [limit N] [show EXPR [as NAME], …]",
+              summary: "List customers: those of a named segment and/or meeting a condition, sorted, cut, with the columns you ask for.",
+              example: "customers where revenue > 10k order by profit desc limit 5 show id, name, revenue, profit"),
+        Entry(topic: "count", syntax: "count [in SEGMENT] [where EXPR]", summary: "How many customers meet the condition.",
+              example: "count where days_since > 180"),
+        Entry(topic: "segment", syntax: "segment where EXPR [as NAME]\nsegment by EXPR [in SEGMENT] [where EXPR] [show AGGREGATE [as NAME], …]",
+              summary: "`segment where` sums up the customers meeting a condition (customers, revenue, margin, profit and their shares of "
+                + "the whole) and, with `as`, names the segment for later (`customers in NAME`). `segment by` makes one row per value "
+                + "of a field; `show` picks the aggregates: count, sum(f), avg(f), min(f), max(f), median(f), share(f).",
+              example: "segment by region show count, sum(revenue), share(profit), median(aov)"),
+        Entry(topic: "segments", syntax: "segments", summary: "List the named segments, their conditions and their size in the snapshot in use.",
+              example: "segments"),
+        Entry(topic: "profile", syntax: "profile ID|NAME",
+              summary: "The 360° view of one customer: every field, the latest transactions, cost to serve by activity, "
+                + "interactions and payments. Quote a name with spaces.",
+              example: "profile \"Acme Corp\""),
+        Entry(topic: "set", syntax: "set discount = RATE | horizon = N months | model = bgnbd|paretonbd|simple | potential_threshold = AMOUNT|median",
+              summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from.",
+              example: "set discount = 8%"),
+        Entry(topic: "settings", syntax: "settings", summary: "Show the settings in force and where each comes from (default, snapshot.json or set).",
+              example: "settings"),
+        Entry(topic: "save", syntax: "save to \"FILE\"",
+              summary: "Write the last result to a file: .json as JSON, .md as Markdown, anything else as CSV.",
+              example: "save to \"big-customers.csv\""),
+        Entry(topic: "help", syntax: "help [TOPIC]", summary: "This help. Topics: any command, fields, expressions, dot.", example: "help segment"),
+        Entry(topic: "dot", syntax: ".mode table|csv|json|markdown   .timer on|off   .read FILE   .maxrows N   .quit",
+              summary: "Commands of the shell itself: the output format, timing each statement, running a script file, "
+                + "how many rows a table shows on a terminal (0: all), leaving.",
+              example: ".mode markdown"),
+    ]
+
+    static let expressions = """
+        Values     10000  10k  2.5m  5%  'text' or "text"  2024-06-30  true  false  null
+        Arithmetic + - * /   (date + 30 is 30 days later; date - date is days)
+        Compare    = != < <= > >=
+        Logic      and  or  not
+        Tests      x in (a, b)   x between a and b   name like 'Acme%' (% any text, _ one letter)   x is [not] null
+        Aggregates count  sum(f)  avg(f)  min(f)  max(f)  median(f)  share(f)   (in segment by … show)
+        A statement ends at a newline or `;`, and goes on over lines inside parentheses or after an operator.
+        `--` starts a comment. Keywords are case-insensitive; fields are lower case.
+        """
+
+    static func result(_ topic: String?, fields: [Field], at range: SourceRange) throws(Diagnostic) -> StatementResult {
+        guard let topic = topic?.lowercased() else { return StatementResult([.message(overview)]) }
+        switch topic {
+        case "fields", "field":
+            return StatementResult([.table(ResultTable(title: "fields", columns: [
+                ResultColumn("field", .text(TextColumn(fields.map(\.name)))),
+                ResultColumn("type", .text(TextColumn(fields.map(\.type.rawValue)))),
+                ResultColumn("meaning", .text(TextColumn(fields.map(\.definition)))),
+            ]))])
+        case "expressions", "expression", "expr": return .message(expressions)
+        default:
+            let word = topic.hasPrefix(".") ? "dot" : String(topic.split(separator: " ").first ?? "")
+            guard let entry = entries.first(where: { $0.topic == word }) else {
+                throw Diagnostic(
+                    "no help on `\(topic)`", at: range,
+                    hint: Suggestion.hint(for: word, in: entries.map(\.topic) + ["fields", "expressions"]) ?? "`help` lists the topics")
+            }
+            return .message("\(entry.syntax)\n\n\(entry.summary)\n\nexample: \(entry.example)")
+        }
+    }
+
+    static var overview: String {
+        let width = entries.map(\.topic.count).max() ?? 0
+        var lines = ["crmq asks a snapshot of customers and transactions questions about customer value.", ""]
+        for entry in entries {
+            let summary = entry.summary.split(separator: ".").first.map(String.init) ?? entry.summary
+            lines.append("  " + entry.topic + String(repeating: " ", count: width - entry.topic.count + 2) + summary)
+        }
+        lines += ["", "help TOPIC for more, help fields for the fields, help expressions for how to write conditions."]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,62 @@
+/// A column of a result: its header, how its numbers are meant, and its values.
+public struct ResultColumn: Sendable {
+    public var name: String
+    public var unit: NumberUnit
+    public var data: ColumnData
+
+    public init(_ name: String, unit: NumberUnit = .plain, _ data: ColumnData) {
+        self.name = name
+        self.unit = unit
+        self.data = data
+    }
+}
+
+/// A table a statement answers with. Renderers turn it into aligned text, CSV, JSON or
+/// Markdown; nothing in it is formatted yet.
+public struct ResultTable: Sendable {
+    public var title: String?
+    public var columns: [ResultColumn]
+    public var notes: [String] = []
+
+    public init(title: String? = nil, columns: [ResultColumn], notes: [String] = []) {
+        self.title = title
+        self.columns = columns
+        self.notes = notes
+    }
+
+    public var rowCount: Int { columns.first?.data.count ?? 0 }
+}
+
+/// One piece of a statement's answer.
+public enum ResultBlock: Sendable {
+    case table(ResultTable)
+    /// A sentence for the person at the prompt ("loaded acme: 60 customers").
+    case message(String)
+}
+
+/// What the front end must do beyond printing the answer.
+public enum Effect: Sendable, Equatable {
+    case quit
+    case read(String)
+    case save(String)
+    case mode(String)
+    case timer(Bool)
+    case maxRows(Int)
+}
+
+/// A statement's answer.
+public struct StatementResult: Sendable {
+    public var blocks: [ResultBlock]
+    public var effect: Effect?
+
+    public init(_ blocks: [ResultBlock] = [], effect: Effect? = nil) {
+        self.blocks = blocks
+        self.effect = effect
+    }
+
+    public static func message(_ text: String) -> StatementResult { StatementResult([.message(text)]) }
+
+    public var tables: [ResultTable] {
+        blocks.compactMap { if case .table(let t) = $0 { t } else { nil } }
+    }
+}

@@ -1,0 +1,88 @@
+/// What `set` changes: the assumptions behind the models and analytics. A setting the user
+/// has not set falls back to the snapshot's `snapshot.json`, then to the product's default.
+public struct Settings: Sendable, Equatable {
+    public static let defaultDiscountRate = 0.10
+    public static let defaultHorizonMonths = 36.0
+    public static let defaultModel = "bgnbd"
+    public static let models = ["bgnbd", "paretonbd", "simple"]
+
+    /// Annual discount rate.
+    public var discountRate: Double?
+    public var horizonMonths: Double?
+    public var model: String?
+    /// The CLV at or above which a customer has potential (`portfolio`); the median when unset.
+    public var potentialThreshold: Double?
+
+    public init() {}
+
+    static let names = ["discount", "horizon", "model", "potential_threshold"]
+
+    mutating func set(_ name: Name, _ value: SettingValue, at valueRange: SourceRange) throws(Diagnostic) {
+        switch name.text.lowercased() {
+        case "discount", "discount_rate":
+            guard case .number(let v, let percent, let unit) = value, unit == nil else {
+                throw Diagnostic("the discount is a yearly rate, like 10%", at: valueRange)
+            }
+            guard percent || v < 1 else {
+                throw Diagnostic("write the rate as a percentage (10%) or a fraction (0.10)", at: valueRange)
+            }
+            guard v >= 0, v < 1 else { throw Diagnostic("a discount rate is from 0% to under 100%", at: valueRange) }
+            discountRate = v
+        case "horizon":
+            guard case .number(let v, false, let unit) = value else {
+                throw Diagnostic("the horizon is a number of months, like 24 months", at: valueRange)
+            }
+            let months: Double
+            switch unit ?? "months" {
+            case "month", "months": months = v
+            case "year", "years": months = v * 12
+            default: throw Diagnostic("the horizon is counted in months or years", at: valueRange)
+            }
+            guard months >= 1, months <= 1200, months == months.rounded() else {
+                throw Diagnostic("the horizon is a whole number of months from 1 to 1200", at: valueRange)
+            }
+            horizonMonths = months
+        case "model":
+            guard case .word(let w) = value, Self.models.contains(w.lowercased()) else {
+                throw Diagnostic("the models are bgnbd, paretonbd and simple", at: valueRange)
+            }
+            model = w.lowercased()
+        case "potential_threshold":
+            switch value {
+            case .word(let w) where w.lowercased() == "median": potentialThreshold = nil
+            case .number(let v, false, nil): potentialThreshold = v
+            default: throw Diagnostic("the potential threshold is a CLV amount, or `median`", at: valueRange)
+            }
+        default:
+            throw Diagnostic(
+                "unknown setting `\(name.text)`", at: name.range,
+                hint: Suggestion.hint(for: name.text, in: Self.names) ?? "`settings` lists them")
+        }
+    }
+
+    /// The settings in force for a snapshot, with where each comes from.
+    func table(for snapshot: Snapshot?) -> ResultTable {
+        func percent(_ v: Double) -> String { NumberText.plain((v * 100 * 1e6).rounded() / 1e6) + "%" }
+        var rows: [(String, String, String, String)] = []
+        let discount: (Double, String) =
+            discountRate.map { ($0, "set") } ?? snapshot?.info.discountRate.map { ($0, "snapshot.json") } ?? (Self.defaultDiscountRate, "default")
+        rows.append(("discount", percent(discount.0) + " a year", discount.1, "annual rate future margins are discounted at"))
+        rows.append((
+            "horizon", NumberText.plain(horizonMonths ?? Self.defaultHorizonMonths) + " months", horizonMonths == nil ? "default" : "set",
+            "months of future margin counted in clv"))
+        rows.append(("model", model ?? Self.defaultModel, model == nil ? "default" : "set", "the model behind clv"))
+        rows.append((
+            "potential_threshold", potentialThreshold.map { NumberText.plain($0) } ?? "median clv", potentialThreshold == nil ? "default" : "set",
+            "clv at or above which a customer has potential (portfolio)"))
+        let margin = snapshot?.info.marginRate
+        rows.append((
+            "margin_rate", margin.map(percent) ?? "none", margin == nil ? "none" : "snapshot.json",
+            "margin as a share of amount where transactions have no margin"))
+        return ResultTable(columns: [
+            ResultColumn("setting", .text(TextColumn(rows.map(\.0)))),
+            ResultColumn("value", .text(TextColumn(rows.map(\.1)))),
+            ResultColumn("from", .text(TextColumn(rows.map(\.2)))),
+            ResultColumn("meaning", .text(TextColumn(rows.map(\.3)))),
+        ])
+    }
+}

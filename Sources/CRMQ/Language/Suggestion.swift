@@ -1,0 +1,43 @@
+/// Finds what the user probably meant: the candidates closest to a misspelt word.
+public enum Suggestion {
+    /// Edit distance (Levenshtein, case-insensitive), counting Unicode scalars.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.lowercased().unicodeScalars)
+        let y = Array(b.lowercased().unicodeScalars)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var previous = Array(0...y.count)
+        var current = [Int](repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            current[0] = i
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[y.count]
+    }
+
+    /// The candidates within a third of the word's length (at least 1, at most 3 edits),
+    /// closest first; words that start with what was typed count as close too.
+    public static func closest(to word: String, in candidates: [String], limit: Int = 3) -> [String] {
+        let allowed = max(1, min(3, word.count / 3))
+        let lowered = word.lowercased()
+        let scored = candidates.compactMap { candidate -> (Int, String)? in
+            let d = distance(word, candidate)
+            if d <= allowed { return (d, candidate) }
+            if lowered.count >= 3, candidate.lowercased().hasPrefix(lowered) { return (allowed + 1, candidate) }
+            return nil
+        }
+        var seen = Set<String>()
+        return scored.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            .map(\.1).filter { seen.insert($0).inserted }.prefix(limit).map { $0 }
+    }
+
+    /// "did you mean `revenue`?" or nil.
+    public static func hint(for word: String, in candidates: [String]) -> String? {
+        let close = closest(to: word, in: candidates)
+        guard !close.isEmpty else { return nil }
+        return "did you mean " + close.map { "`\($0)`" }.joined(separator: " or ") + "?"
+    }
+}

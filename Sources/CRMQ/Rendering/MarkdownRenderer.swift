@@ -1,0 +1,26 @@
+/// A GitHub-flavoured Markdown table, numbers formatted for people and right-aligned.
+public enum MarkdownRenderer {
+    public static func render(_ table: ResultTable) -> String {
+        var out = ""
+        if let title = table.title { out += "**\(escape(title))**\n\n" }
+        out += "| " + table.columns.map { escape($0.name) }.joined(separator: " | ") + " |\n"
+        out += "|" + table.columns.map { $0.data.type == .number ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
+        for row in 0..<table.rowCount {
+            out += "| " + table.columns.map { escape(ValueText.display($0.data, row, unit: $0.unit)) }.joined(separator: " | ") + " |\n"
+        }
+        for note in table.notes { out += "\n_\(escape(note))_\n" }
+        return out
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

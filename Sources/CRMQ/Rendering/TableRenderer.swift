@@ -1,0 +1,81 @@
+/// Tables for people: columns aligned in terminal columns, numbers right-aligned, rounded
+/// and grouped by their unit, the title above and notes below.
+///
+///      id     name         orders     revenue
+///      ─────  ───────────  ──────  ──────────
+///      C001   Acme Corp        12   45,210.00
+public struct TableRenderer {
+    public var layout: TableLayout
+
+    public init(layout: TableLayout = TableLayout()) {
+        self.layout = layout
+    }
+
+    private static let gap = "  "
+
+    public func render(_ table: ResultTable) -> String {
+        var out = ""
+        if let title = table.title { out += style(title, "1") + "\n" }
+        let rowCount = table.rowCount
+        // Which rows to show: all, or the first and last halves with the middle left out.
+        var shown = Array(0..<rowCount)
+        var elided = 0
+        if layout.maxRows > 0, rowCount > layout.maxRows {
+            let head = (layout.maxRows + 1) / 2
+            let tail = layout.maxRows - head
+            elided = rowCount - head - tail
+            shown = Array(0..<head) + Array((rowCount - tail)..<rowCount)
+        }
+        let columns = table.columns
+        var cells: [[String]] = columns.map { column in
+            shown.map { ValueText.display(column.data, $0, unit: column.unit) }
+        }
+        var widths = columns.indices.map { c in
+            max(DisplayWidth.of(columns[c].name), cells[c].map { DisplayWidth.of($0) }.max() ?? 0)
+        }
+        fit(&widths, columns)
+        for c in columns.indices {
+            for r in cells[c].indices where DisplayWidth.of(cells[c][r]) > widths[c] {
+                cells[c][r] = DisplayWidth.truncate(cells[c][r], to: widths[c])
+            }
+        }
+        let rightAligned = columns.map { $0.data.type == .number }
+        func line(_ values: [String], header: Bool = false) -> String {
+            var parts: [String] = []
+            for (c, value) in values.enumerated() {
+                let text = DisplayWidth.of(value) > widths[c] ? DisplayWidth.truncate(value, to: widths[c]) : value
+                let pad = String(repeating: " ", count: max(0, widths[c] - DisplayWidth.of(text)))
+                var cell = rightAligned[c] ? pad + text : text + (c == values.count - 1 ? "" : pad)
+                if header { cell = style(cell, "1") } else if rightAligned[c], text.hasPrefix("-") { cell = style(cell, "31") }
+                parts.append(cell)
+            }
+            return parts.joined(separator: Self.gap)
+        }
+        out += line(columns.map(\.name), header: true) + "\n"
+        out += style(widths.map { String(repeating: "─", count: $0) }.joined(separator: Self.gap), "2") + "\n"
+        for (i, _) in shown.enumerated() {
+            if elided > 0, i == (layout.maxRows + 1) / 2 {
+                out += style("… \(NumberText.grouped(elided)) more rows (\(NumberText.grouped(rowCount)) in all; .maxrows 0 shows all) …", "2") + "\n"
+            }
+            out += line(cells.map { $0[i] }) + "\n"
+        }
+        if rowCount == 0 { out += style("(no rows)", "2") + "\n" }
+        for note in table.notes { out += style(note, "2") + "\n" }
+        return out
+    }
+
+    /// Narrows the widest text columns until the table fits the terminal; numbers and dates
+    /// keep their width (a cut number is a wrong number).
+    private func fit(_ widths: inout [Int], _ columns: [ResultColumn]) {
+        guard let width = layout.width else { return }
+        while widths.reduce(0, +) + Self.gap.count * max(0, widths.count - 1) > width {
+            guard let widest = widths.indices.filter({ columns[$0].data.type == .text && widths[$0] > 6 })
+                .max(by: { widths[$0] < widths[$1] }) else { return }
+            widths[widest] -= 1
+        }
+    }
+
+    private func style(_ text: String, _ code: String) -> String {
+        layout.color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}

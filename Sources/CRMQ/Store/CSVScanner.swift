@@ -1,0 +1,129 @@
+/// One field of a CSV record: where its bytes are, and whether it was quoted (a quoted
+/// field may hold doubled quotes that `CSVScanner.bytes(of:)` undoes).
+struct CSVField {
+    var start: Int
+    var end: Int
+    var quoted: Bool
+    var hasDoubledQuotes: Bool
+}
+
+/// What went wrong in the CSV syntax itself, before any value was read.
+struct CSVSyntaxError: Error {
+    var line: Int
+    var field: Int
+    var message: String
+}
+
+/// An RFC 4180 record scanner over bytes in memory: quoted fields with embedded commas,
+/// doubled quotes and newlines, CRLF or LF line ends. It hands out byte ranges, never
+/// strings, so that reading millions of rows makes no allocation per field.
+struct CSVScanner {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    private(set) var position: Int
+    /// The physical line number (1-based) at `position`.
+    private(set) var line: Int
+    /// The line on which the record last returned by `next` began.
+    private(set) var recordLine = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, to end: Int? = nil, line: Int = 1) {
+        self.base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        self.position = start
+        self.end = end ?? bytes.count
+        self.line = line
+    }
+
+    /// Reads the next record into `fields`; returns false at the end of input.
+    /// Empty lines are skipped (a trailing newline at the end of a file is common).
+    mutating func next(_ fields: inout [CSVField]) throws(CSVSyntaxError) -> Bool {
+        fields.removeAll(keepingCapacity: true)
+        while position < end, base[position] == 0x0A || base[position] == 0x0D {
+            if base[position] == 0x0A { line += 1 }
+            position += 1
+        }
+        guard position < end else { return false }
+        recordLine = line
+        var p = position
+        while true {
+            if p < end, base[p] == 0x22 {
+                let (field, after) = try scanQuoted(from: p, fieldNumber: fields.count + 1)
+                fields.append(field)
+                p = after
+            } else {
+                let start = p
+                while p < end {
+                    let c = base[p]
+                    if c == 0x2C || c == 0x0A || c == 0x0D { break }
+                    p += 1
+                }
+                fields.append(CSVField(start: start, end: p, quoted: false, hasDoubledQuotes: false))
+            }
+            if p >= end { break }
+            let c = base[p]
+            if c == 0x2C {
+                p += 1
+                continue
+            }
+            if c == 0x0D {
+                p += 1
+                if p < end, base[p] == 0x0A { p += 1 }
+            } else {
+                p += 1
+            }
+            line += 1
+            break
+        }
+        position = p
+        return true
+    }
+
+    private mutating func scanQuoted(from open: Int, fieldNumber: Int) throws(CSVSyntaxError) -> (CSVField, Int) {
+        let startLine = line
+        var p = open + 1
+        var doubled = false
+        while p < end {
+            let c = base[p]
+            if c == 0x22 {
+                if p + 1 < end, base[p + 1] == 0x22 {
+                    doubled = true
+                    p += 2
+                    continue
+                }
+                let field = CSVField(start: open + 1, end: p, quoted: true, hasDoubledQuotes: doubled)
+                p += 1
+                if p < end, base[p] != 0x2C, base[p] != 0x0A, base[p] != 0x0D {
+                    throw CSVSyntaxError(
+                        line: line, field: fieldNumber,
+                        message: "a quoted field must end at its closing quote; found more text after it")
+                }
+                return (field, p)
+            }
+            if c == 0x0A { line += 1 }
+            p += 1
+        }
+        throw CSVSyntaxError(
+            line: startLine, field: fieldNumber,
+            message: "a quoted field opened here is never closed (a missing \" ?)")
+    }
+
+    /// The field's bytes with doubled quotes undone, handed to `body` without copying
+    /// when there is nothing to undo.
+    @inline(__always)
+    func withBytes<R>(of field: CSVField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let raw = UnsafeBufferPointer(start: base + field.start, count: field.end - field.start)
+        guard field.hasDoubledQuotes else { return try body(raw) }
+        var copy: [UInt8] = []
+        copy.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            copy.append(raw[i])
+            i += raw[i] == 0x22 ? 2 : 1
+        }
+        return try copy.withUnsafeBufferPointer(body)
+    }
+
+    /// The field as text, or nil when its bytes are not valid UTF-8.
+    func string(of field: CSVField) -> String? {
+        withBytes(of: field) { String(validating: $0, as: UTF8.self) }
+    }
+}

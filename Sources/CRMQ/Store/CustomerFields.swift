@@ -1,0 +1,46 @@
+/// The customer fields the product defines (PRODUCT.md §2 and §3), with what each means.
+/// `help fields` and `explain` read these definitions; tests hold the code to them.
+public enum CustomerFields {
+    public static let attributes: [Field] = [
+        Field("id", .text, "the customer's id, unique in the snapshot"),
+        Field("name", .text, "the customer's name"),
+        Field("segment", .text, "the segment the company puts the customer in"),
+        Field("region", .text, "the customer's region"),
+        Field("acquired_on", .date, "the day the customer was won"),
+        Field("acquisition_cost", .number, unit: .money, "what winning the customer cost"),
+        Field("wallet", .number, unit: .money, "the customer's yearly spend in the category, with all suppliers"),
+        Field("satisfaction", .number, unit: .score, "satisfaction score, 0 to 10"),
+        Field("referrals", .number, unit: .count, "customers this one referred"),
+        Field("ideas", .number, unit: .count, "ideas or complaints that improved the company"),
+        Field("benchmark", .bool, "other customers copy this one"),
+        Field("inspiration", .bool, "this customer's ideas improve the company"),
+    ]
+
+    static func attribute(_ name: String) -> Field? { attributes.first { $0.name == name } }
+
+    static let orders = Field("orders", .number, unit: .count, "transaction rows up to as_of")
+    static let revenue = Field("revenue", .number, unit: .money, "sum of amount over transactions up to as_of")
+    static let margin = Field(
+        "margin", .number, unit: .money,
+        "sum of gross margin up to as_of: the margin column, else amount × margin_rate; null when neither is known")
+    static let firstPurchase = Field("first_purchase", .date, "day of the first transaction")
+    static let lastPurchase = Field("last_purchase", .date, "day of the latest transaction up to as_of")
+    static let frequency = Field(
+        "frequency", .number, unit: .count, "repeat purchases: distinct purchase days − 1 (same-day purchases are one)")
+    static let recency = Field("recency", .number, unit: .weeks, "(last − first purchase day) / 7, in weeks")
+    static let age = Field("age", .number, unit: .weeks, "(as_of − first purchase day) / 7, in weeks: the models' T")
+    static let monetary = Field(
+        "monetary", .number, unit: .money, "mean amount of the repeat purchase days; 0 when frequency = 0")
+    static let daysSince = Field("days_since", .number, unit: .days, "as_of − last purchase day, in days")
+    static let aov = Field("aov", .number, unit: .money, "average order value: revenue / orders")
+    static let costToServe = Field(
+        "cost_to_serve", .number, unit: .money, "Σ activity quantity × unit cost (activity-based costing); 0 without activities.csv")
+    static let profit = Field("profit", .number, unit: .money, "margin − cost_to_serve")
+    static let shareOfWallet = Field(
+        "share_of_wallet", .number, unit: .ratio, "revenue in the 52 weeks to as_of / wallet; null without a wallet")
+
+    public static let derived: [Field] = [
+        orders, revenue, margin, firstPurchase, lastPurchase, frequency, recency, age, monetary, daysSince, aov,
+        costToServe, profit, shareOfWallet,
+    ]
+}

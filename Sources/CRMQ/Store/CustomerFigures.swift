@@ -1,0 +1,103 @@
+/// Derives the per-customer figures that need no model (PRODUCT.md §3) from the arranged
+/// transactions and activities, in one pass over each customer's run of rows.
+///
+/// The definitions are those of `lifetimes`' `summary_data_from_transaction_data` with the
+/// week as the unit: purchases on one day are one purchase; `frequency` counts the repeat
+/// purchase days, `recency` and `age` are weeks from the first purchase day to the last
+/// one and to `as_of`, `monetary` is the mean of the repeat days' amounts.
+struct CustomerFigures {
+    var transactions: TransactionTable
+    var activities: ActivityTable?
+    var asOf: Int32
+
+    /// The 52 weeks to as_of, for share of wallet.
+    static let walletWindowDays: Int32 = 364
+
+    func derive(into table: inout CustomerTable) {
+        let n = table.count
+        var orders = [Double](repeating: 0, count: n)
+        var revenue = [Double](repeating: 0, count: n)
+        var margin = [Double](repeating: 0, count: n)
+        var first = [Int32](repeating: CalendarDay.null, count: n)
+        var last = [Int32](repeating: CalendarDay.null, count: n)
+        var frequency = [Double](repeating: .nan, count: n)
+        var recency = [Double](repeating: .nan, count: n)
+        var age = [Double](repeating: .nan, count: n)
+        var monetary = [Double](repeating: .nan, count: n)
+        var daysSince = [Double](repeating: .nan, count: n)
+        var aov = [Double](repeating: .nan, count: n)
+        var yearRevenue = [Double](repeating: 0, count: n)
+        let windowStart = asOf - Self.walletWindowDays
+        transactions.day.withUnsafeBufferPointer { day in
+            transactions.amount.withUnsafeBufferPointer { amount in
+                transactions.margin.withUnsafeBufferPointer { rowMargin in
+                    for c in 0..<n {
+                        let s = Int(transactions.start[c])
+                        let e = Int(transactions.start[c + 1])
+                        guard e > s else { continue }
+                        var sum = 0.0
+                        var marginSum = 0.0
+                        var recent = 0.0
+                        var days = 0
+                        var repeatSum = 0.0
+                        var dayTotal = 0.0
+                        var currentDay = day[s]
+                        for i in s..<e {
+                            sum += amount[i]
+                            marginSum += rowMargin[i]
+                            if day[i] > windowStart { recent += amount[i] }
+                            if day[i] != currentDay {
+                                if days > 0 { repeatSum += dayTotal }
+                                days += 1
+                                currentDay = day[i]
+                                dayTotal = 0
+                            }
+                            dayTotal += amount[i]
+                        }
+                        if days > 0 { repeatSum += dayTotal }
+                        let repeatDays = days  // distinct purchase days − 1
+                        orders[c] = Double(e - s)
+                        revenue[c] = sum
+                        margin[c] = marginSum
+                        yearRevenue[c] = recent
+                        first[c] = day[s]
+                        last[c] = day[e - 1]
+                        frequency[c] = Double(repeatDays)
+                        recency[c] = Double(day[e - 1] - day[s]) / 7
+                        age[c] = Double(asOf - day[s]) / 7
+                        monetary[c] = repeatDays > 0 ? repeatSum / Double(repeatDays) : 0
+                        daysSince[c] = Double(asOf - day[e - 1])
+                        aov[c] = sum / Double(e - s)
+                    }
+                }
+            }
+        }
+        if !transactions.marginKnown { margin = [Double](repeating: .nan, count: n) }
+        var costToServe = [Double](repeating: 0, count: n)
+        if let activities {
+            for i in activities.customer.indices {
+                costToServe[Int(activities.customer[i])] += activities.quantity[i] * activities.unitCost[i]
+            }
+        }
+        let profit = (0..<n).map { margin[$0] - costToServe[$0] }
+        var shareOfWallet = [Double](repeating: .nan, count: n)
+        if case .number(let wallet) = table.column("wallet") {
+            for c in 0..<n where wallet[c] > 0 { shareOfWallet[c] = yearRevenue[c] / wallet[c] }
+        }
+        let F = CustomerFields.self
+        table.add(F.orders, .number(orders))
+        table.add(F.revenue, .number(revenue))
+        table.add(F.margin, .number(margin))
+        table.add(F.firstPurchase, .date(first))
+        table.add(F.lastPurchase, .date(last))
+        table.add(F.frequency, .number(frequency))
+        table.add(F.recency, .number(recency))
+        table.add(F.age, .number(age))
+        table.add(F.monetary, .number(monetary))
+        table.add(F.daysSince, .number(daysSince))
+        table.add(F.aov, .number(aov))
+        table.add(F.costToServe, .number(costToServe))
+        table.add(F.profit, .number(profit))
+        table.add(F.shareOfWallet, .number(shareOfWallet))
+    }
+}

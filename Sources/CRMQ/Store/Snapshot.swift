@@ -1,0 +1,140 @@
+/// What `snapshot.json` says about a snapshot, and the date it is viewed at.
+public struct SnapshotInfo: Sendable, Equatable {
+    public var title: String?
+    public var asOf: Int32
+    public var currency: String?
+    public var description: String?
+    public var discountRate: Double?
+    public var marginRate: Double?
+    public var fixedCosts: Double?
+}
+
+/// The customers of a snapshot as columns, one row per customer, in file order.
+public struct CustomerTable: Sendable {
+    public let count: Int
+    public private(set) var fields: [Field] = []
+    private var columns: [String: ColumnData] = [:]
+    /// The customers' ids, unique.
+    public var ids: TextColumn {
+        guard case .text(let ids) = columns["id"] else { fatalError("a customer table always has ids") }
+        return ids
+    }
+
+    init(count: Int) {
+        self.count = count
+    }
+
+    public func column(_ name: String) -> ColumnData? { columns[name] }
+
+    public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
+
+    mutating func add(_ field: Field, _ data: ColumnData) {
+        precondition(data.count == count && data.type == field.type)
+        if columns[field.name] == nil { fields.append(field) } else {
+            fields[fields.firstIndex { $0.name == field.name }!] = field
+        }
+        columns[field.name] = data
+    }
+
+    /// The display name of a customer: its name when the snapshot has names, else its id.
+    public func label(_ row: Int) -> String {
+        if case .text(let names) = columns["name"], let name = names[row] { return name }
+        return ids[row] ?? ""
+    }
+}
+
+/// Transactions up to `as_of`, ordered by customer and then by date (file order within a
+/// day), so that each customer's purchases are one contiguous run: rows
+/// `start[c] ..< start[c + 1]` belong to customer `c`.
+public struct TransactionTable: Sendable {
+    public let customer: [Int32]
+    public let day: [Int32]
+    public let amount: [Double]
+    /// Gross margin per row: the file's `margin`, else `amount × margin_rate`; NaN when unknown.
+    public let margin: [Double]
+    public let quantity: [Double]?
+    public let product: TextColumn?
+    public let start: [Int32]
+    /// Whether margins come from the data (a margin column or a margin rate) at all.
+    public let marginKnown: Bool
+
+    public var count: Int { customer.count }
+
+    public func rows(of customer: Int) -> Range<Int> { Int(start[customer])..<Int(start[customer + 1]) }
+}
+
+/// Activity-based costing rows: what each customer made the company do, at what cost.
+public struct ActivityTable: Sendable {
+    public let customer: [Int32]
+    public let day: [Int32]
+    public let activity: TextColumn
+    public let quantity: [Double]
+    public let unitCost: [Double]
+}
+
+/// Invoices and when they were paid (`CalendarDay.null` when unpaid as of the snapshot).
+public struct PaymentTable: Sendable {
+    public let customer: [Int32]
+    public let due: [Int32]
+    public let paid: [Int32]
+    public let amount: [Double]
+}
+
+/// Contacts with customers: complaints, inquiries, visits, campaigns.
+public struct InteractionTable: Sendable {
+    public let customer: [Int32]
+    public let day: [Int32]
+    public let channel: TextColumn
+    public let kind: TextColumn
+    public let note: TextColumn
+}
+
+/// Buttle's value star: per segment, how much each source of value matters and how we and
+/// our competitor score on it.
+public struct ValueStarTable: Sendable {
+    public static let dimensions = [
+        "people", "process", "product", "price", "service", "location", "servicescape", "communication",
+    ]
+    public let segment: TextColumn
+    public let dimension: [Int]
+    public let importance: [Double]
+    public let score: [Double]
+    public let competitorScore: [Double]
+}
+
+/// A loaded snapshot: immutable once loaded, shared by every statement that reads it.
+public final class Snapshot: Sendable {
+    public let name: String
+    public let directory: String
+    public let info: SnapshotInfo
+    public let customers: CustomerTable
+    public let transactions: TransactionTable
+    public let activities: ActivityTable?
+    public let payments: PaymentTable?
+    public let interactions: InteractionTable?
+    public let valueStar: ValueStarTable?
+    /// Rows dated after `as_of`, per file: set aside, not lost (the models' holdout).
+    public let setAside: [String: Int]
+    let index: CustomerIndex
+
+    init(
+        name: String, directory: String, info: SnapshotInfo, customers: CustomerTable,
+        transactions: TransactionTable, activities: ActivityTable?, payments: PaymentTable?,
+        interactions: InteractionTable?, valueStar: ValueStarTable?, setAside: [String: Int], index: CustomerIndex
+    ) {
+        self.name = name
+        self.directory = directory
+        self.info = info
+        self.customers = customers
+        self.transactions = transactions
+        self.activities = activities
+        self.payments = payments
+        self.interactions = interactions
+        self.valueStar = valueStar
+        self.setAside = setAside
+        self.index = index
+    }
+
+    /// The row of the customer with this id.
+    public func row(ofId id: String) -> Int? { index.find(id).map(Int.init) }
+}

@@ -1,0 +1,324 @@
+import Foundation
+
+/// Loads a snapshot directory (PRODUCT.md §2) into columns and derives the fields that need
+/// no model (§3). Nothing it builds is visible until every file has loaded, so a failed
+/// load leaves nothing half-made behind.
+public struct SnapshotLoader {
+    public var directory: String
+    public var name: String
+    /// View the snapshot as it was on this day: later rows are set aside.
+    public var asOf: Int32?
+
+    public init(directory: String, name: String, asOf: Int32? = nil) {
+        self.directory = directory
+        self.name = name
+        self.asOf = asOf
+    }
+
+    private func path(_ file: String) -> String {
+        directory.hasSuffix("/") ? directory + file : directory + "/" + file
+    }
+
+    private func exists(_ file: String) -> Bool {
+        FileManager.default.fileExists(atPath: path(file))
+    }
+
+    public func load() throws(DataError) -> Snapshot {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw DataError(file: directory, message: "no such snapshot directory")
+        }
+        guard isDirectory.boolValue else {
+            throw DataError(file: directory, message: "a snapshot is a directory holding customers.csv and transactions.csv")
+        }
+        for required in ["customers.csv", "transactions.csv"] where !exists(required) {
+            throw DataError(file: path(required), message: "missing: every snapshot needs customers.csv and transactions.csv")
+        }
+        var info = try readInfo()
+        let (customerTable, index) = try readCustomers()
+        let reader = TransactionReader(path: path("transactions.csv"), index: index, marginRate: info.marginRate)
+        let raw = try reader.read()
+        if let asOf {
+            info.asOf = asOf
+        } else if info.asOf == CalendarDay.null {
+            info.asOf = raw.day.max() ?? CalendarDay.null
+        }
+        var setAside: [String: Int] = [:]
+        let transactions = reader.arrange(raw, customers: customerTable.count, asOf: info.asOf, setAside: &setAside)
+        let activities = try readActivities(index: index, asOf: info.asOf, setAside: &setAside)
+        let payments = try readPayments(index: index, asOf: info.asOf, setAside: &setAside)
+        let interactions = try readInteractions(index: index, asOf: info.asOf, setAside: &setAside)
+        let valueStar = try readValueStar()
+        var customers = customerTable
+        CustomerFigures(transactions: transactions, activities: activities, asOf: info.asOf)
+            .derive(into: &customers)
+        return Snapshot(
+            name: name, directory: directory, info: info, customers: customers, transactions: transactions,
+            activities: activities, payments: payments, interactions: interactions, valueStar: valueStar,
+            setAside: setAside, index: index)
+    }
+
+    // MARK: snapshot.json
+
+    private func readInfo() throws(DataError) -> SnapshotInfo {
+        var info = SnapshotInfo(asOf: CalendarDay.null)
+        guard exists("snapshot.json") else { return info }
+        let file = path("snapshot.json")
+        let object: Any
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw DataError(file: file, message: "not valid JSON: \(error.localizedDescription)")
+        }
+        guard let json = object as? [String: Any] else {
+            throw DataError(file: file, message: "expected a JSON object with name, as_of, currency, description")
+        }
+        func text(_ key: String) throws(DataError) -> String? {
+            guard let value = json[key], !(value is NSNull) else { return nil }
+            guard let string = value as? String else {
+                throw DataError(file: file, columnName: key, message: "expected a string")
+            }
+            return string
+        }
+        func number(_ key: String) throws(DataError) -> Double? {
+            guard let value = json[key], !(value is NSNull) else { return nil }
+            guard let number = value as? NSNumber, !(value is Bool), number.doubleValue.isFinite else {
+                throw DataError(file: file, columnName: key, message: "expected a number (a rate as 0.10 for 10%)")
+            }
+            return number.doubleValue
+        }
+        info.title = try text("name")
+        info.currency = try text("currency")
+        info.description = try text("description")
+        if let asOf = try text("as_of") {
+            guard let day = CalendarDay.parse(asOf) else {
+                throw DataError(file: file, columnName: "as_of", message: "expected a date as YYYY-MM-DD, found \"\(asOf)\"")
+            }
+            info.asOf = day
+        }
+        info.discountRate = try number("discount_rate")
+        info.marginRate = try number("margin_rate")
+        info.fixedCosts = try number("fixed_costs")
+        return info
+    }
+
+    // MARK: customers.csv
+
+    static let customerSpecs: [ColumnSpec] = [
+        ColumnSpec(name: "id", kind: .text, required: true, emptyAllowed: false),
+        ColumnSpec(name: "name", kind: .text),
+        ColumnSpec(name: "segment", kind: .text),
+        ColumnSpec(name: "region", kind: .text),
+        ColumnSpec(name: "acquired_on", kind: .date),
+        ColumnSpec(name: "acquisition_cost", kind: .number),
+        ColumnSpec(name: "wallet", kind: .number),
+        ColumnSpec(name: "satisfaction", kind: .number),
+        ColumnSpec(name: "referrals", kind: .number),
+        ColumnSpec(name: "ideas", kind: .number),
+        ColumnSpec(name: "benchmark", kind: .bool),
+        ColumnSpec(name: "inspiration", kind: .bool),
+    ]
+
+    private func readCustomers() throws(DataError) -> (CustomerTable, CustomerIndex) {
+        let file = path("customers.csv")
+        let read = try TableReader(path: file, displayName: file, specs: Self.customerSpecs, keepLines: true).read()
+        let ids = read.texts["id"]!
+        var index = CustomerIndex(capacity: read.rowCount)
+        for row in 0..<read.rowCount {
+            let code = Int(ids.codes[row])
+            if code != index.count {
+                // The builder gave this id the code of its first appearance: a duplicate.
+                let first = read.lines[code]
+                throw DataError(
+                    file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "id")! + 1, columnName: "id",
+                    message: "duplicate customer id \"\(ids.values[code])\" (first on line \(first)); ids must be unique")
+            }
+            _ = index.insert(ids.values[code])
+        }
+        if let satisfaction = read.numbers["satisfaction"],
+           let bad = satisfaction.firstIndex(where: { !$0.isNaN && ($0 < 0 || $0 > 10) }) {
+            throw DataError(
+                file: file, line: Int(read.lines[bad]), column: read.header.firstIndex(of: "satisfaction")! + 1,
+                columnName: "satisfaction", message: "expected a score from 0 to 10, found \(satisfaction[bad])")
+        }
+        var table = CustomerTable(count: read.rowCount)
+        for name in read.header {
+            if let field = CustomerFields.attribute(name) {
+                switch field.type {
+                case .text: table.add(field, .text(read.texts[name]!))
+                case .number: table.add(field, .number(read.numbers[name]!))
+                case .date: table.add(field, .date(read.dates[name]!))
+                case .bool: table.add(field, .bool(read.bools[name]!))
+                }
+            } else if let extra = read.extras.first(where: { $0.name == name }) {
+                let (type, data) = ExtraColumn.infer(extra.values)
+                table.add(Field(name, type, "a column of customers.csv"), data)
+            }
+        }
+        return (table, index)
+    }
+
+    // MARK: activities, payments, interactions, value star
+
+    private func readActivities(index: CustomerIndex, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> ActivityTable? {
+        guard exists("activities.csv") else { return nil }
+        guard exists("activity_rates.csv") else {
+            throw DataError(file: path("activity_rates.csv"), message: "missing: activities.csv needs the unit cost of each activity")
+        }
+        let ratesFile = path("activity_rates.csv")
+        let rates = try TableReader(
+            path: ratesFile, displayName: ratesFile,
+            specs: [
+                ColumnSpec(name: "activity", kind: .text, required: true, emptyAllowed: false),
+                ColumnSpec(name: "unit_cost", kind: .number, required: true, emptyAllowed: false),
+            ], keepLines: true
+        ).read()
+        var unitCost: [String: Double] = [:]
+        let rateNames = rates.texts["activity"]!
+        for row in 0..<rates.rowCount {
+            let name = rateNames[row]!
+            if unitCost[name] != nil {
+                throw DataError(
+                    file: ratesFile, line: Int(rates.lines[row]), column: rates.header.firstIndex(of: "activity")! + 1,
+                    columnName: "activity", message: "activity \"\(name)\" has a second rate")
+            }
+            unitCost[name] = rates.numbers["unit_cost"]![row]
+        }
+        let file = path("activities.csv")
+        let read = try TableReader(
+            path: file, displayName: file,
+            specs: [
+                ColumnSpec(name: "customer_id", kind: .customer, required: true),
+                ColumnSpec(name: "date", kind: .date, required: true, emptyAllowed: false),
+                ColumnSpec(name: "activity", kind: .text, required: true, emptyAllowed: false),
+                ColumnSpec(name: "quantity", kind: .number),
+            ], keepLines: true, customerIndex: index
+        ).read()
+        let activity = read.texts["activity"]!
+        var costOfCode: [Double] = []
+        for (code, name) in activity.values.enumerated() {
+            guard let cost = unitCost[name] else {
+                let row = activity.codes.firstIndex(of: Int32(code))!
+                let known = unitCost.keys.sorted().joined(separator: ", ")
+                throw DataError(
+                    file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "activity")! + 1,
+                    columnName: "activity", message: "no rate for activity \"\(name)\" in activity_rates.csv (it has: \(known))")
+            }
+            costOfCode.append(cost)
+        }
+        let days = read.dates["date"]!
+        let keep = days.indices.filter { days[$0] <= asOf }
+        setAside["activities.csv"] = read.rowCount - keep.count
+        let quantity = read.numbers["quantity"] ?? []
+        return ActivityTable(
+            customer: keep.map { read.customers[$0] },
+            day: keep.map { days[$0] },
+            activity: TextColumn(codes: keep.map { activity.codes[$0] }, values: activity.values),
+            quantity: keep.map { quantity.isEmpty || quantity[$0].isNaN ? 1 : quantity[$0] },
+            unitCost: keep.map { costOfCode[Int(activity.codes[$0])] })
+    }
+
+    private func readPayments(index: CustomerIndex, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> PaymentTable? {
+        guard exists("payments.csv") else { return nil }
+        let file = path("payments.csv")
+        let read = try TableReader(
+            path: file, displayName: file,
+            specs: [
+                ColumnSpec(name: "customer_id", kind: .customer, required: true),
+                ColumnSpec(name: "due", kind: .date, required: true, emptyAllowed: false),
+                ColumnSpec(name: "paid", kind: .date, required: true),
+                ColumnSpec(name: "amount", kind: .number, required: true, emptyAllowed: false),
+            ], customerIndex: index
+        ).read()
+        let due = read.dates["due"]!
+        let keep = due.indices.filter { due[$0] <= asOf }
+        setAside["payments.csv"] = read.rowCount - keep.count
+        let paid = read.dates["paid"]!
+        let amount = read.numbers["amount"]!
+        return PaymentTable(
+            customer: keep.map { read.customers[$0] },
+            due: keep.map { due[$0] },
+            // Paid after as_of means still unpaid on the day the snapshot is viewed at.
+            paid: keep.map { paid[$0] <= asOf ? paid[$0] : CalendarDay.null },
+            amount: keep.map { amount[$0] })
+    }
+
+    private func readInteractions(index: CustomerIndex, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> InteractionTable? {
+        guard exists("interactions.csv") else { return nil }
+        let file = path("interactions.csv")
+        let read = try TableReader(
+            path: file, displayName: file,
+            specs: [
+                ColumnSpec(name: "customer_id", kind: .customer, required: true),
+                ColumnSpec(name: "date", kind: .date, required: true, emptyAllowed: false),
+                ColumnSpec(name: "channel", kind: .text, required: true),
+                ColumnSpec(name: "kind", kind: .text, required: true),
+                ColumnSpec(name: "note", kind: .text),
+            ], customerIndex: index
+        ).read()
+        let days = read.dates["date"]!
+        let keep = days.indices.filter { days[$0] <= asOf }
+        setAside["interactions.csv"] = read.rowCount - keep.count
+        func text(_ name: String) -> TextColumn {
+            guard let column = read.texts[name] else { return TextColumn(codes: keep.map { _ in -1 }, values: []) }
+            return TextColumn(codes: keep.map { column.codes[$0] }, values: column.values)
+        }
+        return InteractionTable(
+            customer: keep.map { read.customers[$0] }, day: keep.map { days[$0] },
+            channel: text("channel"), kind: text("kind"), note: text("note"))
+    }
+
+    private func readValueStar() throws(DataError) -> ValueStarTable? {
+        guard exists("valuestar.csv") else { return nil }
+        let file = path("valuestar.csv")
+        let read = try TableReader(
+            path: file, displayName: file,
+            specs: [
+                ColumnSpec(name: "segment", kind: .text, required: true, emptyAllowed: false),
+                ColumnSpec(name: "dimension", kind: .text, required: true, emptyAllowed: false),
+                ColumnSpec(name: "importance", kind: .number, required: true, emptyAllowed: false),
+                ColumnSpec(name: "score", kind: .number, required: true, emptyAllowed: false),
+                ColumnSpec(name: "competitor_score", kind: .number, required: true, emptyAllowed: false),
+            ], keepLines: true
+        ).read()
+        let names = read.texts["dimension"]!
+        var dimension: [Int] = []
+        for row in 0..<read.rowCount {
+            let given = names[row]!.lowercased()
+            let known = given == "product/brand" || given == "brand" ? "product" : given
+            guard let k = ValueStarTable.dimensions.firstIndex(of: known) else {
+                throw DataError(
+                    file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "dimension")! + 1,
+                    columnName: "dimension",
+                    message: "\"\(names[row]!)\" is not one of the value star's eight: \(ValueStarTable.dimensions.joined(separator: ", "))")
+            }
+            dimension.append(k)
+        }
+        return ValueStarTable(
+            segment: read.texts["segment"]!, dimension: dimension, importance: read.numbers["importance"]!,
+            score: read.numbers["score"]!, competitorScore: read.numbers["competitor_score"]!)
+    }
+}
+
+/// Infers the type of a customers.csv column the product does not define.
+enum ExtraColumn {
+    static func infer(_ values: [String?]) -> (ValueType, ColumnData) {
+        let present = values.compactMap { $0 }
+        if !present.isEmpty {
+            let numbers = values.map { $0.map { DecimalParser.parse($0) } }
+            if numbers.allSatisfy({ $0 == nil || $0! != nil }) {
+                return (.number, .number(numbers.map { ($0 ?? nil) ?? .nan }))
+            }
+            let dates = values.map { $0.map { CalendarDay.parse($0) } }
+            if dates.allSatisfy({ $0 == nil || $0! != nil }) {
+                return (.date, .date(dates.map { ($0 ?? nil) ?? CalendarDay.null }))
+            }
+            let lowered = present.map { $0.lowercased() }
+            if lowered.allSatisfy({ $0 == "true" || $0 == "false" }) {
+                return (.bool, .bool(values.map { $0 == nil ? 2 : $0!.lowercased() == "true" ? 1 : 0 }))
+            }
+        }
+        return (.text, .text(TextColumn(values)))
+    }
+}

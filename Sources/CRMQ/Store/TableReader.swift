@@ -1,0 +1,427 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a snapshot file's columns must be.
+struct ColumnSpec {
+    enum Kind {
+        case text, number, date, bool
+        /// A customer id, resolved to the customer's row.
+        case customer
+    }
+
+    var name: String
+    var kind: Kind
+    var required: Bool = false
+    /// Whether a row may leave the field empty (a null).
+    var emptyAllowed: Bool = true
+}
+
+/// A file as columns: the declared ones typed, the others as text for the caller to infer.
+struct ReadTable {
+    var rowCount: Int
+    var numbers: [String: [Double]] = [:]
+    var dates: [String: [Int32]] = [:]
+    var texts: [String: TextColumn] = [:]
+    var bools: [String: [UInt8]] = [:]
+    var customers: [Int32] = []
+    /// Columns the schema does not name, in file order, as raw text.
+    var extras: [(name: String, values: [String?])] = []
+    /// The physical line of each row, when asked for.
+    var lines: [Int32] = []
+    /// The header names as written, normalised, in file order.
+    var header: [String]
+}
+
+/// Reads a snapshot CSV file into typed columns.
+///
+/// The file is read whole, split at row boundaries into one piece per core when it has no
+/// quoted fields (a quoted field may hold a newline, so then it is read in one piece), and
+/// each piece is parsed on its own thread. The first error in file order wins, with its
+/// file, line and column.
+struct TableReader {
+    var path: String
+    var displayName: String
+    var specs: [ColumnSpec]
+    var keepLines = false
+    var customerIndex: CustomerIndex?
+    var customerFile = "customers.csv"
+
+    /// Field names as the language sees them: lower case, spaces and punctuation as `_`.
+    static func normalise(_ header: String) -> String {
+        let trimmed = header.trimming(" \t")
+        var out = ""
+        for scalar in trimmed.lowercased().unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out.append("_")
+            }
+        }
+        return out
+    }
+
+    func read() throws(DataError) -> ReadTable {
+        let bytes = try FileBytes.read(path: path, displayName: displayName)
+        return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
+            try parse(buffer)
+        }
+    }
+
+    private func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(DataError) -> ReadTable {
+        var start = 0
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+        var scanner = CSVScanner(bytes: buffer, from: start)
+        var fields: [CSVField] = []
+        let hasHeader: Bool
+        do { hasHeader = try scanner.next(&fields) } catch { throw dataError(error, line: 0) }
+        guard hasHeader else {
+            throw DataError(file: displayName, line: 1, message: "the file is empty; a header row is required")
+        }
+        var header: [String] = []
+        for (i, field) in fields.enumerated() {
+            guard let name = scanner.string(of: field) else {
+                throw DataError(file: displayName, line: 1, column: i + 1, message: "the header is not valid UTF-8")
+            }
+            let normalised = Self.normalise(name)
+            if header.contains(normalised) {
+                throw DataError(file: displayName, line: 1, column: i + 1, message: "column `\(normalised)` appears twice in the header")
+            }
+            header.append(normalised)
+        }
+        let missing = specs.filter { $0.required && !header.contains($0.name) }.map(\.name)
+        if !missing.isEmpty {
+            let list = missing.map { "`\($0)`" }.joined(separator: ", ")
+            throw DataError(
+                file: displayName, line: 1,
+                message: "missing required column\(missing.count > 1 ? "s" : "") \(list) (the header has: \(header.joined(separator: ", ")))")
+        }
+        let plan = ColumnPlan(header: header, specs: specs)
+        let bodyStart = scanner.position
+        let bodyLine = scanner.line
+        let pieces = Self.split(buffer, from: bodyStart, into: quotesAbsent(buffer, from: bodyStart) ? 2 : 1)
+
+        let results = parallelMap(pieces.count) { k -> Result<Piece, DataError> in
+            let range = pieces[k]
+            // Lines of later pieces are counted from 1 and put right only if an error needs them.
+            var piece = PieceParser(
+                reader: self, plan: plan,
+                scanner: CSVScanner(bytes: buffer, from: range.lowerBound, to: range.upperBound, line: k == 0 ? bodyLine : 1))
+            do throws(DataError) {
+                try piece.run()
+                return .success(piece.piece)
+            } catch {
+                return .failure(error)
+            }
+        }
+        var parsed: [Piece] = []
+        for k in 0..<pieces.count {
+            switch results[k] {
+            case .success(let piece): parsed.append(piece)
+            case .failure(var error):
+                if k > 0, let line = error.line {
+                    error.line = line + Self.newlines(buffer, before: pieces[k].lowerBound)
+                }
+                throw error
+            }
+        }
+        return merge(parsed, plan: plan, header: header)
+    }
+
+    private func quotesAbsent(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        guard buffer.count > start else { return true }
+        return memchr(buffer.baseAddress! + start, 0x22, buffer.count - start) == nil
+    }
+
+    /// Splits at newlines into at most `count` pieces of about equal size.
+    static func split(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, into count: Int) -> [Range<Int>] {
+        let length = buffer.count - start
+        guard count > 1, length > 1 << 20 else { return [start..<buffer.count] }
+        var pieces: [Range<Int>] = []
+        var lower = start
+        for k in 1..<count {
+            var cut = start + length * k / count
+            while cut < buffer.count, buffer[cut] != 0x0A { cut += 1 }
+            cut = min(cut + 1, buffer.count)
+            pieces.append(lower..<cut)
+            lower = cut
+        }
+        pieces.append(lower..<buffer.count)
+        return pieces
+    }
+
+    static func newlines(_ buffer: UnsafeBufferPointer<UInt8>, before end: Int) -> Int {
+        var count = 0
+        for i in 0..<end where buffer[i] == 0x0A { count += 1 }
+        return count
+    }
+
+    func dataError(_ error: CSVSyntaxError, line: Int) -> DataError {
+        DataError(file: displayName, line: error.line + line, column: error.field, message: error.message)
+    }
+
+    private func merge(_ pieces: [Piece], plan: ColumnPlan, header: [String]) -> ReadTable {
+        guard var table = pieces.first.map({ $0.asTable(plan: plan, header: header) }) else {
+            return ReadTable(rowCount: 0, header: header)
+        }
+        for piece in pieces.dropFirst() {
+            let next = piece.asTable(plan: plan, header: header)
+            table.rowCount += next.rowCount
+            for (name, values) in next.numbers { table.numbers[name, default: []].append(contentsOf: values) }
+            for (name, values) in next.dates { table.dates[name, default: []].append(contentsOf: values) }
+            for (name, values) in next.bools { table.bools[name, default: []].append(contentsOf: values) }
+            for (name, column) in next.texts {
+                var builder = TextColumnBuilder()
+                builder.append(contentsOf: table.texts[name]!)
+                builder.append(contentsOf: column)
+                table.texts[name] = builder.column
+            }
+            table.customers.append(contentsOf: next.customers)
+            for i in table.extras.indices { table.extras[i].values.append(contentsOf: next.extras[i].values) }
+            table.lines.append(contentsOf: next.lines)
+        }
+        return table
+    }
+}
+
+/// Where each header column goes: a typed slot for declared columns, a raw slot for the rest.
+struct ColumnPlan {
+    enum Slot {
+        case number(Int, ColumnSpec)
+        case date(Int, ColumnSpec)
+        case text(Int, ColumnSpec)
+        case bool(Int, ColumnSpec)
+        case customer(ColumnSpec)
+        case extra(Int)
+    }
+
+    var slots: [Slot] = []
+    var numberNames: [String] = []
+    var dateNames: [String] = []
+    var textNames: [String] = []
+    var boolNames: [String] = []
+    var extraNames: [String] = []
+
+    init(header: [String], specs: [ColumnSpec]) {
+        for name in header {
+            guard let spec = specs.first(where: { $0.name == name }) else {
+                slots.append(.extra(extraNames.count))
+                extraNames.append(name)
+                continue
+            }
+            switch spec.kind {
+            case .number: slots.append(.number(numberNames.count, spec)); numberNames.append(name)
+            case .date: slots.append(.date(dateNames.count, spec)); dateNames.append(name)
+            case .text: slots.append(.text(textNames.count, spec)); textNames.append(name)
+            case .bool: slots.append(.bool(boolNames.count, spec)); boolNames.append(name)
+            case .customer: slots.append(.customer(spec))
+            }
+        }
+    }
+}
+
+/// The columns parsed from one piece of a file.
+struct Piece {
+    var rowCount = 0
+    var numbers: [[Double]]
+    var dates: [[Int32]]
+    var texts: [TextColumnBuilder]
+    var bools: [[UInt8]]
+    var customers: [Int32] = []
+    var extras: [[String?]]
+    var lines: [Int32] = []
+
+    init(plan: ColumnPlan) {
+        numbers = Array(repeating: [], count: plan.numberNames.count)
+        dates = Array(repeating: [], count: plan.dateNames.count)
+        texts = Array(repeating: TextColumnBuilder(), count: plan.textNames.count)
+        bools = Array(repeating: [], count: plan.boolNames.count)
+        extras = Array(repeating: [], count: plan.extraNames.count)
+    }
+
+    func asTable(plan: ColumnPlan, header: [String]) -> ReadTable {
+        var table = ReadTable(rowCount: rowCount, header: header)
+        for (i, name) in plan.numberNames.enumerated() { table.numbers[name] = numbers[i] }
+        for (i, name) in plan.dateNames.enumerated() { table.dates[name] = dates[i] }
+        for (i, name) in plan.textNames.enumerated() { table.texts[name] = texts[i].column }
+        for (i, name) in plan.boolNames.enumerated() { table.bools[name] = bools[i] }
+        table.customers = customers
+        table.extras = zip(plan.extraNames, extras).map { ($0, $1) }
+        table.lines = lines
+        return table
+    }
+}
+
+/// Parses the rows of one piece into a `Piece`.
+private struct PieceParser {
+    let reader: TableReader
+    let plan: ColumnPlan
+    var scanner: CSVScanner
+    var piece: Piece
+
+    init(reader: TableReader, plan: ColumnPlan, scanner: CSVScanner) {
+        self.reader = reader
+        self.plan = plan
+        self.scanner = scanner
+        self.piece = Piece(plan: plan)
+    }
+
+    mutating func run() throws(DataError) {
+        var fields: [CSVField] = []
+        let width = plan.slots.count
+        while true {
+            let more: Bool
+            do { more = try scanner.next(&fields) } catch { throw reader.dataError(error, line: 0) }
+            guard more else { break }
+            let line = scanner.recordLine
+            if fields.count != width {
+                throw DataError(
+                    file: reader.displayName, line: line, column: min(fields.count, width) + (fields.count < width ? 0 : 1),
+                    message: "expected \(width) fields as in the header, found \(fields.count)")
+            }
+            for (i, slot) in plan.slots.enumerated() {
+                try read(fields[i], into: slot, line: line, column: i + 1)
+            }
+            if reader.keepLines { piece.lines.append(Int32(truncatingIfNeeded: line)) }
+            piece.rowCount += 1
+        }
+    }
+
+    private func error(_ line: Int, _ column: Int, _ name: String, _ message: String) -> DataError {
+        DataError(file: reader.displayName, line: line, column: column, columnName: name, message: message)
+    }
+
+    private func shown(_ field: CSVField) -> String {
+        let text = scanner.string(of: field) ?? "(bytes that are not UTF-8)"
+        return text.count > 40 ? "\"\(text.prefix(40))…\"" : "\"\(text)\""
+    }
+
+    private func isBlank(_ field: CSVField) -> Bool {
+        var p = field.start
+        while p < field.end {
+            if scanner.base[p] != 0x20 { return false }
+            p += 1
+        }
+        return true
+    }
+
+    private mutating func read(_ field: CSVField, into slot: ColumnPlan.Slot, line: Int, column: Int) throws(DataError) {
+        switch slot {
+        case .number(let k, let spec):
+            if isBlank(field) {
+                guard spec.emptyAllowed else { throw error(line, column, spec.name, "expected a number, found an empty field") }
+                piece.numbers[k].append(.nan)
+                return
+            }
+            guard let value = scanner.withBytes(of: field, { DecimalParser.parse($0) }) else {
+                throw error(line, column, spec.name, "expected a number (like 1234.50), found \(shown(field))")
+            }
+            piece.numbers[k].append(value)
+        case .date(let k, let spec):
+            if isBlank(field) {
+                guard spec.emptyAllowed else { throw error(line, column, spec.name, "expected a date, found an empty field") }
+                piece.dates[k].append(CalendarDay.null)
+                return
+            }
+            guard let value = scanner.withBytes(of: field, { CalendarDay.parse($0) }) else {
+                throw error(line, column, spec.name, "expected a date as YYYY-MM-DD, found \(shown(field))")
+            }
+            piece.dates[k].append(value)
+        case .text(let k, let spec):
+            guard let text = scanner.string(of: field) else {
+                throw error(line, column, spec.name, "the text is not valid UTF-8")
+            }
+            let trimmed = text.trimming(" ")
+            if trimmed.isEmpty, !spec.emptyAllowed {
+                throw error(line, column, spec.name, "expected a value, found an empty field")
+            }
+            piece.texts[k].append(trimmed.isEmpty ? nil : trimmed)
+        case .bool(let k, let spec):
+            if isBlank(field) {
+                piece.bools[k].append(2)
+                return
+            }
+            guard let text = scanner.string(of: field), let value = Self.bool(text) else {
+                throw error(line, column, spec.name, "expected true or false, found \(shown(field))")
+            }
+            piece.bools[k].append(value ? 1 : 0)
+        case .customer(let spec):
+            guard let index = reader.customerIndex else {
+                fatalError("a customer column needs the customer index")  // a programming error, never data
+            }
+            if isBlank(field) { throw error(line, column, spec.name, "expected a customer id, found an empty field") }
+            let row = scanner.withBytes(of: field) { bytes -> Int32? in
+                if let row = index.find(bytes) { return row }
+                // Ids are compared as written, but a space around one is not part of it.
+                guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+                return index.find(text.trimming(" "))
+            }
+            guard let row else {
+                throw error(line, column, spec.name, "unknown customer id \(shown(field)): no such id in \(reader.customerFile)")
+            }
+            piece.customers.append(row)
+        case .extra(let k):
+            guard let text = scanner.string(of: field) else {
+                throw error(line, column, plan.extraNames[k], "the text is not valid UTF-8")
+            }
+            let trimmed = text.trimming(" ")
+            piece.extras[k].append(trimmed.isEmpty ? nil : trimmed)
+        }
+    }
+
+    static func bool(_ text: String) -> Bool? {
+        switch text.trimming(" ").lowercased() {
+        case "true", "t", "yes", "y", "1": true
+        case "false", "f", "no", "n", "0": false
+        default: nil
+        }
+    }
+}
+
+/// A whole file's bytes.
+enum FileBytes {
+    static func read(path: String, displayName: String) throws(DataError) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw DataError(file: displayName, message: "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw DataError(file: displayName, message: "\(path) is a directory, not a file")
+        }
+        let size = Int(info.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        let failed = bytes.withUnsafeMutableBytes { raw -> Bool in
+            while done < size {
+                let n = Glibc.read(fd, raw.baseAddress! + done, size - done)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { return n < 0 }
+                done += n
+            }
+            return false
+        }
+        if failed {
+            throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        if done < size { bytes.removeLast(size - done) }
+        return bytes
+    }
+}
+
+extension String {
+    /// The text without the given characters at either end.
+    func trimming(_ set: String) -> String {
+        let chars = Set(set)
+        var s = Substring(self)
+        while let c = s.first, chars.contains(c) { s.removeFirst() }
+        while let c = s.last, chars.contains(c) { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,137 @@
+/// The types a field can have in the language.
+public enum ValueType: String, Sendable, Equatable {
+    case number, text, date, bool
+}
+
+/// How a number is meant, so that tables can round and label it the way a person expects.
+public enum NumberUnit: Sendable, Equatable {
+    case count      // whole numbers: orders, customers
+    case money      // two decimals, grouped
+    case weeks      // the models' time unit
+    case days
+    case ratio      // 0…1, shown as a percentage
+    case score      // 0…10, 0…100
+    case plain      // as it comes
+}
+
+/// A column of text, dictionary-encoded: each row holds a code into `values`; -1 is null.
+/// Grouping and equality run on the codes, so `segment by region` never compares strings.
+public struct TextColumn: Sendable, Equatable {
+    public var codes: [Int32]
+    public var values: [String]
+
+    public init(codes: [Int32], values: [String]) {
+        self.codes = codes
+        self.values = values
+    }
+
+    public subscript(row: Int) -> String? {
+        let code = codes[row]
+        return code < 0 ? nil : values[Int(code)]
+    }
+
+    /// A column whose rows are the given strings, each distinct value stored once.
+    public init(_ rows: [String?]) {
+        var builder = TextColumnBuilder()
+        for row in rows { builder.append(row) }
+        self = builder.column
+    }
+}
+
+/// Builds a `TextColumn` row by row.
+struct TextColumnBuilder {
+    private var lookup: [String: Int32] = [:]
+    private(set) var column = TextColumn(codes: [], values: [])
+
+    mutating func append(_ value: String?) {
+        guard let value else {
+            column.codes.append(-1)
+            return
+        }
+        if let code = lookup[value] {
+            column.codes.append(code)
+        } else {
+            let code = Int32(column.values.count)
+            lookup[value] = code
+            column.values.append(value)
+            column.codes.append(code)
+        }
+    }
+
+    mutating func append(contentsOf other: TextColumn) {
+        var remap = [Int32](repeating: -1, count: other.values.count)
+        for (i, value) in other.values.enumerated() {
+            if let code = lookup[value] {
+                remap[i] = code
+            } else {
+                let code = Int32(column.values.count)
+                lookup[value] = code
+                column.values.append(value)
+                remap[i] = code
+            }
+        }
+        column.codes.reserveCapacity(column.codes.count + other.codes.count)
+        for code in other.codes { column.codes.append(code < 0 ? -1 : remap[Int(code)]) }
+    }
+}
+
+/// One column of plain values. Nulls: NaN for numbers, `CalendarDay.null` for dates,
+/// code -1 for text, 2 for booleans (0 false, 1 true).
+public enum ColumnData: Sendable, Equatable {
+    case number([Double])
+    case date([Int32])
+    case text(TextColumn)
+    case bool([UInt8])
+
+    public var type: ValueType {
+        switch self {
+        case .number: .number
+        case .date: .date
+        case .text: .text
+        case .bool: .bool
+        }
+    }
+
+    public var count: Int {
+        switch self {
+        case .number(let v): v.count
+        case .date(let v): v.count
+        case .text(let v): v.codes.count
+        case .bool(let v): v.count
+        }
+    }
+
+    public func isNull(_ row: Int) -> Bool {
+        switch self {
+        case .number(let v): v[row].isNaN
+        case .date(let v): v[row] == CalendarDay.null
+        case .text(let v): v.codes[row] < 0
+        case .bool(let v): v[row] > 1
+        }
+    }
+
+    /// The rows at the given positions, in that order.
+    public func gather(_ rows: [Int32]) -> ColumnData {
+        switch self {
+        case .number(let v): .number(rows.map { v[Int($0)] })
+        case .date(let v): .date(rows.map { v[Int($0)] })
+        case .text(let v): .text(TextColumn(codes: rows.map { v.codes[Int($0)] }, values: v.values))
+        case .bool(let v): .bool(rows.map { v[Int($0)] })
+        }
+    }
+}
+
+/// A field of a table: its name in the language, its type, its unit and what it means.
+public struct Field: Sendable, Equatable {
+    public var name: String
+    public var type: ValueType
+    public var unit: NumberUnit
+    public var definition: String
+
+    public init(_ name: String, _ type: ValueType, unit: NumberUnit = .plain, _ definition: String) {
+        self.name = name
+        self.type = type
+        self.unit = unit
+        self.definition = definition
+    }
+}
