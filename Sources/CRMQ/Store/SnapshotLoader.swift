@@ -41,7 +41,12 @@ public struct SnapshotLoader {
         if let asOf {
             info.asOf = asOf
         } else if info.asOf == CalendarDay.null {
-            info.asOf = raw.day.max() ?? CalendarDay.null
+            guard let latest = raw.day.max() else {
+                throw DataError(
+                    file: path("transactions.csv"),
+                    message: "has no rows, so as_of cannot be its latest date: give as_of in snapshot.json, or load … as of DATE")
+            }
+            info.asOf = latest
         }
         var setAside: [String: Int] = [:]
         let transactions = reader.arrange(raw, customers: customerTable.count, asOf: info.asOf, setAside: &setAside)

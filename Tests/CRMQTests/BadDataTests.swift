@@ -1,0 +1,112 @@
+import Testing
+@testable import CRMQ
+
+/// Every kind of bad input names the file, the line and the column, and says what was expected.
+@Suite struct BadDataTests {
+    static let customers = "id,name\nA,Anna\nB,Bert\n"
+
+    func error(_ transactions: String, customers: String = customers, extra: [String: String] = [:]) -> DataError? {
+        var files = ["customers.csv": customers, "transactions.csv": transactions]
+        files.merge(extra) { $1 }
+        return Fixture(files).loadError()
+    }
+
+    @Test func an_unknown_customer_id_in_transactions() throws {
+        let e = try #require(error("customer_id,date,amount\nA,2024-01-01,5\nZ,2024-01-02,5\n"))
+        #expect(e.file.hasSuffix("transactions.csv"))
+        #expect((e.line, e.column, e.columnName) == (3, 1, "customer_id"))
+        #expect(e.message.contains("unknown customer id \"Z\""))
+    }
+
+    @Test func a_bad_number() throws {
+        let e = try #require(error("customer_id,date,amount\nA,2024-01-01,\"12,5\"\n"))
+        #expect((e.line, e.column, e.columnName) == (2, 3, "amount"))
+        #expect(e.message == "expected a number (like 1234.50), found \"12,5\"")
+    }
+
+    @Test func a_bad_date() throws {
+        let e = try #require(error("date,customer_id,amount\n2024-13-01,A,5\n"))
+        #expect((e.line, e.column, e.columnName) == (2, 1, "date"))
+        #expect(e.message.contains("YYYY-MM-DD"))
+    }
+
+    @Test func a_duplicate_id_names_both_lines() throws {
+        let e = try #require(error("customer_id,date,amount\n", customers: "id\nA\nB\nA\n"))
+        #expect(e.file.hasSuffix("customers.csv"))
+        #expect((e.line, e.column) == (4, 1))
+        #expect(e.message.contains("first on line 2"))
+    }
+
+    @Test func a_missing_required_column() throws {
+        let e = try #require(error("customer_id,date\nA,2024-01-01\n"))
+        #expect(e.line == 1)
+        #expect(e.message.contains("`amount`"))
+    }
+
+    @Test func a_missing_file() throws {
+        let e = try #require(Fixture(["customers.csv": "id\nA\n"]).loadError())
+        #expect(e.file.hasSuffix("transactions.csv"))
+    }
+
+    @Test func a_ragged_row() throws {
+        let e = try #require(error("customer_id,date,amount\nA,2024-01-01\n"))
+        #expect(e.line == 2)
+        #expect(e.message == "expected 3 fields as in the header, found 2")
+    }
+
+    @Test func invalid_utf8() throws {
+        let f = Fixture(["transactions.csv": "customer_id,date,amount\n"])
+        f.writeBytes("customers.csv", Array("id,name\nA,".utf8) + [0xC3, 0x28] + [0x0A])
+        let e = try #require(f.loadError())
+        #expect((e.line, e.column, e.columnName) == (2, 2, "name"))
+        #expect(e.message.contains("UTF-8"))
+    }
+
+    @Test func an_unterminated_quote_points_where_it_opens() throws {
+        let e = try #require(error("customer_id,date,amount\nA,2024-01-01,5\n\"A,2024-01-02,5\nA,2024-01-03,5\n"))
+        #expect((e.line, e.column) == (3, 1))
+    }
+
+    @Test func an_activity_without_a_rate() throws {
+        let e = try #require(error(
+            "customer_id,date,amount\nA,2024-01-01,5\n",
+            extra: ["activities.csv": "customer_id,date,activity\nA,2024-01-01,visit\nA,2024-01-01,teleport\n",
+                    "activity_rates.csv": "activity,unit_cost\nvisit,10\n"]))
+        #expect((e.line, e.column, e.columnName) == (3, 3, "activity"))
+        #expect(e.message.contains("no rate for activity \"teleport\""))
+    }
+
+    @Test func a_satisfaction_outside_0_to_10() throws {
+        let e = try #require(error("customer_id,date,amount\n", customers: "id,satisfaction\nA,7\nB,11\n"))
+        #expect((e.line, e.columnName) == (3, "satisfaction"))
+    }
+
+    @Test func a_failed_load_leaves_the_session_as_it_was() throws {
+        let good = Fixture(["customers.csv": Self.customers, "transactions.csv": "customer_id,date,amount\nA,2024-01-01,5\n"])
+        let bad = Fixture(["customers.csv": Self.customers, "transactions.csv": "customer_id,date,amount\nQ,2024-01-01,5\n"])
+        let session = Session()
+        let first = run("load \"\(good.directory)\" as good", session: session)
+        #expect(first.outcome == .completed)
+        let failed = run("load \"\(bad.directory)\" as good", session: session)
+        #expect(failed.outcome == .failed)
+        #expect(failed.err.contains("transactions.csv:2:1"))
+        #expect(session.currentName == "good")
+        #expect(session.current?.customers.count == 2)
+        #expect(run("count", session: session).out.contains("2"))
+    }
+
+    /// Random bytes in a CSV file: a load either succeeds or fails with a `DataError`, never crashes.
+    @Test func random_csv_bytes_never_crash_the_reader() {
+        var generator = SplitMix(seed: 7)
+        let pieces: [[UInt8]] = [Array("A".utf8), Array("B".utf8), Array(",".utf8), Array("\"".utf8), Array("\n".utf8),
+                                 Array("\r\n".utf8), Array("2024-01-01".utf8), Array("12.5".utf8), Array("-".utf8),
+                                 [0xFF], [0xE7, 0x94, 0xA8], Array(" ".utf8), Array("\"\"".utf8)]
+        for _ in 0..<300 {
+            var bytes = Array("customer_id,date,amount\n".utf8)
+            for _ in 0..<generator.next(below: 40) { bytes += pieces[generator.next(below: pieces.count)] }
+            let f = Fixture(["customers.csv": "id\nA\nB\n"])
+            f.writeBytes("transactions.csv", bytes)
+            do { _ = try f.load() } catch {}
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Testing
+@testable import CRMQ
+
+@Suite struct CSVScannerTests {
+    func records(_ text: String) throws -> [[String]] {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { buffer in
+            var scanner = CSVScanner(bytes: buffer)
+            var fields: [CSVField] = []
+            var out: [[String]] = []
+            while try scanner.next(&fields) { out.append(fields.map { scanner.string(of: $0)! }) }
+            return out
+        }
+    }
+
+    @Test func quoted_fields_hold_commas_quotes_and_newlines() throws {
+        #expect(try records("a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\n") == [["a", "b,c", "say \"hi\"", "two\nlines"]])
+    }
+
+    @Test func crlf_line_ends_and_a_missing_final_newline() throws {
+        #expect(try records("a,b\r\nc,d") == [["a", "b"], ["c", "d"]])
+    }
+
+    @Test func empty_fields_and_blank_lines() throws {
+        #expect(try records("a,,\n\n,b,\n") == [["a", "", ""], ["", "b", ""]])
+    }
+
+    @Test func text_after_a_closing_quote_is_an_error() {
+        #expect(throws: CSVSyntaxError.self) { try records("\"a\"b,c\n") }
+    }
+
+    @Test func numbers_parse_exactly() {
+        #expect(DecimalParser.parse("12.34") == 12.34)
+        #expect(DecimalParser.parse("-0.1") == -0.1)
+        #expect(DecimalParser.parse(" 1e3 ") == 1000)
+        #expect(DecimalParser.parse("123456789012345678901234") == 123456789012345678901234.0)
+        #expect(DecimalParser.parse("0.30000000000000004") == 0.30000000000000004)
+        #expect(DecimalParser.parse("1,5") == nil)
+        #expect(DecimalParser.parse("nan") == nil)
+        #expect(DecimalParser.parse("") == nil)
+        #expect(DecimalParser.parse("1e") == nil)
+    }
+
+    @Test func dates_round_trip_through_day_numbers() {
+        for text in ["1970-01-01", "1997-09-30", "2000-02-29", "2024-12-31", "1899-03-01"] {
+            #expect(CalendarDay.parse(text).map(CalendarDay.format) == text)
+        }
+        #expect(CalendarDay.parse("1970-01-02") == 1)
+        #expect(CalendarDay.parse("2023-02-29") == nil)
+        #expect(CalendarDay.parse("2024-06-30T12:00:00Z") == CalendarDay.parse("2024-06-30"))
+    }
+}

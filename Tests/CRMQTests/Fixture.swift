@@ -1,0 +1,72 @@
+import Foundation
+@testable import CRMQ
+
+/// A snapshot directory written for one test, removed when the fixture is.
+final class Fixture: Sendable {
+    let directory: String
+
+    init(_ files: [String: String]) {
+        directory = NSTemporaryDirectory() + "crmq-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, text) in files { write(name, text) }
+    }
+
+    func write(_ name: String, _ text: String) {
+        try! text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    func writeBytes(_ name: String, _ bytes: [UInt8]) {
+        FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(bytes))
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    func load(asOf: String? = nil) throws -> Snapshot {
+        try SnapshotLoader(directory: directory, name: "test", asOf: asOf.flatMap { CalendarDay.parse($0) }).load()
+    }
+
+    func loadError(asOf: String? = nil) -> DataError? {
+        do {
+            _ = try load(asOf: asOf)
+            return nil
+        } catch let error as DataError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+}
+
+/// The repository's root, for tests that read examples/.
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+extension Snapshot {
+    func number(_ field: String, _ id: String) -> Double {
+        guard case .number(let v) = customers.column(field), let row = row(ofId: id) else { return .nan }
+        return v[row]
+    }
+
+    func date(_ field: String, _ id: String) -> String? {
+        guard case .date(let v) = customers.column(field), let row = row(ofId: id), v[row] != CalendarDay.null else { return nil }
+        return CalendarDay.format(v[row])
+    }
+}
+
+/// Runs statements in a session and collects what they print.
+final class Capture: OutputSink {
+    var out = ""
+    var err = ""
+    func output(_ text: String) { out += text }
+    func errors(_ text: String) { err += text }
+}
+
+func run(_ source: String, session: Session = Session(), mode: OutputMode = .table) -> (out: String, err: String, outcome: StatementRunner.Outcome) {
+    let capture = Capture()
+    let runner = StatementRunner(session: session, sink: capture, mode: mode, stopOnError: true)
+    let outcome = runner.run(source)
+    return (capture.out, capture.err, outcome)
+}

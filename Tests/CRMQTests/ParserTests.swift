@@ -1,0 +1,127 @@
+import Testing
+@testable import CRMQ
+
+@Suite struct ParserTests {
+    func parse(_ text: String) throws -> Statement {
+        var parser = Parser(text)
+        return try #require(try parser.next()).statement
+    }
+
+    func error(_ text: String) -> Diagnostic? {
+        var parser = Parser(text)
+        do {
+            _ = try parser.next()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static let forms = [
+        "load \"examples/acme\" as q3 as of 2024-06-30",
+        "use q3",
+        "snapshots",
+        "segments",
+        "customers",
+        "customers in vip where revenue > 10000 and not (segment = 'retail') order by profit desc, id limit 5 show id, revenue / orders as aov2",
+        "count where name like 'Acme%' or region in ('North', 'South')",
+        "count where last_purchase between 2024-01-01 and 2024-06-30 and margin is not null",
+        "segment where revenue > 10000 as vip",
+        "segment by region where days_since < 90 show count, sum(revenue), share(profit) as p",
+        "profile \"Acme Corp\"",
+        "set discount = 8%",
+        "set horizon = 24 months",
+        "set model = paretonbd",
+        "settings",
+        "save to \"out.csv\"",
+        "help segment",
+        ".mode csv",
+        ".timer on",
+        ".maxrows 10",
+        ".quit",
+    ]
+
+    @Test(arguments: forms)
+    func every_form_parses_and_prints_back_to_the_same_tree(_ text: String) throws {
+        let statement = try parse(text)
+        #expect(try parse(statement.description).description == statement.description)
+    }
+
+    @Test func operators_bind_as_in_sql() throws {
+        guard case .count(let filter) = try parse("count where a = 1 or b = 2 and not c > 3 + 4 * 5") else { Issue.record(); return }
+        #expect(filter.condition?.description == "a = 1 or b = 2 and not c > 3 + 4 * 5")
+        guard case .binary(.or, _, let right) = filter.condition?.kind, case .binary(.and, _, let not) = right.kind,
+              case .not(let comparison) = not.kind, case .binary(.greater, _, let sum) = comparison.kind,
+              case .binary(.add, _, let product) = sum.kind, case .binary(.multiply, _, _) = product.kind
+        else { Issue.record("wrong tree"); return }
+    }
+
+    @Test func an_unknown_command_points_at_it_and_suggests_the_closest() throws {
+        let e = try #require(error("custmers where revenue > 1"))
+        #expect(e.message == "unknown command `custmers`")
+        #expect(e.range == SourceRange(0, 8))
+        #expect(e.hint == "did you mean `customers`?")
+    }
+
+    @Test func a_missing_value_points_at_the_end() throws {
+        let e = try #require(error("count where revenue >"))
+        #expect(e.message == "expected a value or a field, found the end of the statement")
+        #expect(e.range?.start == 21)
+    }
+
+    @Test func an_unclosed_parenthesis_is_reported_at_the_end() throws {
+        let e = try #require(error("count where (revenue > 1"))
+        #expect(e.message.hasPrefix("expected `)`"))
+    }
+
+    @Test func a_name_with_spaces_needs_quotes() throws {
+        let e = try #require(error("profile Acme Corp"))
+        #expect(e.range == SourceRange(13, 17))
+        #expect(e.hint?.contains("profile \"Acme Corp\"") == true)
+    }
+
+    @Test func after_an_error_the_next_statement_parses() throws {
+        var parser = Parser("count where > 1; count where revenue > 1")
+        #expect(throws: Diagnostic.self) { try parser.next() }
+        guard case .count = try #require(try parser.next()).statement else { Issue.record(); return }
+        #expect(try parser.next() == nil)
+    }
+
+    @Test func an_unknown_dot_command_suggests_the_closest() throws {
+        let e = try #require(error(".mdoe csv"))
+        #expect(e.hint == "did you mean `.mode`?")
+    }
+
+    /// Any bytes at all: the parser answers with statements or diagnostics, never a crash or a hang.
+    @Test func random_input_never_crashes_the_parser() {
+        var generator = SplitMix(seed: 42)
+        let alphabet = Array("customers where order by limit show segment count and or not in like between is null ( ) , ; ' \" . - + * / = < > ! 0123456789 k m % 2024-06-30 \n\t 用 ü é".unicodeScalars)
+        for _ in 0..<5000 {
+            var text = ""
+            for _ in 0..<generator.next(below: 60) { text.unicodeScalars.append(alphabet[generator.next(below: alphabet.count)]) }
+            var parser = Parser(text)
+            var statements = 0
+            while statements < 200 {
+                do {
+                    guard try parser.next() != nil else { break }
+                } catch {}
+                statements += 1
+            }
+            #expect(statements < 200, "the parser did not reach the end of \(text.debugDescription)")
+        }
+    }
+}
+
+/// A small seeded generator, so that random tests repeat exactly.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func next(below n: Int) -> Int { Int(next() % UInt64(n)) }
+}
