@@ -23,6 +23,8 @@ import Testing
         #expect(separators("count where revenue >\n10") == 1)
         #expect(separators("count where a = 1 and\nb = 2") == 1)
         #expect(separators("count; count") == 2)
+        #expect(separators("customers\n  where revenue > 1 -- big\n  -- and recent\n  order by id\n  show id\ncount") == 2)
+        #expect(separators("customers\nshowcase") == 2)
     }
 
     @Test func comments_run_to_the_end_of_the_line() {

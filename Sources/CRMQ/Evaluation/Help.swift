@@ -53,7 +53,8 @@ enum Help {
         Logic      and  or  not
         Tests      x in (a, b)   x between a and b   name like 'Acme%' (% any text, _ one letter)   x is [not] null
         Aggregates count  sum(f)  avg(f)  min(f)  max(f)  median(f)  share(f)   (in segment by … show)
-        A statement ends at a newline or `;`, and goes on over lines inside parentheses or after an operator.
+        A statement ends at a newline or `;`. It goes on over lines inside parentheses, after an operator,
+        and when the next line starts with where, order, limit, show, and or or.
         `--` starts a comment. Keywords are case-insensitive; fields are lower case.
         """
 

@@ -17,11 +17,26 @@ public struct ResultTable: Sendable {
     public var title: String?
     public var columns: [ResultColumn]
     public var notes: [String] = []
+    /// A single record (one customer's profile): people read it as field/value lines,
+    /// programs get it as one row with a column per field.
+    public var isRecord = false
 
-    public init(title: String? = nil, columns: [ResultColumn], notes: [String] = []) {
+    public init(title: String? = nil, columns: [ResultColumn], notes: [String] = [], isRecord: Bool = false) {
         self.title = title
         self.columns = columns
         self.notes = notes
+        self.isRecord = isRecord
+    }
+
+    /// The record turned on its side: a row per column, holding its name and its value as
+    /// a person reads it.
+    public var fieldValueLines: ResultTable {
+        var copy = ResultTable(title: title, columns: [
+            ResultColumn("field", .text(TextColumn(columns.map(\.name)))),
+            ResultColumn("value", .text(TextColumn(columns.map { ValueText.display($0.data, 0, unit: $0.unit) }))),
+        ], notes: notes)
+        copy.isRecord = false
+        return copy
     }
 
     public var rowCount: Int { columns.first?.data.count ?? 0 }

@@ -1,8 +1,9 @@
 /// Turns source text into tokens.
 ///
 /// Statements end at `;` or at a newline, except inside parentheses or after a token that
-/// cannot end a statement (an operator, a comma, `and`, `or`, `not`): there the statement
-/// goes on over the next line. `--` starts a comment to the end of the line. A `.` at the
+/// cannot end a statement (an operator, a comma, `and`, `or`, `not`), and before a line
+/// that starts with a clause (`where`, `order`, `limit`, `show`, `and`, `or`): there the
+/// statement goes on over the next line, so that a script can put each clause on its own. `--` starts a comment to the end of the line. A `.` at the
 /// start of a statement begins a dot-command, which takes the rest of its line.
 public struct Lexer {
     private let bytes: [UInt8]
@@ -71,7 +72,7 @@ public struct Lexer {
                 position += 1
             case 0x0A:
                 position += 1
-                if depth == 0, let last = tokens.last, !Self.continues(last) { endStatement(start) }
+                if depth == 0, let last = tokens.last, !Self.continues(last), !nextLineContinues() { endStatement(start) }
             case 0x3B:  // ;
                 position += 1
                 endStatement(start)
@@ -122,6 +123,27 @@ public struct Lexer {
         if let last = tokens.last, last.kind != .separator { emit(.separator, position) }
         emit(.end, position)
         return tokens
+    }
+
+    private static let continuationWords: Set<String> = ["where", "order", "limit", "show", "and", "or"]
+
+    /// Whether the next line that is not blank or a comment starts with a clause word.
+    private func nextLineContinues() -> Bool {
+        var p = position
+        while p < bytes.count {
+            let c = bytes[p]
+            if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A {
+                p += 1
+            } else if c == 0x2D, p + 1 < bytes.count, bytes[p + 1] == 0x2D {
+                while p < bytes.count, bytes[p] != 0x0A { p += 1 }
+            } else {
+                break
+            }
+        }
+        var end = p
+        while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+        guard end > p, end == bytes.count || !isWordByte(bytes[end]) else { return false }
+        return Self.continuationWords.contains(substring(p, end).lowercased())
     }
 
     private func peek(_ offset: Int) -> UInt8? {

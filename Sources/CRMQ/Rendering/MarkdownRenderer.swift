@@ -1,6 +1,7 @@
 /// A GitHub-flavoured Markdown table, numbers formatted for people and right-aligned.
 public enum MarkdownRenderer {
     public static func render(_ table: ResultTable) -> String {
+        if table.isRecord, table.rowCount == 1 { return render(table.fieldValueLines) }
         var out = ""
         if let title = table.title { out += "**\(escape(title))**\n\n" }
         out += "| " + table.columns.map { escape($0.name) }.joined(separator: " | ") + " |\n"

@@ -14,6 +14,7 @@ public struct TableRenderer {
     private static let gap = "  "
 
     public func render(_ table: ResultTable) -> String {
+        if table.isRecord, table.rowCount == 1 { return render(table.fieldValueLines) }
         var out = ""
         if let title = table.title { out += style(title, "1") + "\n" }
         let rowCount = table.rowCount

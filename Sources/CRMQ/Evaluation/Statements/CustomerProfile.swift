@@ -20,16 +20,10 @@ struct CustomerProfile {
 
     private func figures(_ row: Int, title: String) -> ResultTable {
         let customers = scope.snapshot.customers
-        var names: [String] = []
-        var values: [String] = []
-        for field in customers.fields {
-            guard let data = customers.column(field.name) else { continue }
-            names.append(field.name)
-            values.append(ValueText.display(data, row, unit: field.unit))
+        let columns = customers.fields.compactMap { field in
+            customers.column(field.name).map { ResultColumn(field.name, unit: field.unit, $0.gather([Int32(row)])) }
         }
-        return ResultTable(title: title, columns: [
-            ResultColumn("field", .text(TextColumn(names))), ResultColumn("value", .text(TextColumn(values))),
-        ])
+        return ResultTable(title: title, columns: columns, isRecord: true)
     }
 
     /// The latest rows of a customer, newest first.

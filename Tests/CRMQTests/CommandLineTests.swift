@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// The command line of PRODUCT.md §7, run as a script user runs it: the real binary.
+@Suite struct CommandLineTests {
+    static let binary = repositoryRoot + "/.build/debug/crmq"
+
+    struct Run {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    func crmq(_ arguments: [String], stdin: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func statements_run_in_the_order_given_and_exit_0() throws {
+        let script = NSTemporaryDirectory() + "crmq-cli-\(UUID().uuidString).crmq"
+        try "count where orders > 20".write(toFile: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let r = try crmq(["examples/acme", "--format", "csv", "-c", "count", "-f", script, "-c", "count where orders = 0"])
+        #expect(r.status == 0)
+        // 8 customers have more than 20 transaction rows, 1 (the prospect Zephyr) has none.
+        #expect(r.out == "customers\n61\n\ncustomers\n8\n\ncustomers\n1\n")
+        #expect(r.err.isEmpty)
+    }
+
+    @Test func a_failed_statement_stops_the_script_with_exit_1_and_the_error_on_stderr() throws {
+        let r = try crmq(["examples/acme", "-c", "count", "-c", "count where revnue > 1", "-c", "count"])
+        #expect(r.status == 1)
+        #expect(r.out.components(separatedBy: "customers").count == 2)  // only the first count ran
+        #expect(r.err.contains("error: unknown field `revnue`"))
+        #expect(r.err.contains("did you mean `revenue`?"))
+    }
+
+    @Test func bad_usage_exits_2() throws {
+        #expect(try crmq(["--format", "xml", "-c", "count"]).status == 2)
+        #expect(try crmq(["--as-of", "yesterday", "-c", "count"]).status == 2)
+        #expect(try crmq(["--no-such-flag"]).status == 2)
+    }
+
+    @Test func piped_stdin_runs_as_a_script_without_prompt_or_banner() throws {
+        let r = try crmq(["examples/acme", "--format", "json"], stdin: "count\ncount where region = 'Asia'\n")
+        #expect(r.status == 0)
+        #expect(r.out == "[\n{\"customers\":61}\n]\n[\n{\"customers\":2}\n]\n")
+    }
+
+    @Test func errors_in_piped_stdin_name_the_line() throws {
+        let r = try crmq(["examples/acme"], stdin: "count\ncount where\n")
+        #expect(r.status == 1)
+        #expect(r.err.hasPrefix("<stdin>:2:12: error: expected a value or a field"))
+    }
+
+    @Test func as_of_views_the_snapshot_earlier() throws {
+        let r = try crmq(["examples/cdnow-sample", "--as-of", "1997-09-30", "--format", "csv", "-c", "count where frequency > 0"])
+        #expect(r.out == "customers\n946\n")  // the published number of repeat buyers
+    }
+
+    @Test func a_snapshot_that_fails_to_load_exits_1_naming_the_problem() throws {
+        let r = try crmq(["examples/nowhere", "-c", "count"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("examples/nowhere: no such snapshot directory"))
+    }
+
+    @Test func table_output_off_a_terminal_has_no_colour_and_is_never_cut() throws {
+        let r = try crmq(["examples/cdnow-sample", "-c", "customers show id"])
+        #expect(!r.out.contains("\u{1B}["))
+        #expect(r.out.split(separator: "\n").count == 2357 + 2)
+    }
+
+    @Test func the_same_script_prints_the_same_bytes_every_run() throws {
+        let arguments = ["examples/acme", "-f", "examples/volume-is-not-value.crmq"]
+        #expect(try crmq(arguments).out == crmq(arguments).out)
+    }
+}

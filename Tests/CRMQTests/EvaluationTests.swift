@@ -1,0 +1,152 @@
+import Testing
+@testable import CRMQ
+
+/// Statements run against a small snapshot whose answers can be counted by hand.
+@Suite struct EvaluationTests {
+    static let fixture = Fixture([
+        "snapshot.json": #"{"as_of": "2024-06-30"}"#,
+        "customers.csv": """
+            id,name,segment,region,satisfaction
+            A,Anna,retail,North,8
+            B,Bert,retail,South,
+            C,Cleo,public,North,3
+            D,"Dee, Ltd",,South,9
+            E,用友建材,public,North,6
+            """,
+        "transactions.csv": """
+            customer_id,date,amount,margin
+            A,2024-01-01,100,30
+            A,2024-02-01,300,90
+            B,2024-03-01,50,
+            C,2024-06-01,1000,100
+            E,2024-06-30,20,5
+            """,
+    ])
+
+    func session() -> Session {
+        let session = Session()
+        _ = run("load \"\(Self.fixture.directory)\" as t", session: session)
+        return session
+    }
+
+    func json(_ statement: String) -> String { run(statement, session: session(), mode: .json).out }
+    func failure(_ statement: String) -> String {
+        let result = run(statement, session: session())
+        #expect(result.outcome == .failed)
+        return result.err
+    }
+
+    // Revenue: A 400, B 50, C 1000, D 0 (no purchases), E 20.
+    @Test func count_and_filters() {
+        #expect(json("count") == "[\n{\"customers\":5}\n]\n")
+        #expect(json("count where revenue > 60") == "[\n{\"customers\":2}\n]\n")                    // A, C
+        #expect(json("count where region = 'North' and revenue >= 20") == "[\n{\"customers\":3}\n]\n")  // A, C, E
+        #expect(json("count where name like '%e%'") == "[\n{\"customers\":3}\n]\n")                 // Bert, Cleo, Dee
+        #expect(json("count where segment in ('retail', 'public')") == "[\n{\"customers\":4}\n]\n") // all but D
+        #expect(json("count where revenue between 50 and 400") == "[\n{\"customers\":2}\n]\n")      // A, B
+        #expect(json("count where last_purchase >= 2024-06-01") == "[\n{\"customers\":2}\n]\n")     // C, E
+    }
+
+    // Margin: A 30 + 90 = 120, B unknown (an empty margin and no margin_rate), C 100, D 0, E 5.
+    @Test func nulls_never_pass_a_filter_either_way() {
+        #expect(json("count where margin > 10") == "[\n{\"customers\":2}\n]\n")        // A, C
+        #expect(json("count where not (margin > 10)") == "[\n{\"customers\":2}\n]\n")  // D, E; B stays unknown
+        #expect(json("count where margin is null") == "[\n{\"customers\":1}\n]\n")     // B
+        #expect(json("count where satisfaction is null") == "[\n{\"customers\":1}\n]\n")
+        #expect(json("count where satisfaction > 5 or satisfaction <= 5") == "[\n{\"customers\":4}\n]\n")
+    }
+
+    @Test func three_valued_logic() {
+        // satisfaction: A 8, B null, C 3, D 9, E 6. `not (satisfaction > 5)` is true for C only; B stays unknown.
+        #expect(json("count where not (satisfaction > 5)") == "[\n{\"customers\":1}\n]\n")
+        // null or true is true: B passes `satisfaction > 5 or region = 'South'`.
+        #expect(json("count where satisfaction > 5 or region = 'South'") == "[\n{\"customers\":4}\n]\n")  // A, B, D, E
+    }
+
+    @Test func ordering_limits_and_computed_columns() {
+        #expect(json("customers where revenue > 0 order by revenue desc limit 2 show id, revenue / orders as per_order") ==
+            "[\n{\"id\":\"C\",\"per_order\":1000},\n{\"id\":\"A\",\"per_order\":200}\n]\n")
+        // Nulls sort last in both directions.
+        #expect(json("customers order by satisfaction show id") ==
+            "[\n{\"id\":\"C\"},\n{\"id\":\"E\"},\n{\"id\":\"A\"},\n{\"id\":\"D\"},\n{\"id\":\"B\"}\n]\n")
+        #expect(json("customers order by satisfaction desc show id") ==
+            "[\n{\"id\":\"D\"},\n{\"id\":\"A\"},\n{\"id\":\"E\"},\n{\"id\":\"C\"},\n{\"id\":\"B\"}\n]\n")
+    }
+
+    @Test func date_arithmetic() {
+        #expect(json("customers where id = 'A' show last_purchase + 30 as next, 2024-06-30 - last_purchase as gap") ==
+            "[\n{\"next\":\"2024-03-02\",\"gap\":150}\n]\n")  // 1 Feb + 30 days; 1 Feb → 30 Jun is 29+31+30+31+30-1 = 150
+    }
+
+    @Test func segment_by_groups_in_key_order_with_nulls_last() {
+        #expect(json("segment by segment show count, sum(revenue) as r, avg(satisfaction) as s") == """
+            [
+            {"segment":"public","customers":2,"r":1020,"s":4.5},
+            {"segment":"retail","customers":2,"r":450,"s":8},
+            {"segment":null,"customers":1,"r":0,"s":9}
+            ]
+
+            """)
+        // North: A 400 + C 1000 + E 20 = 1420 of 1470, median 400; South: B 50 + D 0, median (0 + 50) / 2.
+        #expect(json("segment by region show share(revenue) as s, median(revenue) as m") == """
+            [
+            {"region":"North","s":\(1420.0 / 1470),"m":400},
+            {"region":"South","s":\(50.0 / 1470),"m":25}
+            ]
+
+            """)
+    }
+
+    @Test func named_segments_are_kept_and_reused() {
+        let session = session()
+        let made = run("segment where revenue > 100 as big", session: session, mode: .json)
+        #expect(made.out.contains("\"customers\":2"))
+        #expect(run("count in big where region = 'North'", session: session, mode: .json).out == "[\n{\"customers\":2}\n]\n")
+    }
+
+    @Test func a_date_compared_with_a_string_is_an_error_at_the_operator() {
+        let err = failure("count where last_purchase > '2024-01-01'")
+        #expect(err.contains("cannot compare a date with a text"))
+        #expect(err.contains("                           ^"))
+        #expect(err.contains("write a date without quotes"))
+    }
+
+    @Test func an_unknown_field_suggests_the_closest() {
+        #expect(failure("count where revnue > 10").contains("unknown field `revnue`"))
+        #expect(failure("count where revnue > 10").contains("did you mean `revenue`?"))
+    }
+
+    @Test func aggregates_belong_in_segment_by() {
+        #expect(failure("customers show sum(revenue)").contains("belongs in `segment by"))
+        #expect(failure("segment by region show revenue").contains("needs an aggregate"))
+    }
+
+    @Test func a_condition_must_be_true_or_false() {
+        #expect(failure("count where revenue").contains("a condition must be true or false"))
+    }
+
+    @Test func customers_are_named_by_id_or_name_in_any_script() {
+        let session = session()
+        #expect(run("profile 用友建材", session: session).out.contains("用友建材 (E)"))
+        #expect(run("profile \"dee, ltd\"", session: session).out.contains("Dee, Ltd (D)"))
+        let unknown = run("profile Ana", session: session)
+        #expect(unknown.err.contains("no customer with id or name `Ana`"))
+        #expect(unknown.err.contains("`Anna`"))
+    }
+
+    @Test func settings_are_checked_and_shown_with_their_source() {
+        let session = session()
+        #expect(run("set discount = 8%", session: session).outcome == .completed)
+        #expect(run("set horizon = 2 years", session: session).outcome == .completed)
+        let table = run("settings", session: session, mode: .csv).out
+        #expect(table.contains("discount,8% a year,set"))
+        #expect(table.contains("horizon,24 months,set"))
+        #expect(run("set discount = 12", session: session).err.contains("percentage"))
+        #expect(run("set horizn = 3", session: session).err.contains("did you mean `horizon`?"))
+    }
+
+    @Test func statements_need_a_snapshot() {
+        let result = run("count")
+        #expect(result.err.contains("no snapshot is loaded"))
+    }
+}

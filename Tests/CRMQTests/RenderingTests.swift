@@ -1,0 +1,82 @@
+import Testing
+@testable import CRMQ
+
+@Suite struct RenderingTests {
+    let table = ResultTable(columns: [
+        ResultColumn("name", .text(TextColumn(["用友建材", "Müller, \"GmbH\"", "Acme"]))),
+        ResultColumn("revenue", unit: .money, .number([1234567.891, -5, .nan])),
+        ResultColumn("share", unit: .ratio, .number([0.1234, 1, 0])),
+        ResultColumn("since", .date([CalendarDay.parse("2024-06-30")!, CalendarDay.null, 0])),
+    ])
+
+    @Test func wide_characters_take_two_columns_and_stay_aligned() {
+        let lines = TableRenderer().render(table).split(separator: "\n").map(String.init)
+        // name is 14 columns wide (Müller, "GmbH"), 用友建材 takes 8 of them; revenue 12 (1,234,567.89);
+        // two spaces between columns; numbers right-aligned; the last column is not padded.
+        #expect(lines[0] == "name" + String(repeating: " ", count: 10 + 2 + 5) + "revenue   share  since")
+        #expect(lines[2] == "用友建材" + String(repeating: " ", count: 6 + 2) + "1,234,567.89   12.3%  2024-06-30")
+        #expect(lines[3] == "Müller, \"GmbH\"" + String(repeating: " ", count: 2 + 7) + "-5.00  100.0%  null")
+        #expect(DisplayWidth.of("用友") == 4)
+        #expect(DisplayWidth.of("e\u{301}") == 1)  // e + combining acute
+    }
+
+    @Test func csv_quotes_what_needs_quoting_and_keeps_every_digit() {
+        #expect(CSVRenderer.render(table) == #"""
+            name,revenue,share,since
+            用友建材,1234567.891,0.1234,2024-06-30
+            "Müller, ""GmbH""",-5,1,
+            Acme,,0,1970-01-01
+
+            """#)
+    }
+
+    @Test func json_is_an_array_of_objects_with_nulls() {
+        #expect(JSONRenderer.render(table) == #"""
+            [
+            {"name":"用友建材","revenue":1234567.891,"share":0.1234,"since":"2024-06-30"},
+            {"name":"Müller, \"GmbH\"","revenue":-5,"share":1,"since":null},
+            {"name":"Acme","revenue":null,"share":0,"since":"1970-01-01"}
+            ]
+
+            """#)
+        #expect(JSONRenderer.render(ResultTable(columns: [ResultColumn("x", .number([]))])) == "[]\n")
+    }
+
+    @Test func markdown_right_aligns_numbers() {
+        let lines = MarkdownRenderer.render(table).split(separator: "\n")
+        #expect(lines[1] == "| --- | ---: | ---: | --- |")
+        #expect(lines[3] == "| Müller, \"GmbH\" | -5.00 | 100.0% | null |")
+    }
+
+    @Test func long_tables_on_a_terminal_elide_the_middle_rows() {
+        let long = ResultTable(columns: [ResultColumn("n", unit: .count, .number((1...100).map(Double.init)))])
+        let lines = TableRenderer(layout: TableLayout(maxRows: 4)).render(long).split(separator: "\n").map(String.init)
+        #expect(lines.map { $0.trimmingCharacters(in: " ") } == ["n", "───", "1", "2", "… 96 more rows (100 in all; .maxrows 0 shows all) …", "99", "100"])
+    }
+
+    @Test func narrow_terminals_cut_text_columns_not_numbers() {
+        // 14 + 12 + 6 + 10 columns and three gaps of 2 make 48; in 40 the name column gives up 8.
+        let lines = TableRenderer(layout: TableLayout(width: 40)).render(table).split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 40 })
+        #expect(lines[2].contains("1,234,567.89"))
+        #expect(lines[2].hasPrefix("用友…"))  // 用友 is 4 columns, … one more; 建 would make 7 > 6
+    }
+
+    @Test func numbers_are_grouped_and_rounded_half_away_from_zero() {
+        #expect(NumberText.grouped(1234567.125, decimals: 2) == "1,234,567.13")
+        #expect(NumberText.grouped(-0.004, decimals: 2) == "0.00")
+        #expect(NumberText.grouped(-999.995, decimals: 2) == "-1,000.00")
+        #expect(NumberText.plain(12) == "12")
+        #expect(NumberText.plain(0.1) == "0.1")
+    }
+
+    @Test func a_diagnostic_puts_a_caret_under_the_token() {
+        let source = "count\ncount where 用友 > 1"
+        let text = DiagnosticRenderer(source: source, fileName: "x.crmq").render(Diagnostic("unknown field `用友`", at: SourceRange(18, 24), hint: "h"))
+        #expect(text == "x.crmq:2:13: error: unknown field `用友`\n  count where 用友 > 1\n              ^~~~\n  h\n")  // 用友 is four columns wide
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String { trimming(set) }
+}
