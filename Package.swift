@@ -21,6 +21,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Seeded synthetic snapshots for the benchmark and the model checks.
+        .executableTarget(
+            name: "crmq-synth",
+            dependencies: [
+                "CRMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "CRMQTests", dependencies: ["CRMQ"]),
     ],
     swiftLanguageModes: [.v6]

@@ -115,12 +115,12 @@ public final class Snapshot: Sendable {
     public let valueStar: ValueStarTable?
     /// Rows dated after `as_of`, per file: set aside, not lost (the models' holdout).
     public let setAside: [String: Int]
-    let index: CustomerIndex
+    let index: InternedStrings
 
     init(
         name: String, directory: String, info: SnapshotInfo, customers: CustomerTable,
         transactions: TransactionTable, activities: ActivityTable?, payments: PaymentTable?,
-        interactions: InteractionTable?, valueStar: ValueStarTable?, setAside: [String: Int], index: CustomerIndex
+        interactions: InteractionTable?, valueStar: ValueStarTable?, setAside: [String: Int], index: InternedStrings
     ) {
         self.name = name
         self.directory = directory

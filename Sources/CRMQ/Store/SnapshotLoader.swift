@@ -125,22 +125,19 @@ public struct SnapshotLoader {
         ColumnSpec(name: "inspiration", kind: .bool),
     ]
 
-    private func readCustomers() throws(DataError) -> (CustomerTable, CustomerIndex) {
+    private func readCustomers() throws(DataError) -> (CustomerTable, InternedStrings) {
         let file = path("customers.csv")
         let read = try TableReader(path: file, displayName: file, specs: Self.customerSpecs, keepLines: true).read()
         let ids = read.texts["id"]!
-        var index = CustomerIndex(capacity: read.rowCount)
-        for row in 0..<read.rowCount {
-            let code = Int(ids.codes[row])
-            if code != index.count {
-                // The builder gave this id the code of its first appearance: a duplicate.
-                let first = read.lines[code]
-                throw DataError(
-                    file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "id")! + 1, columnName: "id",
-                    message: "duplicate customer id \"\(ids.values[code])\" (first on line \(first)); ids must be unique")
-            }
-            _ = index.insert(ids.values[code])
+        // Codes are given in order of first appearance, so with unique ids a customer's
+        // code is its row, and the id column's table is the customer index.
+        for row in 0..<read.rowCount where Int(ids.codes[row]) != row {
+            let first = read.lines[Int(ids.codes[row])]
+            throw DataError(
+                file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "id")! + 1, columnName: "id",
+                message: "duplicate customer id \"\(ids.values[Int(ids.codes[row])])\" (first on line \(first)); ids must be unique")
         }
+        let index = read.interned["id"]!
         if let satisfaction = read.numbers["satisfaction"],
            let bad = satisfaction.firstIndex(where: { !$0.isNaN && ($0 < 0 || $0 > 10) }) {
             throw DataError(
@@ -166,7 +163,7 @@ public struct SnapshotLoader {
 
     // MARK: activities, payments, interactions, value star
 
-    private func readActivities(index: CustomerIndex, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> ActivityTable? {
+    private func readActivities(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> ActivityTable? {
         guard exists("activities.csv") else { return nil }
         guard exists("activity_rates.csv") else {
             throw DataError(file: path("activity_rates.csv"), message: "missing: activities.csv needs the unit cost of each activity")
@@ -224,7 +221,7 @@ public struct SnapshotLoader {
             unitCost: keep.map { costOfCode[Int(activity.codes[$0])] })
     }
 
-    private func readPayments(index: CustomerIndex, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> PaymentTable? {
+    private func readPayments(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> PaymentTable? {
         guard exists("payments.csv") else { return nil }
         let file = path("payments.csv")
         let read = try TableReader(
@@ -249,7 +246,7 @@ public struct SnapshotLoader {
             amount: keep.map { amount[$0] })
     }
 
-    private func readInteractions(index: CustomerIndex, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> InteractionTable? {
+    private func readInteractions(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> InteractionTable? {
         guard exists("interactions.csv") else { return nil }
         let file = path("interactions.csv")
         let read = try TableReader(

@@ -25,6 +25,8 @@ struct ReadTable {
     var numbers: [String: [Double]] = [:]
     var dates: [String: [Int32]] = [:]
     var texts: [String: TextColumn] = [:]
+    /// Each text column's distinct strings by their bytes: a text's code is its code here.
+    var interned: [String: InternedStrings] = [:]
     var bools: [String: [UInt8]] = [:]
     var customers: [Int32] = []
     /// Columns the schema does not name, in file order, as raw text.
@@ -46,7 +48,7 @@ struct TableReader {
     var displayName: String
     var specs: [ColumnSpec]
     var keepLines = false
-    var customerIndex: CustomerIndex?
+    var customerIndex: InternedStrings?
     var customerFile = "customers.csv"
 
     /// Field names as the language sees them: lower case, spaces and punctuation as `_`.
@@ -108,7 +110,8 @@ struct TableReader {
             // Lines of later pieces are counted from 1 and put right only if an error needs them.
             var piece = PieceParser(
                 reader: self, plan: plan,
-                scanner: CSVScanner(bytes: buffer, from: range.lowerBound, to: range.upperBound, line: k == 0 ? bodyLine : 1))
+                scanner: CSVScanner(bytes: buffer, from: range.lowerBound, to: range.upperBound, line: k == 0 ? bodyLine : 1),
+                expectedRows: Self.estimateRows(buffer, range))
             do throws(DataError) {
                 try piece.run()
                 return .success(piece.piece)
@@ -152,6 +155,16 @@ struct TableReader {
         return pieces
     }
 
+    /// Rows in a piece, guessed from the newlines in its first 64 KiB, so that columns are
+    /// allocated once instead of growing by doubling (each doubling touches fresh pages).
+    static func estimateRows(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        let sample = min(range.count, 1 << 16)
+        guard sample > 0 else { return 0 }
+        var lines = 0
+        for i in range.lowerBound..<(range.lowerBound + sample) where buffer[i] == 0x0A { lines += 1 }
+        return Int(Double(range.count) / Double(sample) * Double(max(lines, 1)) * 1.05) + 16
+    }
+
     static func newlines(_ buffer: UnsafeBufferPointer<UInt8>, before end: Int) -> Int {
         var count = 0
         for i in 0..<end where buffer[i] == 0x0A { count += 1 }
@@ -166,38 +179,43 @@ struct TableReader {
         guard var table = pieces.first.map({ $0.asTable(plan: plan, header: header) }) else {
             return ReadTable(rowCount: 0, header: header)
         }
+        var builders = pieces[0].texts
         for piece in pieces.dropFirst() {
             let next = piece.asTable(plan: plan, header: header)
             table.rowCount += next.rowCount
             for (name, values) in next.numbers { table.numbers[name, default: []].append(contentsOf: values) }
             for (name, values) in next.dates { table.dates[name, default: []].append(contentsOf: values) }
             for (name, values) in next.bools { table.bools[name, default: []].append(contentsOf: values) }
-            for (name, column) in next.texts {
-                var builder = TextColumnBuilder()
-                builder.append(contentsOf: table.texts[name]!)
-                builder.append(contentsOf: column)
-                table.texts[name] = builder.column
-            }
+            for k in plan.textNames.indices { builders[k].append(contentsOf: piece.texts[k]) }
             table.customers.append(contentsOf: next.customers)
             for i in table.extras.indices { table.extras[i].values.append(contentsOf: next.extras[i].values) }
             table.lines.append(contentsOf: next.lines)
+        }
+        for (k, name) in plan.textNames.enumerated() {
+            table.texts[name] = builders[k].column
+            table.interned[name] = builders[k].interned
         }
         return table
     }
 }
 
-/// Where each header column goes: a typed slot for declared columns, a raw slot for the rest.
+/// Where each header column goes: a typed slot for declared columns, a raw slot for the
+/// rest. Slots are plain integers so that reading a field copies nothing that needs counting.
 struct ColumnPlan {
     enum Slot {
-        case number(Int, ColumnSpec)
-        case date(Int, ColumnSpec)
-        case text(Int, ColumnSpec)
-        case bool(Int, ColumnSpec)
-        case customer(ColumnSpec)
+        case number(Int)
+        case date(Int)
+        case text(Int)
+        case bool(Int)
+        case customer
         case extra(Int)
     }
 
     var slots: [Slot] = []
+    /// The spec of each header column (nil for extra columns), for messages.
+    var specs: [ColumnSpec?] = []
+    var header: [String]
+    var emptyAllowed: [Bool] = []
     var numberNames: [String] = []
     var dateNames: [String] = []
     var textNames: [String] = []
@@ -205,18 +223,18 @@ struct ColumnPlan {
     var extraNames: [String] = []
 
     init(header: [String], specs: [ColumnSpec]) {
+        self.header = header
         for name in header {
-            guard let spec = specs.first(where: { $0.name == name }) else {
-                slots.append(.extra(extraNames.count))
-                extraNames.append(name)
-                continue
-            }
-            switch spec.kind {
-            case .number: slots.append(.number(numberNames.count, spec)); numberNames.append(name)
-            case .date: slots.append(.date(dateNames.count, spec)); dateNames.append(name)
-            case .text: slots.append(.text(textNames.count, spec)); textNames.append(name)
-            case .bool: slots.append(.bool(boolNames.count, spec)); boolNames.append(name)
-            case .customer: slots.append(.customer(spec))
+            let spec = specs.first { $0.name == name }
+            self.specs.append(spec)
+            emptyAllowed.append(spec?.emptyAllowed ?? true)
+            switch spec?.kind {
+            case nil: slots.append(.extra(extraNames.count)); extraNames.append(name)
+            case .number: slots.append(.number(numberNames.count)); numberNames.append(name)
+            case .date: slots.append(.date(dateNames.count)); dateNames.append(name)
+            case .text: slots.append(.text(textNames.count)); textNames.append(name)
+            case .bool: slots.append(.bool(boolNames.count)); boolNames.append(name)
+            case .customer: slots.append(.customer)
             }
         }
     }
@@ -233,12 +251,16 @@ struct Piece {
     var extras: [[String?]]
     var lines: [Int32] = []
 
-    init(plan: ColumnPlan) {
+    init(plan: ColumnPlan, expectedRows: Int = 0, keepLines: Bool = false) {
         numbers = Array(repeating: [], count: plan.numberNames.count)
         dates = Array(repeating: [], count: plan.dateNames.count)
         texts = Array(repeating: TextColumnBuilder(), count: plan.textNames.count)
         bools = Array(repeating: [], count: plan.boolNames.count)
         extras = Array(repeating: [], count: plan.extraNames.count)
+        for i in numbers.indices { numbers[i].reserveCapacity(expectedRows) }
+        for i in dates.indices { dates[i].reserveCapacity(expectedRows) }
+        if plan.slots.contains(where: { if case .customer = $0 { true } else { false } }) { customers.reserveCapacity(expectedRows) }
+        if keepLines { lines.reserveCapacity(expectedRows) }
     }
 
     func asTable(plan: ColumnPlan, header: [String]) -> ReadTable {
@@ -260,12 +282,16 @@ private struct PieceParser {
     let plan: ColumnPlan
     var scanner: CSVScanner
     var piece: Piece
+    private let customerIndex: InternedStrings
+    /// The last date field's bytes and value: dates repeat row after row.
+    private var lastDate: (UInt64, UInt16, Int32) = (0, 0, CalendarDay.null)
 
-    init(reader: TableReader, plan: ColumnPlan, scanner: CSVScanner) {
+    init(reader: TableReader, plan: ColumnPlan, scanner: CSVScanner, expectedRows: Int) {
         self.reader = reader
         self.plan = plan
         self.scanner = scanner
-        self.piece = Piece(plan: plan)
+        self.piece = Piece(plan: plan, expectedRows: expectedRows, keepLines: reader.keepLines)
+        self.customerIndex = reader.customerIndex ?? InternedStrings()
     }
 
     mutating func run() throws(DataError) {
@@ -281,21 +307,31 @@ private struct PieceParser {
                     file: reader.displayName, line: line, column: min(fields.count, width) + (fields.count < width ? 0 : 1),
                     message: "expected \(width) fields as in the header, found \(fields.count)")
             }
-            for (i, slot) in plan.slots.enumerated() {
-                try read(fields[i], into: slot, line: line, column: i + 1)
+            for i in 0..<width {
+                try read(fields[i], into: plan.slots[i], line: line, column: i)
             }
             if reader.keepLines { piece.lines.append(Int32(truncatingIfNeeded: line)) }
             piece.rowCount += 1
         }
     }
 
-    private func error(_ line: Int, _ column: Int, _ name: String, _ message: String) -> DataError {
-        DataError(file: reader.displayName, line: line, column: column, columnName: name, message: message)
+    private func error(_ line: Int, _ column: Int, _ message: String) -> DataError {
+        DataError(file: reader.displayName, line: line, column: column + 1, columnName: plan.header[column], message: message)
     }
 
     private func shown(_ field: CSVField) -> String {
         let text = scanner.string(of: field) ?? "(bytes that are not UTF-8)"
         return text.count > 40 ? "\"\(text.prefix(40))…\"" : "\"\(text)\""
+    }
+
+    /// The field's bytes without surrounding spaces.
+    @inline(__always)
+    private func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var s = 0
+        var e = b.count
+        while s < e, b[s] == 0x20 { s += 1 }
+        while e > s, b[e - 1] == 0x20 { e -= 1 }
+        return s == 0 && e == b.count ? b : UnsafeBufferPointer(rebasing: b[s..<e])
     }
 
     private func isBlank(_ field: CSVField) -> Bool {
@@ -307,65 +343,73 @@ private struct PieceParser {
         return true
     }
 
+    @inline(__always)
+    private mutating func date(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if b.count == 10, let base = UnsafeRawPointer(b.baseAddress) {
+            let head = base.loadUnaligned(as: UInt64.self)
+            let tail = base.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+            if head == lastDate.0, tail == lastDate.1 { return lastDate.2 }
+            guard let day = CalendarDay.parse(b) else { return nil }
+            lastDate = (head, tail, day)
+            return day
+        }
+        return CalendarDay.parse(b)
+    }
+
     private mutating func read(_ field: CSVField, into slot: ColumnPlan.Slot, line: Int, column: Int) throws(DataError) {
         switch slot {
-        case .number(let k, let spec):
+        case .number(let k):
             if isBlank(field) {
-                guard spec.emptyAllowed else { throw error(line, column, spec.name, "expected a number, found an empty field") }
+                guard plan.emptyAllowed[column] else { throw error(line, column, "expected a number, found an empty field") }
                 piece.numbers[k].append(.nan)
                 return
             }
             guard let value = scanner.withBytes(of: field, { DecimalParser.parse($0) }) else {
-                throw error(line, column, spec.name, "expected a number (like 1234.50), found \(shown(field))")
+                throw error(line, column, "expected a number (like 1234.50), found \(shown(field))")
             }
             piece.numbers[k].append(value)
-        case .date(let k, let spec):
+        case .date(let k):
             if isBlank(field) {
-                guard spec.emptyAllowed else { throw error(line, column, spec.name, "expected a date, found an empty field") }
+                guard plan.emptyAllowed[column] else { throw error(line, column, "expected a date, found an empty field") }
                 piece.dates[k].append(CalendarDay.null)
                 return
             }
-            guard let value = scanner.withBytes(of: field, { CalendarDay.parse($0) }) else {
-                throw error(line, column, spec.name, "expected a date as YYYY-MM-DD, found \(shown(field))")
+            let bytes = UnsafeBufferPointer(start: scanner.base + field.start, count: field.end - field.start)
+            guard let value = field.quoted ? scanner.withBytes(of: field, { CalendarDay.parse($0) }) : date(trimmed(bytes)) else {
+                throw error(line, column, "expected a date as YYYY-MM-DD, found \(shown(field))")
             }
             piece.dates[k].append(value)
-        case .text(let k, let spec):
-            guard let text = scanner.string(of: field) else {
-                throw error(line, column, spec.name, "the text is not valid UTF-8")
+        case .text(let k):
+            let ok = scanner.withBytes(of: field) { raw -> Bool in
+                let bytes = trimmed(raw)
+                if bytes.isEmpty {
+                    piece.texts[k].appendNull()
+                    return true
+                }
+                return piece.texts[k].append(bytes: bytes)
             }
-            let trimmed = text.trimming(" ")
-            if trimmed.isEmpty, !spec.emptyAllowed {
-                throw error(line, column, spec.name, "expected a value, found an empty field")
+            guard ok else { throw error(line, column, "the text is not valid UTF-8") }
+            if !plan.emptyAllowed[column], piece.texts[k].column.codes.last == -1 {
+                throw error(line, column, "expected a value, found an empty field")
             }
-            piece.texts[k].append(trimmed.isEmpty ? nil : trimmed)
-        case .bool(let k, let spec):
+        case .bool(let k):
             if isBlank(field) {
                 piece.bools[k].append(2)
                 return
             }
             guard let text = scanner.string(of: field), let value = Self.bool(text) else {
-                throw error(line, column, spec.name, "expected true or false, found \(shown(field))")
+                throw error(line, column, "expected true or false, found \(shown(field))")
             }
             piece.bools[k].append(value ? 1 : 0)
-        case .customer(let spec):
-            guard let index = reader.customerIndex else {
-                fatalError("a customer column needs the customer index")  // a programming error, never data
-            }
-            if isBlank(field) { throw error(line, column, spec.name, "expected a customer id, found an empty field") }
-            let row = scanner.withBytes(of: field) { bytes -> Int32? in
-                if let row = index.find(bytes) { return row }
-                // Ids are compared as written, but a space around one is not part of it.
-                guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
-                return index.find(text.trimming(" "))
-            }
+        case .customer:
+            if isBlank(field) { throw error(line, column, "expected a customer id, found an empty field") }
+            let row = scanner.withBytes(of: field) { customerIndex.find($0) ?? customerIndex.find(trimmed($0)) }
             guard let row else {
-                throw error(line, column, spec.name, "unknown customer id \(shown(field)): no such id in \(reader.customerFile)")
+                throw error(line, column, "unknown customer id \(shown(field)): no such id in \(reader.customerFile)")
             }
             piece.customers.append(row)
         case .extra(let k):
-            guard let text = scanner.string(of: field) else {
-                throw error(line, column, plan.extraNames[k], "the text is not valid UTF-8")
-            }
+            guard let text = scanner.string(of: field) else { throw error(line, column, "the text is not valid UTF-8") }
             let trimmed = text.trimming(" ")
             piece.extras[k].append(trimmed.isEmpty ? nil : trimmed)
         }
@@ -380,9 +424,20 @@ private struct PieceParser {
     }
 }
 
-/// A whole file's bytes.
-enum FileBytes {
-    static func read(path: String, displayName: String) throws(DataError) -> [UInt8] {
+/// A whole file's bytes, mapped into memory rather than copied: the pages come straight
+/// from the page cache, with nothing to zero or copy first.
+final class FileBytes {
+    private let base: UnsafeMutableRawPointer?
+    let count: Int
+
+    private init(base: UnsafeMutableRawPointer?, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    deinit { if let base { munmap(base, count) } }
+
+    static func read(path: String, displayName: String) throws(DataError) -> FileBytes {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw DataError(file: displayName, message: "cannot open \(path): \(String(cString: strerror(errno)))")
@@ -396,22 +451,17 @@ enum FileBytes {
             throw DataError(file: displayName, message: "\(path) is a directory, not a file")
         }
         let size = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        let failed = bytes.withUnsafeMutableBytes { raw -> Bool in
-            while done < size {
-                let n = Glibc.read(fd, raw.baseAddress! + done, size - done)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { return n < 0 }
-                done += n
-            }
-            return false
-        }
-        if failed {
+        guard size > 0 else { return FileBytes(base: nil, count: 0) }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
             throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        if done < size { bytes.removeLast(size - done) }
-        return bytes
+        madvise(mapped, size, MADV_WILLNEED)
+        return FileBytes(base: mapped, count: size)
+    }
+
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws(DataError) -> R) throws(DataError) -> R {
+        guard let base else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
     }
 }
 

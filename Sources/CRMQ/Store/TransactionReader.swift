@@ -1,7 +1,7 @@
 /// Reads transactions.csv and arranges its rows by customer and date.
 struct TransactionReader {
     var path: String
-    var index: CustomerIndex
+    var index: InternedStrings
     var marginRate: Double?
 
     struct Raw {

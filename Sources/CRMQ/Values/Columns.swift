@@ -38,9 +38,9 @@ public struct TextColumn: Sendable, Equatable {
     }
 }
 
-/// Builds a `TextColumn` row by row.
+/// Builds a `TextColumn` row by row, storing each distinct value once.
 struct TextColumnBuilder {
-    private var lookup: [String: Int32] = [:]
+    private(set) var interned = InternedStrings()
     private(set) var column = TextColumn(codes: [], values: [])
 
     mutating func append(_ value: String?) {
@@ -48,30 +48,32 @@ struct TextColumnBuilder {
             column.codes.append(-1)
             return
         }
-        if let code = lookup[value] {
-            column.codes.append(code)
-        } else {
-            let code = Int32(column.values.count)
-            lookup[value] = code
-            column.values.append(value)
-            column.codes.append(code)
-        }
+        let (code, isNew) = interned.intern(value)
+        if isNew { column.values.append(value) }
+        column.codes.append(code)
     }
 
-    mutating func append(contentsOf other: TextColumn) {
-        var remap = [Int32](repeating: -1, count: other.values.count)
-        for (i, value) in other.values.enumerated() {
-            if let code = lookup[value] {
-                remap[i] = code
-            } else {
-                let code = Int32(column.values.count)
-                lookup[value] = code
-                column.values.append(value)
-                remap[i] = code
-            }
+    /// Appends the text these bytes hold; false, appending nothing, when they are not UTF-8.
+    @inline(__always)
+    mutating func append(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (code, isNew) = interned.intern(bytes)
+        if isNew {
+            // A load stops at invalid text, so what was interned needs no undoing.
+            guard let value = String(validating: bytes, as: UTF8.self) else { return false }
+            column.values.append(value)
         }
-        column.codes.reserveCapacity(column.codes.count + other.codes.count)
-        for code in other.codes { column.codes.append(code < 0 ? -1 : remap[Int(code)]) }
+        column.codes.append(code)
+        return true
+    }
+
+    mutating func appendNull() { column.codes.append(-1) }
+
+    /// Appends another builder's rows, matching its strings by their bytes.
+    mutating func append(contentsOf other: TextColumnBuilder) {
+        let remap = interned.intern(contentsOf: other.interned)
+        for (i, code) in remap.enumerated() where Int(code) == column.values.count { column.values.append(other.column.values[i]) }
+        column.codes.reserveCapacity(column.codes.count + other.column.codes.count)
+        for code in other.column.codes { column.codes.append(code < 0 ? -1 : remap[Int(code)]) }
     }
 }
 

@@ -1,0 +1,217 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a snapshot of made-up customers whose buying follows the BG/NBD and Gamma-Gamma
+/// stories with known parameters, from a seed, so that the same call writes the same bytes:
+/// data for benchmarks, and for checking that a fit recovers what generated it.
+///
+/// Each customer makes a first purchase on a day in the first `acquisitionWeeks`; while
+/// alive buys at rate λ ~ Gamma(r, α) a week (exponential gaps, in whole days); after each
+/// repeat purchase drops out with probability p ~ Beta(a, b) (Fader, Hardie & Lee 2005).
+/// Spend per purchase is Gamma(shape p_gg, rate ν) with ν ~ Gamma(q, γ) (Fader, Hardie &
+/// Lee 2005, "RFM and CLV"), so its mean is p_gg / ν.
+public struct SyntheticSnapshot {
+    public struct Parameters: Sendable {
+        public var r = 0.9, alpha = 6.0, a = 0.8, b = 5.0
+        public var p = 6.0, q = 4.0, gamma = 15.0
+        public init() {}
+    }
+
+    public var customers: Int
+    public var seed: UInt64
+    public var parameters = Parameters()
+    /// First day of the data and how long it runs.
+    public var start: Int32 = CalendarDay.from(year: 2023, month: 1, day: 1)
+    public var weeks = 104
+    public var acquisitionWeeks = 12
+
+    public init(customers: Int, seed: UInt64) {
+        self.customers = customers
+        self.seed = seed
+    }
+
+    public var asOf: Int32 { start + Int32(weeks * 7) - 1 }
+
+    /// Writes customers.csv, transactions.csv and snapshot.json into `directory`.
+    public func write(to directory: String) throws(DataError) {
+        var random = SeededRandom(seed: seed)
+        let segments = ["retail", "wholesale", "online", "public"]
+        let regions = ["North", "South", "East", "West", "Central"]
+        var customerFile = OutputFile(path: directory + "/customers.csv")
+        var transactionFile = OutputFile(path: directory + "/transactions.csv")
+        customerFile.append("id,name,segment,region\n")
+        transactionFile.append("customer_id,date,amount,margin,quantity\n")
+        let end = asOf
+        let p = parameters
+        for c in 0..<customers {
+            let id = "C\(c + 1)"
+            customerFile.append("\(id),Customer \(c + 1),\(segments[random.below(segments.count)]),\(regions[random.below(regions.count)])\n")
+            let lambda = random.gamma(shape: p.r, rate: p.alpha)
+            let dropout = random.beta(p.a, p.b)
+            let nu = random.gamma(shape: p.q, rate: p.gamma)
+            var day = start + Int32(random.below(acquisitionWeeks * 7))
+            var repeats = 0
+            while day <= end {
+                let amount = max(0.01, random.gamma(shape: p.p, rate: nu))
+                let margin = amount * (0.2 + 0.2 * random.uniform())
+                transactionFile.append(id)
+                transactionFile.append(",")
+                transactionFile.appendDate(day)
+                transactionFile.append(",")
+                transactionFile.appendCents(amount)
+                transactionFile.append(",")
+                transactionFile.appendCents(margin)
+                transactionFile.append(",\(1 + random.below(5))\n")
+                if repeats > 0, random.uniform() < dropout { break }
+                repeats += 1
+                guard lambda > 0 else { break }
+                // Gaps in days, at least one: purchases on one day are one purchase.
+                let gap = random.exponential(rate: lambda) * 7
+                guard gap < Double(end - day) + 1 else { break }
+                day += Int32(max(1, gap.rounded(.up)))
+            }
+            if customerFile.bytes.count > 1 << 20 { try customerFile.flush() }
+            if transactionFile.bytes.count > 1 << 22 { try transactionFile.flush() }
+        }
+        try customerFile.close()
+        try transactionFile.close()
+        var info = OutputFile(path: directory + "/snapshot.json")
+        info.append("{\"name\": \"synthetic\", \"as_of\": \"\(CalendarDay.format(end))\", \"currency\": \"EUR\", ")
+        info.append("\"description\": \"\(customers) made-up customers (BG/NBD r=\(p.r) alpha=\(p.alpha) a=\(p.a) b=\(p.b); ")
+        info.append("Gamma-Gamma p=\(p.p) q=\(p.q) gamma=\(p.gamma)), seed \(seed)\"}\n")
+        try info.close()
+    }
+}
+
+/// A buffered file written with plain system calls.
+struct OutputFile {
+    let path: String
+    var bytes: [UInt8] = []
+    private var descriptor: Int32 = -1
+
+    init(path: String) {
+        self.path = path
+        bytes.reserveCapacity(1 << 22)
+    }
+
+    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    mutating func appendDate(_ day: Int32) {
+        let (y, m, d) = CalendarDay.components(day)
+        appendDigits(y, 4)
+        bytes.append(0x2D)
+        appendDigits(m, 2)
+        bytes.append(0x2D)
+        appendDigits(d, 2)
+    }
+
+    /// A non-negative amount with two decimals.
+    mutating func appendCents(_ value: Double) {
+        let cents = Int((value * 100).rounded())
+        append(String(cents / 100))
+        bytes.append(0x2E)
+        appendDigits(cents % 100, 2)
+    }
+
+    private mutating func appendDigits(_ value: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = value
+        while divisor > 0 {
+            bytes.append(UInt8(0x30 + v / divisor % 10))
+            v %= divisor
+            divisor /= 10
+        }
+    }
+
+    mutating func flush() throws(DataError) {
+        if descriptor < 0 {
+            descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard descriptor >= 0 else { throw DataError(file: path, message: "cannot write: \(String(cString: strerror(errno)))") }
+        }
+        let failed = bytes.withUnsafeBytes { raw -> Bool in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(descriptor, raw.baseAddress! + done, raw.count - done)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { return true }
+                done += n
+            }
+            return false
+        }
+        if failed { throw DataError(file: path, message: "cannot write: \(String(cString: strerror(errno)))") }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    mutating func close() throws(DataError) {
+        try flush()
+        Glibc.close(descriptor)
+        descriptor = -1
+    }
+}
+
+/// xoshiro256** seeded through SplitMix64, with the distributions the generator draws from.
+struct SeededRandom {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    init(seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitMix(), splitMix(), splitMix(), splitMix())
+    }
+
+    mutating func next() -> UInt64 {
+        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = s.3 << 45 | s.3 >> 19
+        return result
+    }
+
+    /// Uniform on (0, 1): never exactly 0, so that logs are finite.
+    mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
+
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    mutating func normal() -> Double {
+        // Box–Muller; one of the pair is enough here.
+        sqrt(-2 * log(uniform())) * cos(2 * Double.pi * uniform())
+    }
+
+    mutating func exponential(rate: Double) -> Double { -log(uniform()) / rate }
+
+    /// Gamma(shape, rate) by Marsaglia & Tsang (2000); shape < 1 by boosting with U^(1/shape).
+    mutating func gamma(shape: Double, rate: Double) -> Double {
+        if shape < 1 { return gamma(shape: shape + 1, rate: rate) * pow(uniform(), 1 / shape) }
+        let d = shape - 1.0 / 3
+        let c = 1 / sqrt(9 * d)
+        while true {
+            var x: Double
+            var v: Double
+            repeat {
+                x = normal()
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = uniform()
+            if log(u) < 0.5 * x * x + d - d * v + d * log(v) { return d * v / rate }
+        }
+    }
+
+    mutating func beta(_ a: Double, _ b: Double) -> Double {
+        let x = gamma(shape: a, rate: 1)
+        let y = gamma(shape: b, rate: 1)
+        return x / (x + y)
+    }
+}
