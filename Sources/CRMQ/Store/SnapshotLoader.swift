@@ -37,11 +37,11 @@ public struct SnapshotLoader {
         var info = try readInfo()
         let (customerTable, index) = try readCustomers()
         let reader = TransactionReader(path: path("transactions.csv"), index: index, marginRate: info.marginRate)
-        let raw = try reader.read()
+        var raw = try reader.read()
         if let asOf {
             info.asOf = asOf
         } else if info.asOf == CalendarDay.null {
-            guard let latest = raw.day.max() else {
+            guard let latest = raw.latestDay else {
                 throw DataError(
                     file: path("transactions.csv"),
                     message: "has no rows, so as_of cannot be its latest date: give as_of in snapshot.json, or load … as of DATE")
@@ -49,7 +49,7 @@ public struct SnapshotLoader {
             info.asOf = latest
         }
         var setAside: [String: Int] = [:]
-        let transactions = reader.arrange(raw, customers: customerTable.count, asOf: info.asOf, setAside: &setAside)
+        let transactions = reader.arrange(&raw, customers: customerTable.count, asOf: info.asOf, setAside: &setAside)
         let activities = try readActivities(index: index, asOf: info.asOf, setAside: &setAside)
         let payments = try readPayments(index: index, asOf: info.asOf, setAside: &setAside)
         let interactions = try readInteractions(index: index, asOf: info.asOf, setAside: &setAside)

@@ -19,22 +19,36 @@ struct ColumnSpec {
     var emptyAllowed: Bool = true
 }
 
+/// Columns of one type, as the pieces of the file were parsed: a large reader walks the
+/// pieces (no copy), a small one takes each column whole.
+struct PiecedColumns<T> {
+    var pieces: [String: [[T]]] = [:]
+
+    subscript(name: String) -> [T]? {
+        guard let parts = pieces[name] else { return nil }
+        return parts.count == 1 ? parts[0] : Array(parts.joined())
+    }
+}
+
 /// A file as columns: the declared ones typed, the others as text for the caller to infer.
 struct ReadTable {
     var rowCount: Int
-    var numbers: [String: [Double]] = [:]
-    var dates: [String: [Int32]] = [:]
+    var numbers = PiecedColumns<Double>()
+    var dates = PiecedColumns<Int32>()
     var texts: [String: TextColumn] = [:]
     /// Each text column's distinct strings by their bytes: a text's code is its code here.
     var interned: [String: InternedStrings] = [:]
     var bools: [String: [UInt8]] = [:]
-    var customers: [Int32] = []
+    /// The rows of the customer column, piece by piece.
+    var customerPieces: [[Int32]] = []
     /// Columns the schema does not name, in file order, as raw text.
     var extras: [(name: String, values: [String?])] = []
     /// The physical line of each row, when asked for.
     var lines: [Int32] = []
     /// The header names as written, normalised, in file order.
     var header: [String]
+
+    var customers: [Int32] { customerPieces.count == 1 ? customerPieces[0] : Array(customerPieces.joined()) }
 }
 
 /// Reads a snapshot CSV file into typed columns.
@@ -175,26 +189,28 @@ struct TableReader {
         DataError(file: displayName, line: error.line + line, column: error.field, message: error.message)
     }
 
+    /// One table of the pieces: numbers, dates and customers stay in their pieces; text
+    /// columns are merged by their bytes, so that equal texts share a code.
     private func merge(_ pieces: [Piece], plan: ColumnPlan, header: [String]) -> ReadTable {
-        guard var table = pieces.first.map({ $0.asTable(plan: plan, header: header) }) else {
-            return ReadTable(rowCount: 0, header: header)
+        var table = ReadTable(rowCount: pieces.reduce(0) { $0 + $1.rowCount }, header: header)
+        for (k, name) in plan.numberNames.enumerated() { table.numbers.pieces[name] = pieces.map { $0.numbers[k] } }
+        for (k, name) in plan.dateNames.enumerated() { table.dates.pieces[name] = pieces.map { $0.dates[k] } }
+        if plan.slots.contains(where: { if case .customer = $0 { true } else { false } }) {
+            table.customerPieces = pieces.map(\.customers)
         }
-        var builders = pieces[0].texts
-        for piece in pieces.dropFirst() {
-            let next = piece.asTable(plan: plan, header: header)
-            table.rowCount += next.rowCount
-            for (name, values) in next.numbers { table.numbers[name, default: []].append(contentsOf: values) }
-            for (name, values) in next.dates { table.dates[name, default: []].append(contentsOf: values) }
-            for (name, values) in next.bools { table.bools[name, default: []].append(contentsOf: values) }
-            for k in plan.textNames.indices { builders[k].append(contentsOf: piece.texts[k]) }
-            table.customers.append(contentsOf: next.customers)
-            for i in table.extras.indices { table.extras[i].values.append(contentsOf: next.extras[i].values) }
-            table.lines.append(contentsOf: next.lines)
+        for (k, name) in plan.boolNames.enumerated() { table.bools[name] = Array(pieces.map { $0.bools[k] }.joined()) }
+        // Each text column is merged on its own core.
+        let merged = parallelMap(plan.textNames.count) { k -> TextColumnBuilder in
+            var builder = pieces.first?.texts[k] ?? TextColumnBuilder()
+            for piece in pieces.dropFirst() { builder.append(contentsOf: piece.texts[k]) }
+            return builder
         }
         for (k, name) in plan.textNames.enumerated() {
-            table.texts[name] = builders[k].column
-            table.interned[name] = builders[k].interned
+            table.texts[name] = merged[k].column
+            table.interned[name] = merged[k].interned
         }
+        table.extras = plan.extraNames.enumerated().map { k, name in (name, Array(pieces.map { $0.extras[k] }.joined())) }
+        table.lines = Array(pieces.map(\.lines).joined())
         return table
     }
 }
@@ -259,20 +275,9 @@ struct Piece {
         extras = Array(repeating: [], count: plan.extraNames.count)
         for i in numbers.indices { numbers[i].reserveCapacity(expectedRows) }
         for i in dates.indices { dates[i].reserveCapacity(expectedRows) }
+        for i in texts.indices { texts[i].expectedRows = expectedRows }
         if plan.slots.contains(where: { if case .customer = $0 { true } else { false } }) { customers.reserveCapacity(expectedRows) }
         if keepLines { lines.reserveCapacity(expectedRows) }
-    }
-
-    func asTable(plan: ColumnPlan, header: [String]) -> ReadTable {
-        var table = ReadTable(rowCount: rowCount, header: header)
-        for (i, name) in plan.numberNames.enumerated() { table.numbers[name] = numbers[i] }
-        for (i, name) in plan.dateNames.enumerated() { table.dates[name] = dates[i] }
-        for (i, name) in plan.textNames.enumerated() { table.texts[name] = texts[i].column }
-        for (i, name) in plan.boolNames.enumerated() { table.bools[name] = bools[i] }
-        table.customers = customers
-        table.extras = zip(plan.extraNames, extras).map { ($0, $1) }
-        table.lines = lines
-        return table
     }
 }
 
@@ -283,6 +288,11 @@ private struct PieceParser {
     var scanner: CSVScanner
     var piece: Piece
     private let customerIndex: InternedStrings
+    /// Customer id fields waiting to be looked up: a batch looked up in a tight loop lets
+    /// the processor wait for several cache misses at once instead of one per parsed row.
+    private var pendingIds: [(start: Int, end: Int, line: Int32)] = []
+    private var customerColumn = 0
+    private static let idBatch = 256
     /// The last date field's bytes and value: dates repeat row after row.
     private var lastDate: (UInt64, UInt16, Int32) = (0, 0, CalendarDay.null)
 
@@ -312,7 +322,28 @@ private struct PieceParser {
             }
             if reader.keepLines { piece.lines.append(Int32(truncatingIfNeeded: line)) }
             piece.rowCount += 1
+            if pendingIds.count >= Self.idBatch { try resolveIds() }
         }
+        try resolveIds()
+    }
+
+    private mutating func resolveIds() throws(DataError) {
+        var from = 0
+        while from < pendingIds.count {
+            let batch = from == 0 ? pendingIds : Array(pendingIds[from...])
+            guard let missing = customerIndex.find(batch: batch, in: scanner.base, into: &piece.customers) else { break }
+            // Not found as written: perhaps with spaces around it.
+            let id = batch[missing]
+            let bytes = UnsafeBufferPointer(start: scanner.base + id.start, count: id.end - id.start)
+            guard let row = customerIndex.find(trimmed(bytes)) else {
+                throw error(
+                    Int(id.line), customerColumn,
+                    "unknown customer id \"\(String(decoding: bytes, as: UTF8.self))\": no such id in \(reader.customerFile)")
+            }
+            piece.customers.append(row)
+            from += missing + 1
+        }
+        pendingIds.removeAll(keepingCapacity: true)
     }
 
     private func error(_ line: Int, _ column: Int, _ message: String) -> DataError {
@@ -403,6 +434,13 @@ private struct PieceParser {
             piece.bools[k].append(value ? 1 : 0)
         case .customer:
             if isBlank(field) { throw error(line, column, "expected a customer id, found an empty field") }
+            customerColumn = column
+            if !field.hasDoubledQuotes {
+                pendingIds.append((field.start, field.end, Int32(truncatingIfNeeded: line)))
+                return
+            }
+            // Rare: an id with a doubled quote is looked up now, after the ones before it.
+            try resolveIds()
             let row = scanner.withBytes(of: field) { customerIndex.find($0) ?? customerIndex.find(trimmed($0)) }
             guard let row else {
                 throw error(line, column, "unknown customer id \(shown(field)): no such id in \(reader.customerFile)")

@@ -33,20 +33,20 @@ public struct SyntheticSnapshot {
 
     public var asOf: Int32 { start + Int32(weeks * 7) - 1 }
 
-    /// Writes customers.csv, transactions.csv and snapshot.json into `directory`.
+    /// Writes customers.csv, transactions.csv (in date order, as exports usually are) and
+    /// snapshot.json into `directory`.
     public func write(to directory: String) throws(DataError) {
         var random = SeededRandom(seed: seed)
         let segments = ["retail", "wholesale", "online", "public"]
         let regions = ["North", "South", "East", "West", "Central"]
         var customerFile = OutputFile(path: directory + "/customers.csv")
-        var transactionFile = OutputFile(path: directory + "/transactions.csv")
         customerFile.append("id,name,segment,region\n")
-        transactionFile.append("customer_id,date,amount,margin,quantity\n")
+        var rows = Purchases()
         let end = asOf
         let p = parameters
         for c in 0..<customers {
-            let id = "C\(c + 1)"
-            customerFile.append("\(id),Customer \(c + 1),\(segments[random.below(segments.count)]),\(regions[random.below(regions.count)])\n")
+            customerFile.append("C\(c + 1),Customer \(c + 1),\(segments[random.below(segments.count)]),\(regions[random.below(regions.count)])\n")
+            if customerFile.bytes.count > 1 << 20 { try customerFile.flush() }
             let lambda = random.gamma(shape: p.r, rate: p.alpha)
             let dropout = random.beta(p.a, p.b)
             let nu = random.gamma(shape: p.q, rate: p.gamma)
@@ -54,15 +54,8 @@ public struct SyntheticSnapshot {
             var repeats = 0
             while day <= end {
                 let amount = max(0.01, random.gamma(shape: p.p, rate: nu))
-                let margin = amount * (0.2 + 0.2 * random.uniform())
-                transactionFile.append(id)
-                transactionFile.append(",")
-                transactionFile.appendDate(day)
-                transactionFile.append(",")
-                transactionFile.appendCents(amount)
-                transactionFile.append(",")
-                transactionFile.appendCents(margin)
-                transactionFile.append(",\(1 + random.below(5))\n")
+                rows.append(customer: Int32(c), day: day, amount: amount, margin: amount * (0.2 + 0.2 * random.uniform()),
+                            quantity: UInt8(1 + random.below(5)))
                 if repeats > 0, random.uniform() < dropout { break }
                 repeats += 1
                 guard lambda > 0 else { break }
@@ -71,16 +64,57 @@ public struct SyntheticSnapshot {
                 guard gap < Double(end - day) + 1 else { break }
                 day += Int32(max(1, gap.rounded(.up)))
             }
-            if customerFile.bytes.count > 1 << 20 { try customerFile.flush() }
-            if transactionFile.bytes.count > 1 << 22 { try transactionFile.flush() }
         }
         try customerFile.close()
+        var transactionFile = OutputFile(path: directory + "/transactions.csv")
+        transactionFile.append("customer_id,date,amount,margin,quantity\n")
+        for i in rows.inDateOrder() {
+            transactionFile.append("C\(rows.customer[i] + 1),")
+            transactionFile.appendDate(rows.day[i])
+            transactionFile.append(",")
+            transactionFile.appendCents(rows.amount[i])
+            transactionFile.append(",")
+            transactionFile.appendCents(rows.margin[i])
+            transactionFile.append(",\(rows.quantity[i])\n")
+            if transactionFile.bytes.count > 1 << 22 { try transactionFile.flush() }
+        }
         try transactionFile.close()
         var info = OutputFile(path: directory + "/snapshot.json")
         info.append("{\"name\": \"synthetic\", \"as_of\": \"\(CalendarDay.format(end))\", \"currency\": \"EUR\", ")
         info.append("\"description\": \"\(customers) made-up customers (BG/NBD r=\(p.r) alpha=\(p.alpha) a=\(p.a) b=\(p.b); ")
         info.append("Gamma-Gamma p=\(p.p) q=\(p.q) gamma=\(p.gamma)), seed \(seed)\"}\n")
         try info.close()
+    }
+
+    /// The generated purchases as columns, to be written in date order.
+    private struct Purchases {
+        var customer: [Int32] = []
+        var day: [Int32] = []
+        var amount: [Double] = []
+        var margin: [Double] = []
+        var quantity: [UInt8] = []
+
+        mutating func append(customer c: Int32, day d: Int32, amount a: Double, margin m: Double, quantity q: UInt8) {
+            customer.append(c)
+            day.append(d)
+            amount.append(a)
+            margin.append(m)
+            quantity.append(q)
+        }
+
+        /// Positions ordered by day, customers in order within a day (a counting sort).
+        func inDateOrder() -> [Int] {
+            guard let first = day.min(), let last = day.max() else { return [] }
+            var start = [Int](repeating: 0, count: Int(last - first) + 2)
+            for d in day { start[Int(d - first) + 1] += 1 }
+            for k in 1..<start.count { start[k] += start[k - 1] }
+            var order = [Int](repeating: 0, count: day.count)
+            for (i, d) in day.enumerated() {
+                order[start[Int(d - first)]] = i
+                start[Int(d - first)] += 1
+            }
+            return order
+        }
     }
 }
 

@@ -42,6 +42,9 @@ public struct TextColumn: Sendable, Equatable {
 struct TextColumnBuilder {
     private(set) var interned = InternedStrings()
     private(set) var column = TextColumn(codes: [], values: [])
+    /// Rows the column is expected to get; once its first rows show it mostly unique (ids,
+    /// names), room for them all is made at once instead of doubling twenty times.
+    var expectedRows = 0
 
     mutating func append(_ value: String?) {
         guard let value else {
@@ -56,6 +59,10 @@ struct TextColumnBuilder {
     /// Appends the text these bytes hold; false, appending nothing, when they are not UTF-8.
     @inline(__always)
     mutating func append(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if column.codes.count == 1024, interned.count > 512, expectedRows > 4096 {
+            interned.reserve(expectedRows)
+            column.values.reserveCapacity(expectedRows)
+        }
         let (code, isNew) = interned.intern(bytes)
         if isNew {
             // A load stops at invalid text, so what was interned needs no undoing.

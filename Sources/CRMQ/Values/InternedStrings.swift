@@ -5,19 +5,25 @@
 /// CSV field without making a `String` — what lets millions of rows load in a second or two.
 /// The customer index is one of these: a customer's row is the code of its id.
 struct InternedStrings: Sendable {
+    /// A slot: the key's first eight bytes, and its hash tag, length and code. A key of at
+    /// most eight bytes is matched from the slot alone — one cache miss per look-up, which is
+    /// what a million customer ids looked up in date order need; longer keys check the
+    /// rest in the arena.
+    private struct Slot {
+        var prefix: UInt64
+        /// tag (24 high hash bits) | length, 255 for 255 and more (8 bits) | code + 1 (32 bits); 0 is empty.
+        var meta: UInt64
+    }
+
     private var arena: [UInt8] = []
     private var starts: [Int] = [0]
-    /// Per slot: the upper 32 bits of the hash (the tag, which also picks the slot) and the
-    /// code, or `empty`. The tag spares most byte comparisons and lets the table grow without
-    /// hashing any string again.
-    private var slots: [UInt64]
+    private var slots: [Slot]
     private var mask: Int
-    private static let empty = UInt64.max
 
     init(capacity: Int = 8) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: Self.empty, count: size)
+        slots = Array(repeating: Slot(prefix: 0, meta: 0), count: size)
         mask = size - 1
         starts.reserveCapacity(capacity + 1)
     }
@@ -48,12 +54,30 @@ struct InternedStrings: Sendable {
         return h ^ (h >> 29)
     }
 
+    /// The first eight bytes of a key, zero-padded.
     @inline(__always)
-    private func equals(_ code: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let s = starts[code]
-        guard starts[code + 1] - s == b.count else { return false }
+    private static func prefix(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let base = UnsafeRawPointer(b.baseAddress) else { return 0 }
+        if b.count >= 8 { return base.loadUnaligned(as: UInt64.self) }
+        var v: UInt64 = 0
+        for i in 0..<b.count { v |= UInt64(b[i]) << (8 * UInt64(i)) }
+        return v
+    }
+
+    /// What a key's slot holds above its code: its tag and length.
+    @inline(__always)
+    private static func key(_ h: UInt64, _ count: Int) -> UInt64 {
+        (h >> 40) << 40 | UInt64(min(count, 255)) << 32
+    }
+
+    @inline(__always)
+    private func matches(_ slot: Slot, _ key: UInt64, _ prefix: UInt64, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard slot.meta & ~0xFFFF_FFFF == key, slot.prefix == prefix else { return false }
+        if b.count <= 8 { return true }  // the length and every byte matched
+        let s = starts[Int(slot.meta & 0xFFFF_FFFF) - 1]
+        guard starts[Int(slot.meta & 0xFFFF_FFFF)] - s == b.count else { return false }
         return arena.withUnsafeBufferPointer { a in
-            var i = 0
+            var i = 8
             while i < b.count {
                 if a[s + i] != b[i] { return false }
                 i += 1
@@ -66,14 +90,45 @@ struct InternedStrings: Sendable {
     @inline(__always)
     func find(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
         let h = Self.hash(b)
-        let tag = h >> 32
-        var slot = Int(tag) & mask
-        while true {
-            let entry = slots[slot]
-            if entry == Self.empty { return nil }
-            if entry >> 32 == tag, equals(Int(entry & 0xFFFF_FFFF), b) { return Int32(entry & 0xFFFF_FFFF) }
-            slot = (slot + 1) & mask
+        let key = Self.key(h, b.count)
+        let prefix = Self.prefix(b)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let entry = slots[slot]
+                if entry.meta == 0 { return nil }
+                if matches(entry, key, prefix, b) { return Int32(entry.meta & 0xFFFF_FFFF) - 1 }
+                slot = (slot + 1) & mask
+            }
         }
+    }
+
+    /// Looks up a batch of keys, all at `base` + their ranges, appending their codes to
+    /// `codes`; returns the position of the first key not found, or nil. Every key's first
+    /// slot is read before any is compared, so that their cache misses overlap.
+    func find(batch ranges: [(start: Int, end: Int, line: Int32)], in base: UnsafePointer<UInt8>, into codes: inout [Int32]) -> Int? {
+        var first = [Slot](repeating: Slot(prefix: 0, meta: 0), count: ranges.count)
+        var firstSlot = [Int](repeating: 0, count: ranges.count)
+        slots.withUnsafeBufferPointer { slots in
+            for (j, r) in ranges.enumerated() {
+                let h = Self.hash(UnsafeBufferPointer(start: base + r.start, count: r.end - r.start))
+                firstSlot[j] = Int(truncatingIfNeeded: h) & mask
+                first[j] = slots[firstSlot[j]]
+            }
+        }
+        for (j, r) in ranges.enumerated() {
+            let b = UnsafeBufferPointer(start: base + r.start, count: r.end - r.start)
+            let entry = first[j]
+            let h = Self.hash(b)
+            if entry.meta != 0, matches(entry, Self.key(h, b.count), Self.prefix(b), b) {
+                codes.append(Int32(entry.meta & 0xFFFF_FFFF) - 1)
+            } else if let code = find(b) {
+                codes.append(code)
+            } else {
+                return j
+            }
+        }
+        return nil
     }
 
     func find(_ text: String) -> Int32? {
@@ -85,16 +140,17 @@ struct InternedStrings: Sendable {
     @inline(__always)
     mutating func intern(_ b: UnsafeBufferPointer<UInt8>) -> (code: Int32, isNew: Bool) {
         let h = Self.hash(b)
-        let tag = h >> 32
-        var slot = Int(tag) & mask
+        let key = Self.key(h, b.count)
+        let prefix = Self.prefix(b)
+        var slot = Int(truncatingIfNeeded: h) & mask
         while true {
             let entry = slots[slot]
-            if entry == Self.empty { break }
-            if entry >> 32 == tag, equals(Int(entry & 0xFFFF_FFFF), b) { return (Int32(entry & 0xFFFF_FFFF), false) }
+            if entry.meta == 0 { break }
+            if matches(entry, key, prefix, b) { return (Int32(entry.meta & 0xFFFF_FFFF) - 1, false) }
             slot = (slot + 1) & mask
         }
         let code = count
-        slots[slot] = tag << 32 | UInt64(code)
+        slots[slot] = Slot(prefix: prefix, meta: key | UInt64(code + 1))
         arena.append(contentsOf: b)
         starts.append(arena.count)
         if count * 2 > slots.count { grow(to: slots.count * 2) }
@@ -104,6 +160,12 @@ struct InternedStrings: Sendable {
     mutating func intern(_ text: String) -> (code: Int32, isNew: Bool) {
         var text = text
         return text.withUTF8 { intern($0) }
+    }
+
+    /// Makes room for `capacity` strings in all.
+    mutating func reserve(_ capacity: Int) {
+        if capacity * 2 > slots.count { grow(to: capacity * 2) }
+        starts.reserveCapacity(capacity + 1)
     }
 
     /// Interns every string of `other`, in its order; the codes they get here.
@@ -117,16 +179,22 @@ struct InternedStrings: Sendable {
         }
     }
 
+    /// A bigger table. The slot comes from hash bits the slot does not keep, so each key is
+    /// hashed again from the arena; with a capacity given up front this is rare.
     private mutating func grow(to size: Int) {
         var newSize = slots.count
         while newSize < size { newSize <<= 1 }
         let old = slots
-        slots = Array(repeating: Self.empty, count: newSize)
+        slots = Array(repeating: Slot(prefix: 0, meta: 0), count: newSize)
         mask = newSize - 1
-        for entry in old where entry != Self.empty {
-            var slot = Int(entry >> 32) & mask
-            while slots[slot] != Self.empty { slot = (slot + 1) & mask }
-            slots[slot] = entry
+        arena.withUnsafeBufferPointer { a in
+            for entry in old where entry.meta != 0 {
+                let code = Int(entry.meta & 0xFFFF_FFFF) - 1
+                let h = Self.hash(UnsafeBufferPointer(rebasing: a[starts[code]..<starts[code + 1]]))
+                var slot = Int(truncatingIfNeeded: h) & mask
+                while slots[slot].meta != 0 { slot = (slot + 1) & mask }
+                slots[slot] = entry
+            }
         }
     }
 }
