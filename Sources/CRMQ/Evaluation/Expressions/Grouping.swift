@@ -24,7 +24,11 @@ struct Grouping {
         case .text(let text):
             // Raw id = code + 1, so that null (-1) is 0.
             rawCount = text.values.count + 1
-            for (i, row) in rows.enumerated() { raw[i] = text.codes[Int(row)] + 1 }
+            text.codes.withUnsafeBufferPointer { codes in
+                raw.withUnsafeMutableBufferPointer { raw in
+                    for i in 0..<rows.count { raw[i] = codes[Int(rows[i])] &+ 1 }
+                }
+            }
             order = { a, b in
                 if a == 0 || b == 0 { return b == 0 && a != 0 }
                 return text.values[Int(a - 1)] < text.values[Int(b - 1)]
@@ -72,20 +76,33 @@ struct Grouping {
             }
         }
         rawKeys = [Int32](repeating: -1, count: rawCount)
-        for (i, row) in rows.enumerated() where rawKeys[Int(raw[i])] < 0 { rawKeys[Int(raw[i])] = row }
+        rawKeys.withUnsafeMutableBufferPointer { keys in
+            raw.withUnsafeBufferPointer { raw in
+                for i in 0..<raw.count where keys[Int(raw[i])] < 0 { keys[Int(raw[i])] = rows[i] }
+            }
+        }
         let present = (0..<Int32(rawCount)).filter { rawKeys[Int($0)] >= 0 }.sorted(by: order)
         var groupOfRaw = [Int32](repeating: -1, count: rawCount)
         for (g, r) in present.enumerated() { groupOfRaw[Int(r)] = Int32(g) }
-        group = raw.map { groupOfRaw[Int($0)] }
+        group = [Int32](unsafeUninitializedCapacity: raw.count) { out, done in
+            raw.withUnsafeBufferPointer { raw in
+                groupOfRaw.withUnsafeBufferPointer { groupOf in
+                    for i in 0..<raw.count { out[i] = groupOf[Int(raw[i])] }
+                }
+            }
+            done = raw.count
+        }
         groupCount = present.count
         keys = column.gather(present.map { rawKeys[Int($0)] })
     }
 
     /// Customers per group.
     var counts: [Double] {
-        var counts = [Double](repeating: 0, count: groupCount)
-        for g in group { counts[Int(g)] += 1 }
-        return counts
+        var counts = [Int](repeating: 0, count: groupCount)
+        counts.withUnsafeMutableBufferPointer { counts in
+            for g in group { counts[Int(g)] &+= 1 }
+        }
+        return counts.map(Double.init)
     }
 
     func aggregate(_ aggregate: Aggregate, _ argument: Compiled?) -> Vector {
@@ -113,32 +130,52 @@ struct Grouping {
     }
 
     private func numeric(_ aggregate: Aggregate, _ x: [Double]) -> [Double] {
+        if aggregate == .median {
+            var lists: [[Double]] = Array(repeating: [], count: groupCount)
+            for (i, row) in rows.enumerated() where !x[Int(row)].isNaN { lists[Int(group[i])].append(x[Int(row)]) }
+            return lists.map { Statistics.median($0) }
+        }
         var sums = [Double](repeating: 0, count: groupCount)
         var counts = [Int](repeating: 0, count: groupCount)
         var best = [Double](repeating: .nan, count: groupCount)
-        var lists: [[Double]] = aggregate == .median ? Array(repeating: [], count: groupCount) : []
-        for (i, row) in rows.enumerated() {
-            let v = x[Int(row)]
-            guard !v.isNaN else { continue }
-            let g = Int(group[i])
-            sums[g] += v
-            counts[g] += 1
-            switch aggregate {
-            case .min: if best[g].isNaN || v < best[g] { best[g] = v }
-            case .max: if best[g].isNaN || v > best[g] { best[g] = v }
-            case .median: lists[g].append(v)
-            default: break
+        x.withUnsafeBufferPointer { x in
+            rows.withUnsafeBufferPointer { rows in
+                group.withUnsafeBufferPointer { group in
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        counts.withUnsafeMutableBufferPointer { counts in
+                            best.withUnsafeMutableBufferPointer { best in
+                                switch aggregate {
+                                case .min, .max:
+                                    let isMin = aggregate == .min
+                                    for i in 0..<rows.count {
+                                        let v = x[Int(rows[i])]
+                                        let g = Int(group[i])
+                                        if v.isNaN { continue }
+                                        if best[g].isNaN || (isMin ? v < best[g] : v > best[g]) { best[g] = v }
+                                    }
+                                default:
+                                    for i in 0..<rows.count {
+                                        let v = x[Int(rows[i])]
+                                        if v.isNaN { continue }
+                                        let g = Int(group[i])
+                                        sums[g] += v
+                                        counts[g] &+= 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         switch aggregate {
         case .sum: return (0..<groupCount).map { counts[$0] > 0 ? sums[$0] : .nan }
         case .avg: return (0..<groupCount).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : .nan }
         case .min, .max: return best
-        case .median: return lists.map { Statistics.median($0) }
         case .share:
             let total = sums.reduce(0, +)
             return sums.map { total != 0 ? $0 / total : .nan }
-        case .count: return counts.map(Double.init)
+        case .count, .median: return counts.map(Double.init)
         }
     }
 }
@@ -146,10 +183,44 @@ struct Grouping {
 /// Small statistics over plain arrays.
 enum Statistics {
     /// The middle value; the mean of the two middle values for an even count (numpy's rule).
+    /// Found by selection, not by sorting: linear time for a million values.
     static func median(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        var v = values
+        let mid = v.count / 2
+        let upper = select(&v, mid)
+        guard v.count % 2 == 0 else { return upper }
+        // After selection every value left of `mid` is at most `upper`: the largest of them is the lower middle.
+        let lower = v[0..<mid].max()!
+        return (lower + upper) / 2
+    }
+
+    /// Rearranges `v` so that `v[k]` is the value a sort would put there, smaller or equal
+    /// values before it and greater or equal after (Hoare's quickselect, median-of-three pivots).
+    static func select(_ v: inout [Double], _ k: Int) -> Double {
+        var low = 0
+        var high = v.count - 1
+        v.withUnsafeMutableBufferPointer { v in
+            while high > low {
+                let mid = low + (high - low) / 2
+                if v[mid] < v[low] { v.swapAt(mid, low) }
+                if v[high] < v[low] { v.swapAt(high, low) }
+                if v[high] < v[mid] { v.swapAt(high, mid) }
+                let pivot = v[mid]
+                var i = low
+                var j = high
+                while i <= j {
+                    while v[i] < pivot { i += 1 }
+                    while v[j] > pivot { j -= 1 }
+                    if i <= j {
+                        v.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                if k <= j { high = j } else if k >= i { low = i } else { break }
+            }
+        }
+        return v[k]
     }
 }

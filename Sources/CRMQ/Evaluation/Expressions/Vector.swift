@@ -33,6 +33,17 @@ enum Vector {
         }
     }
 
+    /// The given rows of a column; a single value stays as it is.
+    func slice(_ rows: Range<Int>) -> Vector {
+        switch self {
+        case .numbers(let v): .numbers(Array(v[rows]))
+        case .dates(let v): .dates(Array(v[rows]))
+        case .texts(let v): .texts(TextColumn(codes: Array(v.codes[rows]), values: v.values))
+        case .bools(let v): .bools(Array(v[rows]))
+        default: self
+        }
+    }
+
     /// Truth per row, 0 false, 1 true, 2 null.
     func truth(_ count: Int) -> [UInt8] {
         switch self {

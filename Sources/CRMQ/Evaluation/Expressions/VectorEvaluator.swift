@@ -3,20 +3,33 @@
 /// two. Nulls propagate as in SQL: arithmetic and comparisons with a null give null, `and`
 /// and `or` follow three-valued logic, and only true rows pass a filter.
 struct VectorEvaluator {
-    /// Rows in the table (or groups, when `grouping` is set).
+    /// Rows in the table (or groups, when `grouping` is set), or in `rows` when set.
     var count: Int
     var grouping: Grouping?
+    /// Evaluate over these rows of the table only: a chunk small enough that every
+    /// intermediate column stays in cache.
+    var rows: Range<Int>?
+
+    init(count: Int, grouping: Grouping? = nil) {
+        self.count = count
+        self.grouping = grouping
+    }
+
+    init(rows: Range<Int>) {
+        self.count = rows.count
+        self.rows = rows
+    }
 
     func evaluate(_ node: Compiled) -> Vector {
         switch node {
-        case .value(let v): return v
+        case .value(let v): return rows.map { v.slice($0) } ?? v
         case .arithmetic(let op, let l, let r): return Self.arithmetic(op, evaluate(l), evaluate(r), count)
         case .shiftDate(let op, let date, let days): return Self.shift(op, evaluate(date), evaluate(days), count)
         case .daysBetween(let l, let r): return Self.daysBetween(evaluate(l), evaluate(r), count)
         case .negate(let e): return Self.arithmetic(.multiply, evaluate(e), .number(-1), count)
         case .compare(let op, let l, let r): return Self.compare(op, evaluate(l), evaluate(r), count)
         case .logic(let op, let l, let r): return Self.logic(op, evaluate(l).truth(count), evaluate(r).truth(count))
-        case .not(let e): return .bools(evaluate(e).truth(count).map { $0 > 1 ? 2 : 1 - $0 })
+        case .not(let e): return .bools(Self.map(evaluate(e).truth(count), through: [1, 0, 2]))
         case .member(let e, let values, let negated): return Self.member(evaluate(e), values, negated, count)
         case .like(let e, let pattern, let negated): return Self.like(evaluate(e), pattern, negated, count)
         case .isNull(let e, let negated): return Self.isNull(evaluate(e), negated, count)
@@ -52,14 +65,33 @@ struct VectorEvaluator {
 
     static func arithmetic(_ op: BinaryOperator, _ l: Vector, _ r: Vector, _ count: Int) -> Vector {
         switch (numbers(l, count), numbers(r, count)) {
-        case (let x?, let y?): return .numbers((0..<x.count).map { apply(op, x[$0], y[$0]) })
-        case (let x?, nil):
-            let c = scalar(r)
-            return .numbers(x.map { apply(op, $0, c) })
-        case (nil, let y?):
-            let c = scalar(l)
-            return .numbers(y.map { apply(op, c, $0) })
         case (nil, nil): return .number(apply(op, scalar(l), scalar(r)))
+        case (let x, let y):
+            let n = x?.count ?? y!.count
+            let a = scalar(l), b = scalar(r)
+            // One loop per operator and shape, so that the loop body is a single instruction.
+            @inline(__always) func run(_ f: (Double, Double) -> Double) -> [Double] {
+                [Double](unsafeUninitializedCapacity: n) { out, done in
+                    if let x, let y {
+                        x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in for i in 0..<n { out[i] = f(x[i], y[i]) } } }
+                    } else if let x {
+                        x.withUnsafeBufferPointer { x in for i in 0..<n { out[i] = f(x[i], b) } }
+                    } else if let y {
+                        y.withUnsafeBufferPointer { y in for i in 0..<n { out[i] = f(a, y[i]) } }
+                    }
+                    done = n
+                }
+            }
+            switch op {
+            case .add: return .numbers(run { $0 + $1 })
+            case .subtract: return .numbers(run { $0 - $1 })
+            case .multiply: return .numbers(run { $0 * $1 })
+            default:
+                return .numbers(run { p, q in
+                    let v = p / q
+                    return v.isFinite ? v : .nan  // x / 0 is null, never infinite
+                })
+            }
         }
     }
 
@@ -178,17 +210,57 @@ struct VectorEvaluator {
     /// rows compares a handful of strings, not a million.
     private static func textTable(_ column: TextColumn, _ test: (String) -> Bool, nullWhen allNull: Bool) -> [UInt8] {
         if allNull { return [UInt8](repeating: 2, count: column.codes.count) }
-        let table = column.values.map { test($0) ? UInt8(1) : 0 }
-        return column.codes.map { $0 < 0 ? 2 : table[Int($0)] }
+        return decode(column.codes, column.values.map { test($0) ? UInt8(1) : 0 }, null: 2)
+    }
+
+    /// Per row, the answer for its text's code, or `null` for a null text.
+    static func decode(_ codes: [Int32], _ answers: [UInt8], null: UInt8) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: codes.count) { out, done in
+            codes.withUnsafeBufferPointer { c in
+                answers.withUnsafeBufferPointer { t in
+                    for i in 0..<c.count { out[i] = c[i] < 0 ? null : t[Int(c[i])] }
+                }
+            }
+            done = codes.count
+        }
     }
 
     // MARK: logic
 
+    /// Three-valued `and` and `or` (0 false, 1 true, 2 null) as 3×3 tables: one load per row.
+    private static let andTable: [UInt8] = [0, 0, 0, 0, 1, 2, 0, 2, 2]
+    private static let orTable: [UInt8] = [0, 1, 2, 1, 1, 1, 2, 1, 2]
+
     static func logic(_ op: BinaryOperator, _ a: [UInt8], _ b: [UInt8]) -> Vector {
-        if op == .and {
-            return .bools((0..<a.count).map { a[$0] == 0 || b[$0] == 0 ? 0 : a[$0] == 1 && b[$0] == 1 ? 1 : 2 })
+        let table = op == .and ? andTable : orTable
+        return .bools([UInt8](unsafeUninitializedCapacity: a.count) { out, done in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    table.withUnsafeBufferPointer { t in
+                        for i in 0..<a.count { out[i] = t[Int(a[i]) &* 3 &+ Int(b[i])] }
+                    }
+                }
+            }
+            done = a.count
+        })
+    }
+
+    /// Rows true in both (nulls count as not true).
+    static func map(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+        guard case .bools(let both) = logic(.and, a, b) else { return a }
+        return both
+    }
+
+    /// Each value replaced by `table[value]`.
+    static func map(_ values: [UInt8], through table: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: values.count) { out, done in
+            values.withUnsafeBufferPointer { v in
+                table.withUnsafeBufferPointer { t in
+                    for i in 0..<v.count { out[i] = t[Int(v[i])] }
+                }
+            }
+            done = values.count
         }
-        return .bools((0..<a.count).map { a[$0] == 1 || b[$0] == 1 ? 1 : a[$0] == 0 && b[$0] == 0 ? 0 : 2 })
     }
 
     // MARK: in, like, is null
@@ -206,8 +278,7 @@ struct VectorEvaluator {
             return .bools(days(v, count).map { $0 == CalendarDay.null ? 2 : set.contains($0) ? yes : no })
         case .texts(let column):
             let set = Set(values.compactMap { if case .text(let s?) = $0 { s } else { nil } })
-            let table = column.values.map { set.contains($0) ? yes : no }
-            return .bools(column.codes.map { $0 < 0 ? 2 : table[Int($0)] })
+            return .bools(decode(column.codes, column.values.map { set.contains($0) ? yes : no }, null: 2))
         case .text(let s):
             let set = Set(values.compactMap { if case .text(let s?) = $0 { s } else { nil } })
             return .bool(s.map { set.contains($0) ? yes : no } ?? 2)
@@ -223,8 +294,7 @@ struct VectorEvaluator {
         let no: UInt8 = negated ? 1 : 0
         switch v {
         case .texts(let column):
-            let table = column.values.map { matcher.matches($0) ? yes : no }
-            return .bools(column.codes.map { $0 < 0 ? 2 : table[Int($0)] })
+            return .bools(decode(column.codes, column.values.map { matcher.matches($0) ? yes : no }, null: 2))
         case .text(let s?): return .bool(matcher.matches(s) ? yes : no)
         default: return .bool(2)
         }

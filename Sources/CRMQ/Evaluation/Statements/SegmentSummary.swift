@@ -48,7 +48,9 @@ struct SegmentSummary {
         for name in figures {
             guard let (field, data) = scope.resolve(name), case .number(let values) = data else { continue }
             guard case .numbers(let sums) = grouping.aggregate(.sum, .value(.numbers(values))) else { continue }
-            let total = base.reduce(0.0) { values[Int($1)].isNaN ? $0 : $0 + values[Int($1)] }
+            let total = values.withUnsafeBufferPointer { v in
+                base.reduce(0.0) { sum, row in v[Int(row)].isNaN ? sum : sum + v[Int(row)] }
+            }
             columns.append(ResultColumn(name, unit: field.unit, .number(sums.map { $0.isNaN ? 0 : $0 })))
             columns.append(ResultColumn("\(name)_share", unit: .ratio, .number(sums.map { total != 0 ? ($0.isNaN ? 0 : $0) / total : .nan })))
         }

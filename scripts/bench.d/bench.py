@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Runs crmq and the DuckDB CLI on the same snapshot doing the same work, several times each,
+and prints median wall time, peak memory (the child's max RSS) and statement times side by
+side, with crmq's time as a ratio of DuckDB's. Used by scripts/bench."""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run_measured(argv):
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    out = process.stdout.read().decode()
+    err = process.stderr.read().decode()
+    if status != 0:
+        sys.exit(f"{argv[0]} failed:\n{err}\n{out[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, out, err
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--crmq", required=True)
+    parser.add_argument("--duckdb", required=True)
+    args = parser.parse_args()
+
+    sql = open(os.path.join(HERE, "duckdb-load.sql")).read().replace("DIR", args.data)
+    sql_file = os.path.join(args.data, "duckdb-load.sql")
+    with open(sql_file, "w") as f:
+        f.write(sql)
+    statements = [
+        ("filter: count where revenue > 1000", "count where revenue > 1000"),
+        ("filter: two conditions", "count where orders >= 5 and revenue / orders > 30"),
+        ("group-by: segment by region", "segment by region show count, sum(revenue), sum(margin)"),
+    ]
+    crmq_argv = [args.crmq, args.data, "-c", ".timer on"] + sum((["-c", s] for _, s in statements), [])
+    duck_argv = [args.duckdb, "-c", ".timer on", "-c", f".read {sql_file}"]
+
+    # Warm the page cache so that both read the files from memory.
+    for name in os.listdir(args.data):
+        with open(os.path.join(args.data, name), "rb") as f:
+            while f.read(1 << 24):
+                pass
+
+    ours, theirs = [], []
+    for _ in range(args.runs):
+        ours.append(run_measured(crmq_argv))
+        theirs.append(run_measured(duck_argv))
+
+    def statement_times_crmq(err):
+        return [float(x) * 1000 for x in re.findall(r"Run Time: ([0-9.]+) s", err)]
+
+    def statement_times_duck(out):
+        return [float(x) * 1000 for x in re.findall(r"Run Time \(s\): real ([0-9.]+)", out)]
+
+    wall_ours = statistics.median(r[0] for r in ours)
+    wall_theirs = statistics.median(r[0] for r in theirs)
+    rss_ours = max(r[1] for r in ours)
+    rss_theirs = max(r[1] for r in theirs)
+    customers = sum(1 for _ in open(os.path.join(args.data, "customers.csv"))) - 1
+    transactions = sum(1 for _ in open(os.path.join(args.data, "transactions.csv"))) - 1
+    print(f"snapshot: {args.data}: {customers:,} customers, {transactions:,} transactions; "
+          f"median of {args.runs} runs; 2 cores")
+    print()
+    print(f"{'':46} {'crmq':>10} {'DuckDB CLI':>12} {'ratio':>7}")
+    print(f"{'load CSVs, derive per-customer figures, query':46} {wall_ours:9.2f}s {wall_theirs:11.2f}s {wall_ours / wall_theirs:7.2f}")
+    print(f"{'peak memory':46} {rss_ours:8.0f}MB {rss_theirs:10.0f}MB {rss_ours / rss_theirs:7.2f}")
+    ours_statements = [statistics.median(t) for t in zip(*(statement_times_crmq(r[3]) for r in ours))]
+    # DuckDB's last statements are the same questions asked in SQL (see duckdb-load.sql).
+    duck_times = [statement_times_duck(r[2]) for r in theirs]
+    theirs_statements = [statistics.median(t) for t in zip(*(d[-len(statements):] for d in duck_times))]
+    for (label, _), a, b in zip(statements, ours_statements, theirs_statements):
+        print(f"{label:46} {a:8.1f}ms {b:10.1f}ms {a / b:7.2f}")
+    print()
+    print("targets (issue 2): load ratio <= 0.75, peak memory < 1 GB, filter < 5 ms, group-by < 20 ms")
+
+
+if __name__ == "__main__":
+    main()
