@@ -11,13 +11,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // Ctrl-C as a flag that long work polls (one C definition: a signal handler may only set a flag).
+        .target(name: "CInterrupt"),
         // The engine: store, language, evaluation, rendering. Knows nothing of terminals.
-        .target(name: "CRMQ"),
+        .target(name: "CRMQ", dependencies: ["CInterrupt"]),
+        // libedit, the line editor of the interactive shell (history, search, completion).
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
         // The command line and the terminal on top of the engine.
         .executableTarget(
             name: "crmq",
             dependencies: [
                 "CRMQ",
+                "CEditLine",
+                "CInterrupt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,3 +1,4 @@
+import CInterrupt
 import CRMQ
 import Foundation
 
@@ -5,8 +6,9 @@ import Foundation
 import Glibc
 #endif
 
-/// The prompt: reads statements line by line (a statement left open continues on the next
-/// line) and runs each; no error ends the session.
+/// The prompt: reads statements with libedit (a statement left open continues on a
+/// `...>` line and becomes one history entry) and runs each. No error ends the session;
+/// Ctrl-C abandons the line or stops the running statement, Ctrl-D on an empty line quits.
 struct InteractiveShell {
     let runner: StatementRunner
     let streams: StandardStreams
@@ -20,23 +22,50 @@ struct InteractiveShell {
 
     private var prompt: String { (runner.session.currentName ?? "crmq") + "> " }
 
+    private var continuation: String { String(repeating: " ", count: max(0, prompt.count - 5)) + "...> " }
+
+    private var home: String? { getenv("HOME").map { String(cString: $0) } }
+
     func run() {
+        crmq_install_interrupt_handler()
+        let progress = ProgressLine()
+        if Terminal.stderrIsTerminal {
+            runner.session.progress = { what, fraction in progress.report(what, fraction) }
+            streams.progress = progress
+        }
         if runner.session.current == nil { streams.output("crmq — no snapshot loaded: load \"examples/acme\". Type help.\n") }
-        if runInitFile, let home = getenv("HOME"), let text = try? String(contentsOfFile: String(cString: home) + "/.crmqrc", encoding: .utf8) {
+        if runInitFile, let home, let text = try? String(contentsOfFile: home + "/.crmqrc", encoding: .utf8) {
             runner.run(text, fileName: "~/.crmqrc")
         }
+        let editor = LineEditor(session: runner.session, historyPath: home.map { $0 + "/.crmq_history" })
         var pending = ""
         while true {
-            streams.output(pending.isEmpty ? prompt : String(repeating: " ", count: max(0, prompt.count - 4)) + "...> ")
-            guard let line = readLine(strippingNewline: false) else {
+            LineEditor.pending = pending
+            switch editor.read(prompt: pending.isEmpty ? prompt : continuation) {
+            case .end:
+                if pending.isEmpty {
+                    streams.output("\n")
+                    return
+                }
+                pending = ""  // Ctrl-D inside a statement drops it, as psql does
                 streams.output("\n")
-                return
+            case .interrupted:
+                pending = ""
+                streams.output("^C\n")
+            case .line(let line):
+                pending += line + "\n"
+                if Lexer.isOpen(pending) { continue }
+                let statement = pending
+                pending = ""
+                editor.remember(statement)
+                runner.layout.width = Terminal.width
+                runner.forgetEarlierOutput()
+                progress.begin()
+                let outcome = runner.run(statement)
+                progress.end()
+                _ = crmq_take_interrupt()  // a statement that saw it has said so
+                if outcome == .quit { return }
             }
-            pending += line
-            if Lexer.isOpen(pending) { continue }
-            let text = pending
-            pending = ""
-            if runner.run(text) == .quit { return }
         }
     }
 }

@@ -6,9 +6,18 @@ import Glibc
 
 /// Answers to stdout, errors to stderr, written at once (a pipe sees each answer as it comes).
 final class StandardStreams: OutputSink {
-    func output(_ text: String) { Self.write(text, to: STDOUT_FILENO) }
+    /// A progress line to wipe before anything else is written.
+    var progress: ProgressLine?
 
-    func errors(_ text: String) { Self.write(text, to: STDERR_FILENO) }
+    func output(_ text: String) {
+        progress?.end()
+        Self.write(text, to: STDOUT_FILENO)
+    }
+
+    func errors(_ text: String) {
+        progress?.end()
+        Self.write(text, to: STDERR_FILENO)
+    }
 
     static func write(_ text: String, to fd: Int32) {
         var text = text
@@ -27,6 +36,7 @@ final class StandardStreams: OutputSink {
 enum Terminal {
     static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
     static var color: Bool {

@@ -17,6 +17,8 @@ public final class Session {
     public private(set) var segments: [String: SegmentDefinition] = [:]
     public private(set) var settings = Settings()
     public private(set) var lastResult: StatementResult?
+    /// Told what a long statement is doing and how far it has got (0…1), from any thread.
+    public var progress: (@Sendable (String, Double) -> Void)?
 
     public init() {}
 
@@ -25,7 +27,9 @@ public final class Session {
     /// Loads a snapshot and makes it current; used by the command line's SNAPSHOT_DIR.
     public func load(directory: String, name: String? = nil, asOf: Int32? = nil) throws(DataError) -> Snapshot {
         let name = name ?? Self.defaultName(for: directory)
-        let snapshot = try SnapshotLoader(directory: directory, name: name, asOf: asOf).load()
+        var loader = SnapshotLoader(directory: directory, name: name, asOf: asOf)
+        loader.progress = progress
+        let snapshot = try loader.load()
         if snapshots[name] == nil { snapshotOrder.append(name) }
         snapshots[name] = snapshot
         currentName = name
@@ -60,6 +64,9 @@ public final class Session {
             do {
                 snapshot = try load(directory: path, name: alias?.text.lowercased(), asOf: asOf)
             } catch {
+                if error.isInterruption {
+                    throw Diagnostic("interrupted: the load of \(path) was stopped, and nothing changed", at: range)
+                }
                 throw Diagnostic("cannot load the snapshot: \(error)", at: range)
             }
             return .message(Self.loadedMessage(snapshot))

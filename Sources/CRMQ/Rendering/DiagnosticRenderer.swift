@@ -40,7 +40,7 @@ public struct DiagnosticRenderer {
         if let fileName {
             out += "\(fileName):\(lineNumber):\(column): \(error): \(diagnostic.message)\n"
         } else {
-            let multiline = bytes.contains(0x0A)
+            let multiline = bytes.dropLast().contains(0x0A)  // a final newline ends the statement
             out += "\(error): \(diagnostic.message)\(multiline ? " (line \(lineNumber))" : "")\n"
         }
         let expandedLine = line.replacingAll("\t", with: " ")

@@ -36,6 +36,10 @@ public final class StatementRunner {
         self.stopOnError = stopOnError
     }
 
+    /// The next answer starts without a blank line before it, as at the prompt, where each
+    /// answer follows its own statement.
+    public func forgetEarlierOutput() { printedBefore = false }
+
     /// Runs every statement of `source`; `fileName` names it in error messages.
     @discardableResult
     public func run(_ source: String, fileName: String? = nil) -> Outcome {

@@ -17,6 +17,11 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// What a load throws when Ctrl-C stops it.
+    public static func interrupted(_ file: String) -> DataError { DataError(file: file, message: "interrupted") }
+
+    public var isInterruption: Bool { message == "interrupted" && line == nil }
+
     /// `transactions.csv:12:3: column amount: expected a number, found "12,5"`
     public var description: String {
         var place = file

@@ -1,3 +1,4 @@
+import CInterrupt
 import Foundation
 
 /// Loads a snapshot directory (PRODUCT.md §2) into columns and derives the fields that need
@@ -8,6 +9,8 @@ public struct SnapshotLoader {
     public var name: String
     /// View the snapshot as it was on this day: later rows are set aside.
     public var asOf: Int32?
+    /// Told what is being read and how far it has got (0…1), now and then, from any thread.
+    public var progress: (@Sendable (String, Double) -> Void)?
 
     public init(directory: String, name: String, asOf: Int32? = nil) {
         self.directory = directory
@@ -36,7 +39,9 @@ public struct SnapshotLoader {
         }
         var info = try readInfo()
         let (customerTable, index) = try readCustomers()
-        let reader = TransactionReader(path: path("transactions.csv"), index: index, marginRate: info.marginRate)
+        try checkInterrupt()
+        var reader = TransactionReader(path: path("transactions.csv"), index: index, marginRate: info.marginRate)
+        reader.progress = progress.map { report in { @Sendable fraction in report("transactions.csv", fraction) } }
         var raw = try reader.read()
         if let asOf {
             info.asOf = asOf
@@ -49,6 +54,8 @@ public struct SnapshotLoader {
             info.asOf = latest
         }
         var setAside: [String: Int] = [:]
+        try checkInterrupt()
+        progress?("arranging transactions", 1)
         let transactions = reader.arrange(&raw, customers: customerTable.count, asOf: info.asOf, setAside: &setAside)
         let activities = try readActivities(index: index, asOf: info.asOf, setAside: &setAside)
         let payments = try readPayments(index: index, asOf: info.asOf, setAside: &setAside)
@@ -61,6 +68,11 @@ public struct SnapshotLoader {
             name: name, directory: directory, info: info, customers: customers, transactions: transactions,
             activities: activities, payments: payments, interactions: interactions, valueStar: valueStar,
             setAside: setAside, index: index)
+    }
+
+    /// Ctrl-C between the steps of a load.
+    private func checkInterrupt() throws(DataError) {
+        if crmq_interrupt_pending() != 0 { throw DataError.interrupted(directory) }
     }
 
     // MARK: snapshot.json
@@ -127,7 +139,9 @@ public struct SnapshotLoader {
 
     private func readCustomers() throws(DataError) -> (CustomerTable, InternedStrings) {
         let file = path("customers.csv")
-        let read = try TableReader(path: file, displayName: file, specs: Self.customerSpecs, keepLines: true).read()
+        var reader = TableReader(path: file, displayName: file, specs: Self.customerSpecs, keepLines: true)
+        reader.progress = progress.map { report in { @Sendable fraction in report("customers.csv", fraction) } }
+        let read = try reader.read()
         let ids = read.texts["id"]!
         // Codes are given in order of first appearance, so with unique ids a customer's
         // code is its row, and the id column's table is the customer index.

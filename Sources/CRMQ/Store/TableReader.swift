@@ -1,3 +1,4 @@
+import CInterrupt
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -64,6 +65,8 @@ struct TableReader {
     var keepLines = false
     var customerIndex: InternedStrings?
     var customerFile = "customers.csv"
+    /// Told how far the first piece has got (0…1), now and then.
+    var progress: (@Sendable (Double) -> Void)?
 
     /// Field names as the language sees them: lower case, spaces and punctuation as `_`.
     static func normalise(_ header: String) -> String {
@@ -126,6 +129,7 @@ struct TableReader {
                 reader: self, plan: plan,
                 scanner: CSVScanner(bytes: buffer, from: range.lowerBound, to: range.upperBound, line: k == 0 ? bodyLine : 1),
                 expectedRows: Self.estimateRows(buffer, range))
+            if k == 0 { piece.reportsProgress = progress }
             do throws(DataError) {
                 try piece.run()
                 return .success(piece.piece)
@@ -291,6 +295,9 @@ private struct PieceParser {
     /// Customer id fields waiting to be looked up: a batch looked up in a tight loop lets
     /// the processor wait for several cache misses at once instead of one per parsed row.
     private var pendingIds: [(start: Int, end: Int, line: Int32)] = []
+    /// Only the first piece reports progress, for all.
+    var reportsProgress: (@Sendable (Double) -> Void)?
+    private let start: Int
     private var customerColumn = 0
     private static let idBatch = 256
     /// The last date field's bytes and value: dates repeat row after row.
@@ -302,6 +309,7 @@ private struct PieceParser {
         self.scanner = scanner
         self.piece = Piece(plan: plan, expectedRows: expectedRows, keepLines: reader.keepLines)
         self.customerIndex = reader.customerIndex ?? InternedStrings()
+        self.start = scanner.position
     }
 
     mutating func run() throws(DataError) {
@@ -323,6 +331,11 @@ private struct PieceParser {
             if reader.keepLines { piece.lines.append(Int32(truncatingIfNeeded: line)) }
             piece.rowCount += 1
             if pendingIds.count >= Self.idBatch { try resolveIds() }
+            if piece.rowCount & 0xFFFF == 0 {
+                // Ctrl-C stops a long read; nothing of it is kept.
+                if crmq_interrupt_pending() != 0 { throw DataError.interrupted(reader.displayName) }
+                if let progress = reportsProgress { progress(Double(scanner.position - start) / Double(max(1, scanner.end - start))) }
+            }
         }
         try resolveIds()
     }

@@ -3,6 +3,7 @@ struct TransactionReader {
     var path: String
     var index: InternedStrings
     var marginRate: Double?
+    var progress: (@Sendable (Double) -> Void)?
 
     /// The file's columns, in the pieces they were parsed in.
     struct Raw {
@@ -26,7 +27,9 @@ struct TransactionReader {
     ]
 
     func read() throws(DataError) -> Raw {
-        let read = try TableReader(path: path, displayName: path, specs: Self.specs, customerIndex: index).read()
+        var reader = TableReader(path: path, displayName: path, specs: Self.specs, customerIndex: index)
+        reader.progress = progress
+        let read = try reader.read()
         return Raw(
             customer: read.customerPieces, day: read.dates.pieces["date"]!, amount: read.numbers.pieces["amount"]!,
             margin: read.numbers.pieces["margin"], quantity: read.numbers.pieces["quantity"], product: read.texts["product"])
