@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func file_paths_after_load_read_and_save_to() {
-        FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
+        _ = FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
         #expect(complete("load \"examples/ac") == ["examples/acme/"])
         #expect(complete(".read examples/first-") == ["examples/first-look.crmq", "examples/first-look.out", "examples/first-look.out.csv", "examples/first-look.out.json", "examples/first-look.out.md"])
         #expect(complete("save to \"README.m") == ["README.md\""])

@@ -16,7 +16,7 @@ final class Fixture: Sendable {
     }
 
     func writeBytes(_ name: String, _ bytes: [UInt8]) {
-        FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(bytes))
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }

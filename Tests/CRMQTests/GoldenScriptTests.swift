@@ -13,7 +13,7 @@ import Testing
 
     init() {
         // The scripts load "examples/…", as they do when run from the repository's root.
-        FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
+        _ = FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
     }
 
     func check(_ script: String, mode: OutputMode, golden: String) throws {
