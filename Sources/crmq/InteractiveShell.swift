@@ -37,6 +37,7 @@ struct InteractiveShell {
         if runInitFile, let home, let text = try? String(contentsOfFile: home + "/.crmqrc", encoding: .utf8) {
             runner.run(text, fileName: "~/.crmqrc")
         }
+        runner.pager = { text in Pager.show(text) { streams.output($0) } }
         let editor = LineEditor(session: runner.session, historyPath: home.map { $0 + "/.crmq_history" })
         var pending = ""
         while true {

@@ -54,12 +54,16 @@ import Testing
         #expect(lines.map { $0.trimmingCharacters(in: " ") } == ["n", "───", "1", "2", "… 96 more rows (100 in all; .maxrows 0 shows all) …", "99", "100"])
     }
 
-    @Test func narrow_terminals_cut_text_columns_not_numbers() {
-        // 14 + 12 + 6 + 10 columns and three gaps of 2 make 48; in 40 the name column gives up 8.
-        let lines = TableRenderer(layout: TableLayout(width: 40)).render(table).split(separator: "\n").map(String.init)
-        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 40 })
-        #expect(lines[2].contains("1,234,567.89"))
-        #expect(lines[2].hasPrefix("用友…"))  // 用友 is 4 columns, … one more; 建 would make 7 > 6
+    @Test func narrow_terminals_cut_text_columns_then_leave_columns_off() {
+        // 14 + 12 + 6 + 10 columns and three gaps of 2 make 48; in 46 the name column gives up 2.
+        let lines = TableRenderer(layout: TableLayout(width: 46)).render(table).split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 46 })
+        #expect(lines[3].hasPrefix("Müller, \"Gm…"))  // 11 characters and … in 12 columns
+        // In 30 the name column stops at 12 and the columns after revenue (12 + 2 + 12 = 26) are left off.
+        let narrow = TableRenderer(layout: TableLayout(width: 30)).render(table).split(separator: "\n").map(String.init)
+        #expect(narrow.dropLast().allSatisfy { DisplayWidth.of($0) <= 30 })
+        #expect(narrow[2] == "用友建材      1,234,567.89")
+        #expect(narrow.last == "… 2 more columns off the screen: share, since (.last shows all)")
     }
 
     @Test func numbers_are_grouped_and_rounded_half_away_from_zero() {

@@ -40,9 +40,9 @@ enum Help {
               summary: "Write the last result to a file: .json as JSON, .md as Markdown, anything else as CSV.",
               example: "save to \"big-customers.csv\""),
         Entry(topic: "help", syntax: "help [TOPIC]", summary: "This help. Topics: any command, fields, expressions, dot.", example: "help segment"),
-        Entry(topic: "dot", syntax: ".mode table|csv|json|markdown   .timer on|off   .read FILE   .maxrows N   .quit",
+        Entry(topic: "dot", syntax: ".mode table|csv|json|markdown   .timer on|off   .read FILE   .maxrows N   .last   .quit",
               summary: "Commands of the shell itself: the output format, timing each statement, running a script file, "
-                + "how many rows a table shows on a terminal (0: all), leaving.",
+                + "how many rows a table shows on a terminal (0: all), the whole last result in a pager, leaving.",
               example: ".mode markdown"),
     ]
 

@@ -57,6 +57,7 @@ public enum Effect: Sendable, Equatable {
     case mode(String)
     case timer(Bool)
     case maxRows(Int)
+    case showLast
 }
 
 /// A statement's answer.

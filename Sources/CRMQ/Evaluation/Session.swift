@@ -119,6 +119,9 @@ public final class Session {
             case .timer(let on): return StatementResult(effect: .timer(on))
             case .read(let path): return StatementResult(effect: .read(path))
             case .maxRows(let n): return StatementResult(effect: .maxRows(n))
+            case .last:
+                guard lastResult != nil else { throw Diagnostic("there is no result yet", at: range) }
+                return StatementResult(effect: .showLast)
             case .quit: return StatementResult(effect: .quit)
             }
         }

@@ -102,6 +102,8 @@ public enum DotCommand: Sendable, Equatable {
     case timer(Bool)
     case read(String)
     case maxRows(Int)
+    /// The whole last result, uncut, in a pager.
+    case last
     case quit
 }
 

@@ -16,7 +16,7 @@ public struct Parser {
         "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "set", "settings", "save",
         "help",
     ]
-    public static let dotCommands = ["mode", "timer", "read", "maxrows", "quit", "exit", "help"]
+    public static let dotCommands = ["mode", "timer", "read", "maxrows", "last", "quit", "exit", "help"]
     /// Words that end an expression: they start the next clause.
     static let clauseWords: Set<String> = [
         "where", "order", "limit", "show", "as", "by", "and", "or", "not", "in", "between", "like", "is", "asc", "desc",
@@ -302,13 +302,14 @@ public struct Parser {
                 throw Diagnostic("`.maxrows` takes a number of rows (0 for no limit)", at: range)
             }
             return .dot(.maxRows(n))
+        case "last": return .dot(.last)
         case "quit", "exit": return .dot(.quit)
         case "help": return .help(argument.isEmpty ? nil : argument)
         default:
             throw Diagnostic(
                 "unknown dot-command `.\(name)`", at: range,
                 hint: Suggestion.hint(for: "." + name, in: Self.dotCommands.map { "." + $0 })
-                    ?? "the dot-commands are .mode, .timer, .read, .maxrows and .quit")
+                    ?? "the dot-commands are .mode, .timer, .read, .maxrows, .last and .quit")
         }
     }
 

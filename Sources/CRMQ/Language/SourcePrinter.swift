@@ -83,6 +83,7 @@ extension Statement: CustomStringConvertible {
             case .timer(let on): return ".timer \(on ? "on" : "off")"
             case .read(let path): return ".read \(path)"
             case .maxRows(let n): return ".maxrows \(n)"
+            case .last: return ".last"
             case .quit: return ".quit"
             }
         }

@@ -27,14 +27,21 @@ public struct TableRenderer {
             elided = rowCount - head - tail
             shown = Array(0..<head) + Array((rowCount - tail)..<rowCount)
         }
-        let columns = table.columns
+        var columns = table.columns
+        var hidden: [String] = []
         var cells: [[String]] = columns.map { column in
             shown.map { ValueText.display(column.data, $0, unit: column.unit) }
         }
         var widths = columns.indices.map { c in
             max(DisplayWidth.of(columns[c].name), cells[c].map { DisplayWidth.of($0) }.max() ?? 0)
         }
-        fit(&widths, columns)
+        let fitting = fit(&widths, columns)
+        if fitting < columns.count {
+            hidden = columns[fitting...].map(\.name)
+            columns = Array(columns.prefix(fitting))
+            cells = Array(cells.prefix(fitting))
+            widths = Array(widths.prefix(fitting))
+        }
         for c in columns.indices {
             for r in cells[c].indices where DisplayWidth.of(cells[c][r]) > widths[c] {
                 cells[c][r] = DisplayWidth.truncate(cells[c][r], to: widths[c])
@@ -62,18 +69,27 @@ public struct TableRenderer {
         }
         if rowCount == 0 { out += style("(no rows)", "2") + "\n" }
         for note in table.notes { out += style(note, "2") + "\n" }
+        if !hidden.isEmpty {
+            out += style("… \(hidden.count) more column\(hidden.count == 1 ? "" : "s") off the screen: \(hidden.joined(separator: ", ")) (.last shows all)", "2") + "\n"
+        }
         return out
     }
 
-    /// Narrows the widest text columns until the table fits the terminal; numbers and dates
-    /// keep their width (a cut number is a wrong number).
-    private func fit(_ widths: inout [Int], _ columns: [ResultColumn]) {
-        guard let width = layout.width else { return }
-        while widths.reduce(0, +) + Self.gap.count * max(0, widths.count - 1) > width {
-            guard let widest = widths.indices.filter({ columns[$0].data.type == .text && widths[$0] > 6 })
-                .max(by: { widths[$0] < widths[$1] }) else { return }
+    /// Fits the table to the terminal: first the widest text columns give up width (down to
+    /// twelve columns, or their header; numbers and dates keep theirs, a cut number is a wrong
+    /// number), then the columns that still do not fit are left off. Returns how many to show.
+    private func fit(_ widths: inout [Int], _ columns: [ResultColumn]) -> Int {
+        guard let width = layout.width else { return columns.count }
+        func total(_ n: Int) -> Int { widths.prefix(n).reduce(0, +) + Self.gap.count * max(0, n - 1) }
+        let narrowest = columns.map { max(12, DisplayWidth.of($0.name)) }
+        while total(widths.count) > width {
+            guard let widest = widths.indices.filter({ columns[$0].data.type == .text && widths[$0] > narrowest[$0] })
+                .max(by: { widths[$0] < widths[$1] }) else { break }
             widths[widest] -= 1
         }
+        var shown = widths.count
+        while shown > 1, total(shown) > width { shown -= 1 }
+        return shown
     }
 
     private func style(_ text: String, _ code: String) -> String {

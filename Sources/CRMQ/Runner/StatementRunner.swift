@@ -22,6 +22,8 @@ public final class StatementRunner {
     public var timer = false
     /// Whether to stop at the first failed statement (scripts) or go on (the prompt).
     public var stopOnError: Bool
+    /// Shows a long text page by page (`.last` at a terminal); without one it is printed.
+    public var pager: ((String) -> Void)?
     /// Reports how long each statement took, when `.timer on`.
     public var clock: () -> Double = { Date().timeIntervalSince1970 }
     private let sink: OutputSink
@@ -94,6 +96,13 @@ public final class StatementRunner {
         case .mode(let name): mode = OutputMode(rawValue: name) ?? mode
         case .timer(let on): timer = on
         case .maxRows(let n): layout.maxRows = n
+        case .showLast:
+            guard let last = session.lastResult else { break }
+            var whole = layout
+            whole.maxRows = 0
+            whole.width = nil
+            let text = last.tables.map { TableRenderer(layout: whole).render($0) }.joined(separator: "\n")
+            if let pager { pager(text) } else { emit(text) }
         case .save(let path): try save(to: path, at: range)
         case .read(let path):
             guard readDepth < 16 else { throw Diagnostic(".read is nested too deeply (a script that reads itself?)", at: range) }
