@@ -6,11 +6,17 @@ enum Help {
         var syntax: String
         var summary: String
         var example: String
+
+        /// The summary's first sentence, for the overview.
+        var brief: String {
+            guard let end = summary.range(of: ". ") else { return summary.hasSuffix(".") ? String(summary.dropLast()) : summary }
+            return String(summary[..<end.lowerBound])
+        }
     }
 
     static let entries: [Entry] = [
         Entry(topic: "load", syntax: "load \"DIR\" [as NAME] [as of DATE]",
-              summary: "Load a snapshot directory (customers.csv, transactions.csv and the optional files) and use it. "
+              summary: "Load a snapshot directory and use it: customers.csv, transactions.csv and the optional files. "
                 + "With `as of`, rows dated later are set aside, as if the snapshot were taken that day.",
               example: "load \"examples/acme\" as acme as of 2024-06-30"),
         Entry(topic: "use", syntax: "use NAME", summary: "Make a loaded snapshot the one statements ask.", example: "use acme"),
@@ -21,27 +27,28 @@ enum Help {
         Entry(topic: "count", syntax: "count [in SEGMENT] [where EXPR]", summary: "How many customers meet the condition.",
               example: "count where days_since > 180"),
         Entry(topic: "segment", syntax: "segment where EXPR [as NAME]\nsegment by EXPR [in SEGMENT] [where EXPR] [show AGGREGATE [as NAME], …]",
-              summary: "`segment where` sums up the customers meeting a condition (customers, revenue, margin, profit and their shares of "
-                + "the whole) and, with `as`, names the segment for later (`customers in NAME`). `segment by` makes one row per value "
-                + "of a field; `show` picks the aggregates: count, sum(f), avg(f), min(f), max(f), median(f), share(f).",
+              summary: "Sum up a group of customers, or every value of a field. `segment where` gives the customers meeting a "
+                + "condition (customers, revenue, margin, profit and their shares of the whole) and, with `as`, names the segment "
+                + "for later (`customers in NAME`). `segment by` makes one row per value of a field; `show` picks the aggregates: "
+                + "count, sum(f), avg(f), min(f), max(f), median(f), share(f).",
               example: "segment by region show count, sum(revenue), share(profit), median(aov)"),
         Entry(topic: "segments", syntax: "segments", summary: "List the named segments, their conditions and their size in the snapshot in use.",
               example: "segments"),
         Entry(topic: "profile", syntax: "profile ID|NAME",
-              summary: "The 360° view of one customer: every field, the latest transactions, cost to serve by activity, "
+              summary: "The 360° view of one customer. Every field, the latest transactions, cost to serve by activity, "
                 + "interactions and payments. Quote a name with spaces.",
               example: "profile \"Acme Corp\""),
         Entry(topic: "set", syntax: "set discount = RATE | horizon = N months | model = bgnbd|paretonbd|simple | potential_threshold = AMOUNT|median",
               summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from.",
               example: "set discount = 8%"),
-        Entry(topic: "settings", syntax: "settings", summary: "Show the settings in force and where each comes from (default, snapshot.json or set).",
+        Entry(topic: "settings", syntax: "settings", summary: "Show the settings in force and where each comes from: default, snapshot.json or set.",
               example: "settings"),
         Entry(topic: "save", syntax: "save to \"FILE\"",
-              summary: "Write the last result to a file: .json as JSON, .md as Markdown, anything else as CSV.",
+              summary: "Write the last result to a file. A name ending in .json writes JSON, .md Markdown, anything else CSV.",
               example: "save to \"big-customers.csv\""),
         Entry(topic: "help", syntax: "help [TOPIC]", summary: "This help. Topics: any command, fields, expressions, dot.", example: "help segment"),
         Entry(topic: "dot", syntax: ".mode table|csv|json|markdown   .timer on|off   .read FILE   .maxrows N   .last   .quit",
-              summary: "Commands of the shell itself: the output format, timing each statement, running a script file, "
+              summary: "Commands of the shell itself. The output format, timing each statement, running a script file, "
                 + "how many rows a table shows on a terminal (0: all), the whole last result in a pager, leaving.",
               example: ".mode markdown"),
     ]
@@ -83,8 +90,7 @@ enum Help {
         let width = entries.map(\.topic.count).max() ?? 0
         var lines = ["crmq asks a snapshot of customers and transactions questions about customer value.", ""]
         for entry in entries {
-            let summary = entry.summary.split(separator: ".").first.map(String.init) ?? entry.summary
-            lines.append("  " + entry.topic + String(repeating: " ", count: width - entry.topic.count + 2) + summary)
+            lines.append("  " + entry.topic + String(repeating: " ", count: width - entry.topic.count + 2) + entry.brief)
         }
         lines += ["", "help TOPIC for more, help fields for the fields, help expressions for how to write conditions."]
         return lines.joined(separator: "\n")
