@@ -150,3 +150,37 @@ import Testing
         #expect(result.err.contains("no snapshot is loaded"))
     }
 }
+
+/// `save to` and `.read`, the statements that touch files.
+@Suite struct FileStatementTests {
+    @Test func save_to_writes_the_last_result_in_the_format_its_name_asks() throws {
+        let f = Fixture(["customers.csv": "id,name\nA,\"Ann, Ltd\"\nB,Bo\n", "transactions.csv": "customer_id,date,amount\nA,2024-01-01,5\n"])
+        let session = Session()
+        let out = f.directory + "/out"
+        let result = run("""
+            load "\(f.directory)"
+            customers show id, name, revenue
+            save to "\(out).csv"
+            save to "\(out).json"
+            save to "\(out).md"
+            """, session: session)
+        #expect(result.outcome == .completed, "\(result.err)")
+        #expect(result.out.contains("saved 2 rows to \(out).csv"))
+        #expect(try String(contentsOfFile: out + ".csv", encoding: .utf8) == "id,name,revenue\nA,\"Ann, Ltd\",5\nB,Bo,0\n")
+        #expect(try String(contentsOfFile: out + ".json", encoding: .utf8) == "[\n{\"id\":\"A\",\"name\":\"Ann, Ltd\",\"revenue\":5},\n{\"id\":\"B\",\"name\":\"Bo\",\"revenue\":0}\n]\n")
+        #expect(try String(contentsOfFile: out + ".md", encoding: .utf8).hasPrefix("| id | name | revenue |\n"))
+    }
+
+    @Test func save_without_a_result_is_an_error() {
+        #expect(run("save to \"x.csv\"").err.contains("there is no result to save yet"))
+    }
+
+    @Test func read_runs_a_script_and_names_it_in_errors() throws {
+        let f = Fixture(["customers.csv": "id\nA\n", "transactions.csv": "customer_id,date,amount\nA,2024-01-01,5\n"])
+        f.write("script.crmq", "load \"\(f.directory)\"\ncount\ncount where nope > 1\n")
+        let result = run(".read \(f.directory)/script.crmq")
+        #expect(result.out.contains("customers"))
+        #expect(result.err.hasPrefix("\(f.directory)/script.crmq:3:13: error: unknown field `nope`"))
+        #expect(result.outcome == .failed)
+    }
+}

@@ -112,6 +112,25 @@ import Testing
     }
 }
 
+extension ParserTests {
+    /// Arbitrary bytes, decoded as a terminal or a file would hand them over.
+    @Test func arbitrary_bytes_never_crash_the_parser() {
+        var generator = SplitMix(seed: 99)
+        for _ in 0..<3000 {
+            let bytes = (0..<generator.next(below: 80)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            var parser = Parser(String(decoding: bytes, as: UTF8.self))
+            var statements = 0
+            while statements < 200 {
+                do {
+                    guard try parser.next() != nil else { break }
+                } catch {}
+                statements += 1
+            }
+            #expect(statements < 200)
+        }
+    }
+}
+
 /// A small seeded generator, so that random tests repeat exactly.
 struct SplitMix {
     var state: UInt64

@@ -180,13 +180,34 @@ def ctrl_d_quits_and_history_is_kept():
 
 
 def history_comes_back_after_a_restart():
-    again = Terminal([CRMQ, "examples/acme"], env)
+    again = Terminal([CRMQ, "examples/acme", "--no-init"], env)
     again.wait_for_prompt()
     again.send("\x1b[A")
     again.wait_for_line("acme> snapshots")
-    again.control("u")
+    again.send("\x1b[A\x1b[A")  # back past the load to the statement typed over two lines
+    again.wait_for(lambda: any(l.startswith("acme> count where (revenue") for l in again.lines()) and again.cursor_line() == "> 100k)",
+                   "the two-line statement, whole")
+    again.control("c")
+    again.wait_for_prompt()
     again.control("d")
     again.child.expect(pexpect.EOF)
+
+
+def the_init_file_runs_at_start_unless_no_init():
+    with open(os.path.join(home, ".crmqrc"), "w") as f:
+        f.write(".mode csv\n")
+    with_init = Terminal([CRMQ, "examples/acme"], env)
+    with_init.wait_for_prompt()
+    with_init.send("count\r")
+    with_init.wait_for_text("customers\r\n61\r\n")  # CSV, as ~/.crmqrc asked
+    with_init.control("d")
+    with_init.child.expect(pexpect.EOF)
+    without = Terminal([CRMQ, "examples/acme", "--no-init"], env)
+    without.wait_for_prompt()
+    without.send("count\r")
+    without.wait_for_text("─────────\r\n       61\r\n")  # a table: the file was skipped
+    without.control("d")
+    without.child.expect(pexpect.EOF)
 
 
 for name, fn in [
@@ -198,7 +219,8 @@ for name, fn in [
     ("an open parenthesis continues on a second line", a_statement_over_two_lines),
     ("Ctrl-C stops a long load and leaves the session as it was", ctrl_c_stops_a_long_load),
     ("Ctrl-D quits with status 0 and the history file holds the statements", ctrl_d_quits_and_history_is_kept),
-    ("history comes back after a restart", history_comes_back_after_a_restart),
+    ("history, a two-line statement whole, comes back after a restart", history_comes_back_after_a_restart),
+    ("~/.crmqrc runs at start; --no-init skips it", the_init_file_runs_at_start_unless_no_init),
 ]:
     step(name, fn)
 
