@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a fit found: the parameters with their standard errors, the log-likelihood at the
+/// optimum, how many customers it used and how many iterations it took.
+public struct ModelFit: Sendable {
+    public var model: String
+    public var names: [String]
+    public var values: [Double]
+    /// From the inverse of the observed information (the log-likelihood's Hessian at the optimum).
+    public var standardErrors: [Double]
+    public var logLikelihood: Double
+    public var customers: Int
+    public var iterations: Int
+    public var converged: Bool
+    public var notes: [String] = []
+}
+
+/// Why the data cannot support a fit, said so that a person knows what is missing.
+public struct ModelError: Error, Sendable, Equatable {
+    public var message: String
+}
+
+/// Maximum likelihood for a model with positive parameters: BFGS on their logarithms (so
+/// every step stays in the valid region), from several starts, keeping the best optimum.
+struct MaximumLikelihood {
+    var model: String
+    var names: [String]
+    /// The log-likelihood and its gradient in the parameters themselves.
+    var logLikelihood: ([Double]) -> (value: Double, gradient: [Double])
+    var customers: Int
+    var starts: [[Double]]
+
+    func fit() throws(ModelError) -> ModelFit {
+        let scale = 1 / Double(max(customers, 1))
+        // Minimise −ℓ/n in θ = ln(parameters): ∂/∂θᵢ = −(∂ℓ/∂pᵢ)·pᵢ/n.
+        let objective: Optimizer.Objective = { theta in
+            guard theta.allSatisfy({ abs($0) < 30 }) else { return nil }
+            let p = theta.map { exp($0) }
+            let (value, gradient) = logLikelihood(p)
+            guard value.isFinite, gradient.allSatisfy(\.isFinite) else { return nil }
+            return (-value * scale, zip(gradient, p).map { -$0 * $1 * scale })
+        }
+        var best: Optimizer.Result?
+        var totalIterations = 0
+        for start in starts {
+            guard let result = Optimizer().minimise(objective, from: start.map { log($0) }) else { continue }
+            totalIterations += result.iterations
+            if best == nil || result.value < best!.value - 1e-12 { best = result }
+        }
+        guard let best else {
+            throw ModelError(message: "the \(model) fit found no point where the likelihood is defined")
+        }
+        let values = best.point.map { exp($0) }
+        return ModelFit(
+            model: model, names: names, values: values, standardErrors: standardErrors(at: values),
+            logLikelihood: logLikelihood(values).value, customers: customers, iterations: totalIterations,
+            converged: best.converged)
+    }
+
+    /// √diag of the inverse observed information, the Hessian of −ℓ in the parameters,
+    /// by central differences of the analytic gradient.
+    private func standardErrors(at p: [Double]) -> [Double] {
+        let n = p.count
+        var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for j in 0..<n {
+            let h = 1e-5 * p[j]
+            var up = p, down = p
+            up[j] += h
+            down[j] -= h
+            let gu = logLikelihood(up).gradient, gd = logLikelihood(down).gradient
+            for i in 0..<n { hessian[i][j] = -(gu[i] - gd[i]) / (2 * h) }
+        }
+        for i in 0..<n {
+            for j in 0..<i {
+                let s = (hessian[i][j] + hessian[j][i]) / 2
+                hessian[i][j] = s
+                hessian[j][i] = s
+            }
+        }
+        guard let inverse = Matrix.inverse(hessian) else { return [Double](repeating: .nan, count: n) }
+        return (0..<n).map { inverse[$0][$0] > 0 ? sqrt(inverse[$0][$0]) : .nan }
+    }
+}
+
+extension BGNBD {
+    /// Fits by maximum likelihood; the data needs repeat buyers to say anything about dropout.
+    static func fit(_ data: PurchaseHistories) throws(ModelError) -> (BGNBD, ModelFit) {
+        let repeaters = zip(data.x, data.weight).reduce(0.0) { $0 + ($1.0 > 0 ? $1.1 : 0) }
+        guard data.modelled >= 10, repeaters >= 3 else {
+            throw ModelError(message: "BG/NBD needs at least 10 customers with a purchase and 3 who bought again; "
+                + "this data has \(data.modelled) and \(Int(repeaters))")
+        }
+        let grouped = data.grouped
+        let meanT = zip(data.T, data.weight).reduce(0.0) { $0 + $1.0 * $1.1 } / Double(data.modelled)
+        let fit = try MaximumLikelihood(
+            model: "BG/NBD", names: parameterNames,
+            logLikelihood: { p in logLikelihood(BGNBD(p), grouped) },
+            customers: data.modelled,
+            // lifetimes' start, and one scaled to the data's time span.
+            starts: [[1, 1, 1, 1], [0.5, max(1, meanT / 4), 0.8, 2.5]]
+        ).fit()
+        return (BGNBD(fit.values), fit)
+    }
+}
+
+extension GammaGamma {
+    static func fit(_ data: Data) throws(ModelError) -> (GammaGamma, ModelFit) {
+        guard data.x.count >= 3 else {
+            throw ModelError(message: "Gamma-Gamma needs at least 3 repeat customers with a positive spend; this data has \(data.x.count)")
+        }
+        let meanM = data.m.reduce(0, +) / Double(data.m.count)
+        var fit = try MaximumLikelihood(
+            model: "Gamma-Gamma", names: parameterNames,
+            logLikelihood: { v in logLikelihood(GammaGamma(v), data) },
+            customers: data.x.count,
+            starts: [[1, 1, 1], [2, 3, max(1, meanM / 2)]]
+        ).fit()
+        if data.excluded > 0 {
+            fit.notes.append("\(data.excluded) repeat customer\(data.excluded == 1 ? "" : "s") with a mean spend of zero or less left out")
+        }
+        return (GammaGamma(fit.values), fit)
+    }
+}

@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Minimises a smooth function of a few parameters with BFGS (Nocedal & Wright, algorithm
+/// 6.1) and a line search that keeps the strong Wolfe conditions (algorithms 3.5 and 3.6).
+/// Converged when the gradient's largest component is below `gradientTolerance`.
+struct Optimizer {
+    /// The value and gradient at a point; nil where the function is not defined there.
+    typealias Objective = ([Double]) -> (value: Double, gradient: [Double])?
+
+    struct Result {
+        var point: [Double]
+        var value: Double
+        var gradient: [Double]
+        var iterations: Int
+        var converged: Bool
+    }
+
+    var gradientTolerance = 1e-9
+    var maxIterations = 1000
+
+    func minimise(_ f: Objective, from start: [Double]) -> Result? {
+        let n = start.count
+        var x = start
+        guard var (fx, g) = f(x), fx.isFinite, g.allSatisfy(\.isFinite) else { return nil }
+        var h = identity(n)
+        var iterations = 0
+        while iterations < maxIterations {
+            if g.map(abs).max()! < gradientTolerance { return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: true) }
+            iterations += 1
+            var direction = multiply(h, g).map { -$0 }
+            if dot(direction, g) >= 0 {
+                // Not a descent direction: start the curvature estimate afresh.
+                h = identity(n)
+                direction = g.map { -$0 }
+            }
+            guard let (step, next, fNext, gNext) = lineSearch(f, x, fx, g, direction) else {
+                return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: g.map(abs).max()! < gradientTolerance * 100)
+            }
+            let s = zip(next, x).map { $0 - $1 }
+            let y = zip(gNext, g).map { $0 - $1 }
+            let sy = dot(s, y)
+            if iterations == 1, sy > 0 {
+                // Scale the first inverse Hessian guess to the curvature seen (N&W 6.20).
+                let scale = sy / dot(y, y)
+                h = identity(n).map { $0.map { $0 * scale } }
+            }
+            if sy > 1e-12 * sqrt(dot(s, s) * dot(y, y)) {
+                let rho = 1 / sy
+                let hy = multiply(h, y)
+                let yhy = dot(y, hy)
+                for i in 0..<n {
+                    for j in 0..<n {
+                        h[i][j] += -rho * (s[i] * hy[j] + hy[i] * s[j]) + (rho * rho * yhy + rho) * s[i] * s[j]
+                    }
+                }
+            }
+            _ = step
+            x = next
+            fx = fNext
+            g = gNext
+        }
+        return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: false)
+    }
+
+    /// A step along `d` meeting the strong Wolfe conditions (c₁ = 1e-4, c₂ = 0.9).
+    private func lineSearch(_ f: Objective, _ x: [Double], _ fx: Double, _ g: [Double], _ d: [Double])
+        -> (Double, [Double], Double, [Double])?
+    {
+        let c1 = 1e-4, c2 = 0.9
+        let slope = dot(g, d)
+        func at(_ alpha: Double) -> (Double, [Double], [Double])? {
+            let point = zip(x, d).map { $0 + alpha * $1 }
+            guard let (v, gr) = f(point), v.isFinite, gr.allSatisfy(\.isFinite) else { return nil }
+            return (v, gr, point)
+        }
+        func zoom(_ lo: Double, _ hi: Double, _ fLo: Double) -> (Double, [Double], Double, [Double])? {
+            var lo = lo, hi = hi, fLo = fLo
+            for _ in 0..<60 {
+                let alpha = (lo + hi) / 2
+                guard let (v, gr, point) = at(alpha) else {
+                    hi = alpha
+                    continue
+                }
+                if v > fx + c1 * alpha * slope || v >= fLo {
+                    hi = alpha
+                } else {
+                    let s = dot(gr, d)
+                    if abs(s) <= -c2 * slope { return (alpha, point, v, gr) }
+                    if s * (hi - lo) >= 0 { hi = lo }
+                    lo = alpha
+                    fLo = v
+                }
+                if abs(hi - lo) < 1e-16 { break }
+            }
+            guard lo > 0, let (v, gr, point) = at(lo), v < fx else { return nil }
+            return (lo, point, v, gr)
+        }
+        var previous = 0.0
+        var fPrevious = fx
+        var alpha = 1.0
+        for i in 0..<60 {
+            guard let (v, gr, point) = at(alpha) else {
+                // Outside where the function is defined: a shorter step.
+                alpha = (previous + alpha) / 2
+                continue
+            }
+            if v > fx + c1 * alpha * slope || (i > 0 && v >= fPrevious) { return zoom(previous, alpha, fPrevious) }
+            let s = dot(gr, d)
+            if abs(s) <= -c2 * slope { return (alpha, point, v, gr) }
+            if s >= 0 { return zoom(alpha, previous, v) }
+            previous = alpha
+            fPrevious = v
+            alpha *= 2
+        }
+        return nil
+    }
+
+    private func identity(_ n: Int) -> [[Double]] {
+        (0..<n).map { i in (0..<n).map { $0 == i ? 1 : 0 } }
+    }
+
+    private func multiply(_ m: [[Double]], _ v: [Double]) -> [Double] { m.map { dot($0, v) } }
+}
+
+@inline(__always)
+func dot(_ a: [Double], _ b: [Double]) -> Double {
+    var s = 0.0
+    for i in a.indices { s += a[i] * b[i] }
+    return s
+}
+
+/// Small dense linear algebra for standard errors: the inverse of a symmetric matrix by
+/// Gauss–Jordan elimination with partial pivoting; nil when it is singular.
+enum Matrix {
+    static func inverse(_ m: [[Double]]) -> [[Double]]? {
+        let n = m.count
+        var a = m
+        var inv = (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0.0 } }
+        for col in 0..<n {
+            guard let pivot = (col..<n).max(by: { abs(a[$0][col]) < abs(a[$1][col]) }), abs(a[pivot][col]) > 1e-300 else { return nil }
+            a.swapAt(col, pivot)
+            inv.swapAt(col, pivot)
+            let p = a[col][col]
+            for j in 0..<n {
+                a[col][j] /= p
+                inv[col][j] /= p
+            }
+            for row in 0..<n where row != col {
+                let factor = a[row][col]
+                if factor == 0 { continue }
+                for j in 0..<n {
+                    a[row][j] -= factor * a[col][j]
+                    inv[row][j] -= factor * inv[col][j]
+                }
+            }
+        }
+        return inv
+    }
+}

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The special functions the models need, in log space where values overflow.
+enum Special {
+    /// ln Γ(x) for x > 0 (the re-entrant `lgamma_r`, safe on several threads).
+    @inline(__always)
+    static func lnGamma(_ x: Double) -> Double {
+        var sign: Int32 = 0
+        return lgamma_r(x, &sign)
+    }
+
+    /// ψ(x) = d/dx ln Γ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 6, then
+    /// the asymptotic series (Abramowitz & Stegun 6.3.18), good to about 1e-14.
+    static func digamma(_ x: Double) -> Double {
+        var x = x
+        var result = 0.0
+        while x < 6 {
+            result -= 1 / x
+            x += 1
+        }
+        let f = 1 / (x * x)
+        let series = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (-1.0 / 132)))))
+        return result + log(x) - 0.5 / x + series
+    }
+
+    /// ln(eᵃ + eᵇ) without overflow.
+    @inline(__always)
+    static func logAddExp(_ a: Double, _ b: Double) -> Double {
+        let m = max(a, b)
+        if m == -.infinity { return -.infinity }
+        return m + log1p(exp(-abs(a - b)))
+    }
+
+    /// 1 / (1 + e⁻ˣ) without overflow.
+    @inline(__always)
+    static func logistic(_ x: Double) -> Double {
+        x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
+    }
+}
