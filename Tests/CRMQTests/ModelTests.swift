@@ -67,4 +67,62 @@ import Testing
             }
         }
     }
+
+    /// `lifetimes`' customer_lifetime_value(time=12, discount_rate=0.01, freq="W"): 12 months
+    /// of 4.345 weeks, 1% a month, margin ratio 1 (CDNOW has no margins).
+    @Test func twelve_month_clv_matches_lifetimes_per_customer_and_in_total() throws {
+        let session = Session()
+        _ = try session.load(directory: Self.directory, name: "cdnow", asOf: CalendarDay.parse("1997-09-30"))
+        let store = ModelStore()
+        let fits = try store.fits(session.current!)
+        let value = LifetimeValue(horizonMonths: 12, monthlyRate: 0.01)
+        var settings = Settings()
+        settings.horizonMonths = 12
+        settings.discountRate = pow(1.01, 12) - 1  // 1% a month, as an annual rate
+        #expect(abs(settings.lifetimeValue(for: nil).monthlyRate - 0.01) < 1e-15)
+        let fitted = try store.fitted(session.current!, settings)
+        let expected = try #require(reference["clv_12m_monthly1pct_sample"] as? [String: Double])
+        for (id, clv) in expected {
+            let row = try #require(session.current!.row(ofId: id))
+            #expect(abs(fitted.clv[row] / clv - 1) < 1e-4, "clv of \(id): \(fitted.clv[row]) against \(clv)")
+        }
+        let total = fitted.clv.reduce(0, +)
+        let reference = self.reference["clv_12m_monthly1pct_total"] as! Double
+        #expect(abs(total / reference - 1) < 0.001, "total \(total) against \(reference)")
+        // The same number straight from the model, for one customer by hand: x = 29, tₓ = 264/7, T = 38.
+        let direct = value.discountedPurchases(fits.bgnbd, x: 29, tx: 264.0 / 7, T: 38)
+            * fits.gammaGamma.expectedSpend(x: 29, monetary: 761.58 / 29)
+        #expect(abs(direct / expected["1760"]! - 1) < 1e-4)
+    }
+
+    @Test func customers_without_a_purchase_or_with_no_positive_spend_get_zero_with_a_reason() throws {
+        // 300 customers who buy as BG/NBD says, and two more: one who never bought, one whose repeat purchase was a refund.
+        let f = Fixture([:])
+        try SyntheticSnapshot(customers: 300, seed: 3).write(to: f.directory)
+        let customers = try String(contentsOfFile: f.directory + "/customers.csv", encoding: .utf8)
+        let transactions = try String(contentsOfFile: f.directory + "/transactions.csv", encoding: .utf8)
+        f.write("customers.csv", customers + "NEVER,Never,retail,North\nREFUND,Refund,retail,North\n")
+        f.write("transactions.csv", transactions + "REFUND,2023-01-05,20.00,5.00,1\nREFUND,2023-02-05,-5.00,-1.00,1\n")
+        let snapshot = try f.load()
+        let fitted = try ModelStore().fitted(snapshot, Settings())
+        let never = snapshot.row(ofId: "NEVER")!, refund = snapshot.row(ofId: "REFUND")!
+        #expect(fitted.clv[never] == 0)
+        #expect(fitted.unvalued[never]?.contains("no purchase") == true)
+        #expect(fitted.clv[refund] == 0)
+        #expect(fitted.unvalued[refund]?.contains("not positive") == true)
+        let finite = fitted.clv.allSatisfy { $0.isFinite }
+        let probabilities = fitted.pAlive.indices.allSatisfy { $0 == never || (fitted.pAlive[$0] >= 0 && fitted.pAlive[$0] <= 1) }
+        #expect(finite)
+        #expect(probabilities)
+    }
+
+    @Test func data_that_cannot_pin_the_model_down_is_a_clear_error() {
+        // Everyone buys on the same day of every month: no spread in purchase rates.
+        var transactions = "customer_id,date,amount\n"
+        for c in 0..<40 { for k in 0..<(c % 5 + 1) { transactions += "C\(c),2024-0\(k + 1)-1\(c % 9),\(10 + c % 7)\n" } }
+        let f = Fixture(["customers.csv": "id\n" + (0..<40).map { "C\($0)" }.joined(separator: "\n") + "\n", "transactions.csv": transactions])
+        let result = run("load \"\(f.directory)\"\ncount where clv > 0")
+        #expect(result.outcome == .failed)
+        #expect(result.err.contains("the BG/NBD fit does not settle"))
+    }
 }

@@ -3,18 +3,28 @@
 struct CustomerScope {
     let snapshot: Snapshot
     let segments: [String: SegmentDefinition]
+    let models: ModelStore
+    let settings: Settings
 
     var count: Int { snapshot.customers.count }
 
-    var fieldNames: [String] { snapshot.customers.fields.map(\.name) }
+    var fieldNames: [String] { snapshot.customers.fields.map(\.name) + ModelStore.fields.map(\.name) }
 
-    func resolve(_ name: String) -> (Field, ColumnData)? {
-        guard let field = snapshot.customers.field(name), let column = snapshot.customers.column(name) else { return nil }
-        return (field, column)
+    /// A field of the snapshot, else one the models give (fitting them on first use).
+    func resolve(_ name: String) throws(Diagnostic) -> (Field, ColumnData)? {
+        if let field = snapshot.customers.field(name), let column = snapshot.customers.column(name) { return (field, column) }
+        guard let field = ModelStore.fields.first(where: { $0.name == name }) else { return nil }
+        let fitted = try models.fitted(snapshot, settings)
+        switch name {
+        case "p_alive": return (field, .number(fitted.pAlive))
+        case "expected_purchases": return (field, .number(fitted.expectedPurchases))
+        case "expected_spend": return (field, .number(fitted.expectedSpend))
+        default: return (field, .number(fitted.clv))
+        }
     }
 
     func compiler(aggregates: Bool = false) -> ExpressionCompiler {
-        ExpressionCompiler(resolve: { name throws(Diagnostic) in resolve(name) }, fieldNames: fieldNames, allowsAggregates: aggregates)
+        ExpressionCompiler(resolve: { name throws(Diagnostic) in try resolve(name) }, fieldNames: fieldNames, allowsAggregates: aggregates)
     }
 
     /// The value of a row expression for every customer.

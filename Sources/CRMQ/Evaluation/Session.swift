@@ -17,6 +17,7 @@ public final class Session {
     public private(set) var segments: [String: SegmentDefinition] = [:]
     public private(set) var settings = Settings()
     public private(set) var lastResult: StatementResult?
+    let models = ModelStore()
     /// Told what a long statement is doing and how far it has got (0…1), from any thread.
     public var progress: (@Sendable (String, Double) -> Void)?
 
@@ -32,6 +33,7 @@ public final class Session {
         let snapshot = try loader.load()
         if snapshots[name] == nil { snapshotOrder.append(name) }
         snapshots[name] = snapshot
+        models.keep(only: Array(snapshots.values))
         currentName = name
         return snapshot
     }
@@ -53,7 +55,7 @@ public final class Session {
         guard let snapshot = current else {
             throw Diagnostic("no snapshot is loaded", at: range, hint: "load one first: load \"examples/acme\"")
         }
-        return CustomerScope(snapshot: snapshot, segments: segments)
+        return CustomerScope(snapshot: snapshot, segments: segments, models: models, settings: settings)
     }
 
     private func run(_ parsed: ParsedStatement) throws(Diagnostic) -> StatementResult {
@@ -100,6 +102,10 @@ public final class Session {
             return StatementResult([.table(try SegmentSummary(scope: try scope(range)).group(by: key, filter: filter, show: show))])
         case .profile(let name):
             return try CustomerProfile(scope: try scope(range), customer: name).result()
+        case .fit(let model, let filter):
+            return try ModelStatements(scope: try scope(range)).fit(model: model, filter: filter)
+        case .clv(let customer, let horizon, let discount):
+            return try ModelStatements(scope: try scope(range)).clv(customer, horizonMonths: horizon, discount: discount)
         case .set(let name, let value, let valueRange):
             try settings.set(name, value, at: valueRange)
             return .message("\(name.text.lowercased()) set")
@@ -111,7 +117,7 @@ public final class Session {
             }
             return StatementResult(effect: .save(path))
         case .help(let topic):
-            let fields = current?.customers.fields ?? (CustomerFields.attributes + CustomerFields.derived)
+            let fields = (current?.customers.fields ?? (CustomerFields.attributes + CustomerFields.derived)) + ModelStore.fields
             return try Help.result(topic, fields: fields, at: range)
         case .dot(let command):
             switch command {
@@ -152,7 +158,7 @@ public final class Session {
         let names = segments.keys.sorted()
         var counts: [Double] = []
         if let snapshot = current {
-            let scope = CustomerScope(snapshot: snapshot, segments: segments)
+            let scope = CustomerScope(snapshot: snapshot, segments: segments, models: models, settings: settings)
             for name in names {
                 // A segment made on another snapshot may name a field this one lacks.
                 counts.append((try? scope.count(CustomerFilter(segment: Name(name, range)))).map(Double.init) ?? .nan)

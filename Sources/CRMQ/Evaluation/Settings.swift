@@ -4,7 +4,9 @@ public struct Settings: Sendable, Equatable {
     public static let defaultDiscountRate = 0.10
     public static let defaultHorizonMonths = 36.0
     public static let defaultModel = "bgnbd"
-    public static let models = ["bgnbd", "paretonbd", "simple"]
+    /// The transaction models clv can use. Pareto/NBD and the simple retention model are
+    /// not built yet (issue 4); the setting takes only what exists.
+    public static let models = ["bgnbd"]
 
     /// Annual discount rate.
     public var discountRate: Double?
@@ -44,7 +46,7 @@ public struct Settings: Sendable, Equatable {
             horizonMonths = months
         case "model":
             guard case .word(let w) = value, Self.models.contains(w.lowercased()) else {
-                throw Diagnostic("the models are bgnbd, paretonbd and simple", at: valueRange)
+                throw Diagnostic("the only model so far is bgnbd (Pareto/NBD and the simple retention model are still to come)", at: valueRange)
             }
             model = w.lowercased()
         case "potential_threshold":

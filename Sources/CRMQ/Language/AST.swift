@@ -118,6 +118,10 @@ public enum Statement: Sendable, Equatable {
     case segmentWhere(Expr, name: Name?)
     case segmentBy(key: Expr, filter: CustomerFilter, show: [ShowItem])
     case profile(Name)
+    /// `fit [bgnbd|gammagamma] [in S] [where …]`
+    case fit(model: Name?, filter: CustomerFilter)
+    /// `clv for X [horizon N months] [discount R%]`
+    case clv(customer: Name, horizonMonths: Double?, discount: Double?)
     case set(Name, SettingValue, valueRange: SourceRange)
     case settings
     case save(path: String)

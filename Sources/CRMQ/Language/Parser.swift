@@ -13,8 +13,8 @@ public struct Parser {
 
     /// Words that start a statement, for `help` and for suggestions.
     public static let commands = [
-        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "set", "settings", "save",
-        "help",
+        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "fit", "clv", "set", "settings",
+        "save", "help",
     ]
     public static let dotCommands = ["mode", "timer", "read", "maxrows", "last", "quit", "exit", "help"]
     /// Words that end an expression: they start the next clause.
@@ -117,6 +117,15 @@ public struct Parser {
         case "count": _ = advance(); return .count(try filter())
         case "segment": _ = advance(); return try segment()
         case "profile": _ = advance(); return .profile(try customerName())
+        case "fit":
+            _ = advance()
+            var model: Name?
+            if case .word(let w) = token.kind, !["in", "where"].contains(w.lowercased()) { model = try name("a model: bgnbd or gammagamma") }
+            return .fit(model: model, filter: try filter())
+        case "clv":
+            _ = advance()
+            try expect("for")
+            return try clv()
         case "set": _ = advance(); return try set()
         case "settings": _ = advance(); return .settings
         case "save":
@@ -247,6 +256,33 @@ public struct Parser {
         default:
             throw expected("a customer id or name")
         }
+    }
+
+    private mutating func clv() throws(Diagnostic) -> Statement {
+        let customer = try customerName()
+        var horizon: Double?
+        var discount: Double?
+        while !atStatementEnd {
+            if accept("horizon") != nil {
+                guard case .number(let n, false) = token.kind, n >= 1, n <= 1200, n == n.rounded() else {
+                    throw expected("a whole number of months, like 24 months")
+                }
+                _ = advance()
+                if accept("years") != nil || accept("year") != nil { horizon = n * 12 } else {
+                    if accept("months") == nil { _ = accept("month") }
+                    horizon = n
+                }
+            } else if accept("discount") != nil {
+                guard case .number(let v, let percent) = token.kind, percent || v < 1, v >= 0, v < 1 else {
+                    throw expected("a yearly rate, like 8%")
+                }
+                _ = advance()
+                discount = v
+            } else {
+                throw expected("`horizon`, `discount` or the end of the statement")
+            }
+        }
+        return .clv(customer: customer, horizonMonths: horizon, discount: discount)
     }
 
     private mutating func set() throws(Diagnostic) -> Statement {

@@ -68,6 +68,10 @@ extension Statement: CustomStringConvertible {
         case .segmentWhere(let e, let name): return "segment where \(e)" + (name.map { " as \($0.text)" } ?? "")
         case .segmentBy(let key, let f, let items): return "segment by \(key)" + filter(f) + show(items)
         case .profile(let name): return "profile \(quoted(name.text))"
+        case .fit(let model, let f): return "fit" + (model.map { " \($0.text)" } ?? "") + filter(f)
+        case .clv(let customer, let horizon, let discount):
+            return "clv for \(quoted(customer.text))" + (horizon.map { " horizon \(NumberText.plain($0)) months" } ?? "")
+                + (discount.map { " discount \(NumberText.plain($0 * 100))%" } ?? "")
         case .set(let name, let value, _):
             switch value {
             case .number(let v, let percent, let unit):

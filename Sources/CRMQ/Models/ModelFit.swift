@@ -53,6 +53,13 @@ struct MaximumLikelihood {
             throw ModelError(message: "the \(model) fit found no point where the likelihood is defined")
         }
         let values = best.point.map { exp($0) }
+        // A likelihood that keeps rising as parameters run to 0 or ∞ has no maximum to report.
+        let runaway = best.point.indices.filter { abs(best.point[$0]) > 18 }
+        if !best.converged, !runaway.isEmpty {
+            let which = runaway.map { "\(names[$0]) → \(best.point[$0] > 0 ? "∞" : "0")" }.joined(separator: ", ")
+            throw ModelError(message: "the \(model) fit does not settle (\(which)): the data cannot pin the model down"
+                + (model == "BG/NBD" ? "; customers buying at nearly the same steady rate do this" : ""))
+        }
         return ModelFit(
             model: model, names: names, values: values, standardErrors: standardErrors(at: values),
             logLikelihood: logLikelihood(values).value, customers: customers, iterations: totalIterations,

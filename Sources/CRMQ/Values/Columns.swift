@@ -11,6 +11,7 @@ public enum NumberUnit: Sendable, Equatable {
     case days
     case ratio      // 0…1, shown as a percentage
     case score      // 0…10, 0…100
+    case estimate   // a fitted value: four significant digits
     case plain      // as it comes
 }
 

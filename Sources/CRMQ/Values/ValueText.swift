@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Values as text, two ways: `display` rounds and groups for people (tables, Markdown);
 /// `exact` keeps every digit for programs (CSV, JSON).
 public enum ValueText {
@@ -21,6 +25,10 @@ public enum ValueText {
         case .weeks: return NumberText.grouped(value, decimals: 1)
         case .ratio: return NumberText.grouped(value * 100, decimals: 1) + "%"
         case .score: return NumberText.grouped(value, decimals: integral ? 0 : 1)
+        case .estimate:
+            // Four significant digits: 0.2426, 4.414, 15.44, 1,234.
+            let magnitude = value == 0 ? 0 : Int(floor(log10(abs(value))))
+            return NumberText.grouped(value, decimals: max(0, 3 - magnitude))
         case .plain:
             if integral { return NumberText.grouped(value, decimals: 0) }
             if abs(value) >= 1 { return NumberText.grouped(value, decimals: 2) }

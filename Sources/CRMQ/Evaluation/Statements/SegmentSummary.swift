@@ -46,7 +46,7 @@ struct SegmentSummary {
         ]
         let figures = scope.snapshot.transactions.marginKnown ? ["revenue", "margin", "profit"] : ["revenue"]
         for name in figures {
-            guard let (field, data) = scope.resolve(name), case .number(let values) = data else { continue }
+            guard let (field, data) = try? scope.resolve(name), case .number(let values) = data else { continue }
             guard case .numbers(let sums) = grouping.aggregate(.sum, .value(.numbers(values))) else { continue }
             let total = values.withUnsafeBufferPointer { v in
                 base.reduce(0.0) { sum, row in v[Int(row)].isNaN ? sum : sum + v[Int(row)] }

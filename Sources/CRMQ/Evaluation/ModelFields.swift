@@ -1,0 +1,147 @@
+import Dispatch
+
+/// The fields the models give (PRODUCT.md §3), fitted when a statement first asks for one
+/// and kept until the snapshot or a setting changes: a query that uses no model field never
+/// pays for a fit.
+final class ModelStore {
+    struct Key: Hashable {
+        var snapshot: ObjectIdentifier
+        var horizon: Int
+        var monthlyRate: Double
+    }
+
+    /// Everything the models say about one snapshot under one set of settings.
+    struct Fitted {
+        var bgnbd: BGNBD
+        var bgnbdFit: ModelFit
+        var gammaGamma: GammaGamma
+        var gammaGammaFit: ModelFit
+        var value: LifetimeValue
+        var pAlive: [Double]
+        var expectedPurchases: [Double]
+        var expectedSpend: [Double]
+        var marginRatio: [Double]
+        var clv: [Double]
+        /// Why a customer's CLV is 0 when the models cannot value them; nil when they can.
+        var unvalued: [String?]
+        var notes: [String]
+    }
+
+    static let fields = [
+        Field("p_alive", .number, unit: .ratio, "probability the customer is still active (BG/NBD)"),
+        Field("expected_purchases", .number, unit: .plain, "expected repeat purchases in the next 52 weeks (BG/NBD)"),
+        Field("expected_spend", .number, unit: .money, "expected spend per purchase (Gamma-Gamma)"),
+        Field("clv", .number, unit: .money,
+              "present value of the margin of the purchases expected over the horizon (BG/NBD × Gamma-Gamma × margin ratio)"),
+    ]
+
+    /// The fitted models of a snapshot: they depend on the data alone.
+    struct Fits {
+        var histories: PurchaseHistories
+        var bgnbd: BGNBD
+        var bgnbdFit: ModelFit
+        var gammaGamma: GammaGamma
+        var gammaGammaFit: ModelFit
+    }
+
+    private var fits: [ObjectIdentifier: Fits] = [:]
+    private var cache: [Key: Fitted] = [:]
+
+    func fits(_ snapshot: Snapshot) throws(Diagnostic) -> Fits {
+        if let fits = fits[ObjectIdentifier(snapshot)] { return fits }
+        let customers = snapshot.customers
+        let frequency = Self.column(customers, "frequency"), monetary = Self.column(customers, "monetary")
+        let histories = PurchaseHistories(frequency: frequency, recency: Self.column(customers, "recency"), age: Self.column(customers, "age"))
+        do {
+            let (bg, bgFit) = try BGNBD.fit(histories)
+            let (gg, ggFit) = try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary))
+            let result = Fits(histories: histories, bgnbd: bg, bgnbdFit: bgFit, gammaGamma: gg, gammaGammaFit: ggFit)
+            fits[ObjectIdentifier(snapshot)] = result
+            return result
+        } catch {
+            throw Diagnostic("the models cannot be fitted: \(error.message)")
+        }
+    }
+
+    /// The model fields of a snapshot under the settings' horizon and discount.
+    func fitted(_ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> Fitted {
+        let value = settings.lifetimeValue(for: snapshot)
+        let key = Key(snapshot: ObjectIdentifier(snapshot), horizon: value.horizonMonths, monthlyRate: value.monthlyRate)
+        if let fitted = cache[key] { return fitted }
+        let fitted = Self.values(snapshot, try fits(snapshot), value)
+        cache = cache.filter { $0.key.snapshot != key.snapshot }  // one setting at a time per snapshot
+        cache[key] = fitted
+        return fitted
+    }
+
+    /// Forgets the models of snapshots that are no longer loaded.
+    func keep(only snapshots: [Snapshot]) {
+        let live = Set(snapshots.map(ObjectIdentifier.init))
+        cache = cache.filter { live.contains($0.key.snapshot) }
+        fits = fits.filter { live.contains($0.key) }
+    }
+
+    static func column(_ customers: CustomerTable, _ name: String) -> [Double] {
+        guard case .number(let v) = customers.column(name) else { return [] }
+        return v
+    }
+
+    private static func values(_ snapshot: Snapshot, _ fits: Fits, _ value: LifetimeValue) -> Fitted {
+        let customers = snapshot.customers
+        let frequency = column(customers, "frequency"), monetary = column(customers, "monetary")
+        let histories = fits.histories
+        let (bg, bgFit, gg, ggFit) = (fits.bgnbd, fits.bgnbdFit, fits.gammaGamma, fits.gammaGammaFit)
+        // Per distinct (x, tₓ, T) row: P(alive), the next 52 weeks, and the discounted purchases.
+        let rows = histories.x.count
+        let perRow: [(Double, Double, Double)] = parallelChunks(rows) { range in
+            range.map { i in
+                let (x, tx, T) = (histories.x[i], histories.tx[i], histories.T[i])
+                return (bg.pAlive(x: x, tx: tx, T: T), bg.expectedPurchases(in: 52, x: x, tx: tx, T: T),
+                        value.discountedPurchases(bg, x: x, tx: tx, T: T))
+            }
+        }
+        let n = customers.count
+        let revenue = column(customers, "revenue"), margin = column(customers, "margin")
+        var fitted = Fitted(
+            bgnbd: bg, bgnbdFit: bgFit, gammaGamma: gg, gammaGammaFit: ggFit, value: value,
+            pAlive: [Double](repeating: .nan, count: n), expectedPurchases: [Double](repeating: .nan, count: n),
+            expectedSpend: [Double](repeating: .nan, count: n), marginRatio: [Double](repeating: 1, count: n),
+            clv: [Double](repeating: 0, count: n), unvalued: [String?](repeating: nil, count: n), notes: ggFit.notes)
+        let marginKnown = snapshot.transactions.marginKnown
+        if !marginKnown { fitted.notes.append("margin is unknown, so clv values revenue (margin ratio 1)") }
+        for c in 0..<n {
+            let row = Int(histories.rowOfCustomer[c])
+            guard row >= 0 else {
+                fitted.unvalued[c] = "no purchase up to as_of: the models start from a first purchase"
+                continue
+            }
+            let (alive, next, discounted) = perRow[row]
+            fitted.pAlive[c] = alive
+            fitted.expectedPurchases[c] = next
+            if frequency[c] > 0, !(monetary[c] > 0) {
+                fitted.unvalued[c] = "a mean repeat spend of \(NumberText.plain(monetary[c])), not positive: Gamma-Gamma cannot value it"
+                continue
+            }
+            let spend = gg.expectedSpend(x: frequency[c], monetary: frequency[c] > 0 ? monetary[c] : 0)
+            fitted.expectedSpend[c] = spend
+            if marginKnown, revenue[c] > 0, margin[c].isFinite { fitted.marginRatio[c] = margin[c] / revenue[c] }
+            fitted.clv[c] = discounted * spend * fitted.marginRatio[c]
+        }
+        return fitted
+    }
+}
+
+/// `body` over ranges of 0..<count, one per core, the results joined in order.
+func parallelChunks<T>(_ count: Int, _ body: (Range<Int>) -> [T]) -> [T] {
+    let pieces = count < 2048 ? 1 : 8
+    let parts = parallelMap(pieces) { k in body((count * k / pieces)..<(count * (k + 1) / pieces)) }
+    return Array(parts.joined())
+}
+
+extension Settings {
+    /// The CLV horizon and discount in force for a snapshot.
+    func lifetimeValue(for snapshot: Snapshot?) -> LifetimeValue {
+        let annual = discountRate ?? snapshot?.info.discountRate ?? Self.defaultDiscountRate
+        return LifetimeValue(horizonMonths: Int(horizonMonths ?? Self.defaultHorizonMonths), annualRate: annual)
+    }
+}

@@ -1,0 +1,97 @@
+/// `fit` and `clv for`: the models' parameters, and one customer's lifetime value in parts.
+struct ModelStatements {
+    let scope: CustomerScope
+
+    static let models = ["bgnbd", "gammagamma"]
+
+    /// `fit [model] [in S] [where …]`: the fitted parameters with standard errors, the
+    /// log-likelihood, customers used and iterations, on the customers the filter lets in.
+    func fit(model: Name?, filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
+        if let model, !Self.models.contains(model.text.lowercased()) {
+            throw Diagnostic(
+                "unknown model `\(model.text)`", at: model.range,
+                hint: Suggestion.hint(for: model.text, in: Self.models) ?? "the models are bgnbd and gammagamma")
+        }
+        let rows = try scope.rows(filter)
+        let customers = scope.snapshot.customers
+        func column(_ name: String) -> [Double] {
+            let all = ModelStore.column(customers, name)
+            guard filter.segment != nil || filter.condition != nil else { return all }
+            var only = [Double](repeating: .nan, count: all.count)
+            for r in rows { only[Int(r)] = all[Int(r)] }
+            return only
+        }
+        let frequency = column("frequency"), monetary = column("monetary")
+        var fits: [ModelFit] = []
+        do {
+            if model == nil || model!.text.lowercased() == "bgnbd" {
+                fits.append(try BGNBD.fit(PurchaseHistories(frequency: frequency, recency: column("recency"), age: column("age"))).1)
+            }
+            if model == nil || model!.text.lowercased() == "gammagamma" {
+                fits.append(try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary)).1)
+            }
+        } catch {
+            throw Diagnostic("cannot fit: \(error.message)", at: model?.range)
+        }
+        return StatementResult(fits.map { .table(Self.table($0)) })
+    }
+
+    static func table(_ fit: ModelFit) -> ResultTable {
+        var notes = [
+            "log-likelihood \(NumberText.grouped(fit.logLikelihood, decimals: 2)) (time in weeks, as the papers report it)",
+            "\(NumberText.grouped(fit.customers)) customers, \(fit.iterations) iterations, "
+                + (fit.converged ? "converged (gradient below 1e-9)" : "NOT converged: treat the figures with care"),
+        ]
+        notes += fit.notes
+        return ResultTable(title: fit.model, columns: [
+            ResultColumn("parameter", .text(TextColumn(fit.names))),
+            ResultColumn("value", unit: .estimate, .number(fit.values)),
+            ResultColumn("std_error", unit: .estimate, .number(fit.standardErrors)),
+        ], notes: notes)
+    }
+
+    /// `clv for X`: the customer's figure and its parts, month by month.
+    func clv(_ name: Name, horizonMonths: Double?, discount: Double?) throws(Diagnostic) -> StatementResult {
+        let row = try scope.customer(name)
+        var settings = scope.settings
+        if let horizonMonths { settings.horizonMonths = horizonMonths }
+        if let discount { settings.discountRate = discount }
+        let fitted = try scope.models.fitted(scope.snapshot, settings)
+        let customers = scope.snapshot.customers
+        let id = customers.ids[row] ?? ""
+        let label = customers.label(row)
+        if let reason = fitted.unvalued[row] {
+            return .message("clv of \(label) (\(id)) is 0: \(reason)")
+        }
+        let fits = try scope.models.fits(scope.snapshot)
+        let (x, tx, T) = (ModelStore.column(customers, "frequency")[row], ModelStore.column(customers, "recency")[row],
+                          ModelStore.column(customers, "age")[row])
+        let value = fitted.value
+        let months = value.monthlyPurchases(fits.bgnbd, x: x, tx: tx, T: T)
+        let spend = fitted.expectedSpend[row], ratio = fitted.marginRatio[row]
+        var factor = 1.0
+        var factors: [Double] = [], values: [Double] = []
+        for purchases in months {
+            factor /= 1 + value.monthlyRate
+            factors.append(factor)
+            values.append(purchases * spend * ratio * factor)
+        }
+        let summary = ResultTable(title: "clv of \(label) (\(id))", columns: [
+            ResultColumn("clv", unit: .money, .number([fitted.clv[row]])),
+            ResultColumn("p_alive", unit: .ratio, .number([fitted.pAlive[row]])),
+            ResultColumn("expected_purchases", unit: .plain, .number([months.reduce(0, +)])),
+            ResultColumn("expected_spend", unit: .money, .number([spend])),
+            ResultColumn("margin_ratio", unit: .ratio, .number([ratio])),
+            ResultColumn("horizon_months", unit: .count, .number([Double(value.horizonMonths)])),
+            ResultColumn("monthly_discount", unit: .ratio, .number([value.monthlyRate])),
+        ], notes: ["expected_purchases here is over the horizon; the field of that name is the next 52 weeks"] + fitted.notes,
+           isRecord: true)
+        let detail = ResultTable(title: "month by month (a month is \(NumberText.plain(LifetimeValue.weeksPerMonth)) weeks)", columns: [
+            ResultColumn("month", unit: .count, .number(months.indices.map { Double($0 + 1) })),
+            ResultColumn("expected_purchases", unit: .plain, .number(months)),
+            ResultColumn("discount_factor", unit: .estimate, .number(factors)),
+            ResultColumn("value", unit: .money, .number(values)),
+        ])
+        return StatementResult([.table(summary), .table(detail)])
+    }
+}

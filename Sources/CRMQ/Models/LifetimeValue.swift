@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Customer lifetime value as PRODUCT.md §4 defines it: the residual value from as_of on,
+///
+///     clv = Σ_{m=1…H} E[purchases in month m] × E[spend] × margin ratio ÷ (1 + d)^m
+///
+/// with months of 4.345 weeks, E[purchases in month m] = E(t_m) − E(t_{m−1}) from the
+/// transaction model, E[spend] from Gamma-Gamma, d the monthly discount rate.
+public struct LifetimeValue: Sendable, Equatable {
+    public static let weeksPerMonth = 4.345
+    public var horizonMonths: Int
+    /// The monthly rate: (1 + annual)^(1/12) − 1.
+    public var monthlyRate: Double
+
+    public init(horizonMonths: Int, monthlyRate: Double) {
+        self.horizonMonths = horizonMonths
+        self.monthlyRate = monthlyRate
+    }
+
+    public init(horizonMonths: Int, annualRate: Double) {
+        self.init(horizonMonths: horizonMonths, monthlyRate: pow(1 + annualRate, 1.0 / 12) - 1)
+    }
+
+    var monthEnds: [Double] { (1...max(1, horizonMonths)).map { Double($0) * Self.weeksPerMonth } }
+
+    /// Expected purchases in each month of the horizon.
+    func monthlyPurchases(_ model: BGNBD, x: Double, tx: Double, T: Double) -> [Double] {
+        let cumulative = model.expectedPurchases(at: monthEnds, x: x, tx: tx, T: T)
+        return cumulative.indices.map { max(0, cumulative[$0] - ($0 > 0 ? cumulative[$0 - 1] : 0)) }
+    }
+
+    /// Σ_m E[purchases in month m] / (1 + d)^m: what one unit of margin per purchase is worth today.
+    func discountedPurchases(_ model: BGNBD, x: Double, tx: Double, T: Double) -> Double {
+        let months = monthlyPurchases(model, x: x, tx: tx, T: T)
+        var value = 0.0
+        var discount = 1.0
+        for purchases in months {
+            discount /= 1 + monthlyRate
+            value += purchases * discount
+        }
+        return value
+    }
+}
