@@ -53,8 +53,8 @@ final class ModelStore {
         let frequency = Self.column(customers, "frequency"), monetary = Self.column(customers, "monetary")
         let histories = PurchaseHistories(frequency: frequency, recency: Self.column(customers, "recency"), age: Self.column(customers, "age"))
         do {
-            let (bg, bgFit) = try BGNBD.fit(histories)
-            let (gg, ggFit) = try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary))
+            let (bg, bgFit) = try BGNBD.fit(histories, standardErrors: false)
+            let (gg, ggFit) = try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary), standardErrors: false)
             let result = Fits(histories: histories, bgnbd: bg, bgnbdFit: bgFit, gammaGamma: gg, gammaGammaFit: ggFit)
             fits[ObjectIdentifier(snapshot)] = result
             return result
@@ -91,13 +91,30 @@ final class ModelStore {
         let frequency = column(customers, "frequency"), monetary = column(customers, "monetary")
         let histories = fits.histories
         let (bg, bgFit, gg, ggFit) = (fits.bgnbd, fits.bgnbdFit, fits.gammaGamma, fits.gammaGammaFit)
-        // Per distinct (x, tₓ, T) row: P(alive), the next 52 weeks, and the discounted purchases.
-        let rows = histories.x.count
-        let perRow: [(Double, Double, Double)] = parallelChunks(rows) { range in
+        // The series of eq. (10) depends on (x, T) alone: once per distinct pair, the
+        // discounted purchases over the horizon and the next 52 weeks, were the customer alive.
+        var pairOfRow = [Int32](repeating: 0, count: histories.x.count)
+        var pairs: [(x: Double, T: Double)] = []
+        var pairIndex: [PairKey: Int32] = [:]
+        for i in histories.x.indices {
+            let key = PairKey(x: histories.x[i], T: histories.T[i])
+            if let k = pairIndex[key] { pairOfRow[i] = k } else {
+                pairIndex[key] = Int32(pairs.count)
+                pairOfRow[i] = Int32(pairs.count)
+                pairs.append((histories.x[i], histories.T[i]))
+            }
+        }
+        let perPair: [(Double, Double)] = parallelChunks(pairs.count) { range in
+            range.map { k in
+                (value.discountedUnconditional(bg, x: pairs[k].x, T: pairs[k].T),
+                 max(0, bg.unconditional(at: [52], x: pairs[k].x, T: pairs[k].T)[0]))
+            }
+        }
+        let perRow: [(Double, Double, Double)] = parallelChunks(histories.x.count) { range in
             range.map { i in
-                let (x, tx, T) = (histories.x[i], histories.tx[i], histories.T[i])
-                return (bg.pAlive(x: x, tx: tx, T: T), bg.expectedPurchases(in: 52, x: x, tx: tx, T: T),
-                        value.discountedPurchases(bg, x: x, tx: tx, T: T))
+                let alive = bg.pAlive(x: histories.x[i], tx: histories.tx[i], T: histories.T[i])
+                let (discounted, next) = perPair[Int(pairOfRow[i])]
+                return (alive, max(0, next * alive), max(0, discounted * alive))
             }
         }
         let n = customers.count
@@ -129,6 +146,11 @@ final class ModelStore {
         }
         return fitted
     }
+}
+
+private struct PairKey: Hashable {
+    var x: Double
+    var T: Double
 }
 
 /// `body` over ranges of 0..<count, one per core, the results joined in order.

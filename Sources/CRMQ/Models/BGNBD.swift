@@ -46,35 +46,44 @@ struct BGNBD: Sendable, Equatable {
         let invAlphaT = data.TValues.map { 1 / (alpha + $0) }
         let invAlphaTx = data.txValues.map { 1 / (alpha + $0) }
         let lnA = log(a)
-        var value = 0.0
-        var g = [0.0, 0.0, 0.0, 0.0]
-        for i in 0..<data.rows {
-            let w = data.weight[i]
-            let k = Int(data.xIndex[i])
-            let x = xs[k]
-            let rx = r + x
-            let a3 = -rx * lnAlphaT[Int(data.TIndex[i])]
-            var ll = termX[k]
-            var w4 = 0.0
-            if x > 0 {
-                let a4 = lnA - log(b + x - 1) - rx * lnAlphaTx[Int(data.txIndex[i])]
-                let top = max(a3, a4)
-                let sum = exp(a3 - top) + exp(a4 - top)
-                ll += top + log(sum)
-                w4 = exp(a4 - top) / sum
-            } else {
-                ll += a3
+        // ln(a/(b+x−1)) and 1/(b+x−1) per distinct x (x > 0 only).
+        let lnAOverBX = xs.map { $0 > 0 ? lnA - log(b + $0 - 1) : 0 }
+        let invBX = xs.map { $0 > 0 ? 1 / (b + $0 - 1) : 0 }
+        // Both cores, each a share of the rows; the partial sums are added in a fixed order.
+        let parts = parallelMap(data.rows < 4096 ? 1 : 2) { k -> [Double] in
+            let range = (data.rows * k / 2)..<(k == 0 && data.rows < 4096 ? data.rows : data.rows * (k + 1) / 2)
+            var value = 0.0, g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
+            for i in range {
+                let w = data.weight[i]
+                let k = Int(data.xIndex[i])
+                let x = xs[k]
+                let rx = r + x
+                let t = Int(data.TIndex[i])
+                let a3 = -rx * lnAlphaT[t]
+                var ll = termX[k] + a3
+                var w4 = 0.0
+                var lTx = 0.0, iTx = 0.0
+                if x > 0 {
+                    let tx = Int(data.txIndex[i])
+                    lTx = lnAlphaTx[tx]
+                    iTx = invAlphaTx[tx]
+                    // ln(e^a3 + e^a4) = a3 + ln(1 + e^d), d = a4 − a3; one exp and one log1p.
+                    let d = lnAOverBX[k] - rx * (lTx - lnAlphaT[t])
+                    let e = exp(-abs(d))
+                    ll += (d > 0 ? d : 0) + log1p(e)
+                    w4 = d > 0 ? 1 / (1 + e) : e / (1 + e)
+                }
+                let w3 = 1 - w4
+                value += w * ll
+                g0 += w * (dr[k] - w3 * lnAlphaT[t] - w4 * lTx)
+                g1 += w * (r / alpha - rx * (w3 * invAlphaT[t] + w4 * iTx))
+                g2 += w * (da[k] + w4 / a)
+                g3 += w * (db[k] - w4 * invBX[k])
             }
-            let w3 = 1 - w4
-            value += w * ll
-            let lT = lnAlphaT[Int(data.TIndex[i])], iT = invAlphaT[Int(data.TIndex[i])]
-            let lTx = x > 0 ? lnAlphaTx[Int(data.txIndex[i])] : 0, iTx = x > 0 ? invAlphaTx[Int(data.txIndex[i])] : 0
-            g[0] += w * (dr[k] - w3 * lT - w4 * lTx)
-            g[1] += w * (r / alpha - rx * (w3 * iT + w4 * iTx))
-            g[2] += w * (da[k] + w4 / a)
-            g[3] += w * (db[k] - (x > 0 ? w4 / (b + x - 1) : 0))
+            return [value, g0, g1, g2, g3]
         }
-        return (value, g)
+        let total = parts.reduce([0.0, 0, 0, 0, 0]) { zip($0, $1).map(+) }
+        return (total[0], Array(total[1...]))
     }
 
     /// P(alive | x, tₓ, T) = 1 / (1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+tₓ))^(r+x)), eq. (9).
@@ -98,6 +107,13 @@ struct BGNBD: Sendable, Equatable {
     /// The same at several horizons at once (sharing the series' coefficients).
     func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double] {
         let alive = pAlive(x: x, tx: tx, T: T)
+        return unconditional(at: times, x: x, T: T).map { max(0, $0 * alive) }
+    }
+
+    /// The expected purchases at each horizon were the customer surely alive: the bracket of
+    /// eq. (10) times its prefactor. It depends on x and T only, not on tₓ, so customers who
+    /// share (x, T) share it; P(alive) makes it theirs.
+    func unconditional(at times: [Double], x: Double, T: Double) -> [Double] {
         // Near a = 1 the prefactor and the bracket both vanish; step off the singular point.
         let a = abs(self.a - 1) < 1e-7 ? 1 + 1e-7 : self.a
         let c = a + b + x - 1
@@ -110,21 +126,21 @@ struct BGNBD: Sendable, Equatable {
         var power = z
         var sums = [Double](repeating: 0, count: z.count)
         let zMax = z.max() ?? 0
+        var zMaxPower = zMax
         var n = 1.0
         while n < 100_000 {
             for m in z.indices { sums[m] += u * power[m] }
             let next = u * (A + n) * (B + n) / ((c + n) * (n + 1))
-            let size = abs(next) * pow(zMax, n + 1)
-            if size < 1e-17 * max(1, sums.map(abs).max() ?? 0), n > 2 { break }
+            zMaxPower *= zMax
+            if n > 2, abs(next) * zMaxPower < 1e-17 * max(1, abs(sums[sums.count - 1])) { break }
             for m in z.indices { power[m] *= z[m] }
             u = next
             n += 1
         }
         return z.indices.map { m in
-            let factor = exp((a - 1) * logOneMinusZ[m])  // (1−z)^(a−1)
             // (c/(a−1)) · [1 − (1−z)^(a−1)(1 + S/c)] = [c(1 − (1−z)^(a−1)) − (1−z)^(a−1) S] / (a−1)
-            let bracket = (c * -expm1((a - 1) * logOneMinusZ[m]) - factor * sums[m]) / (a - 1)
-            return max(0, bracket * alive)
+            let shrink = (a - 1) * logOneMinusZ[m]
+            return (c * -expm1(shrink) - exp(shrink) * sums[m]) / (a - 1)
         }
     }
 }

@@ -71,19 +71,29 @@ struct GammaGamma: Sendable, Equatable {
             g[1] += n * (psiPXQ - psiQ + log(gamma))
             g[2] += n * q / gamma
         }
-        data.x.withUnsafeBufferPointer { xs in
-            data.m.withUnsafeBufferPointer { ms in
-                for i in 0..<xs.count {
-                    let x = xs[i]
-                    let s = x * ms[i] + gamma
-                    let ls = log(s)
-                    let px = p * x
-                    value -= (px + q) * ls
-                    g[0] -= x * ls
-                    g[1] -= ls
-                    g[2] -= (px + q) / s
+        let parts = parallelMap(data.x.count < 4096 ? 1 : 2) { k -> [Double] in
+            let n = data.x.count
+            let range = data.x.count < 4096 ? 0..<n : (n * k / 2)..<(n * (k + 1) / 2)
+            var v = 0.0, g0 = 0.0, g1 = 0.0, g2 = 0.0
+            data.x.withUnsafeBufferPointer { xs in
+                data.m.withUnsafeBufferPointer { ms in
+                    for i in range {
+                        let x = xs[i]
+                        let s = x * ms[i] + gamma
+                        let ls = log(s)
+                        let px = p * x
+                        v -= (px + q) * ls
+                        g0 -= x * ls
+                        g1 -= ls
+                        g2 -= (px + q) / s
+                    }
                 }
             }
+            return [v, g0, g1, g2]
+        }
+        for part in parts {
+            value += part[0]
+            for j in 0..<3 { g[j] += part[j + 1] }
         }
         return (value, g)
     }

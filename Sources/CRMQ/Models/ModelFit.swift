@@ -31,6 +31,11 @@ struct MaximumLikelihood {
     var logLikelihood: ([Double]) -> (value: Double, gradient: [Double])
     var customers: Int
     var starts: [[Double]]
+    /// Standard errors cost a Hessian (two gradients a parameter): only `fit` shows them.
+    var standardErrors = true
+    /// Each parameter's natural scale: an optimum beyond e^±12 of it means the likelihood
+    /// kept rising as the parameter ran off to 0 or ∞, and there is no estimate to report.
+    var scales: [Double] = []
 
     func fit() throws(ModelError) -> ModelFit {
         let scale = 1 / Double(max(customers, 1))
@@ -44,24 +49,28 @@ struct MaximumLikelihood {
         }
         var best: Optimizer.Result?
         var totalIterations = 0
+        // The next start only when the last did not converge.
         for start in starts {
             guard let result = Optimizer().minimise(objective, from: start.map { log($0) }) else { continue }
             totalIterations += result.iterations
             if best == nil || result.value < best!.value - 1e-12 { best = result }
+            if result.converged { break }
         }
         guard let best else {
             throw ModelError(message: "the \(model) fit found no point where the likelihood is defined")
         }
         let values = best.point.map { exp($0) }
-        // A likelihood that keeps rising as parameters run to 0 or ∞ has no maximum to report.
-        let runaway = best.point.indices.filter { abs(best.point[$0]) > 18 }
-        if !best.converged, !runaway.isEmpty {
+        // A likelihood that keeps rising as parameters run to 0 or ∞ has no maximum to
+        // report, however flat it has become out there.
+        let runaway = best.point.indices.filter { abs(best.point[$0] - log(scales.isEmpty ? 1 : scales[$0])) > 12 }
+        if !runaway.isEmpty {
             let which = runaway.map { "\(names[$0]) → \(best.point[$0] > 0 ? "∞" : "0")" }.joined(separator: ", ")
             throw ModelError(message: "the \(model) fit does not settle (\(which)): the data cannot pin the model down"
                 + (model == "BG/NBD" ? "; customers buying at nearly the same steady rate do this" : ""))
         }
         return ModelFit(
-            model: model, names: names, values: values, standardErrors: standardErrors(at: values),
+            model: model, names: names, values: values,
+            standardErrors: standardErrors ? standardErrors(at: values) : [Double](repeating: .nan, count: values.count),
             logLikelihood: logLikelihood(values).value, customers: customers, iterations: totalIterations,
             converged: best.converged)
     }
@@ -93,7 +102,7 @@ struct MaximumLikelihood {
 
 extension BGNBD {
     /// Fits by maximum likelihood; the data needs repeat buyers to say anything about dropout.
-    static func fit(_ data: PurchaseHistories) throws(ModelError) -> (BGNBD, ModelFit) {
+    static func fit(_ data: PurchaseHistories, standardErrors: Bool = true) throws(ModelError) -> (BGNBD, ModelFit) {
         let repeaters = zip(data.x, data.weight).reduce(0.0) { $0 + ($1.0 > 0 ? $1.1 : 0) }
         guard data.modelled >= 10, repeaters >= 3 else {
             throw ModelError(message: "BG/NBD needs at least 10 customers with a purchase and 3 who bought again; "
@@ -106,14 +115,15 @@ extension BGNBD {
             logLikelihood: { p in logLikelihood(BGNBD(p), grouped) },
             customers: data.modelled,
             // lifetimes' start, and one scaled to the data's time span.
-            starts: [[1, 1, 1, 1], [0.5, max(1, meanT / 4), 0.8, 2.5]]
+            starts: [[1, 1, 1, 1], [0.5, max(1, meanT / 4), 0.8, 2.5]],
+            standardErrors: standardErrors
         ).fit()
         return (BGNBD(fit.values), fit)
     }
 }
 
 extension GammaGamma {
-    static func fit(_ data: Data) throws(ModelError) -> (GammaGamma, ModelFit) {
+    static func fit(_ data: Data, standardErrors: Bool = true) throws(ModelError) -> (GammaGamma, ModelFit) {
         guard data.x.count >= 3 else {
             throw ModelError(message: "Gamma-Gamma needs at least 3 repeat customers with a positive spend; this data has \(data.x.count)")
         }
@@ -122,7 +132,9 @@ extension GammaGamma {
             model: "Gamma-Gamma", names: parameterNames,
             logLikelihood: { v in logLikelihood(GammaGamma(v), data) },
             customers: data.x.count,
-            starts: [[1, 1, 1], [2, 3, max(1, meanM / 2)]]
+            starts: [[1, 1, 1], [2, 3, max(1, meanM / 2)]],
+            standardErrors: standardErrors,
+            scales: [1, 1, meanM]  // γ is in money: its scale is the spend's
         ).fit()
         if data.excluded > 0 {
             fit.notes.append("\(data.excluded) repeat customer\(data.excluded == 1 ? "" : "s") with a mean spend of zero or less left out")
