@@ -63,6 +63,19 @@ final class ModelStore {
         }
     }
 
+    /// The fits with their standard errors, worked out now if the fits were made without.
+    func fitsWithStandardErrors(_ snapshot: Snapshot) throws(Diagnostic) -> Fits {
+        var result = try fits(snapshot)
+        if !result.bgnbdFit.hasStandardErrors {
+            result.bgnbdFit.standardErrors = BGNBD.standardErrors(result.bgnbd, result.histories)
+            let customers = snapshot.customers
+            let data = GammaGamma.Data(frequency: Self.column(customers, "frequency"), monetary: Self.column(customers, "monetary"))
+            result.gammaGammaFit.standardErrors = GammaGamma.standardErrors(result.gammaGamma, data)
+            fits[ObjectIdentifier(snapshot)] = result
+        }
+        return result
+    }
+
     /// The model fields of a snapshot under the settings' horizon and discount.
     func fitted(_ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> Fitted {
         let value = settings.lifetimeValue(for: snapshot)

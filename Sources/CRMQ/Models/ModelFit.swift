@@ -75,9 +75,11 @@ struct MaximumLikelihood {
             converged: best.converged)
     }
 
+    private func standardErrors(at p: [Double]) -> [Double] { Self.standardErrors(logLikelihood, at: p) }
+
     /// √diag of the inverse observed information, the Hessian of −ℓ in the parameters,
     /// by central differences of the analytic gradient.
-    private func standardErrors(at p: [Double]) -> [Double] {
+    static func standardErrors(_ logLikelihood: ([Double]) -> (value: Double, gradient: [Double]), at p: [Double]) -> [Double] {
         let n = p.count
         var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for j in 0..<n {
@@ -100,7 +102,16 @@ struct MaximumLikelihood {
     }
 }
 
+extension ModelFit {
+    var hasStandardErrors: Bool { !standardErrors.allSatisfy(\.isNaN) }
+}
+
 extension BGNBD {
+    static func standardErrors(_ model: BGNBD, _ data: PurchaseHistories) -> [Double] {
+        let grouped = data.grouped
+        return MaximumLikelihood.standardErrors({ logLikelihood(BGNBD($0), grouped) }, at: model.parameters)
+    }
+
     /// Fits by maximum likelihood; the data needs repeat buyers to say anything about dropout.
     static func fit(_ data: PurchaseHistories, standardErrors: Bool = true) throws(ModelError) -> (BGNBD, ModelFit) {
         let repeaters = zip(data.x, data.weight).reduce(0.0) { $0 + ($1.0 > 0 ? $1.1 : 0) }
@@ -123,6 +134,10 @@ extension BGNBD {
 }
 
 extension GammaGamma {
+    static func standardErrors(_ model: GammaGamma, _ data: Data) -> [Double] {
+        MaximumLikelihood.standardErrors({ logLikelihood(GammaGamma($0), data) }, at: model.parameters)
+    }
+
     static func fit(_ data: Data, standardErrors: Bool = true) throws(ModelError) -> (GammaGamma, ModelFit) {
         guard data.x.count >= 3 else {
             throw ModelError(message: "Gamma-Gamma needs at least 3 repeat customers with a positive spend; this data has \(data.x.count)")

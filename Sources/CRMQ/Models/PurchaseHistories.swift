@@ -15,6 +15,7 @@ struct PurchaseHistories: Sendable {
     init(frequency: [Double], recency: [Double], age: [Double]) {
         rowOfCustomer = [Int32](repeating: -1, count: frequency.count)
         var rowOfKey: [UInt64: Int32] = [:]
+        rowOfKey.reserveCapacity(frequency.count / 2)
         for c in frequency.indices where !frequency[c].isNaN {
             let days = (tx: (recency[c] * 7).rounded(), T: (age[c] * 7).rounded())
             let key = UInt64(frequency[c]) << 40 | UInt64(days.tx) << 20 | UInt64(days.T)
@@ -33,8 +34,23 @@ struct PurchaseHistories: Sendable {
         }
     }
 
-    /// The distinct values of a column and, per row, the index of its value.
+    /// The distinct values of a column and, per row, the index of its value. Counts and weeks
+    /// of whole days (what the store gives) are looked up in an array by their seventh parts.
     static func distinct(_ values: [Double]) -> (values: [Double], index: [Int32]) {
+        let largest = values.max() ?? 0
+        if largest < 10_000_000, values.allSatisfy({ $0 >= 0 && abs(($0 * 7).rounded() - $0 * 7) < 1e-6 }) {
+            var slot = [Int32](repeating: -1, count: Int((largest * 7).rounded()) + 1)
+            var distinct: [Double] = []
+            let index = values.map { v -> Int32 in
+                let k = Int((v * 7).rounded())
+                if slot[k] < 0 {
+                    slot[k] = Int32(distinct.count)
+                    distinct.append(v)
+                }
+                return slot[k]
+            }
+            return (distinct, index)
+        }
         var position: [Double: Int32] = [:]
         var distinct: [Double] = []
         let index = values.map { v -> Int32 in

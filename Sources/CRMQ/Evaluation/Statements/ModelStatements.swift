@@ -12,6 +12,14 @@ struct ModelStatements {
                 "unknown model `\(model.text)`", at: model.range,
                 hint: Suggestion.hint(for: model.text, in: Self.models) ?? "the models are bgnbd and gammagamma")
         }
+        let wanted = model.map { [$0.text.lowercased()] } ?? Self.models
+        if filter.segment == nil, filter.condition == nil {
+            // All customers: the session's own fits, which clv and the other fields use too.
+            let fits = try scope.models.fitsWithStandardErrors(scope.snapshot)
+            return StatementResult(
+                (wanted.contains("bgnbd") ? [fits.bgnbdFit] : []).map { .table(Self.table($0)) }
+                    + (wanted.contains("gammagamma") ? [fits.gammaGammaFit] : []).map { .table(Self.table($0)) })
+        }
         let rows = try scope.rows(filter)
         let customers = scope.snapshot.customers
         func column(_ name: String) -> [Double] {
