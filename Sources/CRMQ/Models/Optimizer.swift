@@ -59,9 +59,15 @@ struct Optimizer {
                 }
             }
             _ = step
+            let change = abs(fx - fNext)
             x = next
             fx = fNext
             g = gNext
+            // The value no longer moves at the precision its sum carries: stop here, converged
+            // if the gradient is small too (a million-term sum cannot reach 1e-9 every time).
+            if change <= 1e-15 * max(1, abs(fx)), g.map(abs).max()! < gradientTolerance * 1000 {
+                return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: true)
+            }
         }
         return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: false)
     }
@@ -77,22 +83,35 @@ struct Optimizer {
             guard let (v, gr) = f(point), v.isFinite, gr.allSatisfy(\.isFinite) else { return nil }
             return (v, gr, point)
         }
-        func zoom(_ lo: Double, _ hi: Double, _ fLo: Double) -> (Double, [Double], Double, [Double])? {
-            var lo = lo, hi = hi, fLo = fLo
-            for _ in 0..<60 {
-                let alpha = (lo + hi) / 2
+        /// Narrows [lo, hi] to a step meeting both conditions: the minimum of the quadratic
+        /// through f(lo), f′(lo) and f(hi), kept away from the ends (else the midpoint).
+        func zoom(_ lo: Double, _ hi: Double, _ fLo: Double, _ dLo: Double, _ fHi: Double) -> (Double, [Double], Double, [Double])? {
+            var lo = lo, hi = hi, fLo = fLo, dLo = dLo, fHi = fHi
+            for _ in 0..<20 {
+                let width = hi - lo
+                let curvature = fHi - fLo - dLo * width
+                var alpha = curvature > 0 ? lo - dLo * width * width / (2 * curvature) : lo + width / 2
+                let (low, high) = (min(lo, hi), max(lo, hi))
+                let margin = 0.1 * (high - low)
+                if !(alpha > low + margin && alpha < high - margin) { alpha = (lo + hi) / 2 }
                 guard let (v, gr, point) = at(alpha) else {
                     hi = alpha
+                    fHi = .infinity
                     continue
                 }
                 if v > fx + c1 * alpha * slope || v >= fLo {
                     hi = alpha
+                    fHi = v
                 } else {
                     let s = dot(gr, d)
                     if abs(s) <= -c2 * slope { return (alpha, point, v, gr) }
-                    if s * (hi - lo) >= 0 { hi = lo }
+                    if s * (hi - lo) >= 0 {
+                        hi = lo
+                        fHi = fLo
+                    }
                     lo = alpha
                     fLo = v
+                    dLo = s
                 }
                 if abs(hi - lo) < 1e-16 { break }
             }
@@ -101,6 +120,7 @@ struct Optimizer {
         }
         var previous = 0.0
         var fPrevious = fx
+        var dPrevious = slope
         var alpha = 1.0
         for i in 0..<60 {
             guard let (v, gr, point) = at(alpha) else {
@@ -108,12 +128,13 @@ struct Optimizer {
                 alpha = (previous + alpha) / 2
                 continue
             }
-            if v > fx + c1 * alpha * slope || (i > 0 && v >= fPrevious) { return zoom(previous, alpha, fPrevious) }
             let s = dot(gr, d)
+            if v > fx + c1 * alpha * slope || (i > 0 && v >= fPrevious) { return zoom(previous, alpha, fPrevious, dPrevious, v) }
             if abs(s) <= -c2 * slope { return (alpha, point, v, gr) }
-            if s >= 0 { return zoom(alpha, previous, v) }
+            if s >= 0 { return zoom(alpha, previous, v, s, fPrevious) }
             previous = alpha
             fPrevious = v
+            dPrevious = s
             alpha *= 2
         }
         return nil

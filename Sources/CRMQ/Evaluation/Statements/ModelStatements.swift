@@ -48,7 +48,7 @@ struct ModelStatements {
         var notes = [
             "log-likelihood \(NumberText.grouped(fit.logLikelihood, decimals: 2)) (time in weeks, as the papers report it)",
             "\(NumberText.grouped(fit.customers)) customers, \(fit.iterations) iterations, "
-                + (fit.converged ? "converged (gradient below 1e-9)" : "NOT converged: treat the figures with care"),
+                + (fit.converged ? "converged (the gradient vanished)" : "NOT converged: treat the figures with care"),
         ]
         notes += fit.notes
         return ResultTable(title: fit.model, columns: [
