@@ -172,4 +172,46 @@ import Testing
         let want = reference["clv_12m_monthly1pct_total"] as! Double
         #expect(abs(total / want - 1) < 0.001, "total clv \(total) against \(want)")
     }
+
+    // MARK: where other implementations fail
+
+    @Test func bgnbd_stays_finite_for_very_frequent_buyers_and_far_from_the_optimum() {
+        let farAway = [BGNBD(r: 50, alpha: 0.01, a: 40, b: 0.02), BGNBD(r: 0.01, alpha: 500, a: 0.01, b: 300), BGNBD(r: 0.243, alpha: 4.41, a: 0.79, b: 2.43)]
+        for model in farAway {
+            for (x, tx, T) in [(0.0, 0.0, 30.0), (1, 1, 30), (300, 38, 39), (5000, 99, 100)] {
+                let alive = model.pAlive(x: x, tx: tx, T: T)
+                let expected = model.expectedPurchases(at: [4.345, 52, 156], x: x, tx: tx, T: T)
+                #expect(alive.isFinite && alive >= 0 && alive <= 1, "P(alive) \(alive) for \(model) at x = \(x)")
+                #expect(expected.allSatisfy { $0.isFinite && $0 >= 0 }, "E[X] \(expected) for \(model) at x = \(x)")
+            }
+        }
+        // The log-likelihood with exp terms that would overflow: x = 5000 at α = 0.01.
+        let data = PurchaseHistories(frequency: [5000, 0, 3], recency: [99, 0, 10], age: [100, 20, 40]).grouped
+        for model in farAway {
+            let (value, gradient) = BGNBD.logLikelihood(model, data)
+            #expect(value.isFinite && gradient.allSatisfy { $0.isFinite }, "\(model): \(value) \(gradient)")
+        }
+    }
+
+    @Test func expected_purchases_are_smooth_through_a_plus_b_equal_one_at_x_zero() {
+        // x = 0 makes the series' c = a + b − 1 cross zero: the values on either side agree.
+        let below = BGNBD(r: 0.3, alpha: 5, a: 0.4, b: 0.6 - 1e-9).expectedPurchases(in: 52, x: 0, tx: 0, T: 10)
+        let above = BGNBD(r: 0.3, alpha: 5, a: 0.4, b: 0.6 + 1e-9).expectedPurchases(in: 52, x: 0, tx: 0, T: 10)
+        let lower = BGNBD(r: 0.3, alpha: 5, a: 0.4, b: 0.3).expectedPurchases(in: 52, x: 0, tx: 0, T: 10)
+        #expect(below.isFinite && above.isFinite && lower.isFinite && lower > 0)
+        #expect(abs(below - above) < 1e-6 * max(1, abs(below)), "\(below) against \(above)")
+    }
+
+    @Test func the_optimiser_started_far_away_still_reaches_the_cdnow_optimum() throws {
+        let grouped = histories.grouped
+        let fit = try MaximumLikelihood(
+            model: "BG/NBD", names: BGNBD.parameterNames,
+            logLikelihood: { BGNBD.logLikelihood(BGNBD($0), grouped) }, customers: histories.modelled,
+            starts: [[20, 0.05, 30, 0.05]], standardErrors: false
+        ).fit()
+        let expected = try #require(reference["bgnbd"] as? [String: Double])
+        for (name, value) in zip(fit.names, fit.values) {
+            #expect(same(value, expected[name]!, digits: 4), "\(name): \(value) against \(expected[name]!)")
+        }
+    }
 }
