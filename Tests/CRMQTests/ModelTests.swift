@@ -214,4 +214,14 @@ import Testing
             #expect(same(value, expected[name]!, digits: 4), "\(name): \(value) against \(expected[name]!)")
         }
     }
+
+    @Test func ctrl_c_stops_a_fit_and_nothing_changes() throws {
+        let session = Session()
+        _ = try session.load(directory: Self.directory, name: "cdnow", asOf: CalendarDay.parse("1997-09-30"))
+        session.interrupted = { true }  // as if Ctrl-C came at once; only this session hears it
+        let stopped = run("fit", session: session)
+        #expect(stopped.err.contains("interrupted: the fit was stopped"))
+        session.interrupted = { false }
+        #expect(run("fit bgnbd", session: session).out.contains("0.2426"))  // the next fit runs in full
+    }
 }

@@ -45,6 +45,8 @@ final class ModelStore {
     }
 
     private var fits: [ObjectIdentifier: Fits] = [:]
+    /// Asked during a fit whether to stop.
+    var interrupted: InterruptCheck = ctrlCPressed
     private var cache: [Key: Fitted] = [:]
 
     func fits(_ snapshot: Snapshot) throws(Diagnostic) -> Fits {
@@ -53,12 +55,14 @@ final class ModelStore {
         let frequency = Self.column(customers, "frequency"), monetary = Self.column(customers, "monetary")
         let histories = PurchaseHistories(frequency: frequency, recency: Self.column(customers, "recency"), age: Self.column(customers, "age"))
         do {
-            let (bg, bgFit) = try BGNBD.fit(histories, standardErrors: false)
-            let (gg, ggFit) = try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary), standardErrors: false)
+            let (bg, bgFit) = try BGNBD.fit(histories, standardErrors: false, interrupted: interrupted)
+            let (gg, ggFit) = try GammaGamma.fit(
+                GammaGamma.Data(frequency: frequency, monetary: monetary), standardErrors: false, interrupted: interrupted)
             let result = Fits(histories: histories, bgnbd: bg, bgnbdFit: bgFit, gammaGamma: gg, gammaGammaFit: ggFit)
             fits[ObjectIdentifier(snapshot)] = result
             return result
         } catch {
+            if error.message == "interrupted" { throw Diagnostic("interrupted: the fit was stopped, and nothing changed") }
             throw Diagnostic("the models cannot be fitted: \(error.message)")
         }
     }

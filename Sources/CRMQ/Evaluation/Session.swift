@@ -18,6 +18,10 @@ public final class Session {
     public private(set) var settings = Settings()
     public private(set) var lastResult: StatementResult?
     let models = ModelStore()
+    /// Asked by long work (a load, a fit) whether to stop: Ctrl-C unless a test says otherwise.
+    public var interrupted: InterruptCheck = ctrlCPressed {
+        didSet { models.interrupted = interrupted }
+    }
     /// Told what a long statement is doing and how far it has got (0…1), from any thread.
     public var progress: (@Sendable (String, Double) -> Void)?
 
@@ -30,6 +34,7 @@ public final class Session {
         let name = name ?? Self.defaultName(for: directory)
         var loader = SnapshotLoader(directory: directory, name: name, asOf: asOf)
         loader.progress = progress
+        loader.interrupted = interrupted
         let snapshot = try loader.load()
         if snapshots[name] == nil { snapshotOrder.append(name) }
         snapshots[name] = snapshot

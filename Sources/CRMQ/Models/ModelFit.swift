@@ -33,14 +33,21 @@ struct MaximumLikelihood {
     var starts: [[Double]]
     /// Standard errors cost a Hessian (two gradients a parameter): only `fit` shows them.
     var standardErrors = true
+    var interrupted: InterruptCheck = ctrlCPressed
     /// Each parameter's natural scale: an optimum beyond e^±12 of it means the likelihood
     /// kept rising as the parameter ran off to 0 or ∞, and there is no estimate to report.
     var scales: [Double] = []
 
     func fit() throws(ModelError) -> ModelFit {
         let scale = 1 / Double(max(customers, 1))
+        // Ctrl-C: every evaluation after it fails at once, and the fit reports it.
+        nonisolated(unsafe) var stopped = false
         // Minimise −ℓ/n in θ = ln(parameters): ∂/∂θᵢ = −(∂ℓ/∂pᵢ)·pᵢ/n.
         let objective: Optimizer.Objective = { theta in
+            if stopped || self.interrupted() {
+                stopped = true
+                return nil
+            }
             guard theta.allSatisfy({ abs($0) < 30 }) else { return nil }
             let p = theta.map { exp($0) }
             let (value, gradient) = logLikelihood(p)
@@ -54,8 +61,9 @@ struct MaximumLikelihood {
             guard let result = Optimizer().minimise(objective, from: start.map { log($0) }) else { continue }
             totalIterations += result.iterations
             if best == nil || result.value < best!.value - 1e-12 { best = result }
-            if result.converged { break }
+            if result.converged || stopped { break }
         }
+        if stopped { throw ModelError(message: "interrupted") }
         guard let best else {
             throw ModelError(message: "the \(model) fit found no point where the likelihood is defined")
         }
@@ -113,7 +121,7 @@ extension BGNBD {
     }
 
     /// Fits by maximum likelihood; the data needs repeat buyers to say anything about dropout.
-    static func fit(_ data: PurchaseHistories, standardErrors: Bool = true) throws(ModelError) -> (BGNBD, ModelFit) {
+    static func fit(_ data: PurchaseHistories, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (BGNBD, ModelFit) {
         let repeaters = zip(data.x, data.weight).reduce(0.0) { $0 + ($1.0 > 0 ? $1.1 : 0) }
         guard data.modelled >= 10, repeaters >= 3 else {
             throw ModelError(message: "BG/NBD needs at least 10 customers with a purchase and 3 who bought again; "
@@ -127,7 +135,8 @@ extension BGNBD {
             customers: data.modelled,
             // lifetimes' start, and one scaled to the data's time span.
             starts: [[1, 1, 1, 1], [0.5, max(1, meanT / 4), 0.8, 2.5]],
-            standardErrors: standardErrors
+            standardErrors: standardErrors,
+            interrupted: interrupted
         ).fit()
         return (BGNBD(fit.values), fit)
     }
@@ -138,7 +147,7 @@ extension GammaGamma {
         MaximumLikelihood.standardErrors({ logLikelihood(GammaGamma($0), data) }, at: model.parameters)
     }
 
-    static func fit(_ data: Data, standardErrors: Bool = true) throws(ModelError) -> (GammaGamma, ModelFit) {
+    static func fit(_ data: Data, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (GammaGamma, ModelFit) {
         guard data.x.count >= 3 else {
             throw ModelError(message: "Gamma-Gamma needs at least 3 repeat customers with a positive spend; this data has \(data.x.count)")
         }
@@ -149,6 +158,7 @@ extension GammaGamma {
             customers: data.x.count,
             starts: [[1, 1, 1], [2, 3, max(1, meanM / 2)]],
             standardErrors: standardErrors,
+            interrupted: interrupted,
             scales: [1, 1, meanM]  // γ is in money: its scale is the spend's
         ).fit()
         if data.excluded > 0 {

@@ -1,4 +1,3 @@
-import CInterrupt
 import Foundation
 
 /// Loads a snapshot directory (PRODUCT.md §2) into columns and derives the fields that need
@@ -11,6 +10,7 @@ public struct SnapshotLoader {
     public var asOf: Int32?
     /// Told what is being read and how far it has got (0…1), now and then, from any thread.
     public var progress: (@Sendable (String, Double) -> Void)?
+    public var interrupted: InterruptCheck = ctrlCPressed
 
     public init(directory: String, name: String, asOf: Int32? = nil) {
         self.directory = directory
@@ -42,6 +42,7 @@ public struct SnapshotLoader {
         try checkInterrupt()
         var reader = TransactionReader(path: path("transactions.csv"), index: index, marginRate: info.marginRate)
         reader.progress = progress.map { report in { @Sendable fraction in report("transactions.csv", fraction) } }
+        reader.interrupted = interrupted
         var raw = try reader.read()
         if let asOf {
             info.asOf = asOf
@@ -72,7 +73,7 @@ public struct SnapshotLoader {
 
     /// Ctrl-C between the steps of a load.
     private func checkInterrupt() throws(DataError) {
-        if crmq_interrupt_pending() != 0 { throw DataError.interrupted(directory) }
+        if interrupted() { throw DataError.interrupted(directory) }
     }
 
     // MARK: snapshot.json
@@ -141,6 +142,7 @@ public struct SnapshotLoader {
         let file = path("customers.csv")
         var reader = TableReader(path: file, displayName: file, specs: Self.customerSpecs, keepLines: true)
         reader.progress = progress.map { report in { @Sendable fraction in report("customers.csv", fraction) } }
+        reader.interrupted = interrupted
         let read = try reader.read()
         let ids = read.texts["id"]!
         // Codes are given in order of first appearance, so with unique ids a customer's

@@ -1,4 +1,3 @@
-import CInterrupt
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -67,6 +66,7 @@ struct TableReader {
     var customerFile = "customers.csv"
     /// Told how far the first piece has got (0…1), now and then.
     var progress: (@Sendable (Double) -> Void)?
+    var interrupted: InterruptCheck = ctrlCPressed
 
     /// Field names as the language sees them: lower case, spaces and punctuation as `_`.
     static func normalise(_ header: String) -> String {
@@ -333,7 +333,7 @@ private struct PieceParser {
             if pendingIds.count >= Self.idBatch { try resolveIds() }
             if piece.rowCount & 0xFFFF == 0 {
                 // Ctrl-C stops a long read; nothing of it is kept.
-                if crmq_interrupt_pending() != 0 { throw DataError.interrupted(reader.displayName) }
+                if reader.interrupted() { throw DataError.interrupted(reader.displayName) }
                 if let progress = reportsProgress { progress(Double(scanner.position - start) / Double(max(1, scanner.end - start))) }
             }
         }

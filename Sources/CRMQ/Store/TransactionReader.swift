@@ -4,6 +4,7 @@ struct TransactionReader {
     var index: InternedStrings
     var marginRate: Double?
     var progress: (@Sendable (Double) -> Void)?
+    var interrupted: InterruptCheck = ctrlCPressed
 
     /// The file's columns, in the pieces they were parsed in.
     struct Raw {
@@ -29,6 +30,7 @@ struct TransactionReader {
     func read() throws(DataError) -> Raw {
         var reader = TableReader(path: path, displayName: path, specs: Self.specs, customerIndex: index)
         reader.progress = progress
+        reader.interrupted = interrupted
         let read = try reader.read()
         return Raw(
             customer: read.customerPieces, day: read.dates.pieces["date"]!, amount: read.numbers.pieces["amount"]!,

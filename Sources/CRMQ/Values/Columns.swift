@@ -1,3 +1,11 @@
+import CInterrupt
+
+/// Whether the person asked to stop (Ctrl-C): long work asks this now and then. The shell's
+/// flag by default; a test gives a session its own.
+public typealias InterruptCheck = @Sendable () -> Bool
+
+public let ctrlCPressed: InterruptCheck = { crmq_interrupt_pending() != 0 }
+
 /// The types a field can have in the language.
 public enum ValueType: String, Sendable, Equatable {
     case number, text, date, bool
