@@ -85,7 +85,8 @@ struct TransactionReader {
         var pieceStart = [0]
         for customer in raw.customer { pieceStart.append(pieceStart.last! + customer.count) }
 
-        let staged = Staged(count: kept, quantity: raw.quantity != nil, product: raw.product != nil)
+        // Rows between the two passes, in buffers written once and freed.
+        let staged = RowBuffers.allocate(count: kept, quantity: raw.quantity != nil, product: raw.product != nil)
         defer { staged.deallocate() }
         // Pass 1: each piece streams its rows into the buckets, in file order.
         _ = parallelMap(raw.customer.count) { k -> Bool in
@@ -123,12 +124,7 @@ struct TransactionReader {
                         let c = Int(staged.customer[r])
                         let at = Int(cursor[c])
                         cursor[c] += 1
-                        out.customer[at] = staged.customer[r]
-                        out.day[at] = staged.day[r]
-                        out.amount[at] = staged.amount[r]
-                        out.margin[at] = staged.margin[r]
-                        if !out.quantity.isEmpty { out.quantity[at] = staged.quantity[r] }
-                        if !out.product.isEmpty { out.product[at] = staged.product[r] }
+                        out.copy(row: r, of: staged, to: at)
                     }
                     for c in (b << shift)..<min((b + 1) << shift, customers) {
                         out.sortByDay(Int(start[c])..<Int(start[c + 1]))
@@ -143,34 +139,6 @@ struct TransactionReader {
             quantity: hasQuantity ? destination.quantity : nil,
             product: product.map { TextColumn(codes: destination.product, values: $0.values) },
             start: start, marginKnown: marginKnown)
-    }
-
-    /// Rows between the two passes, in buffers that are written once and freed.
-    private struct Staged {
-        let customer: UnsafeMutableBufferPointer<Int32>
-        let day: UnsafeMutableBufferPointer<Int32>
-        let amount: UnsafeMutableBufferPointer<Double>
-        let margin: UnsafeMutableBufferPointer<Double>
-        let quantity: UnsafeMutableBufferPointer<Double>
-        let product: UnsafeMutableBufferPointer<Int32>
-
-        init(count: Int, quantity: Bool, product: Bool) {
-            customer = .allocate(capacity: count)
-            day = .allocate(capacity: count)
-            amount = .allocate(capacity: count)
-            margin = .allocate(capacity: count)
-            self.quantity = .allocate(capacity: quantity ? count : 0)
-            self.product = .allocate(capacity: product ? count : 0)
-        }
-
-        func deallocate() {
-            customer.deallocate()
-            day.deallocate()
-            amount.deallocate()
-            margin.deallocate()
-            quantity.deallocate()
-            product.deallocate()
-        }
     }
 
     /// The arranged columns being filled in.
@@ -191,43 +159,14 @@ struct TransactionReader {
             self.product = product ? [Int32](repeating: -1, count: count) : []
         }
 
-        /// The columns as buffers that threads may write at disjoint rows.
-        struct Buffers {
-            var customer: UnsafeMutableBufferPointer<Int32>
-            var day: UnsafeMutableBufferPointer<Int32>
-            var amount: UnsafeMutableBufferPointer<Double>
-            var margin: UnsafeMutableBufferPointer<Double>
-            var quantity: UnsafeMutableBufferPointer<Double>
-            var product: UnsafeMutableBufferPointer<Int32>
-
-            /// Sorts one customer's run by date, keeping file order within a day.
-            func sortByDay(_ run: Range<Int>) {
-                var i = run.lowerBound + 1
-                while i < run.upperBound, day[i - 1] <= day[i] { i += 1 }
-                if i >= run.upperBound { return }
-                let order = run.sorted { (day[$0], $0) < (day[$1], $1) }
-                func permute<T>(_ column: UnsafeMutableBufferPointer<T>) {
-                    guard column.count > 0 else { return }
-                    let values = order.map { column[$0] }
-                    for (k, value) in values.enumerated() { column[run.lowerBound + k] = value }
-                }
-                permute(customer)
-                permute(day)
-                permute(amount)
-                permute(margin)
-                permute(quantity)
-                permute(product)
-            }
-        }
-
-        mutating func fill(_ body: (Buffers) -> Void) {
+        mutating func fill(_ body: (RowBuffers) -> Void) {
             customer.withUnsafeMutableBufferPointer { customer in
                 day.withUnsafeMutableBufferPointer { day in
                     amount.withUnsafeMutableBufferPointer { amount in
                         margin.withUnsafeMutableBufferPointer { margin in
                             quantity.withUnsafeMutableBufferPointer { quantity in
                                 product.withUnsafeMutableBufferPointer { product in
-                                    body(Buffers(customer: customer, day: day, amount: amount, margin: margin, quantity: quantity, product: product))
+                                    body(RowBuffers(customer: customer, day: day, amount: amount, margin: margin, quantity: quantity, product: product))
                                 }
                             }
                         }
@@ -235,5 +174,62 @@ struct TransactionReader {
                 }
             }
         }
+    }
+}
+
+/// The transaction columns as buffers that threads may write at disjoint rows: the staging
+/// area between the two passes, and the arranged columns themselves.
+private struct RowBuffers {
+    var customer: UnsafeMutableBufferPointer<Int32>
+    var day: UnsafeMutableBufferPointer<Int32>
+    var amount: UnsafeMutableBufferPointer<Double>
+    var margin: UnsafeMutableBufferPointer<Double>
+    /// Empty when the file has no such column.
+    var quantity: UnsafeMutableBufferPointer<Double>
+    var product: UnsafeMutableBufferPointer<Int32>
+
+    static func allocate(count: Int, quantity: Bool, product: Bool) -> RowBuffers {
+        RowBuffers(
+            customer: .allocate(capacity: count), day: .allocate(capacity: count), amount: .allocate(capacity: count),
+            margin: .allocate(capacity: count), quantity: .allocate(capacity: quantity ? count : 0),
+            product: .allocate(capacity: product ? count : 0))
+    }
+
+    func deallocate() {
+        customer.deallocate()
+        day.deallocate()
+        amount.deallocate()
+        margin.deallocate()
+        quantity.deallocate()
+        product.deallocate()
+    }
+
+    @inline(__always)
+    func copy(row r: Int, of source: RowBuffers, to at: Int) {
+        customer[at] = source.customer[r]
+        day[at] = source.day[r]
+        amount[at] = source.amount[r]
+        margin[at] = source.margin[r]
+        if !quantity.isEmpty { quantity[at] = source.quantity[r] }
+        if !product.isEmpty { product[at] = source.product[r] }
+    }
+
+    /// Sorts one customer's run by date, keeping file order within a day.
+    func sortByDay(_ run: Range<Int>) {
+        var i = run.lowerBound + 1
+        while i < run.upperBound, day[i - 1] <= day[i] { i += 1 }
+        if i >= run.upperBound { return }
+        let order = run.sorted { (day[$0], $0) < (day[$1], $1) }
+        func permute<T>(_ column: UnsafeMutableBufferPointer<T>) {
+            guard column.count > 0 else { return }
+            let values = order.map { column[$0] }
+            for (k, value) in values.enumerated() { column[run.lowerBound + k] = value }
+        }
+        permute(customer)
+        permute(day)
+        permute(amount)
+        permute(margin)
+        permute(quantity)
+        permute(product)
     }
 }
