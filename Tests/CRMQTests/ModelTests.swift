@@ -224,4 +224,18 @@ import Testing
         session.interrupted = { false }
         #expect(run("fit bgnbd", session: session).out.contains("0.2426"))  // the next fit runs in full
     }
+
+    /// The papers' holdout check: fitted on 39 weeks, compared with the next 39.
+    @Test func validate_compares_the_prediction_with_the_holdout() {
+        let session = Session()
+        let result = run("load \"\(Self.directory)\" as of 1997-09-30\nvalidate", session: session, mode: .csv)
+        #expect(result.outcome == .completed, "\(result.err)")
+        // calibration_end,holdout_end,weeks,customers,predicted,actual,ratio — 1,882 repeat days were seen.
+        let summary = result.out.split(separator: "\n")[1].split(separator: ",")
+        #expect(summary[3] == "2357")
+        #expect(abs(Double(summary[4])! - 1653.41) < 0.01)
+        #expect(summary[5] == "1882")
+        let noHoldout = run("load \"\(Self.directory)\"\nvalidate")
+        #expect(noHoldout.err.contains("validate needs transactions after as_of"))
+    }
 }

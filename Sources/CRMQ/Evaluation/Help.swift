@@ -48,6 +48,11 @@ enum Help {
                 + "and month by month the expected purchases, discount factor and value. clv, p_alive, expected_purchases and "
                 + "expected_spend are also fields: customers order by clv desc.",
               example: "clv for ACME horizon 24 months"),
+        Entry(topic: "validate", syntax: "validate [bgnbd] [holdout DATE]",
+              summary: "Compare the model's predictions with what happened after as_of. Load a snapshot as of an earlier day; "
+                + "the later transactions are the holdout. Predicted against actual repeat purchase days in total, by "
+                + "calibration frequency 0 to 7+, and cumulatively week by week, with a chart.",
+              example: "load \"examples/cdnow-sample\" as of 1997-09-30; validate"),
         Entry(topic: "set", syntax: "set discount = RATE | horizon = N months | model = bgnbd | potential_threshold = AMOUNT|median",
               summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from.",
               example: "set discount = 8%"),

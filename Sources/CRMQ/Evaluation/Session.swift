@@ -109,6 +109,8 @@ public final class Session {
             return try CustomerProfile(scope: try scope(range), customer: name).result()
         case .fit(let model, let filter):
             return try ModelStatements(scope: try scope(range)).fit(model: model, filter: filter)
+        case .validate(let model, let end):
+            return try Validation(scope: try scope(range)).result(model: model, holdoutEnd: end)
         case .clv(let customer, let horizon, let discount):
             return try ModelStatements(scope: try scope(range)).clv(customer, horizonMonths: horizon, discount: discount)
         case .set(let name, let value, let valueRange):

@@ -120,6 +120,8 @@ public enum Statement: Sendable, Equatable {
     case profile(Name)
     /// `fit [bgnbd|gammagamma] [in S] [where …]`
     case fit(model: Name?, filter: CustomerFilter)
+    /// `validate [bgnbd] [holdout DATE]`
+    case validate(model: Name?, holdoutEnd: Int32?)
     /// `clv for X [horizon N months] [discount R%]`
     case clv(customer: Name, horizonMonths: Double?, discount: Double?)
     case set(Name, SettingValue, valueRange: SourceRange)

@@ -13,7 +13,7 @@ public struct Parser {
 
     /// Words that start a statement, for `help` and for suggestions.
     public static let commands = [
-        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "fit", "clv", "set", "settings",
+        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "fit", "clv", "validate", "set", "settings",
         "save", "help",
     ]
     public static let dotCommands = ["mode", "timer", "read", "maxrows", "last", "quit", "exit", "help"]
@@ -122,6 +122,17 @@ public struct Parser {
             var model: Name?
             if case .word(let w) = token.kind, !["in", "where"].contains(w.lowercased()) { model = try name("a model: bgnbd or gammagamma") }
             return .fit(model: model, filter: try filter())
+        case "validate":
+            _ = advance()
+            var model: Name?
+            if case .word(let w) = token.kind, w.lowercased() != "holdout" { model = try name("a model: bgnbd") }
+            var end: Int32?
+            if accept("holdout") != nil {
+                guard case .date(let day) = token.kind else { throw expected("the last day of the holdout, like 1998-06-30") }
+                _ = advance()
+                end = day
+            }
+            return .validate(model: model, holdoutEnd: end)
         case "clv":
             _ = advance()
             try expect("for")

@@ -57,10 +57,21 @@ public struct TransactionTable: Sendable {
     public let start: [Int32]
     /// Whether margins come from the data (a margin column or a margin rate) at all.
     public let marginKnown: Bool
+    /// The rows dated after as_of.
+    public let later: LaterTransactions
 
     public var count: Int { customer.count }
 
     public func rows(of customer: Int) -> Range<Int> { Int(start[customer])..<Int(start[customer + 1]) }
+}
+
+/// The transactions dated after `as_of`, set aside: the holdout that `validate` compares
+/// the models' predictions with. In file order.
+public struct LaterTransactions: Sendable {
+    public let customer: [Int32]
+    public let day: [Int32]
+
+    public var count: Int { customer.count }
 }
 
 /// Activity-based costing rows: what each customer made the company do, at what cost.

@@ -63,6 +63,15 @@ struct TransactionReader {
         for c in 0..<customers { start[c + 1] += start[c] }
         let kept = Int(start[customers])
         setAside["transactions.csv"] = total - kept
+        var later = (customer: [Int32](), day: [Int32]())
+        if total > kept {
+            for (customer, day) in zip(raw.customer, raw.day) {
+                for i in customer.indices where day[i] > asOf {
+                    later.customer.append(customer[i])
+                    later.day.append(day[i])
+                }
+            }
+        }
 
         var shift = 0
         while (customers - 1) >> shift >= 1024 { shift += 1 }
@@ -138,7 +147,7 @@ struct TransactionReader {
             customer: destination.customer, day: destination.day, amount: destination.amount, margin: destination.margin,
             quantity: hasQuantity ? destination.quantity : nil,
             product: product.map { TextColumn(codes: destination.product, values: $0.values) },
-            start: start, marginKnown: marginKnown)
+            start: start, marginKnown: marginKnown, later: LaterTransactions(customer: later.customer, day: later.day))
     }
 
     /// The arranged columns being filled in.

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `validate`: the model fitted on the data up to as_of against the transactions set aside
+/// after it (Fader, Hardie & Lee 2005, figures 2 and 4): repeat purchase days predicted and
+/// seen, in total, by calibration frequency, and week by week.
+struct Validation {
+    let scope: CustomerScope
+
+    func result(model: Name?, holdoutEnd: Int32?) throws(Diagnostic) -> StatementResult {
+        if let model, model.text.lowercased() != "bgnbd" {
+            throw Diagnostic("validate knows bgnbd so far", at: model.range)
+        }
+        let snapshot = scope.snapshot
+        let later = snapshot.transactions.later
+        let asOf = snapshot.info.asOf
+        guard let lastDay = later.day.max() else {
+            throw Diagnostic(
+                "validate needs transactions after as_of to compare with, and this snapshot has none",
+                hint: "load it as of an earlier day: load \"\(snapshot.directory)\" as of \(CalendarDay.format(asOf - 182))")
+        }
+        let end = holdoutEnd ?? lastDay
+        guard end > asOf else { throw Diagnostic("the holdout must end after as_of (\(CalendarDay.format(asOf)))") }
+        let fits = try scope.models.fits(snapshot)
+        let histories = fits.histories
+        let length = Double(end - asOf) / 7
+        let weeks = Int(ceil(length))
+        let times = (1..<weeks).map(Double.init) + [length]
+
+        // Seen: distinct purchase days in the holdout of customers who bought by as_of.
+        var seenDays = Set<UInt64>()
+        var actual = [Double](repeating: 0, count: snapshot.customers.count)
+        var actualByWeek = [Double](repeating: 0, count: weeks)
+        var newcomers = Set<Int32>()
+        for i in 0..<later.count where later.day[i] <= end {
+            let c = later.customer[i]
+            guard histories.rowOfCustomer[Int(c)] >= 0 else {
+                newcomers.insert(c)
+                continue
+            }
+            guard seenDays.insert(UInt64(UInt32(bitPattern: c)) << 32 | UInt64(UInt32(bitPattern: later.day[i]))).inserted else { continue }
+            actual[Int(c)] += 1
+            actualByWeek[min(weeks, Int(ceil(Double(later.day[i] - asOf) / 7))) - 1] += 1
+        }
+        // Predicted: E[X(w)] at the end of each week, per distinct (x, tₓ, T) row.
+        let perRow: [[Double]] = parallelChunks(histories.x.count) { range in
+            range.map { fits.bgnbd.expectedPurchases(at: times, x: histories.x[$0], tx: histories.tx[$0], T: histories.T[$0]) }
+        }
+        var predictedByWeek = [Double](repeating: 0, count: weeks)
+        for (i, row) in perRow.enumerated() {
+            for w in 0..<weeks { predictedByWeek[w] += histories.weight[i] * row[w] }
+        }
+        let customers = (0..<snapshot.customers.count).filter { histories.rowOfCustomer[$0] >= 0 }
+        let predicted = customers.map { perRow[Int(histories.rowOfCustomer[$0])][weeks - 1] }
+        let totalPredicted = predicted.reduce(0, +)
+        let totalActual = customers.reduce(0.0) { $0 + actual[$1] }
+
+        let summary = ResultTable(title: "BG/NBD against the holdout", columns: [
+            ResultColumn("calibration_end", .date([asOf])),
+            ResultColumn("holdout_end", .date([end])),
+            ResultColumn("holdout_weeks", unit: .weeks, .number([length])),
+            ResultColumn("customers", unit: .count, .number([Double(customers.count)])),
+            ResultColumn("predicted", unit: .plain, .number([totalPredicted])),
+            ResultColumn("actual", unit: .count, .number([totalActual])),
+            ResultColumn("predicted_over_actual", unit: .ratio, .number([totalActual > 0 ? totalPredicted / totalActual : .nan])),
+        ], notes: ["repeat purchase days (purchases on one day are one) of the customers who bought by calibration_end"]
+            + (newcomers.isEmpty ? [] : ["\(NumberText.grouped(newcomers.count)) customers first bought in the holdout and are left out"]),
+           isRecord: true)
+
+        // By calibration frequency 0 … 7+: the conditional expectations of the papers' figure 4.
+        var byFrequency = Array(repeating: (n: 0.0, predicted: 0.0, actual: 0.0), count: 8)
+        let frequency = ModelStore.column(snapshot.customers, "frequency")
+        for (k, c) in customers.enumerated() {
+            let bucket = min(7, Int(frequency[c]))
+            byFrequency[bucket].n += 1
+            byFrequency[bucket].predicted += predicted[k]
+            byFrequency[bucket].actual += actual[c]
+        }
+        let frequencyTable = ResultTable(title: "by repeat purchases up to calibration_end (per customer)", columns: [
+            ResultColumn("frequency", .text(TextColumn((0..<8).map { $0 == 7 ? "7+" : String($0) }))),
+            ResultColumn("customers", unit: .count, .number(byFrequency.map(\.n))),
+            ResultColumn("predicted", unit: .plain, .number(byFrequency.map { $0.n > 0 ? $0.predicted / $0.n : .nan })),
+            ResultColumn("actual", unit: .plain, .number(byFrequency.map { $0.n > 0 ? $0.actual / $0.n : .nan })),
+        ])
+
+        var cumulative = 0.0
+        let actualCumulative = actualByWeek.map { cumulative += $0; return cumulative }
+        let weekly = ResultTable(title: "cumulative, week by week", columns: [
+            ResultColumn("week", unit: .count, .number((1...weeks).map(Double.init))),
+            ResultColumn("predicted", unit: .plain, .number(predictedByWeek)),
+            ResultColumn("actual", unit: .count, .number(actualCumulative)),
+        ])
+        return StatementResult([
+            .table(summary), .table(frequencyTable), .table(weekly),
+            .message(Self.chart(predicted: predictedByWeek, actual: actualCumulative)),
+        ])
+    }
+
+    /// Two sparklines on one scale: the cumulative curves side by side.
+    static func chart(predicted: [Double], actual: [Double]) -> String {
+        let top = max(predicted.max() ?? 0, actual.max() ?? 0)
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        func line(_ values: [Double]) -> String {
+            String(values.map { top > 0 ? blocks[min(7, Int($0 / top * 7.999))] : blocks[0] })
+        }
+        return "predicted \(line(predicted))  \(NumberText.grouped(predicted.last ?? 0, decimals: 0))\n"
+            + "actual    \(line(actual))  \(NumberText.grouped(actual.last ?? 0, decimals: 0))"
+    }
+}
