@@ -238,4 +238,17 @@ import Testing
         let noHoldout = run("load \"\(Self.directory)\"\nvalidate")
         #expect(noHoldout.err.contains("validate needs transactions after as_of"))
     }
+
+    /// explain's steps end in the same numbers the fields hold.
+    @Test func explain_clv_ends_in_the_customers_figures() {
+        let session = Session()
+        let load = "load \"\(Self.directory)\" as of 1997-09-30\n"
+        let figures = run(load + "customers where id = '1760' show p_alive, clv", session: session, mode: .csv).out
+        let values = figures.split(separator: "\n")[1].split(separator: ",").map { Double($0)! }
+        let text = run("explain clv for 1760", session: session).out
+        #expect(text.contains("= \(ValueText.display(values[0], unit: .estimate))\n"), "P(alive) \(values[0]) in:\n\(text)")
+        #expect(text.contains("= \(ValueText.display(values[1], unit: .money))\n"), "clv \(values[1]) in:\n\(text)")
+        #expect(text.contains("x = 29 repeat purchase days"))
+        #expect(run("explain nothing", session: session).err.contains("no explanation of `nothing`"))
+    }
 }

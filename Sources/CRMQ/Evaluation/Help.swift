@@ -48,6 +48,10 @@ enum Help {
                 + "and month by month the expected purchases, discount factor and value. clv, p_alive, expected_purchases and "
                 + "expected_spend are also fields: customers order by clv desc.",
               example: "clv for ACME horizon 24 months"),
+        Entry(topic: "explain", syntax: "explain clv for X | explain p_alive for X | explain fit",
+              summary: "How a figure is computed. The formula in words and symbols, then this data's numbers put in step by "
+                + "step, so that it can be redone by hand.",
+              example: "explain clv for ACME"),
         Entry(topic: "validate", syntax: "validate [bgnbd] [holdout DATE]",
               summary: "Compare the model's predictions with what happened after as_of. Load a snapshot as of an earlier day; "
                 + "the later transactions are the holdout. Predicted against actual repeat purchase days in total, by "

@@ -109,6 +109,8 @@ public final class Session {
             return try CustomerProfile(scope: try scope(range), customer: name).result()
         case .fit(let model, let filter):
             return try ModelStatements(scope: try scope(range)).fit(model: model, filter: filter)
+        case .explain(let topic, let customer):
+            return try Explanation(scope: try scope(range)).result(topic: topic, customer: customer)
         case .validate(let model, let end):
             return try Validation(scope: try scope(range)).result(model: model, holdoutEnd: end)
         case .clv(let customer, let horizon, let discount):

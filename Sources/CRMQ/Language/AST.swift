@@ -120,6 +120,8 @@ public enum Statement: Sendable, Equatable {
     case profile(Name)
     /// `fit [bgnbd|gammagamma] [in S] [where …]`
     case fit(model: Name?, filter: CustomerFilter)
+    /// `explain TOPIC [for CUSTOMER]`: how a figure is computed, with this data's numbers.
+    case explain(topic: Name, customer: Name?)
     /// `validate [bgnbd] [holdout DATE]`
     case validate(model: Name?, holdoutEnd: Int32?)
     /// `clv for X [horizon N months] [discount R%]`
