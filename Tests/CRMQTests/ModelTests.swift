@@ -251,4 +251,29 @@ import Testing
         #expect(text.contains("x = 29 repeat purchase days"))
         #expect(run("explain nothing", session: session).err.contains("no explanation of `nothing`"))
     }
+
+    /// Gupta & Lehmann: m · r / (1 + i − r), with r the share of last-but-one year's buyers
+    /// who bought again in the last 52 weeks.
+    @Test func the_simple_retention_model_by_hand() throws {
+        // As of 2024-12-31: A, B, C, D bought in 2023 (52 to 104 weeks before); A and B again in 2024.
+        let f = Fixture([
+            "snapshot.json": #"{"as_of": "2024-12-31", "discount_rate": 0.10}"#,
+            "customers.csv": "id\nA\nB\nC\nD\n",
+            "transactions.csv": """
+                customer_id,date,amount,margin
+                A,2023-03-01,500,50
+                B,2023-04-01,300,30
+                C,2023-05-01,200,20
+                D,2023-06-01,100,10
+                A,2024-06-01,1000,100
+                B,2024-07-01,400,40
+                """,
+        ])
+        let session = Session()
+        let out = run("load \"\(f.directory)\"\nclv for A model simple", session: session, mode: .csv).out
+        // r = 2 / 4 = 0.5; A's margin in the last 52 weeks is 100; i = 10%:
+        // clv = 100 × 0.5 / (1 + 0.10 − 0.5) = 50 / 0.6 = 83.333…
+        #expect(out.split(separator: "\n")[1].hasPrefix("\(100 * 0.5 / (1 + 0.10 - 0.5)),100,0.5,0.1"), "\(out)")
+        #expect(run("clv for A model paretonbd", session: session).err.contains("Pareto/NBD is still to come"))
+    }
 }

@@ -1,22 +1,25 @@
 import Dispatch
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The fields the models give (PRODUCT.md §3), fitted when a statement first asks for one
 /// and kept until the snapshot or a setting changes: a query that uses no model field never
 /// pays for a fit.
 final class ModelStore {
     struct Key: Hashable {
         var snapshot: ObjectIdentifier
+        var model: String
         var horizon: Int
         var monthlyRate: Double
     }
 
     /// Everything the models say about one snapshot under one set of settings.
     struct Fitted {
-        var bgnbd: BGNBD
-        var bgnbdFit: ModelFit
-        var gammaGamma: GammaGamma
-        var gammaGammaFit: ModelFit
         var value: LifetimeValue
+        /// Set when clv is the simple retention model's.
+        var simple: SimpleRetention?
         var pAlive: [Double]
         var expectedPurchases: [Double]
         var expectedSpend: [Double]
@@ -83,9 +86,17 @@ final class ModelStore {
     /// The model fields of a snapshot under the settings' horizon and discount.
     func fitted(_ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> Fitted {
         let value = settings.lifetimeValue(for: snapshot)
-        let key = Key(snapshot: ObjectIdentifier(snapshot), horizon: value.horizonMonths, monthlyRate: value.monthlyRate)
+        let model = settings.model ?? Settings.defaultModel
+        let key = Key(snapshot: ObjectIdentifier(snapshot), model: model, horizon: value.horizonMonths, monthlyRate: value.monthlyRate)
         if let fitted = cache[key] { return fitted }
-        let fitted = Self.values(snapshot, try fits(snapshot), value)
+        var fitted: Fitted
+        if model == "simple" {
+            // The formula needs no fit; the other model fields are BG/NBD's where it can be fitted.
+            fitted = (try? fits(snapshot)).map { Self.values(snapshot, $0, value) } ?? Self.unfitted(snapshot, value)
+            try Self.useSimpleRetention(&fitted, snapshot, annualDiscount: settings.annualDiscountRate(for: snapshot))
+        } else {
+            fitted = Self.values(snapshot, try fits(snapshot), value)
+        }
         cache = cache.filter { $0.key.snapshot != key.snapshot }  // one setting at a time per snapshot
         cache[key] = fitted
         return fitted
@@ -107,7 +118,7 @@ final class ModelStore {
         let customers = snapshot.customers
         let frequency = column(customers, "frequency"), monetary = column(customers, "monetary")
         let histories = fits.histories
-        let (bg, bgFit, gg, ggFit) = (fits.bgnbd, fits.bgnbdFit, fits.gammaGamma, fits.gammaGammaFit)
+        let (bg, gg, ggFit) = (fits.bgnbd, fits.gammaGamma, fits.gammaGammaFit)
         // The series of eq. (10) depends on (x, T) alone: once per distinct pair, the
         // discounted purchases over the horizon and the next 52 weeks, were the customer alive.
         var pairOfRow = [Int32](repeating: 0, count: histories.x.count)
@@ -137,7 +148,7 @@ final class ModelStore {
         let n = customers.count
         let revenue = column(customers, "revenue"), margin = column(customers, "margin")
         var fitted = Fitted(
-            bgnbd: bg, bgnbdFit: bgFit, gammaGamma: gg, gammaGammaFit: ggFit, value: value,
+            value: value,
             pAlive: [Double](repeating: .nan, count: n), expectedPurchases: [Double](repeating: .nan, count: n),
             expectedSpend: [Double](repeating: .nan, count: n), marginRatio: [Double](repeating: 1, count: n),
             clv: [Double](repeating: 0, count: n), unvalued: [String?](repeating: nil, count: n), notes: ggFit.notes)
@@ -170,6 +181,33 @@ private struct PairKey: Hashable {
     var T: Double
 }
 
+extension ModelStore {
+    /// The fields when BG/NBD cannot be fitted: unknown.
+    static func unfitted(_ snapshot: Snapshot, _ value: LifetimeValue) -> Fitted {
+        let n = snapshot.customers.count
+        let unknown = [Double](repeating: .nan, count: n)
+        return Fitted(
+            value: value, pAlive: unknown, expectedPurchases: unknown, expectedSpend: unknown,
+            marginRatio: [Double](repeating: 1, count: n), clv: [Double](repeating: 0, count: n),
+            unvalued: [String?](repeating: "BG/NBD cannot be fitted to this data", count: n), notes: [])
+    }
+
+    /// clv by the simple retention formula: the customer's margin of the last 52 weeks, the
+    /// snapshot's retention rate, the annual discount.
+    static func useSimpleRetention(_ fitted: inout Fitted, _ snapshot: Snapshot, annualDiscount: Double) throws(Diagnostic) {
+        let n = snapshot.customers.count
+        guard let (rate, base, kept) = SimpleRetention.retentionRate(snapshot.transactions, customers: n, asOf: snapshot.info.asOf) else {
+            throw Diagnostic("the simple model needs a retention rate, and no customer bought 52 to 104 weeks before as_of")
+        }
+        let model = SimpleRetention(retention: rate, discount: annualDiscount)
+        let margins = SimpleRetention.yearlyMargin(snapshot.transactions, customers: n, asOf: snapshot.info.asOf)
+        fitted.simple = model
+        fitted.clv = margins.map { model.value(yearlyMargin: $0) }
+        fitted.unvalued = [String?](repeating: nil, count: n)
+        fitted.notes = ["clv = m · r / (1 + i − r): r = \(kept) of \(base) customers kept = \(NumberText.plain((rate * 1000).rounded() / 10))%"]
+    }
+}
+
 /// `body` over ranges of 0..<count, one per core, the results joined in order.
 func parallelChunks<T>(_ count: Int, _ body: (Range<Int>) -> [T]) -> [T] {
     let pieces = count < 2048 ? 1 : 8
@@ -178,9 +216,13 @@ func parallelChunks<T>(_ count: Int, _ body: (Range<Int>) -> [T]) -> [T] {
 }
 
 extension Settings {
+    /// The annual discount rate in force: set, else snapshot.json's, else 10%.
+    func annualDiscountRate(for snapshot: Snapshot?) -> Double {
+        discountRate ?? snapshot?.info.discountRate ?? Self.defaultDiscountRate
+    }
+
     /// The CLV horizon and discount in force for a snapshot.
     func lifetimeValue(for snapshot: Snapshot?) -> LifetimeValue {
-        let annual = discountRate ?? snapshot?.info.discountRate ?? Self.defaultDiscountRate
-        return LifetimeValue(horizonMonths: Int(horizonMonths ?? Self.defaultHorizonMonths), annualRate: annual)
+        LifetimeValue(horizonMonths: Int(horizonMonths ?? Self.defaultHorizonMonths), annualRate: annualDiscountRate(for: snapshot))
     }
 }

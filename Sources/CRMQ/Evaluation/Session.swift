@@ -113,8 +113,8 @@ public final class Session {
             return try Explanation(scope: try scope(range)).result(topic: topic, customer: customer)
         case .validate(let model, let end):
             return try Validation(scope: try scope(range)).result(model: model, holdoutEnd: end)
-        case .clv(let customer, let horizon, let discount):
-            return try ModelStatements(scope: try scope(range)).clv(customer, horizonMonths: horizon, discount: discount)
+        case .clv(let customer, let model, let horizon, let discount):
+            return try ModelStatements(scope: try scope(range)).clv(customer, model: model, horizonMonths: horizon, discount: discount)
         case .set(let name, let value, let valueRange):
             try settings.set(name, value, at: valueRange)
             return .message("\(name.text.lowercased()) set")

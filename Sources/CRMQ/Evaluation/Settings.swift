@@ -4,9 +4,9 @@ public struct Settings: Sendable, Equatable {
     public static let defaultDiscountRate = 0.10
     public static let defaultHorizonMonths = 36.0
     public static let defaultModel = "bgnbd"
-    /// The transaction models clv can use. Pareto/NBD and the simple retention model are
-    /// not built yet (issue 4); the setting takes only what exists.
-    public static let models = ["bgnbd"]
+    /// The models clv can use: BG/NBD × Gamma-Gamma, or the simple retention formula.
+    /// Pareto/NBD is not built yet (issue 4); the setting takes only what exists.
+    public static let models = ["bgnbd", "simple"]
 
     /// Annual discount rate.
     public var discountRate: Double?
@@ -46,7 +46,7 @@ public struct Settings: Sendable, Equatable {
             horizonMonths = months
         case "model":
             guard case .word(let w) = value, Self.models.contains(w.lowercased()) else {
-                throw Diagnostic("the only model so far is bgnbd (Pareto/NBD and the simple retention model are still to come)", at: valueRange)
+                throw Diagnostic("the models are bgnbd and simple (Pareto/NBD is still to come)", at: valueRange)
             }
             model = w.lowercased()
         case "potential_threshold":

@@ -125,7 +125,7 @@ public enum Statement: Sendable, Equatable {
     /// `validate [bgnbd] [holdout DATE]`
     case validate(model: Name?, holdoutEnd: Int32?)
     /// `clv for X [horizon N months] [discount R%]`
-    case clv(customer: Name, horizonMonths: Double?, discount: Double?)
+    case clv(customer: Name, model: Name?, horizonMonths: Double?, discount: Double?)
     case set(Name, SettingValue, valueRange: SourceRange)
     case settings
     case save(path: String)

@@ -278,8 +278,11 @@ public struct Parser {
         let customer = try customerName()
         var horizon: Double?
         var discount: Double?
+        var model: Name?
         while !atStatementEnd {
-            if accept("horizon") != nil {
+            if accept("model") != nil {
+                model = try name("a model: bgnbd or simple")
+            } else if accept("horizon") != nil {
                 guard case .number(let n, false) = token.kind, n >= 1, n <= 1200, n == n.rounded() else {
                     throw expected("a whole number of months, like 24 months")
                 }
@@ -295,10 +298,10 @@ public struct Parser {
                 _ = advance()
                 discount = v
             } else {
-                throw expected("`horizon`, `discount` or the end of the statement")
+                throw expected("`model`, `horizon`, `discount` or the end of the statement")
             }
         }
-        return .clv(customer: customer, horizonMonths: horizon, discount: discount)
+        return .clv(customer: customer, model: model, horizonMonths: horizon, discount: discount)
     }
 
     private mutating func set() throws(Diagnostic) -> Statement {

@@ -73,8 +73,8 @@ extension Statement: CustomStringConvertible {
             return "explain \(topic.text)" + (customer.map { " for \(quoted($0.text))" } ?? "")
         case .validate(let model, let end):
             return "validate" + (model.map { " \($0.text)" } ?? "") + (end.map { " holdout \(CalendarDay.format($0))" } ?? "")
-        case .clv(let customer, let horizon, let discount):
-            return "clv for \(quoted(customer.text))" + (horizon.map { " horizon \(NumberText.plain($0)) months" } ?? "")
+        case .clv(let customer, let model, let horizon, let discount):
+            return "clv for \(quoted(customer.text))" + (model.map { " model \($0.text)" } ?? "") + (horizon.map { " horizon \(NumberText.plain($0)) months" } ?? "")
                 + (discount.map { " discount \(NumberText.plain($0 * 100))%" } ?? "")
         case .set(let name, let value, _):
             switch value {

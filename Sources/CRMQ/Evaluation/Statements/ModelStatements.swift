@@ -59,15 +59,31 @@ struct ModelStatements {
     }
 
     /// `clv for X`: the customer's figure and its parts, month by month.
-    func clv(_ name: Name, horizonMonths: Double?, discount: Double?) throws(Diagnostic) -> StatementResult {
+    func clv(_ name: Name, model: Name?, horizonMonths: Double?, discount: Double?) throws(Diagnostic) -> StatementResult {
         let row = try scope.customer(name)
         var settings = scope.settings
         if let horizonMonths { settings.horizonMonths = horizonMonths }
         if let discount { settings.discountRate = discount }
+        if let model {
+            guard Settings.models.contains(model.text.lowercased()) else {
+                throw Diagnostic("unknown model `\(model.text)`", at: model.range, hint: "the models are bgnbd and simple (Pareto/NBD is still to come)")
+            }
+            settings.model = model.text.lowercased()
+        }
         let fitted = try scope.models.fitted(scope.snapshot, settings)
         let customers = scope.snapshot.customers
         let id = customers.ids[row] ?? ""
         let label = customers.label(row)
+        if let simple = fitted.simple {
+            let margin = SimpleRetention.yearlyMargin(scope.snapshot.transactions, customers: customers.count, asOf: scope.snapshot.info.asOf)[row]
+            return StatementResult([.table(ResultTable(title: "clv of \(label) (\(id)), simple retention model", columns: [
+                ResultColumn("clv", unit: .money, .number([fitted.clv[row]])),
+                ResultColumn("yearly_margin", unit: .money, .number([margin])),
+                ResultColumn("retention", unit: .ratio, .number([simple.retention])),
+                ResultColumn("discount", unit: .ratio, .number([simple.discount])),
+            ], notes: ["clv = m · r / (1 + i − r) (Gupta & Lehmann 2003): margin of the last 52 weeks kept at the snapshot's retention rate"]
+                + fitted.notes, isRecord: true))])
+        }
         if let reason = fitted.unvalued[row] {
             return .message("clv of \(label) (\(id)) is 0: \(reason)")
         }

@@ -1,0 +1,40 @@
+/// The simple retention CLV of Gupta & Lehmann (2003), for teaching and for contractual
+/// settings: a margin m a year kept with probability r each year, discounted at i,
+///
+///     clv = m · r / (1 + i − r)
+///
+/// (the sum of m·rᵗ/(1+i)ᵗ over the years t = 1, 2, … : value from next year on).
+public struct SimpleRetention: Sendable, Equatable {
+    public var retention: Double
+    public var discount: Double
+
+    public func value(yearlyMargin m: Double) -> Double {
+        m * retention / (1 + discount - retention)
+    }
+
+    /// The snapshot's retention rate: of the customers who bought in the year before last
+    /// (52 to 104 weeks before as_of), the share who bought again in the last 52 weeks.
+    static func retentionRate(_ transactions: TransactionTable, customers: Int, asOf: Int32) -> (rate: Double, base: Int, kept: Int)? {
+        let yearStart = asOf - 364, previousStart = asOf - 728
+        var base = 0, kept = 0
+        for c in 0..<customers {
+            let rows = transactions.rows(of: c)
+            guard rows.contains(where: { transactions.day[$0] > previousStart && transactions.day[$0] <= yearStart }) else { continue }
+            base += 1
+            if rows.contains(where: { transactions.day[$0] > yearStart }) { kept += 1 }
+        }
+        guard base > 0 else { return nil }
+        return (Double(kept) / Double(base), base, kept)
+    }
+
+    /// Each customer's margin in the 52 weeks to as_of (revenue where margin is unknown).
+    static func yearlyMargin(_ transactions: TransactionTable, customers: Int, asOf: Int32) -> [Double] {
+        let yearStart = asOf - 364
+        return (0..<customers).map { c in
+            transactions.rows(of: c).reduce(0.0) { sum, i in
+                guard transactions.day[i] > yearStart else { return sum }
+                return sum + (transactions.marginKnown ? transactions.margin[i] : transactions.amount[i])
+            }
+        }
+    }
+}
