@@ -38,18 +38,9 @@ struct Grouping {
             for (i, row) in rows.enumerated() { raw[i] = Int32(b[Int(row)]) }
             order = { $0 < $1 }
         case .number(let x):
-            var ids: [UInt64: Int32] = [:]
-            var values: [Double] = []
-            for (i, row) in rows.enumerated() {
-                let v = x[Int(row)]
-                let bits = v.isNaN ? Double.nan.bitPattern : (v == 0 ? 0 : v.bitPattern)
-                if let id = ids[bits] { raw[i] = id } else {
-                    let id = Int32(values.count)
-                    ids[bits] = id
-                    values.append(v)
-                    raw[i] = id
-                }
-            }
+            // One id per distinct value; all NaNs are one null, and −0 is 0.
+            let values: [Double]
+            (raw, values) = Self.distinctIds(rows) { x[$0] } key: { $0.isNaN ? Double.nan.bitPattern : ($0 == 0 ? 0 : $0.bitPattern) }
             rawCount = values.count
             order = { a, b in
                 let (x, y) = (values[Int(a)], values[Int(b)])
@@ -57,17 +48,8 @@ struct Grouping {
                 return x < y
             }
         case .date(let d):
-            var ids: [Int32: Int32] = [:]
-            var values: [Int32] = []
-            for (i, row) in rows.enumerated() {
-                let v = d[Int(row)]
-                if let id = ids[v] { raw[i] = id } else {
-                    let id = Int32(values.count)
-                    ids[v] = id
-                    values.append(v)
-                    raw[i] = id
-                }
-            }
+            let values: [Int32]
+            (raw, values) = Self.distinctIds(rows) { d[$0] } key: { $0 }
             rawCount = values.count
             order = { a, b in
                 let (x, y) = (values[Int(a)], values[Int(b)])
@@ -94,6 +76,22 @@ struct Grouping {
         }
         groupCount = present.count
         keys = column.gather(present.map { rawKeys[Int($0)] })
+    }
+
+    /// For each of `rows`, an id for its value (ids in order of first sight), and the value of
+    /// each id; values with the same `key` share an id.
+    private static func distinctIds<V, K: Hashable>(_ rows: [Int32], _ value: (Int) -> V, key: (V) -> K) -> ([Int32], [V]) {
+        var ids: [K: Int32] = [:]
+        var values: [V] = []
+        let raw = rows.map { row -> Int32 in
+            let v = value(Int(row))
+            if let id = ids[key(v)] { return id }
+            let id = Int32(values.count)
+            ids[key(v)] = id
+            values.append(v)
+            return id
+        }
+        return (raw, values)
     }
 
     /// Customers per group.
