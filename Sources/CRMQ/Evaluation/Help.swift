@@ -38,12 +38,12 @@ enum Help {
               summary: "The 360° view of one customer. Every field, the latest transactions, cost to serve by activity, "
                 + "interactions and payments. Quote a name with spaces.",
               example: "profile \"Acme Corp\""),
-        Entry(topic: "fit", syntax: "fit [bgnbd|gammagamma] [in SEGMENT] [where EXPR]",
+        Entry(topic: "fit", syntax: "fit [bgnbd|paretonbd|gammagamma] [in SEGMENT] [where EXPR]",
               summary: "Fit the lifetime-value models by maximum likelihood. BG/NBD for how many purchases a customer makes and "
                 + "when they drop out, Gamma-Gamma for how much they spend; parameters with standard errors, the log-likelihood "
                 + "(time in weeks), customers used and iterations.",
               example: "fit bgnbd where segment = 'retail'"),
-        Entry(topic: "clv", syntax: "clv for ID|NAME [horizon N months] [discount R%]",
+        Entry(topic: "clv", syntax: "clv for ID|NAME [model bgnbd|paretonbd|simple] [horizon N months] [discount R%]",
               summary: "One customer's lifetime value and its parts. P(alive), expected purchases and spend, margin ratio, "
                 + "and month by month the expected purchases, discount factor and value. clv, p_alive, expected_purchases and "
                 + "expected_spend are also fields: customers order by clv desc.",
@@ -57,7 +57,7 @@ enum Help {
                 + "the later transactions are the holdout. Predicted against actual repeat purchase days in total, by "
                 + "calibration frequency 0 to 7+, and cumulatively week by week, with a chart.",
               example: "load \"examples/cdnow-sample\" as of 1997-09-30; validate"),
-        Entry(topic: "set", syntax: "set discount = RATE | horizon = N months | model = bgnbd | potential_threshold = AMOUNT|median",
+        Entry(topic: "set", syntax: "set discount = RATE | horizon = N months | model = bgnbd|paretonbd|simple | potential_threshold = AMOUNT|median",
               summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from.",
               example: "set discount = 8%"),
         Entry(topic: "settings", syntax: "settings", summary: "Show the settings in force and where each comes from: default, snapshot.json or set.",

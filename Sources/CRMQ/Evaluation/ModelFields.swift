@@ -48,6 +48,8 @@ final class ModelStore {
     }
 
     private var fits: [ObjectIdentifier: Fits] = [:]
+    /// Pareto/NBD, fitted only when asked for (`set model = paretonbd`, `fit paretonbd`).
+    private var paretoFits: [ObjectIdentifier: (ParetoNBD, ModelFit)] = [:]
     /// Asked during a fit whether to stop.
     var interrupted: InterruptCheck = ctrlCPressed
     private var cache: [Key: Fitted] = [:]
@@ -67,6 +69,20 @@ final class ModelStore {
         } catch {
             if error.message == "interrupted" { throw Diagnostic("interrupted: the fit was stopped, and nothing changed") }
             throw Diagnostic("the models cannot be fitted: \(error.message)")
+        }
+    }
+
+    /// Pareto/NBD on the snapshot's customers, with standard errors when asked.
+    func pareto(_ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (ParetoNBD, ModelFit) {
+        if let cached = paretoFits[ObjectIdentifier(snapshot)], !standardErrors || cached.1.hasStandardErrors { return cached }
+        let histories = try fits(snapshot).histories
+        do {
+            let result = try ParetoNBD.fit(histories, standardErrors: standardErrors, interrupted: interrupted)
+            paretoFits[ObjectIdentifier(snapshot)] = result
+            return result
+        } catch {
+            if error.message == "interrupted" { throw Diagnostic("interrupted: the fit was stopped, and nothing changed") }
+            throw Diagnostic("Pareto/NBD cannot be fitted: \(error.message)")
         }
     }
 
@@ -94,6 +110,9 @@ final class ModelStore {
             // The formula needs no fit; the other model fields are BG/NBD's where it can be fitted.
             fitted = (try? fits(snapshot)).map { Self.values(snapshot, $0, value) } ?? Self.unfitted(snapshot, value)
             try Self.useSimpleRetention(&fitted, snapshot, annualDiscount: settings.annualDiscountRate(for: snapshot))
+        } else if model == "paretonbd" {
+            let (pareto, _) = try self.pareto(snapshot)
+            fitted = Self.paretoValues(snapshot, try fits(snapshot), pareto, value)
         } else {
             fitted = Self.values(snapshot, try fits(snapshot), value)
         }
@@ -107,6 +126,7 @@ final class ModelStore {
         let live = Set(snapshots.map(ObjectIdentifier.init))
         cache = cache.filter { live.contains($0.key.snapshot) }
         fits = fits.filter { live.contains($0.key) }
+        paretoFits = paretoFits.filter { live.contains($0.key) }
     }
 
     static func column(_ customers: CustomerTable, _ name: String) -> [Double] {
@@ -115,10 +135,8 @@ final class ModelStore {
     }
 
     private static func values(_ snapshot: Snapshot, _ fits: Fits, _ value: LifetimeValue) -> Fitted {
-        let customers = snapshot.customers
-        let frequency = column(customers, "frequency"), monetary = column(customers, "monetary")
         let histories = fits.histories
-        let (bg, gg, ggFit) = (fits.bgnbd, fits.gammaGamma, fits.gammaGammaFit)
+        let bg = fits.bgnbd
         // The series of eq. (10) depends on (x, T) alone: once per distinct pair, the
         // discounted purchases over the horizon and the next 52 weeks, were the customer alive.
         var pairOfRow = [Int32](repeating: 0, count: histories.x.count)
@@ -145,6 +163,32 @@ final class ModelStore {
                 return (alive, max(0, next * alive), max(0, discounted * alive))
             }
         }
+        return assemble(snapshot, fits, value, perRow)
+    }
+
+    /// The fields with Pareto/NBD as the transaction model: its expected purchases have a
+    /// closed form, so each distinct row is valued directly.
+    private static func paretoValues(_ snapshot: Snapshot, _ fits: Fits, _ pareto: ParetoNBD, _ value: LifetimeValue) -> Fitted {
+        let h = fits.histories
+        let perRow: [(Double, Double, Double)] = parallelChunks(h.x.count) { range in
+            range.map { i in
+                let (x, tx, T) = (h.x[i], h.tx[i], h.T[i])
+                let discounted = value.discounted(value.monthlyDifferences(value.monthEnds.map { pareto.expectedPurchases(in: $0, x: x, tx: tx, T: T) }))
+                return (pareto.pAlive(x: x, tx: tx, T: T), pareto.expectedPurchases(in: 52, x: x, tx: tx, T: T), discounted)
+            }
+        }
+        var fitted = assemble(snapshot, fits, value, perRow)
+        fitted.notes.append("transaction model: Pareto/NBD")
+        return fitted
+    }
+
+    /// Each customer's fields from its row's (P(alive), next 52 weeks, discounted purchases),
+    /// Gamma-Gamma's spend and the margin ratio.
+    private static func assemble(_ snapshot: Snapshot, _ fits: Fits, _ value: LifetimeValue, _ perRow: [(Double, Double, Double)]) -> Fitted {
+        let customers = snapshot.customers
+        let frequency = column(customers, "frequency"), monetary = column(customers, "monetary")
+        let histories = fits.histories
+        let (gg, ggFit) = (fits.gammaGamma, fits.gammaGammaFit)
         let n = customers.count
         let revenue = column(customers, "revenue"), margin = column(customers, "margin")
         var fitted = Fitted(

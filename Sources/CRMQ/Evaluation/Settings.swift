@@ -4,9 +4,8 @@ public struct Settings: Sendable, Equatable {
     public static let defaultDiscountRate = 0.10
     public static let defaultHorizonMonths = 36.0
     public static let defaultModel = "bgnbd"
-    /// The models clv can use: BG/NBD × Gamma-Gamma, or the simple retention formula.
-    /// Pareto/NBD is not built yet (issue 4); the setting takes only what exists.
-    public static let models = ["bgnbd", "simple"]
+    /// The models clv can use: BG/NBD or Pareto/NBD × Gamma-Gamma, or the simple retention formula.
+    public static let models = ["bgnbd", "paretonbd", "simple"]
 
     /// Annual discount rate.
     public var discountRate: Double?
@@ -46,7 +45,7 @@ public struct Settings: Sendable, Equatable {
             horizonMonths = months
         case "model":
             guard case .word(let w) = value, Self.models.contains(w.lowercased()) else {
-                throw Diagnostic("the models are bgnbd and simple (Pareto/NBD is still to come)", at: valueRange)
+                throw Diagnostic("the models are bgnbd, paretonbd and simple", at: valueRange)
             }
             model = w.lowercased()
         case "potential_threshold":

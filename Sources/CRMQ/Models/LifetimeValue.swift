@@ -25,10 +25,25 @@ public struct LifetimeValue: Sendable, Equatable {
 
     var monthEnds: [Double] { (1...max(1, horizonMonths)).map { Double($0) * Self.weeksPerMonth } }
 
+    /// Month by month from cumulative expected purchases at the month ends.
+    func monthlyDifferences(_ cumulative: [Double]) -> [Double] {
+        cumulative.indices.map { max(0, cumulative[$0] - ($0 > 0 ? cumulative[$0 - 1] : 0)) }
+    }
+
+    /// Σ_m purchases_m / (1 + d)^m.
+    func discounted(_ months: [Double]) -> Double {
+        var value = 0.0
+        var discount = 1.0
+        for purchases in months {
+            discount /= 1 + monthlyRate
+            value += purchases * discount
+        }
+        return value
+    }
+
     /// Expected purchases in each month of the horizon.
     func monthlyPurchases(_ model: BGNBD, x: Double, tx: Double, T: Double) -> [Double] {
-        let cumulative = model.expectedPurchases(at: monthEnds, x: x, tx: tx, T: T)
-        return cumulative.indices.map { max(0, cumulative[$0] - ($0 > 0 ? cumulative[$0 - 1] : 0)) }
+        monthlyDifferences(model.expectedPurchases(at: monthEnds, x: x, tx: tx, T: T))
     }
 
     /// Σ_m ΔU_m / (1 + d)^m for the purchases a surely-alive customer (x, T) would make:
@@ -48,13 +63,6 @@ public struct LifetimeValue: Sendable, Equatable {
 
     /// Σ_m E[purchases in month m] / (1 + d)^m: what one unit of margin per purchase is worth today.
     func discountedPurchases(_ model: BGNBD, x: Double, tx: Double, T: Double) -> Double {
-        let months = monthlyPurchases(model, x: x, tx: tx, T: T)
-        var value = 0.0
-        var discount = 1.0
-        for purchases in months {
-            discount /= 1 + monthlyRate
-            value += purchases * discount
-        }
-        return value
+        discounted(monthlyPurchases(model, x: x, tx: tx, T: T))
     }
 }

@@ -142,6 +142,13 @@ extension BGNBD {
     }
 }
 
+extension ParetoNBD {
+    static func standardErrors(_ model: ParetoNBD, _ data: PurchaseHistories) -> [Double] {
+        let grouped = data.grouped
+        return MaximumLikelihood.standardErrors({ logLikelihood(ParetoNBD($0), grouped) }, at: model.parameters)
+    }
+}
+
 extension GammaGamma {
     static func standardErrors(_ model: GammaGamma, _ data: Data) -> [Double] {
         MaximumLikelihood.standardErrors({ logLikelihood(GammaGamma($0), data) }, at: model.parameters)

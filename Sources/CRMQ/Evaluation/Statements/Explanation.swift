@@ -12,6 +12,11 @@ struct Explanation {
     func result(topic: Name, customer: Name?) throws(Diagnostic) -> StatementResult {
         switch topic.text.lowercased() {
         case "clv", "p_alive":
+            if let model = scope.settings.model, model != "bgnbd" {
+                throw Diagnostic(
+                    "explain \(topic.text) walks through BG/NBD; the model in use is \(model)", at: topic.range,
+                    hint: "set model = bgnbd, then explain \(topic.text)")
+            }
             guard let customer else {
                 throw Diagnostic("explain \(topic.text) needs a customer", at: topic.range, hint: "explain \(topic.text) for ACME")
             }

@@ -2,7 +2,7 @@
 struct ModelStatements {
     let scope: CustomerScope
 
-    static let models = ["bgnbd", "gammagamma"]
+    static let models = ["bgnbd", "paretonbd", "gammagamma"]
 
     /// `fit [model] [in S] [where …]`: the fitted parameters with standard errors, the
     /// log-likelihood, customers used and iterations, on the customers the filter lets in.
@@ -10,15 +10,17 @@ struct ModelStatements {
         if let model, !Self.models.contains(model.text.lowercased()) {
             throw Diagnostic(
                 "unknown model `\(model.text)`", at: model.range,
-                hint: Suggestion.hint(for: model.text, in: Self.models) ?? "the models are bgnbd and gammagamma")
+                hint: Suggestion.hint(for: model.text, in: Self.models) ?? "the models are bgnbd, paretonbd and gammagamma")
         }
-        let wanted = model.map { [$0.text.lowercased()] } ?? Self.models
+        // Without a model named: BG/NBD and Gamma-Gamma, and Pareto/NBD when it is the model in use.
+        let inUse = scope.settings.model ?? Settings.defaultModel
+        let wanted = model.map { [$0.text.lowercased()] } ?? ["bgnbd", "gammagamma"] + (inUse == "paretonbd" ? ["paretonbd"] : [])
         if filter.segment == nil, filter.condition == nil {
             // All customers: the session's own fits, which clv and the other fields use too.
             let fits = try scope.models.fitsWithStandardErrors(scope.snapshot)
-            return StatementResult(
-                (wanted.contains("bgnbd") ? [fits.bgnbdFit] : []).map { .table(Self.table($0)) }
-                    + (wanted.contains("gammagamma") ? [fits.gammaGammaFit] : []).map { .table(Self.table($0)) })
+            var tables = (wanted.contains("bgnbd") ? [fits.bgnbdFit] : []) + (wanted.contains("paretonbd") ? [try scope.models.pareto(scope.snapshot, standardErrors: true).1] : [])
+            tables += wanted.contains("gammagamma") ? [fits.gammaGammaFit] : []
+            return StatementResult(tables.map { .table(Self.table($0)) })
         }
         let rows = try scope.rows(filter)
         let customers = scope.snapshot.customers
@@ -32,10 +34,10 @@ struct ModelStatements {
         let frequency = column("frequency"), monetary = column("monetary")
         var fits: [ModelFit] = []
         do {
-            if model == nil || model!.text.lowercased() == "bgnbd" {
-                fits.append(try BGNBD.fit(PurchaseHistories(frequency: frequency, recency: column("recency"), age: column("age"))).1)
-            }
-            if model == nil || model!.text.lowercased() == "gammagamma" {
+            let histories = PurchaseHistories(frequency: frequency, recency: column("recency"), age: column("age"))
+            if wanted.contains("bgnbd") { fits.append(try BGNBD.fit(histories).1) }
+            if wanted.contains("paretonbd") { fits.append(try ParetoNBD.fit(histories).1) }
+            if wanted.contains("gammagamma") {
                 fits.append(try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary)).1)
             }
         } catch {
@@ -66,7 +68,7 @@ struct ModelStatements {
         if let discount { settings.discountRate = discount }
         if let model {
             guard Settings.models.contains(model.text.lowercased()) else {
-                throw Diagnostic("unknown model `\(model.text)`", at: model.range, hint: "the models are bgnbd and simple (Pareto/NBD is still to come)")
+                throw Diagnostic("unknown model `\(model.text)`", at: model.range, hint: "the models are bgnbd, paretonbd and simple")
             }
             settings.model = model.text.lowercased()
         }
@@ -91,7 +93,13 @@ struct ModelStatements {
         let (x, tx, T) = (ModelStore.column(customers, "frequency")[row], ModelStore.column(customers, "recency")[row],
                           ModelStore.column(customers, "age")[row])
         let value = fitted.value
-        let months = value.monthlyPurchases(fits.bgnbd, x: x, tx: tx, T: T)
+        let months: [Double]
+        if settings.model == "paretonbd" {
+            let pareto = try scope.models.pareto(scope.snapshot).0
+            months = value.monthlyDifferences(value.monthEnds.map { pareto.expectedPurchases(in: $0, x: x, tx: tx, T: T) })
+        } else {
+            months = value.monthlyPurchases(fits.bgnbd, x: x, tx: tx, T: T)
+        }
         let spend = fitted.expectedSpend[row], ratio = fitted.marginRatio[row]
         var factor = 1.0
         var factors: [Double] = [], values: [Double] = []
