@@ -173,8 +173,9 @@ final class ModelStore {
         let perRow: [(Double, Double, Double)] = parallelChunks(h.x.count) { range in
             range.map { i in
                 let (x, tx, T) = (h.x[i], h.tx[i], h.T[i])
-                let discounted = value.discounted(value.monthlyDifferences(value.monthEnds.map { pareto.expectedPurchases(in: $0, x: x, tx: tx, T: T) }))
-                return (pareto.pAlive(x: x, tx: tx, T: T), pareto.expectedPurchases(in: 52, x: x, tx: tx, T: T), discounted)
+                let alive = pareto.pAlive(x: x, tx: tx, T: T)
+                let cumulative = value.monthEnds.map { pareto.expectedPurchases(in: $0, x: x, T: T, alive: alive) }
+                return (alive, pareto.expectedPurchases(in: 52, x: x, T: T, alive: alive), value.discounted(value.monthlyDifferences(cumulative)))
             }
         }
         var fitted = assemble(snapshot, fits, value, perRow)

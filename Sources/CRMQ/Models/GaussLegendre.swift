@@ -8,6 +8,7 @@ import Glibc
 struct GaussLegendre: Sendable {
     let nodes: [Double]
     let weights: [Double]
+    let logWeights: [Double]
 
     init(points n: Int) {
         var x = [Double](repeating: 0, count: n)
@@ -35,7 +36,10 @@ struct GaussLegendre: Sendable {
         }
         nodes = x
         weights = w
+        logWeights = w.map { log($0) }
     }
 
-    static let standard = GaussLegendre(points: 24)
+    /// 16 nodes: the Pareto/NBD integrand, made smooth by its change of variable, is taken to
+    /// about 1e-10 (checked against Simpson's rule on 200,000 intervals in the tests).
+    static let standard = GaussLegendre(points: 16)
 }

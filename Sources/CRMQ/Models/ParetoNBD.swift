@@ -43,41 +43,55 @@ struct ParetoNBD: Sendable, Equatable {
         let rx = r + x
         let c = rx - 1
         let base = alpha + tx
+        let logBase = log(base)
         let U = log((alpha + T) / base)
         let rule = GaussLegendre.standard
         let steep = c > 1
         let V = steep ? -expm1(-c * U) : U
-        var logs = [Double](repeating: 0, count: rule.nodes.count)
-        var taus = [Double](repeating: 0, count: rule.nodes.count)
-        var top = -Double.infinity
-        for k in rule.nodes.indices {
-            let t = rule.nodes[k] * V
-            let u = steep ? -log1p(-t) / c : t
-            let tau = base * exp(u) - alpha
-            taus[k] = tau
-            // ln of (integrand × dτ/dt × weight), without the constant −c ln(α+tₓ).
-            let value = -(s + 1) * log(beta + tau) + (steep ? -log(c) : -c * u)
-            logs[k] = log(rule.weights[k] * V) + value
-            top = max(top, logs[k])
+        let n = rule.nodes.count
+        // Per node: u, ln(β+τ), and the log of (integrand × dτ/dt × weight) without the
+        // constant −c ln(α+tₓ); ln(α+τ) is ln(α+tₓ) + u.
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * n) { scratch -> Integral in
+            var top = -Double.infinity
+            let logV = log(V), logC = steep ? log(c) : 0
+            for k in 0..<n {
+                let t = rule.nodes[k] * V
+                let u = steep ? -log1p(-t) / c : t
+                let alphaTau = base * exp(u)
+                let betaTau = beta + alphaTau - alpha
+                let logBeta = log(betaTau)
+                let value = rule.logWeights[k] + logV - (s + 1) * logBeta + (steep ? -logC : -c * u)
+                scratch[k] = u
+                scratch[n + k] = logBeta
+                scratch[2 * n + k] = value
+                scratch[3 * n + k] = alphaTau
+                scratch[4 * n + k] = betaTau
+                top = max(top, value)
+            }
+            var sum = 0.0, la = 0.0, ia = 0.0, lb = 0.0, ib = 0.0
+            for k in 0..<n {
+                let w = exp(scratch[2 * n + k] - top)
+                let u = scratch[k], logBeta = scratch[n + k]
+                sum += w
+                la += w * (logBase + u)
+                ia += w / scratch[3 * n + k]
+                lb += w * logBeta
+                ib += w / scratch[4 * n + k]
+            }
+            return Integral(
+                logJ: top + log(sum) - c * logBase,
+                dLnAlpha: -la / sum, dAlpha: -rx * ia / sum, dLnBeta: -lb / sum, dBeta: -(s + 1) * ib / sum)
         }
-        var sum = 0.0, la = 0.0, ia = 0.0, lb = 0.0, ib = 0.0
-        for k in rule.nodes.indices {
-            let w = exp(logs[k] - top)
-            let tau = taus[k]
-            sum += w
-            la += w * log(alpha + tau)
-            ia += w / (alpha + tau)
-            lb += w * log(beta + tau)
-            ib += w / (beta + tau)
-        }
-        return Integral(
-            logJ: top + log(sum) - c * log(base),
-            dLnAlpha: -la / sum, dAlpha: -rx * ia / sum, dLnBeta: -lb / sum, dBeta: -(s + 1) * ib / sum)
     }
 
     /// The two terms of the bracket, in logs: the customer alive at T, and dead between tₓ and T.
     private func terms(x: Double, tx: Double, T: Double) -> (alive: Double, dead: Double, integral: Integral?) {
         let alive = -(r + x) * log(alpha + T) - s * log(beta + T)
+        guard T > tx else { return (alive, -.infinity, nil) }
+        // The integrand falls from τ = tₓ on, so (T − tₓ) times its value there bounds the
+        // integral; below e^−36 of the alive term it changes nothing a double can hold.
+        let bound = log(s) + log(T - tx) - (r + x) * log(alpha + tx) - (s + 1) * log(beta + tx)
+        if bound < alive - 36 { return (alive, -.infinity, nil) }
         guard let integral = integral(x: x, tx: tx, T: T) else { return (alive, -.infinity, nil) }
         return (alive, log(s) + integral.logJ, integral)
     }
@@ -123,9 +137,14 @@ struct ParetoNBD: Sendable, Equatable {
     /// E[X(T, T+t] | x, tₓ, T] = P(alive) · (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)]
     /// (Schmittlein et al. 1987; the bracket over s−1 is ln((β+T+t)/(β+T)) at s = 1).
     func expectedPurchases(in t: Double, x: Double, tx: Double, T: Double) -> Double {
+        expectedPurchases(in: t, x: x, T: T, alive: pAlive(x: x, tx: tx, T: T))
+    }
+
+    /// The same given P(alive), which is the costly part: one quadrature serves every horizon.
+    func expectedPurchases(in t: Double, x: Double, T: Double, alive: Double) -> Double {
         let logRatio = log((beta + T) / (beta + T + t))
         let shrink = abs(s - 1) < 1e-9 ? -logRatio : -expm1((s - 1) * logRatio) / (s - 1)
-        return pAlive(x: x, tx: tx, T: T) * (r + x) * (beta + T) / (alpha + T) * shrink
+        return alive * (r + x) * (beta + T) / (alpha + T) * shrink
     }
 }
 
