@@ -107,7 +107,7 @@ def models(args):
     print(f"{'model step: fit BG/NBD + Gamma-Gamma, every CLV':46} {model_step:9.2f}s {theirs['model_seconds']:11.2f}s "
           f"{theirs['model_seconds'] / model_step:6.1f}x")
     print(f"{'peak memory':46} {rss:8.0f}MB {theirs_rss:10.0f}MB")
-    ours_params = {row["parameter"]: row["value"] for fit in fits[:2] for row in fit}
+    ours_params = {row["parameter"]: row["value"] for fit in fits for row in fit if "parameter" in row}
     theirs_params = dict(theirs["bgnbd"], **theirs["gammagamma"])
     print(f"{'parameters':46} " + ", ".join(
         f"{k} {ours_params[k]:.4g}/{theirs_params[k]:.4g}" for k in ["r", "alpha", "a", "b", "p", "q", "gamma"]))

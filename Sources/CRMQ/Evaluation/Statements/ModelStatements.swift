@@ -20,7 +20,7 @@ struct ModelStatements {
             let fits = try scope.models.fitsWithStandardErrors(scope.snapshot)
             var tables = (wanted.contains("bgnbd") ? [fits.bgnbdFit] : []) + (wanted.contains("paretonbd") ? [try scope.models.pareto(scope.snapshot, standardErrors: true).1] : [])
             tables += wanted.contains("gammagamma") ? [fits.gammaGammaFit] : []
-            return StatementResult(tables.map { .table(Self.table($0)) })
+            return StatementResult(tables.flatMap(Self.tables))
         }
         let rows = try scope.rows(filter)
         let customers = scope.snapshot.customers
@@ -43,21 +43,24 @@ struct ModelStatements {
         } catch {
             throw Diagnostic("cannot fit: \(error.message)", at: model?.range)
         }
-        return StatementResult(fits.map { .table(Self.table($0)) })
+        return StatementResult(fits.flatMap(Self.tables))
     }
 
-    static func table(_ fit: ModelFit) -> ResultTable {
-        var notes = [
-            "log-likelihood \(NumberText.grouped(fit.logLikelihood, decimals: 2)) (time in weeks, as the papers report it)",
-            "\(NumberText.grouped(fit.customers)) customers, \(fit.iterations) iterations, "
-                + (fit.converged ? "converged (the gradient vanished)" : "NOT converged: treat the figures with care"),
-        ]
-        notes += fit.notes
-        return ResultTable(title: fit.model, columns: [
+    /// The parameters, then the fit's own figures as a record (so that CSV and JSON carry them too).
+    static func tables(_ fit: ModelFit) -> [ResultBlock] {
+        let parameters = ResultTable(title: fit.model, columns: [
             ResultColumn("parameter", .text(TextColumn(fit.names))),
             ResultColumn("value", unit: .estimate, .number(fit.values)),
             ResultColumn("std_error", unit: .estimate, .number(fit.standardErrors)),
-        ], notes: notes)
+        ])
+        let summary = ResultTable(columns: [
+            ResultColumn("model", .text(TextColumn([fit.model]))),
+            ResultColumn("log_likelihood", unit: .money, .number([fit.logLikelihood])),
+            ResultColumn("customers", unit: .count, .number([Double(fit.customers)])),
+            ResultColumn("iterations", unit: .count, .number([Double(fit.iterations)])),
+            ResultColumn("converged", .bool([fit.converged ? 1 : 0])),
+        ], notes: ["log-likelihood with time in weeks, as the papers report it"] + fit.notes, isRecord: true)
+        return [.table(parameters), .table(summary)]
     }
 
     /// `clv for X`: the customer's figure and its parts, month by month.
