@@ -155,15 +155,38 @@ extension ParetoNBD {
             throw ModelError(message: "Pareto/NBD needs at least 10 customers with a purchase and 3 who bought again; "
                 + "this data has \(data.modelled) and \(Int(repeaters))")
         }
+        // Many distinct rows: first every k-th of them (weights times k) from the usual starts,
+        // then all rows from that point, where BFGS needs only a few of the costly iterations.
+        var starts = [[1.0, 1, 1, 1], [0.5, 10, 0.5, 10]]
+        var warmIterations = 0
+        if data.x.count > 40_000 {
+            let k = data.x.count / 20_000
+            var sample = data
+            sample.x = stride(from: 0, to: data.x.count, by: k).map { data.x[$0] }
+            sample.tx = stride(from: 0, to: data.x.count, by: k).map { data.tx[$0] }
+            sample.T = stride(from: 0, to: data.x.count, by: k).map { data.T[$0] }
+            sample.weight = stride(from: 0, to: data.x.count, by: k).map { data.weight[$0] * Double(k) }
+            let sampled = sample.grouped
+            let warm = try MaximumLikelihood(
+                model: "Pareto/NBD", names: parameterNames,
+                logLikelihood: { p in logLikelihood(ParetoNBD(p), sampled) },
+                customers: data.modelled, starts: starts, standardErrors: false, interrupted: interrupted
+            ).fit()
+            starts.insert(warm.values, at: 0)
+            warmIterations = warm.iterations
+        }
         let grouped = data.grouped
-        let fit = try MaximumLikelihood(
+        var fit = try MaximumLikelihood(
             model: "Pareto/NBD", names: parameterNames,
             logLikelihood: { p in logLikelihood(ParetoNBD(p), grouped) },
             customers: data.modelled,
-            starts: [[1, 1, 1, 1], [0.5, 10, 0.5, 10]],
+            starts: starts,
             standardErrors: standardErrors,
             interrupted: interrupted
         ).fit()
+        if warmIterations > 0 {
+            fit.notes.append("started from a fit on every \(data.x.count / 20_000)th distinct row (\(warmIterations) iterations)")
+        }
         return (ParetoNBD(fit.values), fit)
     }
 }
