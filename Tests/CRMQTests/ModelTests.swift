@@ -235,6 +235,10 @@ import Testing
         #expect(summary[3] == "2357")
         #expect(abs(Double(summary[4])! - 1653.41) < 0.01)
         #expect(summary[5] == "1882")
+        // Pareto/NBD predicts more of the holdout on this data than BG/NBD does (its own figure).
+        let pareto = run("validate paretonbd", session: session, mode: .csv).out.split(separator: "\n")[1].split(separator: ",")
+        #expect(pareto[5] == "1882")
+        #expect(Double(pareto[4])! > 1653.41)
         let noHoldout = run("load \"\(Self.directory)\"\nvalidate")
         #expect(noHoldout.err.contains("validate needs transactions after as_of"))
     }

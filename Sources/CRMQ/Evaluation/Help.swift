@@ -52,7 +52,7 @@ enum Help {
               summary: "How a figure is computed. The formula in words and symbols, then this data's numbers put in step by "
                 + "step, so that it can be redone by hand.",
               example: "explain clv for ACME"),
-        Entry(topic: "validate", syntax: "validate [bgnbd] [holdout DATE]",
+        Entry(topic: "validate", syntax: "validate [bgnbd|paretonbd] [holdout DATE]",
               summary: "Compare the model's predictions with what happened after as_of. Load a snapshot as of an earlier day; "
                 + "the later transactions are the holdout. Predicted against actual repeat purchase days in total, by "
                 + "calibration frequency 0 to 7+, and cumulatively week by week, with a chart.",

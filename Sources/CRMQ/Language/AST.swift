@@ -122,7 +122,7 @@ public enum Statement: Sendable, Equatable {
     case fit(model: Name?, filter: CustomerFilter)
     /// `explain TOPIC [for CUSTOMER]`: how a figure is computed, with this data's numbers.
     case explain(topic: Name, customer: Name?)
-    /// `validate [bgnbd] [holdout DATE]`
+    /// `validate [bgnbd|paretonbd] [holdout DATE]`
     case validate(model: Name?, holdoutEnd: Int32?)
     /// `clv for X [horizon N months] [discount R%]`
     case clv(customer: Name, model: Name?, horizonMonths: Double?, discount: Double?)

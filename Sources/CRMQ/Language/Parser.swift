@@ -130,7 +130,7 @@ public struct Parser {
         case "validate":
             _ = advance()
             var model: Name?
-            if case .word(let w) = token.kind, w.lowercased() != "holdout" { model = try name("a model: bgnbd") }
+            if case .word(let w) = token.kind, w.lowercased() != "holdout" { model = try name("a model: bgnbd or paretonbd") }
             var end: Int32?
             if accept("holdout") != nil {
                 guard case .date(let day) = token.kind else { throw expected("the last day of the holdout, like 1998-06-30") }

@@ -9,8 +9,9 @@ struct Validation {
     let scope: CustomerScope
 
     func result(model: Name?, holdoutEnd: Int32?) throws(Diagnostic) -> StatementResult {
-        if let model, model.text.lowercased() != "bgnbd" {
-            throw Diagnostic("validate knows bgnbd so far", at: model.range)
+        let which = model?.text.lowercased() ?? (scope.settings.model == "paretonbd" ? "paretonbd" : "bgnbd")
+        guard ["bgnbd", "paretonbd"].contains(which) else {
+            throw Diagnostic("validate compares bgnbd or paretonbd with the holdout", at: model?.range)
         }
         let snapshot = scope.snapshot
         let later = snapshot.transactions.later
@@ -44,8 +45,14 @@ struct Validation {
             actualByWeek[min(weeks, Int(ceil(Double(later.day[i] - asOf) / 7))) - 1] += 1
         }
         // Predicted: E[X(w)] at the end of each week, per distinct (x, tₓ, T) row.
+        let pareto = which == "paretonbd" ? try scope.models.pareto(snapshot).0 : nil
         let perRow: [[Double]] = parallelChunks(histories.x.count) { range in
-            range.map { fits.bgnbd.expectedPurchases(at: times, x: histories.x[$0], tx: histories.tx[$0], T: histories.T[$0]) }
+            range.map { i in
+                let (x, tx, T) = (histories.x[i], histories.tx[i], histories.T[i])
+                guard let pareto else { return fits.bgnbd.expectedPurchases(at: times, x: x, tx: tx, T: T) }
+                let alive = pareto.pAlive(x: x, tx: tx, T: T)
+                return times.map { pareto.expectedPurchases(in: $0, x: x, T: T, alive: alive) }
+            }
         }
         var predictedByWeek = [Double](repeating: 0, count: weeks)
         for (i, row) in perRow.enumerated() {
@@ -56,7 +63,7 @@ struct Validation {
         let totalPredicted = predicted.reduce(0, +)
         let totalActual = customers.reduce(0.0) { $0 + actual[$1] }
 
-        let summary = ResultTable(title: "BG/NBD against the holdout", columns: [
+        let summary = ResultTable(title: "\(which == "paretonbd" ? "Pareto/NBD" : "BG/NBD") against the holdout", columns: [
             ResultColumn("calibration_end", .date([asOf])),
             ResultColumn("holdout_end", .date([end])),
             ResultColumn("holdout_weeks", unit: .weeks, .number([length])),
