@@ -122,11 +122,7 @@ extension BGNBD {
 
     /// Fits by maximum likelihood; the data needs repeat buyers to say anything about dropout.
     static func fit(_ data: PurchaseHistories, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (BGNBD, ModelFit) {
-        let repeaters = zip(data.x, data.weight).reduce(0.0) { $0 + ($1.0 > 0 ? $1.1 : 0) }
-        guard data.modelled >= 10, repeaters >= 3 else {
-            throw ModelError(message: "BG/NBD needs at least 10 customers with a purchase and 3 who bought again; "
-                + "this data has \(data.modelled) and \(Int(repeaters))")
-        }
+        try data.requireEnough(for: "BG/NBD")
         let grouped = data.grouped
         let meanT = zip(data.T, data.weight).reduce(0.0) { $0 + $1.0 * $1.1 } / Double(data.modelled)
         let fit = try MaximumLikelihood(

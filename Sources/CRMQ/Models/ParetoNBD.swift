@@ -150,11 +150,7 @@ struct ParetoNBD: Sendable, Equatable {
 
 extension ParetoNBD {
     static func fit(_ data: PurchaseHistories, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (ParetoNBD, ModelFit) {
-        let repeaters = zip(data.x, data.weight).reduce(0.0) { $0 + ($1.0 > 0 ? $1.1 : 0) }
-        guard data.modelled >= 10, repeaters >= 3 else {
-            throw ModelError(message: "Pareto/NBD needs at least 10 customers with a purchase and 3 who bought again; "
-                + "this data has \(data.modelled) and \(Int(repeaters))")
-        }
+        try data.requireEnough(for: "Pareto/NBD")
         // Many distinct rows: first every k-th of them (weights times k) from the usual starts,
         // then all rows from that point, where BFGS needs only a few of the costly iterations.
         var starts = [[1.0, 1, 1, 1], [0.5, 10, 0.5, 10]]

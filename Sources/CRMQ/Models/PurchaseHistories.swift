@@ -34,6 +34,15 @@ struct PurchaseHistories: Sendable {
         }
     }
 
+    /// A buy-till-you-die fit needs buyers, and repeat buyers to say anything about dropout.
+    func requireEnough(for model: String) throws(ModelError) {
+        let repeaters = zip(x, weight).reduce(0.0) { $0 + ($1.0 > 0 ? $1.1 : 0) }
+        guard modelled >= 10, repeaters >= 3 else {
+            throw ModelError(message: "\(model) needs at least 10 customers with a purchase and 3 who bought again; "
+                + "this data has \(modelled) and \(Int(repeaters))")
+        }
+    }
+
     /// The distinct values of a column and, per row, the index of its value. Counts and weeks
     /// of whole days (what the store gives) are looked up in an array by their seventh parts.
     static func distinct(_ values: [Double]) -> (values: [Double], index: [Int32]) {
