@@ -132,6 +132,23 @@ def queries(snapshot, as_of, db, cases):
         check(f"{snapshot}: {statement}", rows(ours, keys), theirs)
 
 
+def rfm_scores(snapshot, as_of):
+    """RFM scores by PRODUCT.md §5, in SQL: 1 + the number of 20/40/60/80% cuts (quantile_cont,
+    linear interpolation) at or below the value, over the customers who bought; recency on −days_since."""
+    db = connect(snapshot, as_of)
+    db.execute("""CREATE TABLE cuts AS SELECT
+        quantile_cont(-days_since, [0.2, 0.4, 0.6, 0.8]) AS r, quantile_cont(orders, [0.2, 0.4, 0.6, 0.8]) AS f,
+        quantile_cont(revenue, [0.2, 0.4, 0.6, 0.8]) AS m FROM f WHERE days_since IS NOT NULL""")
+    theirs = db.execute("""SELECT id,
+        1 + len(list_filter((SELECT r FROM cuts), lambda q: q <= -days_since)),
+        1 + len(list_filter((SELECT f FROM cuts), lambda q: q <= orders)),
+        1 + len(list_filter((SELECT m FROM cuts), lambda q: q <= revenue))
+        FROM f WHERE days_since IS NOT NULL ORDER BY file_order""").fetchall()
+    ours = crmq(snapshot, "customers where days_since is not null show id, r_score, f_score, m_score", as_of)
+    check(f"{snapshot} as of {as_of}: RFM scores of every customer who bought", rows(ours, ["id", "r_score", "f_score", "m_score"]),
+          [list(r) for r in theirs])
+
+
 def main():
     db = per_customer_fields("examples/cdnow-sample", "1997-09-30")
     queries("examples/cdnow-sample", "1997-09-30", db, [
@@ -169,6 +186,8 @@ def main():
          "SELECT id, profit / revenue FROM j WHERE profit < 0 ORDER BY profit / revenue, file_order", ["id", "loss"]),
     ])
     db = per_customer_fields("examples/acme", "2024-06-30")
+    for snapshot, as_of in [("examples/acme", "2024-12-31"), ("examples/cdnow", "1997-09-30")]:
+        rfm_scores(snapshot, as_of)
     print(f"{results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 

@@ -4,15 +4,19 @@ struct CustomerScope {
     let snapshot: Snapshot
     let segments: [String: SegmentDefinition]
     let models: ModelStore
+    let analytics: AnalyticsStore
     let settings: Settings
 
     var count: Int { snapshot.customers.count }
 
-    var fieldNames: [String] { snapshot.customers.fields.map(\.name) + ModelStore.fields.map(\.name) }
+    var fieldNames: [String] {
+        snapshot.customers.fields.map(\.name) + ModelStore.fields.map(\.name) + AnalyticsStore.fields.map(\.name)
+    }
 
     /// A field of the snapshot, else one the models give (fitting them on first use).
     func resolve(_ name: String) throws(Diagnostic) -> (Field, ColumnData)? {
         if let field = snapshot.customers.field(name), let column = snapshot.customers.column(name) { return (field, column) }
+        if let field = AnalyticsStore.fields.first(where: { $0.name == name }) { return (field, try analyticsColumn(name)) }
         guard let field = ModelStore.fields.first(where: { $0.name == name }) else { return nil }
         let fitted = try models.fitted(snapshot, settings)
         switch name {
@@ -20,6 +24,23 @@ struct CustomerScope {
         case "expected_purchases": return (field, .number(fitted.expectedPurchases))
         case "expected_spend": return (field, .number(fitted.expectedSpend))
         default: return (field, .number(fitted.clv))
+        }
+    }
+
+    private func analyticsColumn(_ name: String) throws(Diagnostic) -> ColumnData {
+        if name == "portfolio" {
+            let profit = ModelStore.column(snapshot.customers, "profit")
+            let clv = try models.fitted(snapshot, settings).clv
+            let (threshold, _) = AnalyticsStore.potentialThreshold(clv, settings)
+            return .text(TextColumn(Portfolio.classify(profit: profit, clv: clv, threshold: threshold)))
+        }
+        let rfm = analytics.rfm(snapshot)
+        switch name {
+        case "rfm": return .text(TextColumn(rfm.code))
+        case "rfm_segment": return .text(TextColumn(rfm.segment))
+        case "r_score": return .number(rfm.r)
+        case "f_score": return .number(rfm.f)
+        default: return .number(rfm.m)
         }
     }
 

@@ -48,6 +48,15 @@ enum Help {
                 + "and month by month the expected purchases, discount factor and value. clv, p_alive, expected_purchases and "
                 + "expected_spend are also fields: customers order by clv desc.",
               example: "clv for ACME horizon 24 months"),
+        Entry(topic: "portfolio", syntax: "portfolio [in SEGMENT] [where EXPR]",
+              summary: "Customer portfolio analysis: profitable now (profit > 0) against potential (clv at or above the median, "
+                + "or set potential_threshold). Invest, nurture, re-engineer and sack, with customers, revenue, profit and clv "
+                + "and their shares, and a 2×2 grid. portfolio is also a field.",
+              example: "portfolio where region = 'North'"),
+        Entry(topic: "rfm", syntax: "rfm [in SEGMENT] [where EXPR]",
+              summary: "RFM segments. Recency, frequency and monetary scores 1–5 by quintiles, the named segments with "
+                + "customers and revenue, and the recency × frequency grid. rfm, rfm_segment and the scores are fields.",
+              example: "rfm"),
         Entry(topic: "explain", syntax: "explain clv for X | explain p_alive for X | explain fit",
               summary: "How a figure is computed. The formula in words and symbols, then this data's numbers put in step by "
                 + "step, so that it can be redone by hand.",

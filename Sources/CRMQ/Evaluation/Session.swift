@@ -18,6 +18,7 @@ public final class Session {
     public private(set) var settings = Settings()
     public private(set) var lastResult: StatementResult?
     let models = ModelStore()
+    let analytics = AnalyticsStore()
     /// Asked by long work (a load, a fit) whether to stop: Ctrl-C unless a test says otherwise.
     public var interrupted: InterruptCheck = ctrlCPressed {
         didSet { models.interrupted = interrupted }
@@ -39,6 +40,7 @@ public final class Session {
         if snapshots[name] == nil { snapshotOrder.append(name) }
         snapshots[name] = snapshot
         models.keep(only: Array(snapshots.values))
+        analytics.keep(only: Array(snapshots.values))
         currentName = name
         return snapshot
     }
@@ -60,7 +62,7 @@ public final class Session {
         guard let snapshot = current else {
             throw Diagnostic("no snapshot is loaded", at: range, hint: "load one first: load \"examples/acme\"")
         }
-        return CustomerScope(snapshot: snapshot, segments: segments, models: models, settings: settings)
+        return CustomerScope(snapshot: snapshot, segments: segments, models: models, analytics: analytics, settings: settings)
     }
 
     private func run(_ parsed: ParsedStatement) throws(Diagnostic) -> StatementResult {
@@ -109,6 +111,10 @@ public final class Session {
             return try CustomerProfile(scope: try scope(range), customer: name).result()
         case .fit(let model, let filter):
             return try ModelStatements(scope: try scope(range)).fit(model: model, filter: filter)
+        case .portfolio(let filter):
+            return try ValueChainStatements(scope: try scope(range)).portfolio(filter)
+        case .rfm(let filter):
+            return try ValueChainStatements(scope: try scope(range)).rfm(filter)
         case .explain(let topic, let customer):
             return try Explanation(scope: try scope(range)).result(topic: topic, customer: customer)
         case .validate(let model, let end):
@@ -127,6 +133,7 @@ public final class Session {
             return StatementResult(effect: .save(path))
         case .help(let topic):
             let fields = (current?.customers.fields ?? (CustomerFields.attributes + CustomerFields.derived)) + ModelStore.fields
+                + AnalyticsStore.fields
             return try Help.result(topic, fields: fields, at: range)
         case .dot(let command):
             switch command {
@@ -167,7 +174,7 @@ public final class Session {
         let names = segments.keys.sorted()
         var counts: [Double] = []
         if let snapshot = current {
-            let scope = CustomerScope(snapshot: snapshot, segments: segments, models: models, settings: settings)
+            let scope = CustomerScope(snapshot: snapshot, segments: segments, models: models, analytics: analytics, settings: settings)
             for name in names {
                 // A segment made on another snapshot may name a field this one lacks.
                 counts.append((try? scope.count(CustomerFilter(segment: Name(name, range)))).map(Double.init) ?? .nan)

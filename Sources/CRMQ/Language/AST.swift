@@ -120,6 +120,10 @@ public enum Statement: Sendable, Equatable {
     case profile(Name)
     /// `fit [bgnbd|gammagamma] [in S] [where …]`
     case fit(model: Name?, filter: CustomerFilter)
+    /// `portfolio [in S] [where …]`: the four CPA groups.
+    case portfolio(CustomerFilter)
+    /// `rfm [in S] [where …]`: the RFM segments and the R×F grid.
+    case rfm(CustomerFilter)
     /// `explain TOPIC [for CUSTOMER]`: how a figure is computed, with this data's numbers.
     case explain(topic: Name, customer: Name?)
     /// `validate [bgnbd|paretonbd] [holdout DATE]`

@@ -13,7 +13,7 @@ public struct Parser {
 
     /// Words that start a statement, for `help` and for suggestions.
     public static let commands = [
-        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "fit", "clv", "validate", "explain", "set", "settings",
+        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "fit", "clv", "validate", "explain", "portfolio", "rfm", "set", "settings",
         "save", "help",
     ]
     public static let dotCommands = ["mode", "timer", "read", "maxrows", "last", "quit", "exit", "help"]
@@ -122,6 +122,8 @@ public struct Parser {
             var model: Name?
             if case .word(let w) = token.kind, !["in", "where"].contains(w.lowercased()) { model = try name("a model: bgnbd or gammagamma") }
             return .fit(model: model, filter: try filter())
+        case "portfolio": _ = advance(); return .portfolio(try filter())
+        case "rfm": _ = advance(); return .rfm(try filter())
         case "explain":
             _ = advance()
             let topic = try name("what to explain: clv, p_alive or fit")

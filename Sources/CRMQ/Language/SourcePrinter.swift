@@ -69,6 +69,8 @@ extension Statement: CustomStringConvertible {
         case .segmentBy(let key, let f, let items): return "segment by \(key)" + filter(f) + show(items)
         case .profile(let name): return "profile \(quoted(name.text))"
         case .fit(let model, let f): return "fit" + (model.map { " \($0.text)" } ?? "") + filter(f)
+        case .portfolio(let f): return "portfolio" + filter(f)
+        case .rfm(let f): return "rfm" + filter(f)
         case .explain(let topic, let customer):
             return "explain \(topic.text)" + (customer.map { " for \(quoted($0.text))" } ?? "")
         case .validate(let model, let end):

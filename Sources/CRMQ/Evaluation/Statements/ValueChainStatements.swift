@@ -1,0 +1,90 @@
+/// `portfolio` and `rfm`: the value chain's first step (which customers matter, and how),
+/// as tables and small grids.
+struct ValueChainStatements {
+    let scope: CustomerScope
+
+    private func figures(_ rows: [Int32], _ name: String) -> [Double] {
+        let all = ModelStore.column(scope.snapshot.customers, name)
+        return rows.map { all[Int($0)] }
+    }
+
+    private func sum(_ values: [Double]) -> Double { values.reduce(0) { $1.isNaN ? $0 : $0 + $1 } }
+
+    /// The four groups in their fixed order, with their customers' figures and shares.
+    func portfolio(_ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
+        let rows = try scope.rows(filter)
+        guard scope.snapshot.transactions.marginKnown else {
+            throw Diagnostic("portfolio needs profit, and this snapshot has no margins (no margin column, no margin_rate)")
+        }
+        guard case .text(let groups) = try scope.resolve("portfolio")!.1 else { return StatementResult() }
+        let clvAll = try scope.models.fitted(scope.snapshot, scope.settings).clv
+        let (threshold, source) = AnalyticsStore.potentialThreshold(clvAll, scope.settings)
+        let revenue = figures(rows, "revenue"), profit = figures(rows, "profit")
+        let clv = rows.map { clvAll[Int($0)] }
+        let group = rows.map { groups[Int($0)] }
+        let totals = (customers: Double(rows.count), revenue: sum(revenue), profit: sum(profit), clv: sum(clv))
+        var columns: [[Double]] = Array(repeating: [], count: 5)
+        for name in Portfolio.groups {
+            let members = group.indices.filter { group[$0] == name }
+            columns[0].append(Double(members.count))
+            columns[1].append(sum(members.map { revenue[$0] }))
+            columns[2].append(sum(members.map { profit[$0] }))
+            columns[3].append(sum(members.map { clv[$0] }))
+        }
+        func share(_ values: [Double], _ total: Double) -> ColumnData { .number(values.map { total != 0 ? $0 / total : .nan }) }
+        let table = ResultTable(title: "portfolio", columns: [
+            ResultColumn("group", .text(TextColumn(Portfolio.groups))),
+            ResultColumn("customers", unit: .count, .number(columns[0])),
+            ResultColumn("customer_share", unit: .ratio, share(columns[0], totals.customers)),
+            ResultColumn("revenue", unit: .money, .number(columns[1])),
+            ResultColumn("revenue_share", unit: .ratio, share(columns[1], totals.revenue)),
+            ResultColumn("profit", unit: .money, .number(columns[2])),
+            ResultColumn("profit_share", unit: .ratio, share(columns[2], totals.profit)),
+            ResultColumn("clv", unit: .money, .number(columns[3])),
+            ResultColumn("clv_share", unit: .ratio, share(columns[3], totals.clv)),
+        ], notes: [
+            "profitable now: profit > 0; potential: clv ≥ \(ValueText.display(threshold, unit: .money)) (\(source))",
+        ])
+        func cell(_ k: Int) -> String {
+            "\(Portfolio.groups[k]) \(NumberText.grouped(Int(columns[0][k]))) (\(ValueText.display(totals.customers > 0 ? columns[0][k] / totals.customers : 0, unit: .ratio)))"
+        }
+        let width = max(cell(1).count, cell(3).count) + 4
+        func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
+        let grid = """
+                                 \(pad("little potential"))high potential
+            profitable now       \(pad(cell(1)))\(cell(0))
+            not profitable now   \(pad(cell(3)))\(cell(2))
+            """
+        return StatementResult([.table(table), .message(grid)])
+    }
+
+    /// The named segments in their order of precedence, and the recency × frequency grid.
+    func rfm(_ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
+        let rows = try scope.rows(filter)
+        let result = scope.analytics.rfm(scope.snapshot)
+        let revenue = ModelStore.column(scope.snapshot.customers, "revenue")
+        let names = RFM.segments.map(\.name) + ["Others"]
+        var counts = [Double](repeating: 0, count: names.count), sums = counts
+        var grid = [[Double]](repeating: [Double](repeating: 0, count: 5), count: 5)
+        var scored = 0.0, total = 0.0
+        for row in rows.map(Int.init) {
+            guard let segment = result.segment[row], let k = names.firstIndex(of: segment) else { continue }
+            counts[k] += 1
+            sums[k] += revenue[row]
+            scored += 1
+            total += revenue[row]
+            grid[5 - Int(result.r[row])][Int(result.f[row]) - 1] += 1
+        }
+        let segments = ResultTable(title: "RFM segments", columns: [
+            ResultColumn("segment", .text(TextColumn(names))),
+            ResultColumn("customers", unit: .count, .number(counts)),
+            ResultColumn("customer_share", unit: .ratio, .number(counts.map { scored > 0 ? $0 / scored : .nan })),
+            ResultColumn("revenue", unit: .money, .number(sums)),
+            ResultColumn("revenue_share", unit: .ratio, .number(sums.map { total != 0 ? $0 / total : .nan })),
+        ], notes: rows.count > Int(scored) ? ["\(rows.count - Int(scored)) customers without a purchase have no RFM scores"] : [])
+        var gridColumns = [ResultColumn("recency", unit: .count, .number([5, 4, 3, 2, 1]))]
+        for f in 0..<5 { gridColumns.append(ResultColumn("f\(f + 1)", unit: .count, .number(grid.map { $0[f] }))) }
+        let gridTable = ResultTable(title: "customers by recency (rows, 5 most recent) and frequency (columns) score", columns: gridColumns)
+        return StatementResult([.table(segments), .table(gridTable)])
+    }
+}

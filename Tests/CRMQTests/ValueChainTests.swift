@@ -1,0 +1,47 @@
+import Testing
+@testable import CRMQ
+
+/// The rules of PRODUCT.md §5 on data small enough to do by hand.
+@Suite struct ValueChainTests {
+    @Test func rfm_scores_count_the_quintile_cuts_at_or_below_the_value() {
+        // −days_since of five customers: −50, −40, −30, −20, −10. The 20/40/60/80% cuts with
+        // linear interpolation sit at positions 0.8, 1.6, 2.4, 3.2: −42, −34, −26, −18.
+        let (scores, cuts) = RFM.scores([-10, -20, -30, -40, -50])
+        #expect(cuts == [-42, -34, -26, -18])
+        #expect(scores == [5, 4, 3, 2, 1])  // −10 is above all four cuts: 1 + 4
+    }
+
+    @Test func equal_values_share_a_score() {
+        // Cuts of [1, 1, 1, 1, 9]: 1, 1, 1, 2.6; every 1 is at or above three of them.
+        let (scores, _) = RFM.scores([1, 1, 1, 1, 9, .nan])
+        #expect(Array(scores.prefix(5)) == [4, 4, 4, 4, 5])
+        #expect(scores[5].isNaN)
+    }
+
+    @Test func the_first_segment_that_fits_wins() {
+        func segment(_ r: Int, _ f: Int, _ m: Int) -> String {
+            RFM.segments.first { $0.r.contains(r) && $0.f.contains(f) && $0.m.contains(m) }?.name ?? "Others"
+        }
+        #expect(segment(5, 5, 5) == "Champions")
+        #expect(segment(5, 3, 3) == "Loyal Customers")       // not Champions (F 3), Loyal first
+        #expect(segment(5, 1, 1) == "Potential Loyalist")    // before New Customers in the list
+        #expect(segment(3, 2, 2) == "Potential Loyalist")    // before Need Attention
+        #expect(segment(2, 2, 2) == "Need Attention")
+        #expect(segment(1, 5, 5) == "At Risk")               // before Can't Lose Them
+        #expect(segment(1, 1, 1) == "Lost")
+        #expect(segment(2, 1, 4) == "Others")
+    }
+
+    @Test func portfolio_groups_by_profit_now_and_clv_potential() {
+        // profit > 0 is "now"; clv ≥ 100 is "potential".
+        let groups = Portfolio.classify(profit: [10, 10, -5, -5, 0, .nan], clv: [150, 50, 100, 99, 500, 10], threshold: 100)
+        #expect(groups == ["invest", "nurture", "re-engineer", "sack", "re-engineer", nil])  // a profit of 0 is not profitable
+    }
+
+    @Test func the_acme_story_shows_in_the_portfolio() {
+        let session = Session()
+        let out = run("load \"\(repositoryRoot)/examples/acme\"\ncustomers where id = 'ACME' show portfolio, rfm_segment", session: session, mode: .csv).out
+        #expect(out == "portfolio,rfm_segment\nre-engineer,Champions\n")  // the biggest customer: unprofitable, a "champion" by volume
+        #expect(run("set potential_threshold = 1m\ncount where portfolio = 'invest'", session: session, mode: .csv).out.hasSuffix("customers\n0\n"))
+    }
+}
