@@ -44,4 +44,16 @@ import Testing
         #expect(out == "portfolio,rfm_segment\nre-engineer,Champions\n")  // the biggest customer: unprofitable, a "champion" by volume
         #expect(run("set potential_threshold = 1m\ncount where portfolio = 'invest'", session: session, mode: .csv).out.hasSuffix("customers\n0\n"))
     }
+
+    @Test func the_whale_curve_by_hand() {
+        // Ranked: 50, 30, 10, −5, −20; total 65. The cumulative curve peaks at 50 + 30 + 10 = 90
+        // after three customers (90/65 = 138.5%); the two below zero destroy −25.
+        let curve = WhaleCurve([10, -20, 50, -5, 30, .nan])
+        #expect(curve.total == 65)
+        #expect(curve.peak.value == 90 && curve.peak.customers == 3)
+        #expect(curve.destroyed == -25)
+        #expect(curve.top(0.2) == 1 && curve.cumulative(curve.top(0.2)) == 50)  // ⌈0.2 × 5⌉ = 1
+        #expect(curve.top(0.5) == 3)                                               // ⌈2.5⌉ = 3
+        #expect(curve.top(0.01) == 1)                                              // at least one
+    }
 }

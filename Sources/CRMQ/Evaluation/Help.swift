@@ -53,6 +53,11 @@ enum Help {
                 + "or set potential_threshold). Invest, nurture, re-engineer and sack, with customers, revenue, profit and clv "
                 + "and their shares, and a 2×2 grid. portfolio is also a field.",
               example: "portfolio where region = 'North'"),
+        Entry(topic: "pareto", syntax: "pareto [by profit|revenue|clv] [in SEGMENT] [where EXPR]",
+              summary: "The whale curve. Customers ranked by profit (or revenue, or clv), the share of the total held by the "
+                + "top 1, 5, 10, 20 and 50%, the peak of the cumulative curve and where it peaks, and what the customers "
+                + "below zero destroy, with a chart.",
+              example: "pareto by profit"),
         Entry(topic: "rfm", syntax: "rfm [in SEGMENT] [where EXPR]",
               summary: "RFM segments. Recency, frequency and monetary scores 1–5 by quintiles, the named segments with "
                 + "customers and revenue, and the recency × frequency grid. rfm, rfm_segment and the scores are fields.",

@@ -113,6 +113,8 @@ public final class Session {
             return try ModelStatements(scope: try scope(range)).fit(model: model, filter: filter)
         case .portfolio(let filter):
             return try ValueChainStatements(scope: try scope(range)).portfolio(filter)
+        case .pareto(let by, let filter):
+            return try ValueChainStatements(scope: try scope(range)).pareto(by: by, filter)
         case .rfm(let filter):
             return try ValueChainStatements(scope: try scope(range)).rfm(filter)
         case .explain(let topic, let customer):

@@ -122,6 +122,8 @@ public enum Statement: Sendable, Equatable {
     case fit(model: Name?, filter: CustomerFilter)
     /// `portfolio [in S] [where …]`: the four CPA groups.
     case portfolio(CustomerFilter)
+    /// `pareto [by profit|revenue|clv] [in S] [where …]`: the whale curve.
+    case pareto(by: Name?, filter: CustomerFilter)
     /// `rfm [in S] [where …]`: the RFM segments and the R×F grid.
     case rfm(CustomerFilter)
     /// `explain TOPIC [for CUSTOMER]`: how a figure is computed, with this data's numbers.

@@ -58,6 +58,48 @@ struct ValueChainStatements {
         return StatementResult([.table(table), .message(grid)])
     }
 
+    /// The whale curve: the top shares, the peak, and what unprofitable customers destroy.
+    func pareto(by: Name?, _ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
+        let measure = by?.text.lowercased() ?? "profit"
+        guard ["profit", "revenue", "clv"].contains(measure) else {
+            throw Diagnostic("pareto ranks customers by profit, revenue or clv", at: by?.range)
+        }
+        if measure == "profit", !scope.snapshot.transactions.marginKnown {
+            throw Diagnostic("pareto by profit needs margins, and this snapshot has none", at: by?.range, hint: "pareto by revenue")
+        }
+        let rows = try scope.rows(filter)
+        guard case .number(let all) = try scope.resolve(measure)!.1 else { return StatementResult() }
+        let curve = WhaleCurve(rows.map { all[Int($0)] })
+        guard curve.count > 0 else { throw Diagnostic("no customers to rank") }
+        let fractions = [0.01, 0.05, 0.10, 0.20, 0.50, 1.0]
+        let tops = fractions.map { curve.top($0) }
+        let sums = tops.map { curve.cumulative($0) }
+        let share = { (v: Double) -> Double in curve.total != 0 ? v / curve.total : .nan }
+        let table = ResultTable(title: "whale curve by \(measure)", columns: [
+            ResultColumn("top", unit: .ratio, .number(fractions)),
+            ResultColumn("customers", unit: .count, .number(tops.map(Double.init))),
+            ResultColumn(measure, unit: .money, .number(sums)),
+            ResultColumn("share_of_total", unit: .ratio, .number(sums.map(share))),
+        ])
+        let peak = curve.peak
+        let summary = ResultTable(columns: [
+            ResultColumn("total", unit: .money, .number([curve.total])),
+            ResultColumn("peak", unit: .money, .number([peak.value])),
+            ResultColumn("peak_share_of_total", unit: .ratio, .number([share(peak.value)])),
+            ResultColumn("peak_at_customers", unit: .count, .number([Double(peak.customers)])),
+            ResultColumn("peak_at_share_of_customers", unit: .ratio, .number([Double(peak.customers) / Double(curve.count)])),
+            ResultColumn("destroyed_by_customers_below_zero", unit: .money, .number([curve.destroyed])),
+        ], isRecord: true)
+        // The cumulative share in twenty steps of 5% of the customers.
+        let steps = (1...20).map { share(curve.cumulative(curve.top(Double($0) / 20))) }
+        let top = max(steps.max() ?? 1, 1)
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        let line = String(steps.map { blocks[max(0, min(7, Int(($0 / top) * 7.999)))] })
+        let chart = "cumulative share of \(measure), customers ranked by it in steps of 5%: \(line)  "
+            + "(peak \(ValueText.display(share(peak.value), unit: .ratio)) at \(ValueText.display(Double(peak.customers) / Double(curve.count), unit: .ratio)) of the customers)"
+        return StatementResult([.table(table), .table(summary), .message(chart)])
+    }
+
     /// The named segments in their order of precedence, and the recency × frequency grid.
     func rfm(_ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         let rows = try scope.rows(filter)
