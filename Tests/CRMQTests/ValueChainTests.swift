@@ -56,4 +56,21 @@ import Testing
         #expect(curve.top(0.5) == 3)                                               // ⌈2.5⌉ = 3
         #expect(curve.top(0.01) == 1)                                              // at least one
     }
+
+    @Test func strategically_significant_customers_by_hand() {
+        // Ten customers: the top 20% by clv are the first two; customer 2 is marked a benchmark,
+        // 3 has three referrals; 4 has an idea, 5 is marked an inspiration; of 100 units,
+        // customer 9 has 50 and customer 8 has exactly 10 (10% counts).
+        let e = StrategicCustomers.find(
+            clv: [100, 90, 80, 70, 60, 0, 50, 40, 30, 20],
+            benchmark: [0, 0, 1, 0, 0, 0, 0, 0, 0, 0], referrals: [0, 0, 0, 3, 2, 0, 0, 0, 0, 0],
+            inspiration: [0, 0, 0, 0, 0, 1, 0, 0, 0, 0], ideas: [0, 0, 0, 0, 1, 0, 0, 0, 0, 0],
+            volume: [5, 5, 5, 5, 5, 5, 5, 5, 10, 50], volumeIsUnits: true)
+        #expect(e.kinds[0] == ["high lifetime value"] && e.kinds[1] == ["high lifetime value"])
+        #expect(e.kinds[2] == ["benchmark"] && e.kinds[3] == ["benchmark"])
+        #expect(e.kinds[4] == ["inspiration"] && e.kinds[5] == ["inspiration"])
+        #expect(e.kinds[8] == ["cost magnet"] && e.kinds[9] == ["cost magnet"])
+        #expect(e.kinds[6].isEmpty && e.kinds[7].isEmpty)
+        #expect(e.clvRank[0] == 1 && e.clvRank[5] == 10)
+    }
 }

@@ -58,6 +58,11 @@ enum Help {
                 + "top 1, 5, 10, 20 and 50%, the peak of the cumulative curve and where it peaks, and what the customers "
                 + "below zero destroy, with a chart.",
               example: "pareto by profit"),
+        Entry(topic: "ssc", syntax: "ssc [in SEGMENT] [where EXPR]",
+              summary: "The strategically significant customers. High lifetime value (clv in the top 20%), benchmarks "
+                + "(benchmark true or 3+ referrals), inspirations (inspiration true or 1+ idea) and cost magnets (10%+ of all "
+                + "units, else revenue), each with the evidence and, given fixed_costs, the fixed cost they absorb.",
+              example: "ssc"),
         Entry(topic: "rfm", syntax: "rfm [in SEGMENT] [where EXPR]",
               summary: "RFM segments. Recency, frequency and monetary scores 1–5 by quintiles, the named segments with "
                 + "customers and revenue, and the recency × frequency grid. rfm, rfm_segment and the scores are fields.",

@@ -115,6 +115,8 @@ public final class Session {
             return try ValueChainStatements(scope: try scope(range)).portfolio(filter)
         case .pareto(let by, let filter):
             return try ValueChainStatements(scope: try scope(range)).pareto(by: by, filter)
+        case .ssc(let filter):
+            return try ValueChainStatements(scope: try scope(range)).ssc(filter)
         case .rfm(let filter):
             return try ValueChainStatements(scope: try scope(range)).rfm(filter)
         case .explain(let topic, let customer):

@@ -124,6 +124,8 @@ public enum Statement: Sendable, Equatable {
     case portfolio(CustomerFilter)
     /// `pareto [by profit|revenue|clv] [in S] [where …]`: the whale curve.
     case pareto(by: Name?, filter: CustomerFilter)
+    /// `ssc [in S] [where …]`: the strategically significant customers and the evidence.
+    case ssc(CustomerFilter)
     /// `rfm [in S] [where …]`: the RFM segments and the R×F grid.
     case rfm(CustomerFilter)
     /// `explain TOPIC [for CUSTOMER]`: how a figure is computed, with this data's numbers.

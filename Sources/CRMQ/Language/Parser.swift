@@ -13,7 +13,7 @@ public struct Parser {
 
     /// Words that start a statement, for `help` and for suggestions.
     public static let commands = [
-        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "fit", "clv", "validate", "explain", "portfolio", "rfm", "pareto", "set", "settings",
+        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "fit", "clv", "validate", "explain", "portfolio", "rfm", "pareto", "ssc", "set", "settings",
         "save", "help",
     ]
     public static let dotCommands = ["mode", "timer", "read", "maxrows", "last", "quit", "exit", "help"]
@@ -124,6 +124,7 @@ public struct Parser {
             return .fit(model: model, filter: try filter())
         case "portfolio": _ = advance(); return .portfolio(try filter())
         case "rfm": _ = advance(); return .rfm(try filter())
+        case "ssc": _ = advance(); return .ssc(try filter())
         case "pareto":
             _ = advance()
             let by = accept("by") != nil ? try name("profit, revenue or clv") : nil

@@ -71,6 +71,7 @@ extension Statement: CustomStringConvertible {
         case .fit(let model, let f): return "fit" + (model.map { " \($0.text)" } ?? "") + filter(f)
         case .portfolio(let f): return "portfolio" + filter(f)
         case .rfm(let f): return "rfm" + filter(f)
+        case .ssc(let f): return "ssc" + filter(f)
         case .pareto(let by, let f): return "pareto" + (by.map { " by \($0.text)" } ?? "") + filter(f)
         case .explain(let topic, let customer):
             return "explain \(topic.text)" + (customer.map { " for \(quoted($0.text))" } ?? "")

@@ -58,6 +58,51 @@ struct ValueChainStatements {
         return StatementResult([.table(table), .message(grid)])
     }
 
+    /// The strategically significant customers of each kind, with the evidence for each.
+    func ssc(_ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
+        let rows = try scope.rows(filter)
+        let customers = scope.snapshot.customers
+        let transactions = scope.snapshot.transactions
+        let clv = try scope.models.fitted(scope.snapshot, scope.settings).clv
+        func numbers(_ name: String) -> [Double]? { if case .number(let v) = customers.column(name) { v } else { nil } }
+        func bools(_ name: String) -> [UInt8]? { if case .bool(let v) = customers.column(name) { v } else { nil } }
+        var volume = [Double](repeating: 0, count: customers.count)
+        for c in 0..<customers.count {
+            for i in transactions.rows(of: c) {
+                let units = transactions.quantity?[i] ?? transactions.amount[i]
+                if !units.isNaN { volume[c] += units }
+            }
+        }
+        let evidence = StrategicCustomers.find(
+            clv: clv, benchmark: bools("benchmark"), referrals: numbers("referrals"), inspiration: bools("inspiration"),
+            ideas: numbers("ideas"), volume: volume, volumeIsUnits: transactions.quantity != nil)
+        let listed = rows.map(Int.init).filter { !evidence.kinds[$0].isEmpty }
+            .sorted { evidence.clvRank[$0] < evidence.clvRank[$1] }
+        let fixed = scope.snapshot.info.fixedCosts
+        var columns = [
+            ResultColumn("id", .text(TextColumn(listed.map { customers.ids[$0] }))),
+            ResultColumn("name", .text(TextColumn(listed.map { customers.label($0) }))),
+            ResultColumn("kinds", .text(TextColumn(listed.map { evidence.kinds[$0].joined(separator: ", ") }))),
+            ResultColumn("clv", unit: .money, .number(listed.map { clv[$0] })),
+            ResultColumn("clv_rank", unit: .count, .number(listed.map { Double(evidence.clvRank[$0]) })),
+            ResultColumn("referrals", unit: .count, .number(listed.map { numbers("referrals")?[$0] ?? .nan })),
+            ResultColumn("ideas", unit: .count, .number(listed.map { numbers("ideas")?[$0] ?? .nan })),
+            ResultColumn(evidence.volumeIsUnits ? "share_of_units" : "share_of_revenue", unit: .ratio,
+                         .number(listed.map { evidence.volumeShare[$0] })),
+        ]
+        if let fixed {
+            columns.append(ResultColumn("fixed_cost_absorbed", unit: .money, .number(listed.map { evidence.volumeShare[$0] * fixed })))
+        }
+        let counts = StrategicCustomers.kinds.map { kind in Double(listed.filter { evidence.kinds[$0].contains(kind) }.count) }
+        let summary = ResultTable(title: "strategically significant customers", columns: [
+            ResultColumn("kind", .text(TextColumn(StrategicCustomers.kinds))),
+            ResultColumn("customers", unit: .count, .number(counts)),
+        ], notes: ["high lifetime value: clv in the top 20% (rank ≤ \(Int((0.2 * Double(customers.count)).rounded(.up))) of \(NumberText.grouped(customers.count))); "
+            + "benchmark: benchmark true or 3+ referrals; inspiration: inspiration true or 1+ idea; cost magnet: 10%+ of all "
+            + (evidence.volumeIsUnits ? "units" : "revenue") + (fixed.map { " (of fixed costs \(ValueText.display($0, unit: .money)))" } ?? "")])
+        return StatementResult([.table(summary), .table(ResultTable(columns: columns))])
+    }
+
     /// The whale curve: the top shares, the peak, and what unprofitable customers destroy.
     func pareto(by: Name?, _ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         let measure = by?.text.lowercased() ?? "profit"
