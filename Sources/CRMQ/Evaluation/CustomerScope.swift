@@ -28,12 +28,7 @@ struct CustomerScope {
     }
 
     private func analyticsColumn(_ name: String) throws(Diagnostic) -> ColumnData {
-        if name == "portfolio" {
-            let profit = ModelStore.column(snapshot.customers, "profit")
-            let clv = try models.fitted(snapshot, settings).clv
-            let (threshold, _) = AnalyticsStore.potentialThreshold(clv, settings)
-            return .text(TextColumn(Portfolio.classify(profit: profit, clv: clv, threshold: threshold)))
-        }
+        if name == "portfolio" { return .text(TextColumn(try portfolio().groups)) }
         let rfm = analytics.rfm(snapshot)
         switch name {
         case "rfm": return .text(TextColumn(rfm.code))
@@ -42,6 +37,14 @@ struct CustomerScope {
         case "f_score": return .number(rfm.f)
         default: return .number(rfm.m)
         }
+    }
+
+    /// Each customer's portfolio group, with the clv and the potential threshold behind it.
+    func portfolio() throws(Diagnostic) -> (groups: [String?], clv: [Double], threshold: Double, source: String) {
+        let profit = ModelStore.column(snapshot.customers, "profit")
+        let clv = try models.fitted(snapshot, settings).clv
+        let (threshold, source) = AnalyticsStore.potentialThreshold(clv, settings)
+        return (Portfolio.classify(profit: profit, clv: clv, threshold: threshold), clv, threshold, source)
     }
 
     func compiler(aggregates: Bool = false) -> ExpressionCompiler {

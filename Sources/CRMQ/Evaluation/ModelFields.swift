@@ -18,8 +18,9 @@ final class ModelStore {
     /// Everything the models say about one snapshot under one set of settings.
     struct Fitted {
         var value: LifetimeValue
-        /// Set when clv is the simple retention model's.
-        var simple: SimpleRetention?
+        /// Set when clv is the simple retention model's: the model, and each customer's margin
+        /// of the last 52 weeks that it valued.
+        var simple: (model: SimpleRetention, yearlyMargin: [Double])?
         var pAlive: [Double]
         var expectedPurchases: [Double]
         var expectedSpend: [Double]
@@ -246,7 +247,7 @@ extension ModelStore {
         }
         let model = SimpleRetention(retention: rate, discount: annualDiscount)
         let margins = SimpleRetention.yearlyMargin(snapshot.transactions, customers: n, asOf: snapshot.info.asOf)
-        fitted.simple = model
+        fitted.simple = (model, margins)
         fitted.clv = margins.map { model.value(yearlyMargin: $0) }
         fitted.unvalued = [String?](repeating: nil, count: n)
         fitted.notes = ["clv = m · r / (1 + i − r): r = \(kept) of \(base) customers kept = \(NumberText.plain((rate * 1000).rounded() / 10))%"]

@@ -25,14 +25,6 @@ enum Special {
         return result + log(x) - 0.5 / x + series
     }
 
-    /// ln(eᵃ + eᵇ) without overflow.
-    @inline(__always)
-    static func logAddExp(_ a: Double, _ b: Double) -> Double {
-        let m = max(a, b)
-        if m == -.infinity { return -.infinity }
-        return m + log1p(exp(-abs(a - b)))
-    }
-
     /// 1 / (1 + e⁻ˣ) without overflow.
     @inline(__always)
     static func logistic(_ x: Double) -> Double {

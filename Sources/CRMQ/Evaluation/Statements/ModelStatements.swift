@@ -79,8 +79,8 @@ struct ModelStatements {
         let customers = scope.snapshot.customers
         let id = customers.ids[row] ?? ""
         let label = customers.label(row)
-        if let simple = fitted.simple {
-            let margin = SimpleRetention.yearlyMargin(scope.snapshot.transactions, customers: customers.count, asOf: scope.snapshot.info.asOf)[row]
+        if let (simple, yearlyMargin) = fitted.simple {
+            let margin = yearlyMargin[row]
             return StatementResult([.table(ResultTable(title: "clv of \(label) (\(id)), simple retention model", columns: [
                 ResultColumn("clv", unit: .money, .number([fitted.clv[row]])),
                 ResultColumn("yearly_margin", unit: .money, .number([margin])),

@@ -16,20 +16,16 @@ struct ValueChainStatements {
         guard scope.snapshot.transactions.marginKnown else {
             throw Diagnostic("portfolio needs profit, and this snapshot has no margins (no margin column, no margin_rate)")
         }
-        guard case .text(let groups) = try scope.resolve("portfolio")!.1 else { return StatementResult() }
-        let clvAll = try scope.models.fitted(scope.snapshot, scope.settings).clv
-        let (threshold, source) = AnalyticsStore.potentialThreshold(clvAll, scope.settings)
+        let (groups, clvAll, threshold, source) = try scope.portfolio()
         let revenue = figures(rows, "revenue"), profit = figures(rows, "profit")
         let clv = rows.map { clvAll[Int($0)] }
-        let group = rows.map { groups[Int($0)] }
         let totals = (customers: Double(rows.count), revenue: sum(revenue), profit: sum(profit), clv: sum(clv))
-        var columns: [[Double]] = Array(repeating: [], count: 5)
-        for name in Portfolio.groups {
-            let members = group.indices.filter { group[$0] == name }
-            columns[0].append(Double(members.count))
-            columns[1].append(sum(members.map { revenue[$0] }))
-            columns[2].append(sum(members.map { profit[$0] }))
-            columns[3].append(sum(members.map { clv[$0] }))
+        // One pass: customers, revenue, profit and clv per group, in the groups' order.
+        var columns = [[Double]](repeating: [Double](repeating: 0, count: Portfolio.groups.count), count: 4)
+        for (i, row) in rows.enumerated() {
+            guard let name = groups[Int(row)], let k = Portfolio.groups.firstIndex(of: name) else { continue }
+            columns[0][k] += 1
+            for (j, value) in [revenue[i], profit[i], clv[i]].enumerated() where !value.isNaN { columns[j + 1][k] += value }
         }
         func share(_ values: [Double], _ total: Double) -> ColumnData { .number(values.map { total != 0 ? $0 / total : .nan }) }
         let table = ResultTable(title: "portfolio", columns: [
