@@ -29,6 +29,8 @@ struct CustomerScope {
 
     private func analyticsColumn(_ name: String) throws(Diagnostic) -> ColumnData {
         if name == "portfolio" { return .text(TextColumn(try portfolio().groups)) }
+        if name == "credit_score" { return .number(try analytics.credit(snapshot).map(\.score)) }
+        if name == "credit_grade" { return .text(TextColumn(try analytics.credit(snapshot).map { Credit.grade($0.score) })) }
         let rfm = analytics.rfm(snapshot)
         switch name {
         case "rfm": return .text(TextColumn(rfm.code))

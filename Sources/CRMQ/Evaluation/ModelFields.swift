@@ -106,19 +106,31 @@ final class ModelStore {
         let model = settings.model ?? Settings.defaultModel
         let key = Key(snapshot: ObjectIdentifier(snapshot), model: model, horizon: value.horizonMonths, monthlyRate: value.monthlyRate)
         if let fitted = cache[key] { return fitted }
+        let fitted = try compute(snapshot, settings, value)
+        cache = cache.filter { $0.key.snapshot != key.snapshot }  // one setting at a time per snapshot
+        cache[key] = fitted
+        return fitted
+    }
+
+    /// The model fields under a lifetime value (horizon, monthly rate) other than the
+    /// settings', not kept: `whatif` asks for them once. The simple model takes the annual
+    /// rate as given (the settings' unless `annualRate`) and its retention rate can be replaced.
+    func compute(
+        _ snapshot: Snapshot, _ settings: Settings, _ value: LifetimeValue, annualRate: Double? = nil, retention: ((Double) -> Double)? = nil
+    ) throws(Diagnostic) -> Fitted {
+        let model = settings.model ?? Settings.defaultModel
         var fitted: Fitted
         if model == "simple" {
             // The formula needs no fit; the other model fields are BG/NBD's where it can be fitted.
             fitted = (try? fits(snapshot)).map { Self.values(snapshot, $0, value) } ?? Self.unfitted(snapshot, value)
-            try Self.useSimpleRetention(&fitted, snapshot, annualDiscount: settings.annualDiscountRate(for: snapshot))
+            try Self.useSimpleRetention(
+                &fitted, snapshot, annualDiscount: annualRate ?? settings.annualDiscountRate(for: snapshot), retention: retention ?? { $0 })
         } else if model == "paretonbd" {
             let (pareto, _) = try self.pareto(snapshot)
             fitted = Self.paretoValues(snapshot, try fits(snapshot), pareto, value)
         } else {
             fitted = Self.values(snapshot, try fits(snapshot), value)
         }
-        cache = cache.filter { $0.key.snapshot != key.snapshot }  // one setting at a time per snapshot
-        cache[key] = fitted
         return fitted
     }
 
@@ -240,12 +252,14 @@ extension ModelStore {
 
     /// clv by the simple retention formula: the customer's margin of the last 52 weeks, the
     /// snapshot's retention rate, the annual discount.
-    static func useSimpleRetention(_ fitted: inout Fitted, _ snapshot: Snapshot, annualDiscount: Double) throws(Diagnostic) {
+    static func useSimpleRetention(
+        _ fitted: inout Fitted, _ snapshot: Snapshot, annualDiscount: Double, retention: (Double) -> Double = { $0 }
+    ) throws(Diagnostic) {
         let n = snapshot.customers.count
         guard let (rate, base, kept) = SimpleRetention.retentionRate(snapshot.transactions, customers: n, asOf: snapshot.info.asOf) else {
             throw Diagnostic("the simple model needs a retention rate, and no customer bought 52 to 104 weeks before as_of")
         }
-        let model = SimpleRetention(retention: rate, discount: annualDiscount)
+        let model = SimpleRetention(retention: retention(rate), discount: annualDiscount)
         let margins = SimpleRetention.yearlyMargin(snapshot.transactions, customers: n, asOf: snapshot.info.asOf)
         fitted.simple = (model, margins)
         fitted.clv = margins.map { model.value(yearlyMargin: $0) }

@@ -20,12 +20,16 @@ public struct ResultTable: Sendable {
     /// A single record (one customer's profile): people read it as field/value lines,
     /// programs get it as one row with a column per field.
     public var isRecord = false
+    /// The same numbers as a chart, which a person at the prompt sees instead of the table
+    /// (the RFM grid as a heat map); other modes print the table.
+    public var drawing: Chart?
 
-    public init(title: String? = nil, columns: [ResultColumn], notes: [String] = [], isRecord: Bool = false) {
+    public init(title: String? = nil, columns: [ResultColumn], notes: [String] = [], isRecord: Bool = false, drawing: Chart? = nil) {
         self.title = title
         self.columns = columns
         self.notes = notes
         self.isRecord = isRecord
+        self.drawing = drawing
     }
 
     /// The record turned on its side: a row per column, holding its name and its value as
@@ -47,6 +51,7 @@ public enum ResultBlock: Sendable {
     case table(ResultTable)
     /// A sentence for the person at the prompt ("loaded acme: 60 customers").
     case message(String)
+    case chart(Chart)
 }
 
 /// What the front end must do beyond printing the answer.
@@ -58,6 +63,8 @@ public enum Effect: Sendable, Equatable {
     case timer(Bool)
     case maxRows(Int)
     case showLast
+    /// Write the result's chart to this file as SVG.
+    case plot(String)
 }
 
 /// A statement's answer.
@@ -74,5 +81,16 @@ public struct StatementResult: Sendable {
 
     public var tables: [ResultTable] {
         blocks.compactMap { if case .table(let t) = $0 { t } else { nil } }
+    }
+
+    /// The charts of the result, those drawn from its tables included, in order.
+    public var charts: [Chart] {
+        blocks.compactMap {
+            switch $0 {
+            case .chart(let c): c
+            case .table(let t): t.drawing
+            case .message: nil
+            }
+        }
     }
 }

@@ -119,6 +119,37 @@ public final class Session {
             return try ValueChainStatements(scope: try scope(range)).ssc(filter)
         case .rfm(let filter):
             return try ValueChainStatements(scope: try scope(range)).rfm(filter)
+        case .credit(let customer, let filter):
+            return try CreditReport(scope: try scope(range)).result(for: customer, filter)
+        case .valueStar(let segment):
+            return try ValueStarReport(scope: try scope(range)).result(segment: segment)
+        case .plan(let kind, let target):
+            return try Plans(scope: try scope(range)).result(kind: kind, target: target)
+        case .compare(let first, let second, let by, let list):
+            var pair: [Snapshot] = []
+            for name in [first, second] {
+                guard let snapshot = snapshots[name.text.lowercased()] else {
+                    throw Diagnostic(
+                        "no snapshot named `\(name.text)` is loaded", at: name.range,
+                        hint: Suggestion.hint(for: name.text, in: snapshotOrder) ?? "load both first: load \"examples/acme\" as q1 as of 2023-12-31")
+                }
+                pair.append(snapshot)
+            }
+            guard pair[0] !== pair[1] else { throw Diagnostic("compare needs two different snapshots", at: second.range) }
+            if pair[0].info.asOf > pair[1].info.asOf { pair.swapAt(0, 1) }
+            let scopes = pair.map { CustomerScope(snapshot: $0, segments: segments, models: models, analytics: analytics, settings: settings) }
+            return try Comparison(earlier: scopes[0], later: scopes[1]).result(by: by, list: list)
+        case .whatIf(let change, let filter):
+            return try WhatIf(scope: try scope(range)).result(change, filter)
+        case .plot(let inner, let path, let innerRange):
+            if case .plot = inner { throw Diagnostic("plot takes a statement with a chart", at: innerRange) }
+            let result = try run(ParsedStatement(statement: inner, range: innerRange))
+            guard let chart = result.charts.first else {
+                throw Diagnostic(
+                    "this statement draws no chart", at: innerRange,
+                    hint: "charts: pareto, rfm, portfolio, valuestar for segment S, compare A B, validate")
+            }
+            return StatementResult([.chart(chart)], effect: .plot(path))
         case .explain(let topic, let customer):
             return try Explanation(scope: try scope(range)).result(topic: topic, customer: customer)
         case .validate(let model, let end):

@@ -107,8 +107,24 @@ public enum DotCommand: Sendable, Equatable {
     case quit
 }
 
+/// Who a plan is for: one customer, or the customers of a segment (a named one, else a
+/// value of the `segment` column).
+public enum PlanTarget: Sendable, Equatable {
+    case customer(Name)
+    case segment(Name)
+}
+
+/// The change a `whatif` makes: `retention +5%` (points), `discount 12%`, `cost_to_serve -10%`.
+public struct WhatIfChange: Sendable, Equatable {
+    public var lever: Name
+    public var value: Double
+    /// Written with a sign: a change from today's value rather than a new value.
+    public var relative: Bool
+    public var range: SourceRange
+}
+
 /// A statement of the language.
-public enum Statement: Sendable, Equatable {
+public indirect enum Statement: Sendable, Equatable {
     case load(path: String, alias: Name?, asOf: Int32?)
     case use(Name)
     case snapshots
@@ -128,6 +144,18 @@ public enum Statement: Sendable, Equatable {
     case ssc(CustomerFilter)
     /// `rfm [in S] [where …]`: the RFM segments and the R×F grid.
     case rfm(CustomerFilter)
+    /// `credit [for X] | [in S] [where …]`: credit grades, or one customer's credit.
+    case credit(customer: Name?, filter: CustomerFilter)
+    /// `valuestar [for segment S]`: the value star of each segment, or one.
+    case valueStar(segment: Name?)
+    /// `plan retention|acquisition|development for X | for segment S`
+    case plan(kind: Name, target: PlanTarget)
+    /// `compare A B [by FIELD] [show retained|lost|new]`
+    case compare(Name, Name, by: Expr?, list: Name?)
+    /// `whatif retention +5% | discount 12% | cost_to_serve -10% [in S] [where …]`
+    case whatIf(WhatIfChange, filter: CustomerFilter)
+    /// `plot STATEMENT to "FILE.svg"`: the statement's chart, written as SVG.
+    case plot(Statement, path: String, range: SourceRange)
     /// `explain TOPIC [for CUSTOMER]`: how a figure is computed, with this data's numbers.
     case explain(topic: Name, customer: Name?)
     /// `validate [bgnbd|paretonbd] [holdout DATE]`

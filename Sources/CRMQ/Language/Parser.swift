@@ -13,8 +13,8 @@ public struct Parser {
 
     /// Words that start a statement, for `help` and for suggestions.
     public static let commands = [
-        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "fit", "clv", "validate", "explain", "portfolio", "rfm", "pareto", "ssc", "set", "settings",
-        "save", "help",
+        "load", "use", "snapshots", "segments", "customers", "count", "segment", "profile", "fit", "clv", "validate", "explain", "portfolio", "rfm", "pareto", "ssc", "credit", "valuestar", "plan", "compare", "whatif", "plot",
+        "set", "settings", "save", "help",
     ]
     public static let dotCommands = ["mode", "timer", "read", "maxrows", "last", "quit", "exit", "help"]
     /// Words that end an expression: they start the next clause.
@@ -129,9 +129,42 @@ public struct Parser {
             _ = advance()
             let by = accept("by") != nil ? try name("profit, revenue or clv") : nil
             return .pareto(by: by, filter: try filter())
+        case "credit":
+            _ = advance()
+            if accept("for") != nil { return .credit(customer: try customerName(), filter: CustomerFilter()) }
+            return .credit(customer: nil, filter: try filter())
+        case "valuestar":
+            _ = advance()
+            guard accept("for") != nil else { return .valueStar(segment: nil) }
+            _ = accept("segment")
+            return .valueStar(segment: try customerName())
+        case "plan":
+            _ = advance()
+            let kind = try name("retention, acquisition or development")
+            try expect("for")
+            if accept("segment") != nil { return .plan(kind: kind, target: .segment(try customerName())) }
+            return .plan(kind: kind, target: .customer(try customerName()))
+        case "compare":
+            _ = advance()
+            let first = try name("the earlier snapshot's name")
+            let second = try name("the later snapshot's name")
+            let by = accept("by") != nil ? try expression() : nil
+            let list = accept("show") != nil ? try name("retained, lost or new") : nil
+            return .compare(first, second, by: by, list: list)
+        case "whatif":
+            _ = advance()
+            return try whatIf()
+        case "plot":
+            _ = advance()
+            let start = token.range
+            if token.isWord("plot") { throw expected("a statement with a chart, like pareto or rfm") }
+            let inner = try statement()
+            let range = start.to(tokens[max(0, index - 1)].range)
+            try expect("to")
+            return .plot(inner, path: try path("a file name in quotes, like \"chart.svg\""), range: range)
         case "explain":
             _ = advance()
-            let topic = try name("what to explain: clv, p_alive or fit")
+            let topic = try name("what to explain: clv, p_alive, fit, portfolio, rfm, credit, pareto, ssc, plan, whatif, valuestar or compare")
             let customer = accept("for") != nil ? try customerName() : nil
             return .explain(topic: topic, customer: customer)
         case "validate":
@@ -309,6 +342,20 @@ public struct Parser {
             }
         }
         return .clv(customer: customer, model: model, horizonMonths: horizon, discount: discount)
+    }
+
+    private mutating func whatIf() throws(Diagnostic) -> Statement {
+        let lever = try name("what to change: retention, discount or cost_to_serve")
+        _ = acceptSymbol("=")
+        let start = token.range
+        var sign = 0.0
+        if acceptSymbol("+") != nil { sign = 1 } else if acceptSymbol("-") != nil { sign = -1 }
+        guard case .number(let v, let percent) = token.kind, percent else {
+            throw expected("a percentage, like +5% or 12%")
+        }
+        let end = advance().range
+        let change = WhatIfChange(lever: lever, value: sign == 0 ? v : sign * v, relative: sign != 0, range: start.to(end))
+        return .whatIf(change, filter: try filter())
     }
 
     private mutating func set() throws(Diagnostic) -> Statement {

@@ -73,6 +73,20 @@ extension Statement: CustomStringConvertible {
         case .rfm(let f): return "rfm" + filter(f)
         case .ssc(let f): return "ssc" + filter(f)
         case .pareto(let by, let f): return "pareto" + (by.map { " by \($0.text)" } ?? "") + filter(f)
+        case .credit(let customer, let f):
+            return "credit" + (customer.map { " for \(quoted($0.text))" } ?? filter(f))
+        case .valueStar(let segment): return "valuestar" + (segment.map { " for segment \(quoted($0.text))" } ?? "")
+        case .plan(let kind, let target):
+            switch target {
+            case .customer(let name): return "plan \(kind.text) for \(quoted(name.text))"
+            case .segment(let name): return "plan \(kind.text) for segment \(quoted(name.text))"
+            }
+        case .compare(let a, let b, let by, let list):
+            return "compare \(a.text) \(b.text)" + (by.map { " by \($0)" } ?? "") + (list.map { " show \($0.text)" } ?? "")
+        case .whatIf(let change, let f):
+            let percent = NumberText.plain(abs(change.value) * 100) + "%"
+            return "whatif \(change.lever.text) " + (change.relative ? (change.value < 0 ? "-" : "+") : "") + percent + filter(f)
+        case .plot(let inner, let path, _): return "plot \(inner) to \(quoted(path))"
         case .explain(let topic, let customer):
             return "explain \(topic.text)" + (customer.map { " for \(quoted($0.text))" } ?? "")
         case .validate(let model, let end):

@@ -83,14 +83,14 @@ public final class StatementRunner {
         if timer { sink.errors("Run Time: \(String(format: "%.4f", elapsed)) s\n") }
         guard let effect = result.effect else { return .completed }
         do {
-            return try apply(effect, at: statement.range)
+            return try apply(effect, of: result, at: statement.range)
         } catch {
             report(error, source: source, fileName: fileName)
             return .failed
         }
     }
 
-    private func apply(_ effect: Effect, at range: SourceRange) throws(Diagnostic) -> Outcome {
+    private func apply(_ effect: Effect, of result: StatementResult, at range: SourceRange) throws(Diagnostic) -> Outcome {
         switch effect {
         case .quit: return .quit
         case .mode(let name): mode = OutputMode(rawValue: name) ?? mode
@@ -104,6 +104,14 @@ public final class StatementRunner {
             let text = last.tables.map { TableRenderer(layout: whole).render($0) }.joined(separator: "\n")
             if let pager { pager(text) } else { emit(text) }
         case .save(let path): try save(to: path, at: range)
+        case .plot(let path):
+            guard let chart = result.charts.first else { break }
+            do {
+                try ChartSVG.render(chart).write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw Diagnostic("cannot write \(path): \(error.localizedDescription)", at: range)
+            }
+            message("plotted \(chart.title) to \(path)")
         case .read(let path):
             guard readDepth < 16 else { throw Diagnostic(".read is nested too deeply (a script that reads itself?)", at: range) }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -156,7 +164,19 @@ public final class StatementRunner {
         for block in result.blocks {
             switch block {
             case .message(let text): message(text)
-            case .table(let table): emit(render(table, mode))
+            case .table(let table):
+                if mode == .table, let drawing = table.drawing {
+                    emit(ChartText(color: layout.color).render(drawing) + table.notes.map { $0 + "\n" }.joined())
+                } else {
+                    emit(render(table, mode))
+                }
+            case .chart(let chart):
+                if case .plot = result.effect { continue }  // it goes to a file
+                switch mode {
+                case .table: emit(ChartText(color: layout.color).render(chart))
+                case .markdown: emit("```\n" + ChartText(color: false).render(chart) + "```\n")
+                case .csv, .json: break  // the numbers are in the tables
+                }
             }
         }
     }

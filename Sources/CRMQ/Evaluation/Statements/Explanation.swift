@@ -7,7 +7,7 @@ import Glibc
 struct Explanation {
     let scope: CustomerScope
 
-    static let topics = ["clv", "p_alive", "fit"]
+    static let topics = ["clv", "p_alive", "fit"] + ValueChainExplanation.topics
 
     func result(topic: Name, customer: Name?) throws(Diagnostic) -> StatementResult {
         switch topic.text.lowercased() {
@@ -23,10 +23,12 @@ struct Explanation {
             return .message(try customerFigure(topic.text.lowercased(), customer))
         case "fit":
             return .message(try fit())
+        case let other where ValueChainExplanation.topics.contains(other):
+            return .message(try ValueChainExplanation(scope: scope).text(other, customer: customer))
         default:
             throw Diagnostic(
                 "no explanation of `\(topic.text)` yet", at: topic.range,
-                hint: Suggestion.hint(for: topic.text, in: Self.topics) ?? "explain clv, p_alive or fit")
+                hint: Suggestion.hint(for: topic.text, in: Self.topics) ?? "explain " + Self.topics.joined(separator: ", "))
         }
     }
 

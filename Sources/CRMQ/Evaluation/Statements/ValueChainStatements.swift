@@ -41,17 +41,15 @@ struct ValueChainStatements {
         ], notes: [
             "profitable now: profit > 0; potential: clv ≥ \(ValueText.display(threshold, unit: .money)) (\(source))",
         ])
-        func cell(_ k: Int) -> String {
-            "\(Portfolio.groups[k]) \(NumberText.grouped(Int(columns[0][k]))) (\(ValueText.display(totals.customers > 0 ? columns[0][k] / totals.customers : 0, unit: .ratio)))"
-        }
-        let width = max(cell(1).count, cell(3).count) + 4
-        func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
-        let grid = """
-                                 \(pad("little potential"))high potential
-            profitable now       \(pad(cell(1)))\(cell(0))
-            not profitable now   \(pad(cell(3)))\(cell(2))
-            """
-        return StatementResult([.table(table), .message(grid)])
+        // The 2×2 grid: profitable now (rows) against potential (columns).
+        let at = [[1, 0], [3, 2]]
+        let grid = Chart(title: "portfolio: customers by profit now and potential", kind: .heatMap(
+            rowTitle: "profit", rows: ["profitable now", "not profitable now"], columnTitle: "potential",
+            columns: ["little potential", "high potential"], values: at.map { $0.map { columns[0][$0] } },
+            cells: at.map { $0.map { k in
+                "\(Portfolio.groups[k]) \(NumberText.grouped(Int(columns[0][k]))) (\(ValueText.display(totals.customers > 0 ? columns[0][k] / totals.customers : 0, unit: .ratio)))"
+            } }))
+        return StatementResult([.table(table), .chart(grid)])
     }
 
     /// The strategically significant customers of each kind, with the evidence for each.
@@ -131,14 +129,12 @@ struct ValueChainStatements {
             ResultColumn("peak_at_share_of_customers", unit: .ratio, .number([Double(peak.customers) / Double(curve.count)])),
             ResultColumn("destroyed_by_customers_below_zero", unit: .money, .number([curve.destroyed])),
         ], isRecord: true)
-        // The cumulative share in twenty steps of 5% of the customers.
-        let steps = (1...20).map { share(curve.cumulative(curve.top(Double($0) / 20))) }
-        let top = max(steps.max() ?? 1, 1)
-        let blocks = Array("▁▂▃▄▅▆▇█")
-        let line = String(steps.map { blocks[max(0, min(7, Int(($0 / top) * 7.999)))] })
-        let chart = "cumulative share of \(measure), customers ranked by it in steps of 5%: \(line)  "
-            + "(peak \(ValueText.display(share(peak.value), unit: .ratio)) at \(ValueText.display(Double(peak.customers) / Double(curve.count), unit: .ratio)) of the customers)"
-        return StatementResult([.table(table), .table(summary), .message(chart)])
+        // The cumulative share at every 2.5% of the customers.
+        let points = (1...40).map { share(curve.cumulative(curve.top(Double($0) / 40))) }
+        let chart = Chart(title: "whale curve: cumulative share of \(measure), customers ranked by it (peak \(ValueText.display(share(peak.value), unit: .ratio)) "
+            + "at \(ValueText.display(Double(peak.customers) / Double(curve.count), unit: .ratio)) of the customers)",
+            kind: .curve(points: points, xLabel: "customers ranked by \(measure), largest first"))
+        return StatementResult([.table(table), .table(summary), .chart(chart)])
     }
 
     /// The named segments in their order of precedence, and the recency × frequency grid.
@@ -167,7 +163,11 @@ struct ValueChainStatements {
         ], notes: rows.count > Int(scored) ? ["\(rows.count - Int(scored)) customers without a purchase have no RFM scores"] : [])
         var gridColumns = [ResultColumn("recency", unit: .count, .number([5, 4, 3, 2, 1]))]
         for f in 0..<5 { gridColumns.append(ResultColumn("f\(f + 1)", unit: .count, .number(grid.map { $0[f] }))) }
-        let gridTable = ResultTable(title: "customers by recency (rows, 5 most recent) and frequency (columns) score", columns: gridColumns)
+        let title = "customers by recency (rows, 5 most recent) and frequency (columns) score"
+        let heat = Chart(title: title, kind: .heatMap(
+            rowTitle: "recency", rows: ["R5", "R4", "R3", "R2", "R1"], columnTitle: "frequency", columns: ["F1", "F2", "F3", "F4", "F5"],
+            values: grid, cells: grid.map { $0.map { NumberText.grouped(Int($0)) } }))
+        let gridTable = ResultTable(title: title, columns: gridColumns, drawing: heat)
         return StatementResult([.table(segments), .table(gridTable)])
     }
 }

@@ -1,0 +1,100 @@
+/// Credit rating from payments (PRODUCT.md §5): each customer's payment facts and trend,
+/// turned into a score 0–100 and a grade.
+///
+/// Over the invoices due up to as_of:
+///
+///     on_time        = invoices paid by their due date (an unpaid one due on as_of is not late yet) / invoices
+///     days_late      = mean of max(0, (paid, or as_of if unpaid) − due)
+///     unpaid_share   = unpaid amount / invoiced amount
+///     punctuality    = max(0, 1 − days_late / 60)          -- two months late on average scores 0
+///     base           = 100 × (0.4 × on_time + 0.3 × punctuality + 0.3 × (1 − unpaid_share))
+///     trend          = mean days late of the paid invoices due in the 26 weeks to as_of
+///                      − that of the 26 weeks before (positive: paying later); open
+///                      invoices are left out of it, their lateness is not known yet
+///     score          = clamp(base − clamp(trend / 2, −5, 15), 0, 100)
+///
+/// Grades: A ≥ 85, B ≥ 70, C ≥ 50, else D. A customer with no invoice has no score.
+enum Credit {
+    static let weights = (onTime: 0.4, punctuality: 0.3, paid: 0.3)
+    static let daysLateForZero = 60.0
+    static let trendWindowDays: Int32 = 182
+    static let trendPointsPerDay = 0.5
+    static let trendLimits = (better: -5.0, worse: 15.0)
+    static let grades: [(grade: String, from: Double)] = [("A", 85), ("B", 70), ("C", 50), ("D", 0)]
+
+    /// One customer's payment facts.
+    struct Facts {
+        var invoices = 0
+        var invoiced = 0.0
+        var onTime = 0
+        var daysLateSum = 0.0
+        var unpaid = 0.0
+        var unpaidInvoices = 0
+        var recent = (invoices: 0, daysLate: 0.0)
+        var before = (invoices: 0, daysLate: 0.0)
+
+        var onTimeShare: Double { invoices > 0 ? Double(onTime) / Double(invoices) : .nan }
+        var meanDaysLate: Double { invoices > 0 ? daysLateSum / Double(invoices) : .nan }
+        var unpaidShare: Double { invoiced > 0 ? unpaid / invoiced : 0 }
+        var recentDaysLate: Double { recent.invoices > 0 ? recent.daysLate / Double(recent.invoices) : .nan }
+        var beforeDaysLate: Double { before.invoices > 0 ? before.daysLate / Double(before.invoices) : .nan }
+        /// Days later (positive) or earlier the customer pays now than six months before;
+        /// 0 when either half-year has no invoice.
+        var trend: Double {
+            let (now, then) = (recentDaysLate, beforeDaysLate)
+            return now.isNaN || then.isNaN ? 0 : now - then
+        }
+
+        var punctuality: Double { max(0, 1 - meanDaysLate / Credit.daysLateForZero) }
+        var base: Double {
+            100 * (weights.onTime * onTimeShare + weights.punctuality * punctuality + weights.paid * (1 - unpaidShare))
+        }
+        var trendPoints: Double { min(trendLimits.worse, max(trendLimits.better, trend * trendPointsPerDay)) }
+        var score: Double { invoices > 0 ? min(100, max(0, base - trendPoints)) : .nan }
+        var trendWord: String {
+            if recent.invoices == 0 || before.invoices == 0 { return "not enough paid invoices" }
+            if trend > 2 { return "worsening" }
+            if trend < -2 { return "improving" }
+            return "steady"
+        }
+    }
+
+    static func grade(_ score: Double) -> String? {
+        guard !score.isNaN else { return nil }
+        return grades.first { score >= $0.from }!.grade
+    }
+
+    /// Days an invoice is late on as_of: paid late, or still unpaid past its due date.
+    static func daysLate(due: Int32, paid: Int32, asOf: Int32) -> Int32 {
+        max(0, (paid == CalendarDay.null ? asOf : paid) - due)
+    }
+
+    static func facts(_ payments: PaymentTable, customers: Int, asOf: Int32) -> [Facts] {
+        var facts = [Facts](repeating: Facts(), count: customers)
+        for i in payments.customer.indices {
+            let (due, paid, amount) = (payments.due[i], payments.paid[i], payments.amount[i])
+            let late = Double(daysLate(due: due, paid: paid, asOf: asOf))
+            let c = Int(payments.customer[i])
+            facts[c].invoices += 1
+            facts[c].invoiced += amount
+            facts[c].daysLateSum += late
+            if paid == CalendarDay.null {
+                facts[c].unpaid += amount
+                facts[c].unpaidInvoices += 1
+                if due >= asOf { facts[c].onTime += 1 }
+            } else if paid <= due {
+                facts[c].onTime += 1
+            }
+            if paid == CalendarDay.null {
+                continue
+            } else if due > asOf - trendWindowDays {
+                facts[c].recent.invoices += 1
+                facts[c].recent.daysLate += late
+            } else if due > asOf - 2 * trendWindowDays {
+                facts[c].before.invoices += 1
+                facts[c].before.daysLate += late
+            }
+        }
+        return facts
+    }
+}

@@ -1,0 +1,22 @@
+/// A small chart a statement answers with, beside its tables: drawn with Unicode blocks at
+/// the prompt (`ChartText`) and as SVG by `plot … to FILE.svg` (`ChartSVG`). The numbers
+/// are in the tables too, so csv and json output leave charts out.
+public struct Chart: Sendable {
+    public enum Kind: Sendable {
+        /// A cumulative curve over the customers ranked (x from 0 to 100% of them), as
+        /// shares of the total: the whale curve.
+        case curve(points: [Double], xLabel: String)
+        /// Horizontal bars: for each label, one value per series, on a scale from 0 to `maximum`.
+        case bars(labels: [String], series: [String], values: [[Double]], maximum: Double)
+        /// A grid of counts shaded by size; `cells` are the texts shown in it.
+        case heatMap(rowTitle: String, rows: [String], columnTitle: String, columns: [String], values: [[Double]], cells: [[String]])
+    }
+
+    public var title: String
+    public var kind: Kind
+
+    public init(title: String, kind: Kind) {
+        self.title = title
+        self.kind = kind
+    }
+}

@@ -1,0 +1,154 @@
+/// `compare A B [by FIELD] [show retained|lost|new]`: what changed between two snapshots
+/// (PRODUCT.md §5). A customer is active in a snapshot when it bought in the 52 weeks to its
+/// as_of; retention rate = the earlier snapshot's active customers still active in the later
+/// one ÷ the earlier snapshot's active customers. Customers are matched by id.
+struct Comparison {
+    let earlier: CustomerScope
+    let later: CustomerScope
+
+    static let kinds = ["retained", "lost", "new"]
+
+    /// Revenue in the 52 weeks to as_of of every customer of a snapshot.
+    static func yearRevenue(_ snapshot: Snapshot) -> [Double] {
+        let t = snapshot.transactions
+        let start = snapshot.info.asOf - 364
+        return (0..<snapshot.customers.count).map { c in
+            t.rows(of: c).reduce(0) { t.day[$1] > start ? $0 + t.amount[$1] : $0 }
+        }
+    }
+
+    struct Outcome {
+        /// Rows of the earlier snapshot, and their row in the later one (−1: not in it).
+        var retained: [(Int, Int)] = []
+        var lost: [(Int, Int)] = []
+        /// Rows of the later snapshot, and their row in the earlier one (−1: not in it).
+        var new: [(Int, Int)] = []
+        var activeBefore = 0
+        var rate: Double { activeBefore > 0 ? Double(retained.count) / Double(activeBefore) : .nan }
+    }
+
+    func outcome() -> (Outcome, [Double], [Double]) {
+        let (a, b) = (earlier.snapshot, later.snapshot)
+        let revenueA = Self.yearRevenue(a), revenueB = Self.yearRevenue(b)
+        var result = Outcome()
+        let rowInB = (0..<a.customers.count).map { a.customers.ids[$0].flatMap { b.row(ofId: $0) } ?? -1 }
+        var activeBefore = [Bool](repeating: false, count: b.customers.count)
+        for c in 0..<a.customers.count where hasPurchaseInYear(a, c) {
+            result.activeBefore += 1
+            let other = rowInB[c]
+            if other >= 0 { activeBefore[other] = true }
+            if other >= 0, hasPurchaseInYear(b, other) { result.retained.append((c, other)) } else { result.lost.append((c, other)) }
+        }
+        for c in 0..<b.customers.count where !activeBefore[c] && hasPurchaseInYear(b, c) {
+            result.new.append((c, b.customers.ids[c].flatMap { a.row(ofId: $0) } ?? -1))
+        }
+        return (result, revenueA, revenueB)
+    }
+
+    private func hasPurchaseInYear(_ s: Snapshot, _ c: Int) -> Bool {
+        let t = s.transactions
+        return t.rows(of: c).contains { t.day[$0] > s.info.asOf - 364 }
+    }
+
+    func result(by: Expr?, list: Name?) throws(Diagnostic) -> StatementResult {
+        if let list, !Self.kinds.contains(list.text.lowercased()) {
+            throw Diagnostic("compare can list the retained, lost or new customers", at: list.range, hint: Suggestion.hint(for: list.text, in: Self.kinds))
+        }
+        let (a, b) = (earlier.snapshot, later.snapshot)
+        let (outcome, revenueA, revenueB) = outcome()
+        // Without a model for one of them, the comparison still counts customers and revenue.
+        var notes: [String] = []
+        func clv(_ scope: CustomerScope) -> [Double] {
+            do throws(Diagnostic) {
+                return try scope.models.fitted(scope.snapshot, scope.settings).clv
+            } catch {
+                notes.append("no clv for \(scope.snapshot.name): \(error.message)")
+                return [Double](repeating: .nan, count: scope.count)
+            }
+        }
+        let clvA = clv(earlier), clvB = clv(later)
+        func sum(_ pairs: [(Int, Int)], _ values: [Double]) -> Double { pairs.reduce(0) { $0 + values[$1.0] } }
+        let ordersA = ModelStore.column(a.customers, "orders")
+        let wonBack = outcome.new.filter { $0.1 >= 0 && ordersA[$0.1] > 0 }.count
+        let summary = ResultTable(title: "from \(a.name) (\(CalendarDay.format(a.info.asOf))) to \(b.name) (\(CalendarDay.format(b.info.asOf)))", columns: [
+            ResultColumn("customers", .text(TextColumn(Self.kinds))),
+            ResultColumn("count", unit: .count, .number([outcome.retained, outcome.lost, outcome.new].map { Double($0.count) })),
+            ResultColumn("revenue_52_weeks", unit: .money, .number([
+                outcome.retained.reduce(0) { $0 + revenueB[$1.1] }, sum(outcome.lost, revenueA), sum(outcome.new, revenueB),
+            ])),
+            ResultColumn("clv", unit: .money, .number([
+                outcome.retained.reduce(0) { $0 + clvB[$1.1] }, sum(outcome.lost, clvA), sum(outcome.new, clvB),
+            ])),
+        ], notes: [
+            "retention rate \(ValueText.display(outcome.rate, unit: .ratio)): \(NumberText.grouped(outcome.retained.count)) of the \(NumberText.grouped(outcome.activeBefore)) customers who bought in the 52 weeks to \(CalendarDay.format(a.info.asOf)) bought in the 52 weeks to \(CalendarDay.format(b.info.asOf))",
+            "revenue and clv of the retained and new as of \(b.name), of the lost as of \(a.name)"
+                + (wonBack > 0 ? "; \(wonBack) of the new had bought before (won back)" : ""),
+        ] + notes)
+        var blocks: [ResultBlock] = [.table(summary)]
+        let migration = try self.migration(by)
+        blocks.append(.table(migration))
+        if let list {
+            let kind = list.text.lowercased()
+            let (pairs, scope, revenue, clv): ([(Int, Int)], CustomerScope, [Double], [Double]) =
+                kind == "retained" ? (outcome.retained.map { ($0.1, $0.0) }, later, revenueB, clvB)
+                : kind == "lost" ? (outcome.lost, earlier, revenueA, clvA) : (outcome.new, later, revenueB, clvB)
+            let rows = pairs.map(\.0).sorted { (clv[$0], $1) > (clv[$1], $0) }
+            let customers = scope.snapshot.customers
+            blocks.append(.table(ResultTable(title: "\(kind) customers, by clv", columns: [
+                ResultColumn("id", .text(TextColumn(rows.map { customers.ids[$0] }))),
+                ResultColumn("name", .text(TextColumn(rows.map { customers.label($0) }))),
+                ResultColumn("revenue_52_weeks", unit: .money, .number(rows.map { revenue[$0] })),
+                ResultColumn("clv", unit: .money, .number(rows.map { clv[$0] })),
+            ])))
+        }
+        return StatementResult(blocks)
+    }
+
+    /// Customers by their group in the earlier snapshot (rows) and in the later one (columns).
+    private func migration(_ by: Expr?) throws(Diagnostic) -> ResultTable {
+        let key = by ?? Expr(.field("portfolio"), SourceRange(0, 0))
+        let labelsA: [String], labelsB: [String]
+        do throws(Diagnostic) {
+            (labelsA, labelsB) = (try labels(key, earlier), try labels(key, later))
+        } catch {
+            guard by == nil else { throw error }
+            throw Diagnostic(
+                "the migration matrix is by portfolio unless you say otherwise, and the portfolio needs clv: \(error.message)",
+                hint: "compare by another field: compare \(earlier.snapshot.name) \(later.snapshot.name) by rfm_segment")
+        }
+        let (a, b) = (earlier.snapshot, later.snapshot)
+        let none = "(not in it)"
+        var counts: [String: [String: Int]] = [:]
+        var seenB = [Bool](repeating: false, count: b.customers.count)
+        for c in 0..<a.customers.count {
+            let other = a.customers.ids[c].flatMap { b.row(ofId: $0) }
+            if let other { seenB[other] = true }
+            counts[labelsA[c], default: [:]][other.map { labelsB[$0] } ?? none, default: 0] += 1
+        }
+        for c in 0..<b.customers.count where !seenB[c] { counts[none, default: [:]][labelsB[c], default: 0] += 1 }
+        func ordered(_ names: Set<String>) -> [String] {
+            let fixed = key.kind == .field("portfolio") ? Portfolio.groups : key.kind == .field("rfm_segment") ? RFM.segments.map(\.name) + ["Others"] : []
+            return fixed.filter(names.contains) + names.subtracting(fixed).subtracting([none]).sorted() + (names.contains(none) ? [none] : [])
+        }
+        let from = ordered(Set(counts.keys)), to = ordered(Set(counts.values.flatMap(\.keys)))
+        var columns = [ResultColumn("from \\ to", .text(TextColumn(from)))]
+        for name in to {
+            columns.append(ResultColumn(name, unit: .count, .number(from.map { Double(counts[$0]?[name] ?? 0) })))
+        }
+        let title = "migration by \(key): \(a.name) (rows) to \(b.name) (columns)"
+        let values = from.map { f in to.map { Double(counts[f]?[$0] ?? 0) } }
+        let chart = Chart(title: title, kind: .heatMap(
+            rowTitle: a.name, rows: from, columnTitle: b.name, columns: to, values: values,
+            cells: values.map { $0.map { NumberText.grouped(Int($0)) } }))
+        return ResultTable(title: title, columns: columns, drawing: chart)
+    }
+
+    /// The group of each customer of a scope, as text: what the migration matrix is keyed by.
+    private func labels(_ key: Expr, _ scope: CustomerScope) throws(Diagnostic) -> [String] {
+        let column = try scope.evaluate(key).1.column(scope.count)
+        if case .text(let text) = column {
+            return text.codes.map { $0 >= 0 ? text.values[Int($0)] : "(none)" }
+        }
+        return (0..<scope.count).map { column.isNull($0) ? "(none)" : ValueText.display(column, $0, unit: .plain) }
+    }
+}

@@ -1,0 +1,84 @@
+/// `plan retention|acquisition|development for CUSTOMER | for segment S` (PRODUCT.md §5):
+/// each plan says who, why (this data's numbers), what to do, the most it is worth spending
+/// and how success is measured. The three plans are in the files beside this one.
+struct Plans {
+    let scope: CustomerScope
+
+    static let kinds = ["retention", "acquisition", "development"]
+
+    func result(kind: Name, target: PlanTarget) throws(Diagnostic) -> StatementResult {
+        switch (kind.text.lowercased(), target) {
+        case ("retention", .customer(let name)): return try retention(customer: scope.customer(name))
+        case ("retention", .segment(let name)): return try retention(segment: try members(name))
+        case ("development", .customer(let name)): return try development(customer: scope.customer(name))
+        case ("development", .segment(let name)): return try development(segment: try members(name))
+        case ("acquisition", .segment(let name)): return try acquisition(segment: try members(name))
+        case ("acquisition", .customer(let name)):
+            throw Diagnostic(
+                "an acquisition plan is for a segment: it values the customers like those already in it", at: name.range,
+                hint: "plan acquisition for segment \(name.text)")
+        default:
+            throw Diagnostic(
+                "unknown plan `\(kind.text)`", at: kind.range,
+                hint: Suggestion.hint(for: kind.text, in: Self.kinds) ?? "the plans are retention, acquisition and development")
+        }
+    }
+
+    /// The customers of a segment: a named one (`segment where … as S`), else those whose
+    /// `segment` column is S.
+    struct Members {
+        var name: String
+        var rows: [Int]
+        /// How the segment was found, for the plan's text.
+        var definition: String
+    }
+
+    func members(_ name: Name) throws(Diagnostic) -> Members {
+        let key = name.text.lowercased()
+        if let defined = scope.segments[key] {
+            let rows = try scope.rows(CustomerFilter(segment: name)).map(Int.init)
+            return Members(name: key, rows: rows, definition: "segment \(key): \(defined.condition)")
+        }
+        if case .text(let column) = scope.snapshot.customers.column("segment"),
+           let code = column.values.firstIndex(where: { $0.lowercased() == key }) {
+            let rows = column.codes.indices.filter { column.codes[$0] == Int32(code) }
+            return Members(name: column.values[code], rows: rows, definition: "segment = '\(column.values[code])'")
+        }
+        var known = scope.segments.keys.sorted()
+        if case .text(let column) = scope.snapshot.customers.column("segment") { known += column.values.sorted() }
+        throw Diagnostic(
+            "no segment named `\(name.text)`: neither a saved segment nor a value of the segment column", at: name.range,
+            hint: Suggestion.hint(for: name.text, in: known) ?? (known.isEmpty ? "make one: segment where clv > 10k as vip" : "segments: " + known.joined(separator: ", ")))
+    }
+
+    // MARK: Figures the plans share
+
+    func numbers(_ name: String) throws(Diagnostic) -> [Double] {
+        guard let (_, column) = try scope.resolve(name), case .number(let values) = column else {
+            return [Double](repeating: .nan, count: scope.count)
+        }
+        return values
+    }
+
+    func money(_ v: Double) -> String { ValueText.display(v, unit: .money) }
+    func percent(_ v: Double) -> String { ValueText.display(v, unit: .ratio) }
+
+    /// Revenue of a customer in the days (from, to] before as_of.
+    func revenue(of c: Int, daysBefore from: Int32, to: Int32) -> Double {
+        let t = scope.snapshot.transactions
+        let asOf = scope.snapshot.info.asOf
+        return t.rows(of: c).reduce(0) { sum, i in
+            t.day[i] > asOf - from && t.day[i] <= asOf - to ? sum + t.amount[i] : sum
+        }
+    }
+
+    /// One statement of a plan, the way a person reads it: "why: …".
+    static func lines(_ parts: [(String, String)]) -> String {
+        let width = parts.map { $0.0.count }.max() ?? 0
+        return parts.map { label, text in
+            let pad = String(repeating: " ", count: width - label.count)
+            return "\(label):\(pad) " + text.split(separator: "\n", omittingEmptySubsequences: false)
+                .joined(separator: "\n" + String(repeating: " ", count: width + 2))
+        }.joined(separator: "\n")
+    }
+}

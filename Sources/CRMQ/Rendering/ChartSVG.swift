@@ -1,0 +1,98 @@
+/// Writes a `Chart` as a standalone SVG document (`plot … to FILE.svg`): the same chart as
+/// at the prompt, with axes and labels, that opens in any browser.
+public enum ChartSVG {
+    static let width = 720.0
+
+    public static func render(_ chart: Chart) -> String {
+        let (body, height): (String, Double)
+        switch chart.kind {
+        case .curve(let points, let xLabel): (body, height) = curve(points, xLabel)
+        case .bars(let labels, let series, let values, let maximum): (body, height) = bars(labels, series, values, maximum)
+        case .heatMap(let rowTitle, let rows, let columnTitle, let columns, let values, let cells):
+            (body, height) = heatMap(rowTitle, rows, columnTitle, columns, values, cells)
+        }
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" font-family="sans-serif" font-size="13">
+            <rect x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
+            <text x="16" y="24" font-size="15" font-weight="bold">\(escape(chart.title))</text>
+            \(body)</svg>
+
+            """
+    }
+
+    static func n(_ v: Double) -> String { NumberText.plain((v * 10).rounded() / 10) }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    private static func text(_ x: Double, _ y: Double, _ s: String, anchor: String = "start", size: Int? = nil, fill: String = "#333") -> String {
+        "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(size.map { " font-size=\"\($0)\"" } ?? "")>\(escape(s))</text>\n"
+    }
+
+    private static func curve(_ points: [Double], _ xLabel: String) -> (String, Double) {
+        let (left, top, plotWidth, plotHeight) = (70.0, 44.0, width - 100, 280.0)
+        let low = min(0, points.min() ?? 0), high = max(1, points.max() ?? 1)
+        func x(_ i: Int) -> Double { left + plotWidth * Double(i) / Double(max(1, points.count)) }
+        func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - low) / (high - low)) }
+        var out = "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\" fill=\"#f7f7f7\" stroke=\"#ccc\"/>\n"
+        for v in Set([low, 0, 1, high]).sorted() {
+            out += "<line x1=\"\(n(left))\" y1=\"\(n(y(v)))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y(v)))\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n"
+            out += text(left - 8, y(v) + 4, NumberText.plain((v * 100).rounded()) + "%", anchor: "end")
+        }
+        let path = ([(x(0), y(0))] + points.indices.map { (x($0 + 1), y(points[$0])) }).map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")
+        out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2.5\"/>\n"
+        if let peak = points.indices.max(by: { points[$0] < points[$1] }) {
+            out += "<circle cx=\"\(n(x(peak + 1)))\" cy=\"\(n(y(points[peak])))\" r=\"4\" fill=\"#d62728\"/>\n"
+            out += text(x(peak + 1), y(points[peak]) - 8, "peak " + NumberText.plain((points[peak] * 1000).rounded() / 10) + "%", anchor: "middle", fill: "#d62728")
+        }
+        out += text(left, top + plotHeight + 18, "0%") + text(left + plotWidth, top + plotHeight + 18, "100%", anchor: "end")
+        out += text(left + plotWidth / 2, top + plotHeight + 36, xLabel, anchor: "middle")
+        return (out, top + plotHeight + 56)
+    }
+
+    private static func bars(_ labels: [String], _ series: [String], _ values: [[Double]], _ maximum: Double) -> (String, Double) {
+        let (left, top, barWidth, rowHeight) = (250.0, 56.0, width - 330, 14.0)
+        let colours = ["#2ca02c", "#999999"]
+        var out = ""
+        for (s, name) in series.enumerated() {
+            out += "<rect x=\"\(n(left + Double(s) * 120))\" y=\"34\" width=\"12\" height=\"12\" fill=\"\(colours[s % 2])\"/>\n"
+            out += text(left + Double(s) * 120 + 18, 45, name)
+        }
+        var y = top
+        for (k, label) in labels.enumerated() {
+            out += text(left - 10, y + rowHeight * Double(series.count) / 2 + 4, label, anchor: "end")
+            for s in series.indices {
+                let v = values[k][s]
+                let w = v.isNaN || maximum <= 0 ? 0 : barWidth * max(0, v) / maximum
+                out += "<rect x=\"\(n(left))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(rowHeight - 2))\" fill=\"\(colours[s % 2])\"/>\n"
+                out += text(left + w + 6, y + rowHeight - 3, v.isNaN ? "—" : NumberText.plain(v), size: 11)
+                y += rowHeight
+            }
+            y += 10
+        }
+        return (out, y + 10)
+    }
+
+    private static func heatMap(_ rowTitle: String, _ rows: [String], _ columnTitle: String, _ columns: [String], _ values: [[Double]], _ cells: [[String]]) -> (String, Double) {
+        let (left, top) = (170.0, 70.0)
+        let cellWidth = min(110, (width - left - 20) / Double(max(1, columns.count))), cellHeight = 34.0
+        let maximum = values.flatMap { $0 }.filter { !$0.isNaN }.max() ?? 0
+        var out = text(left, 50, "\(columnTitle) →", fill: "#666") + text(16, 50, "\(rowTitle) ↓", fill: "#666")
+        for (c, name) in columns.enumerated() { out += text(left + cellWidth * (Double(c) + 0.5), top - 6, name, anchor: "middle", size: 11) }
+        for (r, name) in rows.enumerated() {
+            let y = top + cellHeight * Double(r)
+            out += text(left - 8, y + cellHeight / 2 + 4, name, anchor: "end")
+            for c in columns.indices {
+                let v = values[r][c]
+                let strength = maximum > 0 && !v.isNaN ? max(0, v) / maximum : 0
+                let fill = "rgb(\(Int(247 - 216 * strength)),\(Int(251 - 132 * strength)),\(Int(255 - 75 * strength)))"
+                out += "<rect x=\"\(n(left + cellWidth * Double(c)))\" y=\"\(n(y))\" width=\"\(n(cellWidth - 2))\" height=\"\(n(cellHeight - 2))\" fill=\"\(fill)\"/>\n"
+                out += text(left + cellWidth * (Double(c) + 0.5), y + cellHeight / 2 + 4, cells[r][c], anchor: "middle", fill: strength > 0.5 ? "#fff" : "#222")
+            }
+        }
+        return (out, top + cellHeight * Double(rows.count) + 20)
+    }
+}

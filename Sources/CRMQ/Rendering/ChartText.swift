@@ -1,0 +1,104 @@
+/// Draws a `Chart` with Unicode blocks for the terminal: eighth blocks for curves and bars,
+/// shaded cells for heat maps. With colour, bars and cells are coloured too; without it
+/// (not a terminal, NO_COLOR) the shading characters carry the same information.
+public struct ChartText {
+    public var color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    static let rising = Array("▁▂▃▄▅▆▇█")
+    static let across = Array("▏▎▍▌▋▊▉█")
+    static let shades = Array("░▒▓█")
+
+    public func render(_ chart: Chart) -> String {
+        var out = chart.title + "\n"
+        switch chart.kind {
+        case .curve(let points, let xLabel): out += curve(points, xLabel)
+        case .bars(let labels, let series, let values, let maximum): out += bars(labels, series, values, maximum)
+        case .heatMap(let rowTitle, let rows, let columnTitle, let columns, let values, let cells):
+            out += heatMap(rowTitle, rows, columnTitle, columns, values, cells)
+        }
+        return out
+    }
+
+    private func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
+        return right ? fill + text : text + fill
+    }
+
+    private func percent(_ v: Double) -> String { NumberText.plain((v * 100).rounded()) + "%" }
+
+    /// Eight rows of columns, one column per point; the axis marks the top, 100% and 0.
+    private func curve(_ points: [Double], _ xLabel: String) -> String {
+        let height = 8
+        let low = min(0, points.min() ?? 0), high = max(1, points.max() ?? 1)
+        let levels = points.map { Int((($0 - low) / (high - low) * Double(height * 8)).rounded()) }
+        let hundredRow = Int(((1 - low) / (high - low) * Double(height)).rounded(.up)) - 1
+        let labels = [height - 1: percent(high), hundredRow: "100%", 0: percent(low)]
+        let labelWidth = labels.values.map(\.count).max() ?? 4
+        var lines: [String] = []
+        for row in stride(from: height - 1, through: 0, by: -1) {
+            var line = ""
+            for level in levels {
+                let filled = level - row * 8
+                line += filled >= 8 ? "█" : filled > 0 ? String(Self.rising[filled - 1]) : (row == hundredRow ? "┈" : " ")
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            lines.append(pad(labels[row] ?? "", labelWidth, right: true) + " ┤" + paint(line, "36"))
+        }
+        lines.append(String(repeating: " ", count: labelWidth) + " └" + String(repeating: "─", count: points.count))
+        let axis = "0%" + String(repeating: " ", count: max(1, points.count - 6)) + "100%"
+        lines.append(String(repeating: " ", count: labelWidth + 2) + axis)
+        lines.append(String(repeating: " ", count: labelWidth + 2) + xLabel)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A bar per series under each label, scaled so that `maximum` fills 30 cells.
+    private func bars(_ labels: [String], _ series: [String], _ values: [[Double]], _ maximum: Double) -> String {
+        let width = 30
+        let labelWidth = labels.map { DisplayWidth.of($0) }.max() ?? 0
+        let seriesWidth = series.map { DisplayWidth.of($0) }.max() ?? 0
+        let colours = ["32", "90"]
+        var lines: [String] = []
+        for (k, label) in labels.enumerated() {
+            for (s, name) in series.enumerated() {
+                let v = values[k][s]
+                let eighths = v.isNaN || maximum <= 0 ? 0 : Int((max(0, v) / maximum * Double(width * 8)).rounded())
+                var bar = String(repeating: "█", count: eighths / 8)
+                if eighths % 8 > 0 { bar.append(Self.across[eighths % 8 - 1]) }
+                let shown = s == 0 || color ? bar : String(repeating: "▒", count: bar.count)
+                lines.append(
+                    pad(s == 0 ? label : "", labelWidth) + "  " + pad(name, seriesWidth) + " "
+                        + paint(pad(shown, width), colours[s % colours.count]) + " " + (v.isNaN ? "—" : NumberText.plain(v)))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The grid with each cell's text after a shade: ░ ▒ ▓ █ by quarters of the largest value.
+    private func heatMap(_ rowTitle: String, _ rows: [String], _ columnTitle: String, _ columns: [String], _ values: [[Double]], _ cells: [[String]]) -> String {
+        let top = values.flatMap { $0 }.filter { !$0.isNaN }.max() ?? 0
+        let cellWidth = max(columns.map { DisplayWidth.of($0) }.max() ?? 0, cells.flatMap { $0 }.map { DisplayWidth.of($0) + 2 }.max() ?? 0)
+        let rowWidth = max(DisplayWidth.of(rowTitle + " \\ " + columnTitle), rows.map { DisplayWidth.of($0) }.max() ?? 0)
+        var lines = [pad(rowTitle + " \\ " + columnTitle, rowWidth) + columns.map { "  " + pad($0, cellWidth, right: true) }.joined()]
+        let backgrounds = ["48;5;17", "48;5;19", "48;5;26", "48;5;33"]
+        for (r, row) in rows.enumerated() {
+            var line = pad(row, rowWidth)
+            for c in columns.indices {
+                let v = values[r][c]
+                let level = v > 0 && top > 0 ? min(3, Int(v / top * 4 - 1e-9)) : -1
+                let text = cells[r][c]
+                if color {
+                    let cell = pad(text, cellWidth, right: true)
+                    line += "  " + (level >= 0 ? paint(cell, backgrounds[level] + ";97") : cell)
+                } else {
+                    line += "  " + pad((level >= 0 ? String(Self.shades[level]) : "·") + " " + text, cellWidth, right: true)
+                }
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
