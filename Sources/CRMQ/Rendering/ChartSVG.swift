@@ -15,11 +15,14 @@ public enum ChartSVG {
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" font-family="sans-serif" font-size="13">
             <rect x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
-            <text x="16" y="24" font-size="15" font-weight="bold">\(escape(chart.title))</text>
+            <text x="16" y="24" font-size="\(titleSize(chart.title))" font-weight="bold">\(escape(chart.title))</text>
             \(body)</svg>
 
             """
     }
+
+    /// Small enough for the title to fit the width (a character is about 0.6 of the size).
+    static func titleSize(_ title: String) -> Int { max(9, min(15, Int((width - 32) / (0.62 * Double(max(1, title.count)))))) }
 
     static func n(_ v: Double) -> String { NumberText.plain((v * 10).rounded() / 10) }
 
@@ -78,7 +81,8 @@ public enum ChartSVG {
 
     private static func heatMap(_ rowTitle: String, _ rows: [String], _ columnTitle: String, _ columns: [String], _ values: [[Double]], _ cells: [[String]]) -> (String, Double) {
         let (left, top) = (170.0, 70.0)
-        let cellWidth = min(110, (width - left - 20) / Double(max(1, columns.count))), cellHeight = 34.0
+        let longest = Double(cells.flatMap { $0 }.map(\.count).max() ?? 4)
+        let cellWidth = min(max(60, longest * 7.4 + 16), (width - left - 20) / Double(max(1, columns.count))), cellHeight = 34.0
         let maximum = values.flatMap { $0 }.filter { !$0.isNaN }.max() ?? 0
         var out = text(left, 50, "\(columnTitle) →", fill: "#666") + text(16, 50, "\(rowTitle) ↓", fill: "#666")
         for (c, name) in columns.enumerated() { out += text(left + cellWidth * (Double(c) + 0.5), top - 6, name, anchor: "middle", size: 11) }
