@@ -20,6 +20,18 @@ import Testing
         #expect(complete("count; pro") == ["profile"])
     }
 
+    @Test func the_value_chain_commands_and_their_words() {
+        #expect(complete("plan ") == ["acquisition", "development", "retention"])
+        #expect(complete("plan retention f") == ["for"])
+        #expect(complete("plan acquisition for segment lo") == ["losers"])
+        #expect(complete("whatif ") == ["cost_to_serve", "discount", "retention"])
+        #expect(complete("explain po") == ["portfolio"])
+        #expect(complete("explain credit for DEL") == ["\"Delta Builders\"", "DELTA"])  // by id and by name
+        #expect(complete("compare acme acme by rfm_s") == ["rfm_segment"])
+        #expect(complete("customers where credit_g") == ["credit_grade"])  // analytics fields are fields too
+        #expect(complete("valuestar for ") == ["segment"])
+    }
+
     @Test func fields_after_where_show_and_order_by() {
         #expect(complete("customers where rev") == ["revenue"])
         #expect(complete("customers where revenue > 1 and pro") == ["profit"])

@@ -101,8 +101,21 @@ public struct Completer {
                 kind = tokens.count == 1 ? .paths : .words(lastWord == "as" ? ["of"] : ["as"])
             case "save":
                 kind = tokens.count == 1 ? .words(["to"]) : lastWord == "to" && tokens.count == 2 ? .paths : .words([])
-            case "use", "compare":
+            case "use":
                 kind = .words(Marker.snapshots)
+            case "compare":
+                kind = .words(tokens.count <= 2 ? Marker.snapshots : lastWord == "by" ? Marker.fields : lastWord == "show" ? Comparison.kinds : ["by", "show"])
+            case "plan":
+                kind = tokens.count == 1 ? .words(Plans.kinds) : lastWord == "for" ? .customers : lastWord == "segment" ? .words(Marker.segments)
+                    : tokens.count == 2 ? .words(["for"]) : .words([])
+            case "explain":
+                kind = tokens.count == 1 ? .words(Explanation.topics) : lastWord == "for" ? .customers : .words(tokens.count == 2 ? ["for"] : [])
+            case "whatif":
+                kind = tokens.count == 1 ? .words(WhatIf.levers) : Self.clause(after: last, lastWord: lastWord, command: "count", words: words, count: tokens.count)
+            case "valuestar":
+                kind = .words(tokens.count == 1 ? ["for"] : lastWord == "for" ? ["segment"] : [])
+            case "plot":
+                kind = .words(tokens.count == 1 ? ["pareto", "rfm", "portfolio", "valuestar", "compare"] : ["to"])
             case "profile":
                 kind = tokens.count == 1 ? .customers : .words([])
             case "set":
@@ -163,7 +176,9 @@ public struct Completer {
             switch word {
             case Marker.snapshots[0]: session.snapshotOrder
             case Marker.segments[0]: session.segments.keys.sorted()
-            case Marker.fields[0]: session.current?.customers.fields.map(\.name) ?? (CustomerFields.attributes + CustomerFields.derived).map(\.name)
+            case Marker.fields[0]:
+                (session.current?.customers.fields.map(\.name) ?? (CustomerFields.attributes + CustomerFields.derived).map(\.name))
+                    + ModelStore.fields.map(\.name) + AnalyticsStore.fields.map(\.name)
             default: [word]
             }
         }
