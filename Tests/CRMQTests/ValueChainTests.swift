@@ -34,7 +34,7 @@ import Testing
 
     @Test func portfolio_groups_by_profit_now_and_clv_potential() {
         // profit > 0 is "now"; clv ≥ 100 is "potential".
-        let groups = Portfolio.classify(profit: [10, 10, -5, -5, 0, .nan], clv: [150, 50, 100, 99, 500, 10], threshold: 100)
+        let groups = Portfolio.classify(profit: [10, 10, -5, -5, 0, .nan], clv: [150, 50, 100, 99, 500, 10], threshold: 100).map(Portfolio.name)
         #expect(groups == ["invest", "nurture", "re-engineer", "sack", "re-engineer", nil])  // a profit of 0 is not profitable
     }
 
@@ -57,6 +57,26 @@ import Testing
         #expect(curve.top(0.01) == 1)                                              // at least one
     }
 
+    @Test func the_radix_sort_orders_as_a_sort_does() {
+        // Negatives, zeros of both signs, ties, infinities, tiny and huge values, in a random order.
+        var generator = SystemRandomNumberGenerator()
+        var values = (0..<5000).map { _ in Double.random(in: -1e6...1e6, using: &generator) }
+        values += [0, -0.0, 0, 5e-324, -5e-324, .infinity, -.infinity, 1e308, -1e308] + [Double](repeating: 42, count: 100)
+        values.shuffle()
+        #expect(WhaleCurve.descending(values) == values.sorted(by: >))
+        #expect(WhaleCurve.descending([3, -1, 2]) == [3, 2, -1])  // short lists go by the ordinary sort
+    }
+
+    @Test func quintile_cuts_by_selection_equal_those_of_a_sort() {
+        var generator = SystemRandomNumberGenerator()
+        for n in [1, 2, 3, 7, 100, 1001] {
+            var values = (0..<n).map { _ in Double(Int.random(in: 0...20, using: &generator)) }  // many ties
+            values.append(.nan)
+            let sorted = values.filter { !$0.isNaN }.sorted()
+            #expect(RFM.cuts(values) == [0.2, 0.4, 0.6, 0.8].map { RFM.quantile(sorted, $0) })
+        }
+    }
+
     @Test func strategically_significant_customers_by_hand() {
         // Ten customers: the top 20% by clv are the first two; customer 2 is marked a benchmark,
         // 3 has three referrals; 4 has an idea, 5 is marked an inspiration; of 100 units,
@@ -66,11 +86,11 @@ import Testing
             benchmark: [0, 0, 1, 0, 0, 0, 0, 0, 0, 0], referrals: [0, 0, 0, 3, 2, 0, 0, 0, 0, 0],
             inspiration: [0, 0, 0, 0, 0, 1, 0, 0, 0, 0], ideas: [0, 0, 0, 0, 1, 0, 0, 0, 0, 0],
             volume: [5, 5, 5, 5, 5, 5, 5, 5, 10, 50], volumeIsUnits: true)
-        #expect(e.kinds[0] == ["high lifetime value"] && e.kinds[1] == ["high lifetime value"])
-        #expect(e.kinds[2] == ["benchmark"] && e.kinds[3] == ["benchmark"])
-        #expect(e.kinds[4] == ["inspiration"] && e.kinds[5] == ["inspiration"])
-        #expect(e.kinds[8] == ["cost magnet"] && e.kinds[9] == ["cost magnet"])
-        #expect(e.kinds[6].isEmpty && e.kinds[7].isEmpty)
+        #expect(e.kinds(of: 0) == ["high lifetime value"] && e.kinds(of: 1) == ["high lifetime value"])
+        #expect(e.kinds(of: 2) == ["benchmark"] && e.kinds(of: 3) == ["benchmark"])
+        #expect(e.kinds(of: 4) == ["inspiration"] && e.kinds(of: 5) == ["inspiration"])
+        #expect(e.kinds(of: 8) == ["cost magnet"] && e.kinds(of: 9) == ["cost magnet"])
+        #expect(e.kinds(of: 6).isEmpty && e.kinds(of: 7).isEmpty)
         #expect(e.clvRank[0] == 1 && e.clvRank[5] == 10)
     }
 }

@@ -4,18 +4,16 @@
 enum Portfolio {
     static let groups = ["invest", "nurture", "re-engineer", "sack"]
 
-    /// Each customer's group; nil where profit or clv is unknown.
-    static func classify(profit: [Double], clv: [Double], threshold: Double) -> [String?] {
-        profit.indices.map { c in
-            guard !profit[c].isNaN, !clv[c].isNaN else { return nil }
-            let current = profit[c] > 0
-            let potential = clv[c] >= threshold
-            switch (current, potential) {
-            case (true, true): return "invest"
-            case (true, false): return "nurture"
-            case (false, true): return "re-engineer"
-            case (false, false): return "sack"
-            }
+    /// Each customer's group as a code into `groups`; −1 where profit or clv is unknown.
+    static func classify(profit: [Double], clv: [Double], threshold: Double) -> [Int32] {
+        var codes = [Int32](repeating: -1, count: profit.count)
+        for c in profit.indices where !profit[c].isNaN && !clv[c].isNaN {
+            // invest 0, nurture 1, re-engineer 2, sack 3: "not profitable" adds 2, "no potential" 1.
+            codes[c] = (profit[c] > 0 ? 0 : 2) + (clv[c] >= threshold ? 0 : 1)
         }
+        return codes
     }
+
+    /// The group of a code, nil for −1.
+    static func name(_ code: Int32) -> String? { code >= 0 ? groups[Int(code)] : nil }
 }

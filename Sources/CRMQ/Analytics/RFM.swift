@@ -26,18 +26,55 @@ enum RFM {
         return sorted[low] + (position - Double(low)) * (sorted[high] - sorted[low])
     }
 
+    /// The 20/40/60/80% quantiles of the values that are not NaN, by selection rather than
+    /// a sort: each cut needs two order statistics, found left to right in what is left.
+    static func cuts(_ values: [Double]) -> [Double] {
+        var present = values.filter { !$0.isNaN }
+        guard !present.isEmpty else { return [] }
+        let n = present.count
+        var from = 0
+        return [0.2, 0.4, 0.6, 0.8].map { p in
+            let position = p * Double(n - 1)
+            let low = Int(position.rounded(.down))
+            let lowValue = Statistics.select(&present, low, from: from)
+            // Everything right of `low` is at least its value: the next order statistic is their least.
+            let highValue = low + 1 < n ? Statistics.minimum(present, from: low + 1) : lowValue
+            from = low
+            return lowValue + (position - Double(low)) * (highValue - lowValue)
+        }
+    }
+
     /// Scores 1–5 of each value; NaN stays NaN (no value, no score).
     static func scores(_ values: [Double]) -> (scores: [Double], cuts: [Double]) {
-        let present = values.filter { !$0.isNaN }.sorted()
-        guard !present.isEmpty else { return (values.map { _ in .nan }, []) }
-        let cuts = [0.2, 0.4, 0.6, 0.8].map { quantile(present, $0) }
-        return (values.map { v in v.isNaN ? .nan : Double(1 + cuts.filter { $0 <= v }.count) }, cuts)
+        let cuts = cuts(values)
+        guard cuts.count == 4 else { return (values.map { _ in .nan }, []) }
+        let (c0, c1, c2, c3) = (cuts[0], cuts[1], cuts[2], cuts[3])
+        var scores = [Double](repeating: .nan, count: values.count)
+        scores.withUnsafeMutableBufferPointer { out in
+            values.withUnsafeBufferPointer { v in
+                for i in 0..<v.count where !v[i].isNaN {
+                    let x = v[i]
+                    var score = 1.0
+                    if c0 <= x { score += 1 }
+                    if c1 <= x { score += 1 }
+                    if c2 <= x { score += 1 }
+                    if c3 <= x { score += 1 }
+                    out[i] = score
+                }
+            }
+        }
+        return (scores, cuts)
     }
+
+    /// The segment names in order, then "Others": `Result.segment`'s values.
+    static let segmentNames = segments.map(\.name) + ["Others"]
 
     struct Result {
         var r: [Double], f: [Double], m: [Double]
-        var code: [String?]
-        var segment: [String?]
+        /// "545" and the like: 125 values, a code per customer (−1 without scores).
+        var code: TextColumn
+        /// Codes into `segmentNames`.
+        var segment: TextColumn
         /// The quantile cuts, for explain: recency's are on −days_since.
         var cuts: (r: [Double], f: [Double], m: [Double])
     }
@@ -45,17 +82,28 @@ enum RFM {
     /// Over the customers who bought (those with a days_since): a customer without a
     /// purchase has no recency, and their zero orders would move the other cuts.
     static func score(daysSince: [Double], orders: [Double], revenue: [Double]) -> Result {
-        let bought = daysSince.map { !$0.isNaN }
         let (r, rc) = scores(daysSince.map { -$0 })
-        let (f, fc) = scores(orders.indices.map { bought[$0] ? orders[$0] : .nan })
-        let (m, mc) = scores(revenue.indices.map { bought[$0] ? revenue[$0] : .nan })
-        var code = [String?](repeating: nil, count: r.count)
-        var segment = [String?](repeating: nil, count: r.count)
-        for c in r.indices where !r[c].isNaN && !f[c].isNaN && !m[c].isNaN {
-            let (ri, fi, mi) = (Int(r[c]), Int(f[c]), Int(m[c]))
-            code[c] = "\(ri)\(fi)\(mi)"
-            segment[c] = segments.first { $0.r.contains(ri) && $0.f.contains(fi) && $0.m.contains(mi) }?.name ?? "Others"
+        let (f, fc) = scores(orders.indices.map { daysSince[$0].isNaN ? .nan : orders[$0] })
+        let (m, mc) = scores(revenue.indices.map { daysSince[$0].isNaN ? .nan : revenue[$0] })
+        // Each of the 125 score triples once: its code and its segment.
+        var codes: [String] = [], segmentOf: [Int32] = []
+        for ri in 1...5 {
+            for fi in 1...5 {
+                for mi in 1...5 {
+                    codes.append("\(ri)\(fi)\(mi)")
+                    let k = segments.firstIndex { $0.r.contains(ri) && $0.f.contains(fi) && $0.m.contains(mi) } ?? segments.count
+                    segmentOf.append(Int32(k))
+                }
+            }
         }
-        return Result(r: r, f: f, m: m, code: code, segment: segment, cuts: (rc, fc, mc))
+        var code = [Int32](repeating: -1, count: r.count), segment = code
+        for c in r.indices where !r[c].isNaN && !f[c].isNaN && !m[c].isNaN {
+            let k = (Int(r[c]) - 1) * 25 + (Int(f[c]) - 1) * 5 + Int(m[c]) - 1
+            code[c] = Int32(k)
+            segment[c] = segmentOf[k]
+        }
+        return Result(
+            r: r, f: f, m: m, code: TextColumn(codes: code, values: codes), segment: TextColumn(codes: segment, values: segmentNames),
+            cuts: (rc, fc, mc))
     }
 }

@@ -28,13 +28,13 @@ struct CustomerScope {
     }
 
     private func analyticsColumn(_ name: String) throws(Diagnostic) -> ColumnData {
-        if name == "portfolio" { return .text(TextColumn(try portfolio().groups)) }
+        if name == "portfolio" { return .text(try portfolio().groups) }
         if name == "credit_score" { return .number(try analytics.credit(snapshot).map(\.score)) }
         if name == "credit_grade" { return .text(TextColumn(try analytics.credit(snapshot).map { Credit.grade($0.score) })) }
         let rfm = analytics.rfm(snapshot)
         switch name {
-        case "rfm": return .text(TextColumn(rfm.code))
-        case "rfm_segment": return .text(TextColumn(rfm.segment))
+        case "rfm": return .text(rfm.code)
+        case "rfm_segment": return .text(rfm.segment)
         case "r_score": return .number(rfm.r)
         case "f_score": return .number(rfm.f)
         default: return .number(rfm.m)
@@ -42,11 +42,12 @@ struct CustomerScope {
     }
 
     /// Each customer's portfolio group, with the clv and the potential threshold behind it.
-    func portfolio() throws(Diagnostic) -> (groups: [String?], clv: [Double], threshold: Double, source: String) {
+    func portfolio() throws(Diagnostic) -> (groups: TextColumn, clv: [Double], threshold: Double, source: String) {
         let profit = ModelStore.column(snapshot.customers, "profit")
         let clv = try models.fitted(snapshot, settings).clv
         let (threshold, source) = AnalyticsStore.potentialThreshold(clv, settings)
-        return (Portfolio.classify(profit: profit, clv: clv, threshold: threshold), clv, threshold, source)
+        let codes = Portfolio.classify(profit: profit, clv: clv, threshold: threshold)
+        return (TextColumn(codes: codes, values: Portfolio.groups), clv, threshold, source)
     }
 
     func compiler(aggregates: Bool = false) -> ExpressionCompiler {

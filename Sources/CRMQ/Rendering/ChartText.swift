@@ -36,7 +36,11 @@ public struct ChartText {
         let low = min(0, points.min() ?? 0), high = max(1, points.max() ?? 1)
         let levels = points.map { Int((($0 - low) / (high - low) * Double(height * 8)).rounded()) }
         let hundredRow = Int(((1 - low) / (high - low) * Double(height)).rounded(.up)) - 1
-        let labels = [height - 1: percent(high), hundredRow: "100%", 0: percent(low)]
+        // The top, 100% and 0 (which may share a row: the first said wins).
+        var labels: [Int: String] = [:]
+        for (row, text) in [(height - 1, percent(high)), (hundredRow, "100%"), (0, percent(low))] where labels[row] == nil {
+            labels[row] = text
+        }
         let labelWidth = labels.values.map(\.count).max() ?? 4
         var lines: [String] = []
         for row in stride(from: height - 1, through: 0, by: -1) {

@@ -194,9 +194,10 @@ enum Statistics {
     }
 
     /// Rearranges `v` so that `v[k]` is the value a sort would put there, smaller or equal
-    /// values before it and greater or equal after (Hoare's quickselect, median-of-three pivots).
-    static func select(_ v: inout [Double], _ k: Int) -> Double {
-        var low = 0
+    /// values before it and greater or equal after (Hoare's quickselect, median-of-three
+    /// pivots). With `start`, v[..<start] must already hold the least values: only the rest moves.
+    static func select(_ v: inout [Double], _ k: Int, from start: Int = 0) -> Double {
+        var low = start
         var high = v.count - 1
         v.withUnsafeMutableBufferPointer { v in
             while high > low {
@@ -220,5 +221,14 @@ enum Statistics {
             }
         }
         return v[k]
+    }
+
+    /// The least of v[start...].
+    static func minimum(_ v: [Double], from start: Int) -> Double {
+        v.withUnsafeBufferPointer { v in
+            var least = v[start]
+            for i in (start + 1)..<v.count where v[i] < least { least = v[i] }
+            return least
+        }
     }
 }

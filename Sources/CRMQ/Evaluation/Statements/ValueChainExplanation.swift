@@ -23,7 +23,7 @@ struct ValueChainExplanation {
                 "  potential?        clv ≥ \(money(threshold)) (\(source); `set potential_threshold = 500` to change it)",
                 "  invest = both, nurture = profitable only, re-engineer = potential only, sack = neither",
             ]
-            let counts = Portfolio.groups.map { g in groups.filter { $0 == g }.count }
+            let counts = Portfolio.groups.indices.map { k in groups.codes.filter { $0 == Int32(k) }.count }
             lines.append("  here: " + zip(Portfolio.groups, counts).map { "\($0) \($1)" }.joined(separator: ", "))
             if let c = row {
                 lines.append("\(label): profit \(money(profit[c])) \(profit[c] > 0 ? "> 0" : "≤ 0"), clv \(money(clv[c])) \(clv[c] >= threshold ? "≥" : "<") \(money(threshold)) → \(groups[c] ?? "no group")")

@@ -23,9 +23,12 @@ struct ValueChainStatements {
         // One pass: customers, revenue, profit and clv per group, in the groups' order.
         var columns = [[Double]](repeating: [Double](repeating: 0, count: Portfolio.groups.count), count: 4)
         for (i, row) in rows.enumerated() {
-            guard let name = groups[Int(row)], let k = Portfolio.groups.firstIndex(of: name) else { continue }
+            let k = Int(groups.codes[Int(row)])
+            guard k >= 0 else { continue }
             columns[0][k] += 1
-            for (j, value) in [revenue[i], profit[i], clv[i]].enumerated() where !value.isNaN { columns[j + 1][k] += value }
+            if !revenue[i].isNaN { columns[1][k] += revenue[i] }
+            if !profit[i].isNaN { columns[2][k] += profit[i] }
+            if !clv[i].isNaN { columns[3][k] += clv[i] }
         }
         func share(_ values: [Double], _ total: Double) -> ColumnData { .number(values.map { total != 0 ? $0 / total : .nan }) }
         let table = ResultTable(title: "portfolio", columns: [
@@ -70,13 +73,14 @@ struct ValueChainStatements {
         let evidence = StrategicCustomers.find(
             clv: clv, benchmark: bools("benchmark"), referrals: numbers("referrals"), inspiration: bools("inspiration"),
             ideas: numbers("ideas"), volume: volume, volumeIsUnits: transactions.quantity != nil)
-        let listed = rows.map(Int.init).filter { !evidence.kinds[$0].isEmpty }
-            .sorted { evidence.clvRank[$0] < evidence.clvRank[$1] }
+        var chosen = [Bool](repeating: rows.count == customers.count, count: customers.count)
+        if rows.count != customers.count { for row in rows { chosen[Int(row)] = true } }
+        let listed = evidence.clvOrder.map(Int.init).filter { chosen[$0] && evidence.kindMask[$0] != 0 }
         let fixed = scope.snapshot.info.fixedCosts
         var columns = [
             ResultColumn("id", .text(TextColumn(listed.map { customers.ids[$0] }))),
             ResultColumn("name", .text(TextColumn(listed.map { customers.label($0) }))),
-            ResultColumn("kinds", .text(TextColumn(listed.map { evidence.kinds[$0].joined(separator: ", ") }))),
+            ResultColumn("kinds", .text(TextColumn(listed.map { evidence.kinds(of: $0).joined(separator: ", ") }))),
             ResultColumn("clv", unit: .money, .number(listed.map { clv[$0] })),
             ResultColumn("clv_rank", unit: .count, .number(listed.map { Double(evidence.clvRank[$0]) })),
             ResultColumn("referrals", unit: .count, .number(listed.map { numbers("referrals")?[$0] ?? .nan })),
@@ -87,7 +91,7 @@ struct ValueChainStatements {
         if let fixed {
             columns.append(ResultColumn("fixed_cost_absorbed", unit: .money, .number(listed.map { evidence.volumeShare[$0] * fixed })))
         }
-        let counts = StrategicCustomers.kinds.map { kind in Double(listed.filter { evidence.kinds[$0].contains(kind) }.count) }
+        let counts = StrategicCustomers.kinds.indices.map { k in Double(listed.filter { evidence.kindMask[$0] & (1 << k) != 0 }.count) }
         let summary = ResultTable(title: "strategically significant customers", columns: [
             ResultColumn("kind", .text(TextColumn(StrategicCustomers.kinds))),
             ResultColumn("customers", unit: .count, .number(counts)),
@@ -142,12 +146,13 @@ struct ValueChainStatements {
         let rows = try scope.rows(filter)
         let result = scope.analytics.rfm(scope.snapshot)
         let revenue = ModelStore.column(scope.snapshot.customers, "revenue")
-        let names = RFM.segments.map(\.name) + ["Others"]
+        let names = RFM.segmentNames
         var counts = [Double](repeating: 0, count: names.count), sums = counts
         var grid = [[Double]](repeating: [Double](repeating: 0, count: 5), count: 5)
         var scored = 0.0, total = 0.0
         for row in rows.map(Int.init) {
-            guard let segment = result.segment[row], let k = names.firstIndex(of: segment) else { continue }
+            let k = Int(result.segment.codes[row])
+            guard k >= 0 else { continue }
             counts[k] += 1
             sums[k] += revenue[row]
             scored += 1

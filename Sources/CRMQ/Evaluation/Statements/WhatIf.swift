@@ -78,14 +78,14 @@ struct WhatIf {
         }
         let groups = Portfolio.classify(profit: newProfit, clv: newClv, threshold: today.threshold)
         return StatementResult(table(
-            described, chosen.count, groups: (today.groups, groups), profit: (profit, newProfit), clv: (today.clv, newClv),
+            described, chosen.count, groups: (today.groups.codes, groups), profit: (profit, newProfit), clv: (today.clv, newClv),
             threshold: today.threshold))
     }
 
     private func pct(_ v: Double) -> String { NumberText.plain((v * 1000).rounded() / 10) + "%" }
 
     private func table(
-        _ change: Change, _ changed: Int, groups: ([String?], [String?]), profit: ([Double], [Double]), clv: ([Double], [Double]), threshold: Double
+        _ change: Change, _ changed: Int, groups: ([Int32], [Int32]), profit: ([Double], [Double]), clv: ([Double], [Double]), threshold: Double
     ) -> [ResultBlock] {
         let names = Portfolio.groups + ["all"]
         var figures = [[Double]](repeating: [Double](repeating: 0, count: names.count), count: 6)
@@ -94,13 +94,13 @@ struct WhatIf {
             let total = names.count - 1
             for (side, group) in [groups.0[c], groups.1[c]].enumerated() {
                 let values = side == 0 ? (profit.0[c], clv.0[c]) : (profit.1[c], clv.1[c])
-                for k in [group.flatMap { Portfolio.groups.firstIndex(of: $0) }, total].compactMap({ $0 }) {
+                for k in (group >= 0 ? [Int(group), total] : [total]) {
                     figures[side][k] += 1
                     if !values.0.isNaN { figures[2 + side][k] += values.0 }
                     if !values.1.isNaN { figures[4 + side][k] += values.1 }
                 }
             }
-            if let a = groups.0[c], let b = groups.1[c], a != b { moved["\(a) → \(b)", default: 0] += 1 }
+            if let a = Portfolio.name(groups.0[c]), let b = Portfolio.name(groups.1[c]), a != b { moved["\(a) → \(b)", default: 0] += 1 }
         }
         let table = ResultTable(title: "what if \(change.description), for \(NumberText.grouped(changed)) of \(NumberText.grouped(scope.count)) customers", columns: [
             ResultColumn("group", .text(TextColumn(names))),

@@ -23,7 +23,7 @@ extension Plans {
     func retentionCases() throws(Diagnostic) -> (cases: [RetentionCase?], threshold: Double, source: String) {
         let (groups, clv, threshold, source) = try scope.portfolio()
         let pAlive = try numbers("p_alive")
-        let cases = groups.indices.map { c in groups[c].map { RetentionCase(group: $0, clv: clv[c], pAlive: pAlive[c]) } }
+        let cases = groups.codes.indices.map { c in groups[c].map { RetentionCase(group: $0, clv: clv[c], pAlive: pAlive[c]) } }
         return (cases, threshold, source)
     }
 
