@@ -82,9 +82,15 @@ enum RFM {
     /// Over the customers who bought (those with a days_since): a customer without a
     /// purchase has no recency, and their zero orders would move the other cuts.
     static func score(daysSince: [Double], orders: [Double], revenue: [Double]) -> Result {
-        let (r, rc) = scores(daysSince.map { -$0 })
-        let (f, fc) = scores(orders.indices.map { daysSince[$0].isNaN ? .nan : orders[$0] })
-        let (m, mc) = scores(revenue.indices.map { daysSince[$0].isNaN ? .nan : revenue[$0] })
+        // The three scores are independent: one per core.
+        let scored = parallelMap(3) { k -> (scores: [Double], cuts: [Double]) in
+            switch k {
+            case 0: scores(daysSince.map { -$0 })
+            case 1: scores(orders.indices.map { daysSince[$0].isNaN ? .nan : orders[$0] })
+            default: scores(revenue.indices.map { daysSince[$0].isNaN ? .nan : revenue[$0] })
+            }
+        }
+        let ((r, rc), (f, fc), (m, mc)) = (scored[0], scored[1], scored[2])
         // Each of the 125 score triples once: its code and its segment.
         var codes: [String] = [], segmentOf: [Int32] = []
         for ri in 1...5 {

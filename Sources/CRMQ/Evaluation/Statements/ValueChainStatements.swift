@@ -8,6 +8,16 @@ struct ValueChainStatements {
         return rows.map { all[Int($0)] }
     }
 
+    /// The customers' names (their ids where they have none), as a column of codes.
+    private func labels(_ rows: [Int]) -> TextColumn {
+        let ids = scope.snapshot.customers.ids
+        guard case .text(let names) = scope.snapshot.customers.column("name") else {
+            return TextColumn(codes: rows.map { ids.codes[$0] }, values: ids.values)
+        }
+        guard rows.contains(where: { names.codes[$0] < 0 }) else { return TextColumn(codes: rows.map { names.codes[$0] }, values: names.values) }
+        return TextColumn(rows.map { names[$0] ?? ids[$0] })
+    }
+
     private func sum(_ values: [Double]) -> Double { values.reduce(0) { $1.isNaN ? $0 : $0 + $1 } }
 
     /// The four groups in their fixed order, with their customers' figures and shares.
@@ -64,10 +74,12 @@ struct ValueChainStatements {
         func numbers(_ name: String) -> [Double]? { if case .number(let v) = customers.column(name) { v } else { nil } }
         func bools(_ name: String) -> [UInt8]? { if case .bool(let v) = customers.column(name) { v } else { nil } }
         var volume = [Double](repeating: 0, count: customers.count)
-        for c in 0..<customers.count {
-            for i in transactions.rows(of: c) {
-                let units = transactions.quantity?[i] ?? transactions.amount[i]
-                if !units.isNaN { volume[c] += units }
+        let units = transactions.quantity ?? transactions.amount
+        volume.withUnsafeMutableBufferPointer { volume in
+            units.withUnsafeBufferPointer { units in
+                transactions.customer.withUnsafeBufferPointer { customer in
+                    for i in 0..<units.count where !units[i].isNaN { volume[Int(customer[i])] += units[i] }
+                }
             }
         }
         let evidence = StrategicCustomers.find(
@@ -77,14 +89,18 @@ struct ValueChainStatements {
         if rows.count != customers.count { for row in rows { chosen[Int(row)] = true } }
         let listed = evidence.clvOrder.map(Int.init).filter { chosen[$0] && evidence.kindMask[$0] != 0 }
         let fixed = scope.snapshot.info.fixedCosts
+        let referrals = numbers("referrals"), ideas = numbers("ideas"), ids = customers.ids
+        let kindText = (0..<16).map { mask in
+            StrategicCustomers.kinds.indices.filter { mask & (1 << $0) != 0 }.map { StrategicCustomers.kinds[$0] }.joined(separator: ", ")
+        }
         var columns = [
-            ResultColumn("id", .text(TextColumn(listed.map { customers.ids[$0] }))),
-            ResultColumn("name", .text(TextColumn(listed.map { customers.label($0) }))),
-            ResultColumn("kinds", .text(TextColumn(listed.map { evidence.kinds(of: $0).joined(separator: ", ") }))),
+            ResultColumn("id", .text(TextColumn(codes: listed.map { ids.codes[$0] }, values: ids.values))),
+            ResultColumn("name", .text(labels(listed))),
+            ResultColumn("kinds", .text(TextColumn(codes: listed.map { Int32(evidence.kindMask[$0]) }, values: kindText))),
             ResultColumn("clv", unit: .money, .number(listed.map { clv[$0] })),
             ResultColumn("clv_rank", unit: .count, .number(listed.map { Double(evidence.clvRank[$0]) })),
-            ResultColumn("referrals", unit: .count, .number(listed.map { numbers("referrals")?[$0] ?? .nan })),
-            ResultColumn("ideas", unit: .count, .number(listed.map { numbers("ideas")?[$0] ?? .nan })),
+            ResultColumn("referrals", unit: .count, .number(listed.map { referrals?[$0] ?? .nan })),
+            ResultColumn("ideas", unit: .count, .number(listed.map { ideas?[$0] ?? .nan })),
             ResultColumn(evidence.volumeIsUnits ? "share_of_units" : "share_of_revenue", unit: .ratio,
                          .number(listed.map { evidence.volumeShare[$0] })),
         ]
