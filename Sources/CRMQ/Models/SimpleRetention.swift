@@ -17,11 +17,9 @@ public struct SimpleRetention: Sendable, Equatable {
     static func retentionRate(_ transactions: TransactionTable, customers: Int, asOf: Int32) -> (rate: Double, base: Int, kept: Int)? {
         let yearStart = asOf - 364, previousStart = asOf - 728
         var base = 0, kept = 0
-        for c in 0..<customers {
-            let rows = transactions.rows(of: c)
-            guard rows.contains(where: { transactions.day[$0] > previousStart && transactions.day[$0] <= yearStart }) else { continue }
+        for c in 0..<customers where transactions.bought(c, after: previousStart, through: yearStart) {
             base += 1
-            if rows.contains(where: { transactions.day[$0] > yearStart }) { kept += 1 }
+            if transactions.bought(c, after: yearStart, through: asOf) { kept += 1 }
         }
         guard base > 0 else { return nil }
         return (Double(kept) / Double(base), base, kept)
@@ -29,12 +27,7 @@ public struct SimpleRetention: Sendable, Equatable {
 
     /// Each customer's margin in the 52 weeks to as_of (revenue where margin is unknown).
     static func yearlyMargin(_ transactions: TransactionTable, customers: Int, asOf: Int32) -> [Double] {
-        let yearStart = asOf - 364
-        return (0..<customers).map { c in
-            transactions.rows(of: c).reduce(0.0) { sum, i in
-                guard transactions.day[i] > yearStart else { return sum }
-                return sum + (transactions.marginKnown ? transactions.margin[i] : transactions.amount[i])
-            }
-        }
+        let values = transactions.marginKnown ? transactions.margin : transactions.amount
+        return (0..<customers).map { transactions.sum(values, of: $0, after: asOf - 364, through: asOf) }
     }
 }

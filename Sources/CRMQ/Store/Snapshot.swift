@@ -63,6 +63,17 @@ public struct TransactionTable: Sendable {
     public var count: Int { customer.count }
 
     public func rows(of customer: Int) -> Range<Int> { Int(start[customer])..<Int(start[customer + 1]) }
+
+    /// The sum of `values` (a per-row column: amount, margin) over the customer's rows dated
+    /// after `from` and up to `through`.
+    func sum(_ values: [Double], of customer: Int, after from: Int32, through: Int32) -> Double {
+        rows(of: customer).reduce(0) { day[$1] > from && day[$1] <= through ? $0 + values[$1] : $0 }
+    }
+
+    /// Whether the customer bought after `from` and up to `through`.
+    func bought(_ customer: Int, after from: Int32, through: Int32) -> Bool {
+        rows(of: customer).contains { day[$0] > from && day[$0] <= through }
+    }
 }
 
 /// The transactions dated after `as_of`, set aside: the holdout that `validate` compares

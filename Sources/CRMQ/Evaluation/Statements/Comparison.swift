@@ -11,10 +11,23 @@ struct Comparison {
     /// Revenue in the 52 weeks to as_of of every customer of a snapshot.
     static func yearRevenue(_ snapshot: Snapshot) -> [Double] {
         let t = snapshot.transactions
-        let start = snapshot.info.asOf - 364
-        return (0..<snapshot.customers.count).map { c in
-            t.rows(of: c).reduce(0) { t.day[$1] > start ? $0 + t.amount[$1] : $0 }
-        }
+        let asOf = snapshot.info.asOf
+        return (0..<snapshot.customers.count).map { t.sum(t.amount, of: $0, after: asOf - 364, through: asOf) }
+    }
+
+    /// Each customer's row in the other snapshot (−1: not in it), both ways, matched by id once.
+    struct Matching {
+        var rowInLater: [Int]
+        var rowInEarlier: [Int]
+    }
+
+    func matching() -> Matching {
+        let (a, b) = (earlier.snapshot, later.snapshot)
+        let ids = a.customers.ids
+        let rowInLater = (0..<a.customers.count).map { ids[$0].flatMap { b.row(ofId: $0) } ?? -1 }
+        var rowInEarlier = [Int](repeating: -1, count: b.customers.count)
+        for (c, other) in rowInLater.enumerated() where other >= 0 { rowInEarlier[other] = c }
+        return Matching(rowInLater: rowInLater, rowInEarlier: rowInEarlier)
     }
 
     struct Outcome {
@@ -27,11 +40,11 @@ struct Comparison {
         var rate: Double { activeBefore > 0 ? Double(retained.count) / Double(activeBefore) : .nan }
     }
 
-    func outcome() -> (Outcome, [Double], [Double]) {
+    func outcome(_ matching: Matching) -> (Outcome, [Double], [Double]) {
         let (a, b) = (earlier.snapshot, later.snapshot)
         let revenueA = Self.yearRevenue(a), revenueB = Self.yearRevenue(b)
         var result = Outcome()
-        let rowInB = (0..<a.customers.count).map { a.customers.ids[$0].flatMap { b.row(ofId: $0) } ?? -1 }
+        let rowInB = matching.rowInLater
         var activeBefore = [Bool](repeating: false, count: b.customers.count)
         for c in 0..<a.customers.count where hasPurchaseInYear(a, c) {
             result.activeBefore += 1
@@ -40,14 +53,13 @@ struct Comparison {
             if other >= 0, hasPurchaseInYear(b, other) { result.retained.append((c, other)) } else { result.lost.append((c, other)) }
         }
         for c in 0..<b.customers.count where !activeBefore[c] && hasPurchaseInYear(b, c) {
-            result.new.append((c, b.customers.ids[c].flatMap { a.row(ofId: $0) } ?? -1))
+            result.new.append((c, matching.rowInEarlier[c]))
         }
         return (result, revenueA, revenueB)
     }
 
     private func hasPurchaseInYear(_ s: Snapshot, _ c: Int) -> Bool {
-        let t = s.transactions
-        return t.rows(of: c).contains { t.day[$0] > s.info.asOf - 364 }
+        s.transactions.bought(c, after: s.info.asOf - 364, through: s.info.asOf)
     }
 
     func result(by: Expr?, list: Name?) throws(Diagnostic) -> StatementResult {
@@ -55,7 +67,8 @@ struct Comparison {
             throw Diagnostic("compare can list the retained, lost or new customers", at: list.range, hint: Suggestion.hint(for: list.text, in: Self.kinds))
         }
         let (a, b) = (earlier.snapshot, later.snapshot)
-        let (outcome, revenueA, revenueB) = outcome()
+        let matching = matching()
+        let (outcome, revenueA, revenueB) = outcome(matching)
         // Without a model for one of them, the comparison still counts customers and revenue.
         var notes: [String] = []
         func clv(_ scope: CustomerScope) -> [Double] {
@@ -85,7 +98,7 @@ struct Comparison {
                 + (wonBack > 0 ? "; \(wonBack) of the new had bought before (won back)" : ""),
         ] + notes)
         var blocks: [ResultBlock] = [.table(summary)]
-        let migration = try self.migration(by)
+        let migration = try self.migration(by, matching)
         blocks.append(.table(migration))
         if let list {
             let kind = list.text.lowercased()
@@ -105,7 +118,7 @@ struct Comparison {
     }
 
     /// Customers by their group in the earlier snapshot (rows) and in the later one (columns).
-    private func migration(_ by: Expr?) throws(Diagnostic) -> ResultTable {
+    private func migration(_ by: Expr?, _ matching: Matching) throws(Diagnostic) -> ResultTable {
         let key = by ?? Expr(.field("portfolio"), SourceRange(0, 0))
         let labelsA: [String], labelsB: [String]
         do throws(Diagnostic) {
@@ -119,13 +132,11 @@ struct Comparison {
         let (a, b) = (earlier.snapshot, later.snapshot)
         let none = "(not in it)"
         var counts: [String: [String: Int]] = [:]
-        var seenB = [Bool](repeating: false, count: b.customers.count)
         for c in 0..<a.customers.count {
-            let other = a.customers.ids[c].flatMap { b.row(ofId: $0) }
-            if let other { seenB[other] = true }
-            counts[labelsA[c], default: [:]][other.map { labelsB[$0] } ?? none, default: 0] += 1
+            let other = matching.rowInLater[c]
+            counts[labelsA[c], default: [:]][other >= 0 ? labelsB[other] : none, default: 0] += 1
         }
-        for c in 0..<b.customers.count where !seenB[c] { counts[none, default: [:]][labelsB[c], default: 0] += 1 }
+        for c in 0..<b.customers.count where matching.rowInEarlier[c] < 0 { counts[none, default: [:]][labelsB[c], default: 0] += 1 }
         func ordered(_ names: Set<String>) -> [String] {
             let fixed = key.kind == .field("portfolio") ? Portfolio.groups : key.kind == .field("rfm_segment") ? RFM.segments.map(\.name) + ["Others"] : []
             return fixed.filter(names.contains) + names.subtracting(fixed).subtracting([none]).sorted() + (names.contains(none) ? [none] : [])

@@ -67,9 +67,7 @@ struct Plans {
     func revenue(of c: Int, daysBefore from: Int32, to: Int32) -> Double {
         let t = scope.snapshot.transactions
         let asOf = scope.snapshot.info.asOf
-        return t.rows(of: c).reduce(0) { sum, i in
-            t.day[i] > asOf - from && t.day[i] <= asOf - to ? sum + t.amount[i] : sum
-        }
+        return t.sum(t.amount, of: c, after: asOf - from, through: asOf - to)
     }
 
     /// One statement of a plan, the way a person reads it: "why: …".
