@@ -225,12 +225,12 @@ public struct SnapshotLoader {
             }
             costOfCode.append(cost)
         }
-        let days = read.dates["date"]!
+        let days = read.dates["date"]!, customers = read.joinedCustomers()
         let keep = days.indices.filter { days[$0] <= asOf }
         setAside["activities.csv"] = read.rowCount - keep.count
         let quantity = read.numbers["quantity"] ?? []
         return ActivityTable(
-            customer: keep.map { read.customers[$0] },
+            customer: keep.map { customers[$0] },
             day: keep.map { days[$0] },
             activity: TextColumn(codes: keep.map { activity.codes[$0] }, values: activity.values),
             quantity: keep.map { quantity.isEmpty || quantity[$0].isNaN ? 1 : quantity[$0] },
@@ -249,13 +249,13 @@ public struct SnapshotLoader {
                 ColumnSpec(name: "amount", kind: .number, required: true, emptyAllowed: false),
             ], customerIndex: index
         ).read()
-        let due = read.dates["due"]!
+        let due = read.dates["due"]!, customers = read.joinedCustomers()
         let keep = due.indices.filter { due[$0] <= asOf }
         setAside["payments.csv"] = read.rowCount - keep.count
         let paid = read.dates["paid"]!
         let amount = read.numbers["amount"]!
         return PaymentTable(
-            customer: keep.map { read.customers[$0] },
+            customer: keep.map { customers[$0] },
             due: keep.map { due[$0] },
             // Paid after as_of means still unpaid on the day the snapshot is viewed at.
             paid: keep.map { paid[$0] <= asOf ? paid[$0] : CalendarDay.null },
@@ -275,7 +275,7 @@ public struct SnapshotLoader {
                 ColumnSpec(name: "note", kind: .text),
             ], customerIndex: index
         ).read()
-        let days = read.dates["date"]!
+        let days = read.dates["date"]!, customers = read.joinedCustomers()
         let keep = days.indices.filter { days[$0] <= asOf }
         setAside["interactions.csv"] = read.rowCount - keep.count
         func text(_ name: String) -> TextColumn {
@@ -283,7 +283,7 @@ public struct SnapshotLoader {
             return TextColumn(codes: keep.map { column.codes[$0] }, values: column.values)
         }
         return InteractionTable(
-            customer: keep.map { read.customers[$0] }, day: keep.map { days[$0] },
+            customer: keep.map { customers[$0] }, day: keep.map { days[$0] },
             channel: text("channel"), kind: text("kind"), note: text("note"))
     }
 

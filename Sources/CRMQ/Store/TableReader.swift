@@ -24,6 +24,7 @@ struct ColumnSpec {
 struct PiecedColumns<T> {
     var pieces: [String: [[T]]] = [:]
 
+    /// The column whole, copied together from the pieces on every use: take it once.
     subscript(name: String) -> [T]? {
         guard let parts = pieces[name] else { return nil }
         return parts.count == 1 ? parts[0] : Array(parts.joined())
@@ -48,7 +49,9 @@ struct ReadTable {
     /// The header names as written, normalised, in file order.
     var header: [String]
 
-    var customers: [Int32] { customerPieces.count == 1 ? customerPieces[0] : Array(customerPieces.joined()) }
+    /// The customer column whole. It is copied together from the pieces on every call: take it
+    /// once, not inside a loop over the rows.
+    func joinedCustomers() -> [Int32] { customerPieces.count == 1 ? customerPieces[0] : Array(customerPieces.joined()) }
 }
 
 /// Reads a snapshot CSV file into typed columns.
