@@ -17,9 +17,14 @@ struct Synth: ParsableCommand {
     @Option(help: "The seed: the same seed writes the same files.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Also write activities.csv, activity_rates.csv and payments.csv (costs to serve and credit).")
+    var servingAndPaying = false
+
     func run() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try SyntheticSnapshot(customers: customers, seed: seed).write(to: directory)
+        var snapshot = SyntheticSnapshot(customers: customers, seed: seed)
+        snapshot.servingAndPaying = servingAndPaying
+        try snapshot.write(to: directory)
     }
 }
 

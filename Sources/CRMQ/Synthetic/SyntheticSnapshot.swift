@@ -25,6 +25,10 @@ public struct SyntheticSnapshot {
     public var start: Int32 = CalendarDay.from(year: 2023, month: 1, day: 1)
     public var weeks = 104
     public var acquisitionWeeks = 12
+    /// Also write activities.csv, activity_rates.csv and payments.csv (the value chain's
+    /// costs to serve and credit). They come from a second random stream, so customers.csv
+    /// and transactions.csv are the same bytes with or without them.
+    public var servingAndPaying = false
 
     public init(customers: Int, seed: UInt64) {
         self.customers = customers
@@ -34,7 +38,8 @@ public struct SyntheticSnapshot {
     public var asOf: Int32 { start + Int32(weeks * 7) - 1 }
 
     /// Writes customers.csv, transactions.csv (in date order, as exports usually are) and
-    /// snapshot.json into `directory`.
+    /// snapshot.json into `directory`, and with `servingAndPaying` the activity and payment
+    /// files.
     public func write(to directory: String) throws(DataError) {
         var random = SeededRandom(seed: seed)
         let segments = ["retail", "wholesale", "online", "public"]
@@ -42,10 +47,13 @@ public struct SyntheticSnapshot {
         var customerFile = OutputFile(path: directory + "/customers.csv")
         customerFile.append("id,name,segment,region\n")
         var rows = Purchases()
+        var invoiced = [Bool](repeating: false, count: customers)  // wholesale and public
         let end = asOf
         let p = parameters
         for c in 0..<customers {
-            customerFile.append("C\(c + 1),Customer \(c + 1),\(segments[random.below(segments.count)]),\(regions[random.below(regions.count)])\n")
+            let segment = random.below(segments.count)
+            invoiced[c] = segment == 1 || segment == 3
+            customerFile.append("C\(c + 1),Customer \(c + 1),\(segments[segment]),\(regions[random.below(regions.count)])\n")
             if customerFile.bytes.count > 1 << 20 { try customerFile.flush() }
             let lambda = random.gamma(shape: p.r, rate: p.alpha)
             let dropout = random.beta(p.a, p.b)
@@ -68,7 +76,8 @@ public struct SyntheticSnapshot {
         try customerFile.close()
         var transactionFile = OutputFile(path: directory + "/transactions.csv")
         transactionFile.append("customer_id,date,amount,margin,quantity\n")
-        for i in rows.inDateOrder() {
+        let order = rows.inDateOrder()
+        for i in order {
             transactionFile.append("C\(rows.customer[i] + 1),")
             transactionFile.appendDate(rows.day[i])
             transactionFile.append(",")
@@ -79,11 +88,75 @@ public struct SyntheticSnapshot {
             if transactionFile.bytes.count > 1 << 22 { try transactionFile.flush() }
         }
         try transactionFile.close()
+        if servingAndPaying { try writeServingAndPaying(rows, order, invoiced: invoiced, to: directory) }
         var info = OutputFile(path: directory + "/snapshot.json")
         info.append("{\"name\": \"synthetic\", \"as_of\": \"\(CalendarDay.format(end))\", \"currency\": \"EUR\", ")
         info.append("\"description\": \"\(customers) made-up customers (BG/NBD r=\(p.r) alpha=\(p.alpha) a=\(p.a) b=\(p.b); ")
         info.append("Gamma-Gamma p=\(p.p) q=\(p.q) gamma=\(p.gamma)), seed \(seed)\"}\n")
         try info.close()
+    }
+
+    /// The costs to serve and the invoices. Every customer has an account (one
+    /// `account_management` a year they buy in); a purchase needs a `delivery` one time in
+    /// four and a `support_call` at the customer's own rate (Beta(1, 4): a fifth on average).
+    /// With margins of 20–40% on purchases of about 22, customers who buy once or call often
+    /// cost more than they bring. Wholesale and public customers are invoiced, due 30 days
+    /// after each purchase; each pays late with its own probability (Beta(1, 3)) by an
+    /// exponential number of days (its own mean, 2 to 32), and invoices not paid by `as_of`
+    /// are open.
+    private func writeServingAndPaying(_ rows: Purchases, _ order: [Int], invoiced: [Bool], to directory: String) throws(DataError) {
+        var random = SeededRandom(seed: seed ^ 0x5EED_C057)
+        let end = asOf
+        var callRate = [Double](repeating: 0, count: customers)
+        var lateness = [Double](repeating: 0, count: customers), meanDaysLate = [Double](repeating: 0, count: customers)
+        for c in 0..<customers {
+            callRate[c] = random.beta(1, 4)
+            lateness[c] = random.beta(1, 3)
+            meanDaysLate[c] = 2 + 30 * random.uniform()
+        }
+        var rates = OutputFile(path: directory + "/activity_rates.csv")
+        rates.append("activity,unit_cost\naccount_management,5.00\ndelivery,8.00\nsupport_call,6.00\n")
+        try rates.close()
+        var activities = OutputFile(path: directory + "/activities.csv")
+        activities.append("customer_id,date,activity,quantity\n")
+        var payments = OutputFile(path: directory + "/payments.csv")
+        payments.append("customer_id,due,paid,amount\n")
+        var accountYear = [Int16](repeating: 0, count: customers)
+        for i in order {
+            let c = Int(rows.customer[i]), day = rows.day[i], id = "C\(c + 1),"
+            let year = Int16(CalendarDay.components(day).0 - 2000)
+            if accountYear[c] != year {
+                accountYear[c] = year
+                activities.append(id)
+                activities.appendDate(day)
+                activities.append(",account_management,1\n")
+            }
+            if random.uniform() < 0.25 {
+                activities.append(id)
+                activities.appendDate(day)
+                activities.append(",delivery,1\n")
+            }
+            if random.uniform() < callRate[c] {
+                activities.append(id)
+                activities.appendDate(day)
+                activities.append(",support_call,\(1 + random.below(3))\n")
+            }
+            if invoiced[c] {
+                let due = day + 30
+                let late = random.uniform() < lateness[c] ? Int32(random.exponential(rate: 1 / meanDaysLate[c]).rounded(.up)) : -Int32(random.below(5))
+                payments.append(id)
+                payments.appendDate(due)
+                payments.append(",")
+                if due + late <= end { payments.appendDate(due + late) }
+                payments.append(",")
+                payments.appendCents(rows.amount[i])
+                payments.append("\n")
+            }
+            if activities.bytes.count > 1 << 22 { try activities.flush() }
+            if payments.bytes.count > 1 << 22 { try payments.flush() }
+        }
+        try activities.close()
+        try payments.close()
     }
 
     /// The generated purchases as columns, to be written in date order.
