@@ -63,8 +63,38 @@ import Testing
         var values = (0..<5000).map { _ in Double.random(in: -1e6...1e6, using: &generator) }
         values += [0, -0.0, 0, 5e-324, -5e-324, .infinity, -.infinity, 1e308, -1e308] + [Double](repeating: 42, count: 100)
         values.shuffle()
-        #expect(WhaleCurve.descending(values) == values.sorted(by: >))
-        #expect(WhaleCurve.descending([3, -1, 2]) == [3, 2, -1])  // short lists go by the ordinary sort
+        #expect(RadixSort.descending(values) == values.sorted(by: >))
+        #expect(RadixSort.descending([3, -1, .nan, 2]) == [3, 2, -1])  // NaN is left out
+        // The order: largest first, equal figures (0 and −0 too) by index, long and short lists.
+        for n in [10, 5000] {
+            let choices: [Double] = [0, -0.0, 1, 2.5, -3]
+            let tied = (0..<n).map { _ in choices[Int.random(in: 0..<5, using: &generator)] }
+            let expected = (0..<Int32(n)).sorted { (i: Int32, j: Int32) -> Bool in
+                let (a, b) = (tied[Int(i)], tied[Int(j)])
+                return a > b || (a == b && i < j)
+            }
+            #expect(RadixSort.descendingOrder(tied) == expected)
+        }
+    }
+
+    @Test func strategic_ranks_equal_those_of_a_full_sort() {
+        // Ranks come from a selection for the top 20% and a count for the others of some kind;
+        // a full stable sort of everyone (largest first, ties by index) must give the same.
+        var generator = SystemRandomNumberGenerator()
+        for n in [11, 100, 3001] {  // equal volumes: 1/11 is under the 10% of a cost magnet
+            let clv = (0..<n).map { _ in Double(Int.random(in: -5...40, using: &generator)) }  // many ties
+            let benchmark = (0..<n).map { _ in UInt8(Int.random(in: 0..<10, using: &generator) == 0 ? 1 : 0) }
+            let e = StrategicCustomers.find(
+                clv: clv, benchmark: benchmark, referrals: nil, inspiration: nil, ideas: nil,
+                volume: [Double](repeating: 1, count: n), volumeIsUnits: true)
+            let order = RadixSort.descendingOrder(clv)
+            var rank = [Int32](repeating: 0, count: n)
+            for (k, c) in order.enumerated() { rank[Int(c)] = Int32(k + 1) }
+            let top = Int((0.2 * Double(n)).rounded(.up))
+            let expected = order.filter { rank[Int($0)] <= top && clv[Int($0)] > 0 || benchmark[Int($0)] == 1 }
+            #expect(e.ranked == expected)
+            #expect(e.clvRank == expected.map { rank[Int($0)] })
+        }
     }
 
     @Test func quintile_cuts_by_selection_equal_those_of_a_sort() {
@@ -91,6 +121,8 @@ import Testing
         #expect(e.kinds(of: 4) == ["inspiration"] && e.kinds(of: 5) == ["inspiration"])
         #expect(e.kinds(of: 8) == ["cost magnet"] && e.kinds(of: 9) == ["cost magnet"])
         #expect(e.kinds(of: 6).isEmpty && e.kinds(of: 7).isEmpty)
-        #expect(e.clvRank[0] == 1 && e.clvRank[5] == 10)
+        // Ranked from the highest clv: 0, 1, 2, 3, 4 (ranks 1–5; 6 and 7 at 50 and 40 are of no
+        // kind), 8 and 9 (30 and 20: ranks 8 and 9), and 5 last (clv 0: rank 10).
+        #expect(e.ranked == [0, 1, 2, 3, 4, 8, 9, 5] && e.clvRank == [1, 2, 3, 4, 5, 8, 9, 10])
     }
 }

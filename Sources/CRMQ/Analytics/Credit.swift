@@ -59,9 +59,12 @@ enum Credit {
         }
     }
 
-    static func grade(_ score: Double) -> String? {
+    static func grade(_ score: Double) -> String? { gradeIndex(score).map { grades[$0].grade } }
+
+    /// The grade's place in `grades`, 0 for A.
+    static func gradeIndex(_ score: Double) -> Int? {
         guard !score.isNaN else { return nil }
-        return grades.first { score >= $0.from }!.grade
+        return grades.firstIndex { score >= $0.from }!
     }
 
     /// Days an invoice is late on as_of: paid late, or still unpaid past its due date.

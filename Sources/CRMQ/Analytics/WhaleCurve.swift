@@ -2,19 +2,25 @@
 /// and the cumulative share of its total. By profit it typically rises far above 100% before
 /// the unprofitable customers bring it back down.
 struct WhaleCurve {
-    /// The figures in descending order.
-    let sorted: [Double]
-    /// running[k] = the sum of the first k figures (running[0] = 0).
+    /// running[k] = the sum of the k largest figures (running[0] = 0): the curve itself.
     let running: [Double]
+    /// The sum of the negative figures: what the customers below zero take away.
+    let destroyed: Double
 
-    init(_ values: [Double]) {
-        sorted = Self.descending(values.filter { !$0.isNaN })
+    /// The curve over the figures that are not NaN.
+    init<C: Collection<Double>>(_ values: C) {
+        let sorted = RadixSort.descending(values)
         var running = [Double](repeating: 0, count: sorted.count + 1)
-        for (i, v) in sorted.enumerated() { running[i + 1] = running[i] + v }
+        var destroyed = 0.0
+        for (i, v) in sorted.enumerated() {
+            running[i + 1] = running[i] + v
+            if v < 0 { destroyed += v }
+        }
         self.running = running
+        self.destroyed = destroyed
     }
 
-    var count: Int { sorted.count }
+    var count: Int { running.count - 1 }
     var total: Double { running[count] }
 
     /// How many customers make up the top `fraction` (at least one).
@@ -31,13 +37,5 @@ struct WhaleCurve {
             at = k
         }
         return (best, at)
-    }
-
-    /// The sum of the negative figures: what the customers below zero take away.
-    var destroyed: Double { sorted.reduce(0) { $1 < 0 ? $0 + $1 : $0 } }
-
-    /// The values largest first (`RadixSort`: linear time, a few milliseconds for a million).
-    static func descending(_ values: [Double]) -> [Double] {
-        RadixSort.descendingOrder(values).map { values[Int($0)] }
     }
 }

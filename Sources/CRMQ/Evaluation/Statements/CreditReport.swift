@@ -12,7 +12,7 @@ struct CreditReport {
         var customers = [Double](repeating: 0, count: grades.count), invoiced = customers, unpaid = customers, late = customers
         var invoices = customers
         for c in rows {
-            let k = grades.firstIndex(of: Credit.grade(facts[c].score)!)!
+            let k = Credit.gradeIndex(facts[c].score)!
             customers[k] += 1
             invoiced[k] += facts[c].invoiced
             unpaid[k] += facts[c].unpaid
@@ -28,9 +28,23 @@ struct CreditReport {
             ResultColumn("unpaid", unit: .money, .number(unpaid)),
             ResultColumn("mean_days_late", unit: .days, .number(zip(late, invoices).map { $1 > 0 ? $0 / $1 : .nan })),
         ], notes: ["\(NumberText.grouped(rows.count)) customers with invoices due by \(CalendarDay.format(scope.snapshot.info.asOf)); `explain credit` gives the rule"])
-        let weakest = rows.sorted { (facts[$0].score, scope.snapshot.customers.ids[$0] ?? "") < (facts[$1].score, scope.snapshot.customers.ids[$1] ?? "") }
-            .prefix(10)
-        return StatementResult([.table(byGrade), .table(list(Array(weakest), facts, title: "the weakest payers"))])
+        return StatementResult([.table(byGrade), .table(list(weakest(rows, facts, count: 10), facts, title: "the weakest payers"))])
+    }
+
+    /// The `count` lowest scores, lowest first, ties by id: one pass that keeps a short list.
+    private func weakest(_ rows: [Int], _ facts: [Credit.Facts], count: Int) -> [Int] {
+        let ids = scope.snapshot.customers.ids
+        func before(_ a: Int, _ b: Int) -> Bool {
+            let (x, y) = (facts[a].score, facts[b].score)
+            return x < y || (x == y && (ids[a] ?? "") < (ids[b] ?? ""))
+        }
+        var kept: [Int] = []
+        for c in rows where kept.count < count || before(c, kept[kept.count - 1]) {
+            let at = kept.firstIndex { before(c, $0) } ?? kept.count
+            kept.insert(c, at: at)
+            if kept.count > count { kept.removeLast() }
+        }
+        return kept
     }
 
     private func list(_ rows: [Int], _ facts: [Credit.Facts], title: String) -> ResultTable {

@@ -87,7 +87,8 @@ struct ValueChainStatements {
             ideas: numbers("ideas"), volume: volume, volumeIsUnits: transactions.quantity != nil)
         var chosen = [Bool](repeating: rows.count == customers.count, count: customers.count)
         if rows.count != customers.count { for row in rows { chosen[Int(row)] = true } }
-        let listed = evidence.clvOrder.map(Int.init).filter { chosen[$0] && evidence.kindMask[$0] != 0 }
+        let kept = evidence.ranked.indices.filter { chosen[Int(evidence.ranked[$0])] }
+        let listed = kept.map { Int(evidence.ranked[$0]) }
         let fixed = scope.snapshot.info.fixedCosts
         let referrals = numbers("referrals"), ideas = numbers("ideas"), ids = customers.ids
         let kindText = (0..<16).map { mask in
@@ -98,14 +99,14 @@ struct ValueChainStatements {
             ResultColumn("name", .text(labels(listed))),
             ResultColumn("kinds", .text(TextColumn(codes: listed.map { Int32(evidence.kindMask[$0]) }, values: kindText))),
             ResultColumn("clv", unit: .money, .number(listed.map { clv[$0] })),
-            ResultColumn("clv_rank", unit: .count, .number(listed.map { Double(evidence.clvRank[$0]) })),
+            ResultColumn("clv_rank", unit: .count, .number(kept.map { Double(evidence.clvRank[$0]) })),
             ResultColumn("referrals", unit: .count, .number(listed.map { referrals?[$0] ?? .nan })),
             ResultColumn("ideas", unit: .count, .number(listed.map { ideas?[$0] ?? .nan })),
             ResultColumn(evidence.volumeIsUnits ? "share_of_units" : "share_of_revenue", unit: .ratio,
-                         .number(listed.map { evidence.volumeShare[$0] })),
+                         .number(listed.map { evidence.volumeShare(of: $0) })),
         ]
         if let fixed {
-            columns.append(ResultColumn("fixed_cost_absorbed", unit: .money, .number(listed.map { evidence.volumeShare[$0] * fixed })))
+            columns.append(ResultColumn("fixed_cost_absorbed", unit: .money, .number(listed.map { evidence.volumeShare(of: $0) * fixed })))
         }
         let counts = StrategicCustomers.kinds.indices.map { k in Double(listed.filter { evidence.kindMask[$0] & (1 << k) != 0 }.count) }
         let summary = ResultTable(title: "strategically significant customers", columns: [
@@ -128,7 +129,7 @@ struct ValueChainStatements {
         }
         let rows = try scope.rows(filter)
         guard case .number(let all) = try scope.resolve(measure)!.1 else { return StatementResult() }
-        let curve = WhaleCurve(rows.map { all[Int($0)] })
+        let curve = WhaleCurve(rows.lazy.map { all[Int($0)] })
         guard curve.count > 0 else { throw Diagnostic("no customers to rank") }
         let fractions = [0.01, 0.05, 0.10, 0.20, 0.50, 1.0]
         let tops = fractions.map { curve.top($0) }
