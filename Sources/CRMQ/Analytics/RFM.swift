@@ -26,10 +26,15 @@ enum RFM {
         return sorted[low] + (position - Double(low)) * (sorted[high] - sorted[low])
     }
 
-    /// The 20/40/60/80% quantiles of the values that are not NaN, by selection rather than
-    /// a sort: each cut needs two order statistics, found left to right in what is left.
+    /// The 20/40/60/80% quantiles of the values that are not NaN.
     static func cuts(_ values: [Double]) -> [Double] {
         var present = values.filter { !$0.isNaN }
+        return cuts(consuming: &present)
+    }
+
+    /// The quantiles of `present` by selection rather than a sort, rearranging it: each cut
+    /// needs two order statistics, found left to right in what is left.
+    static func cuts(consuming present: inout [Double]) -> [Double] {
         guard !present.isEmpty else { return [] }
         let n = present.count
         var from = 0
@@ -44,33 +49,49 @@ enum RFM {
         }
     }
 
-    /// Scores 1–5 of each value; NaN stays NaN (no value, no score).
-    static func scores(_ values: [Double]) -> (scores: [Double], cuts: [Double]) {
-        let cuts = cuts(values)
-        guard cuts.count == 4 else { return (values.map { _ in .nan }, []) }
-        let (c0, c1, c2, c3) = (cuts[0], cuts[1], cuts[2], cuts[3])
-        var scores = [Double](repeating: .nan, count: values.count)
-        scores.withUnsafeMutableBufferPointer { out in
-            values.withUnsafeBufferPointer { v in
-                for i in 0..<v.count where !v[i].isNaN {
-                    let x = v[i]
-                    var score = 1.0
-                    if c0 <= x { score += 1 }
-                    if c1 <= x { score += 1 }
-                    if c2 <= x { score += 1 }
-                    if c3 <= x { score += 1 }
-                    out[i] = score
+    /// Scores 1–5 of `sign` × each value, 0 for none: a NaN value, or a NaN in `defined`
+    /// at the same place. Scores are bytes, not numbers: a million customers' three
+    /// scores fit in 3 MB and take no time to allocate (`number` turns one into a field value).
+    static func scores(_ values: [Double], sign: Double = 1, defined: [Double]? = nil) -> (scores: [UInt8], cuts: [Double]) {
+        let mask = defined ?? values
+        let n = values.count
+        precondition(mask.count == n)
+        return values.withUnsafeBufferPointer { v in
+            mask.withUnsafeBufferPointer { d in
+                // The values to cut, in one copy: selection rearranges it.
+                var present = [Double]()
+                present.reserveCapacity(n)
+                for i in 0..<n where !v[i].isNaN && !d[i].isNaN { present.append(sign * v[i]) }
+                let cuts = cuts(consuming: &present)
+                present = []  // released before the scores are allocated
+                var scores = [UInt8](repeating: 0, count: n)
+                guard cuts.count == 4 else { return (scores, cuts) }
+                let (c0, c1, c2, c3) = (cuts[0], cuts[1], cuts[2], cuts[3])
+                scores.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<n where !v[i].isNaN && !d[i].isNaN {
+                        let x = sign * v[i]
+                        var score: UInt8 = 1
+                        if c0 <= x { score += 1 }
+                        if c1 <= x { score += 1 }
+                        if c2 <= x { score += 1 }
+                        if c3 <= x { score += 1 }
+                        out[i] = score
+                    }
                 }
+                return (scores, cuts)
             }
         }
-        return (scores, cuts)
     }
+
+    /// A score as a field value: NaN for none.
+    static func number(_ score: UInt8) -> Double { score == 0 ? .nan : Double(score) }
 
     /// The segment names in order, then "Others": `Result.segment`'s values.
     static let segmentNames = segments.map(\.name) + ["Others"]
 
     struct Result {
-        var r: [Double], f: [Double], m: [Double]
+        /// 1–5, or 0 for a customer without scores.
+        var r: [UInt8], f: [UInt8], m: [UInt8]
         /// "545" and the like: 125 values, a code per customer (−1 without scores).
         var code: TextColumn
         /// Codes into `segmentNames`.
@@ -83,11 +104,11 @@ enum RFM {
     /// purchase has no recency, and their zero orders would move the other cuts.
     static func score(daysSince: [Double], orders: [Double], revenue: [Double]) -> Result {
         // The three scores are independent: one per core.
-        let scored = parallelMap(3) { k -> (scores: [Double], cuts: [Double]) in
+        let scored = parallelMap(3) { k -> (scores: [UInt8], cuts: [Double]) in
             switch k {
-            case 0: scores(daysSince.map { -$0 })
-            case 1: scores(orders.indices.map { daysSince[$0].isNaN ? .nan : orders[$0] })
-            default: scores(revenue.indices.map { daysSince[$0].isNaN ? .nan : revenue[$0] })
+            case 0: scores(daysSince, sign: -1)
+            case 1: scores(orders, defined: daysSince)
+            default: scores(revenue, defined: daysSince)
             }
         }
         let ((r, rc), (f, fc), (m, mc)) = (scored[0], scored[1], scored[2])
@@ -103,7 +124,7 @@ enum RFM {
             }
         }
         var code = [Int32](repeating: -1, count: r.count), segment = code
-        for c in r.indices where !r[c].isNaN && !f[c].isNaN && !m[c].isNaN {
+        for c in r.indices where r[c] != 0 && f[c] != 0 && m[c] != 0 {
             let k = (Int(r[c]) - 1) * 25 + (Int(f[c]) - 1) * 5 + Int(m[c]) - 1
             code[c] = Int32(k)
             segment[c] = segmentOf[k]

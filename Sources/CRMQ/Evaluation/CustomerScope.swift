@@ -35,9 +35,9 @@ struct CustomerScope {
         switch name {
         case "rfm": return .text(rfm.code)
         case "rfm_segment": return .text(rfm.segment)
-        case "r_score": return .number(rfm.r)
-        case "f_score": return .number(rfm.f)
-        default: return .number(rfm.m)
+        case "r_score": return .number(rfm.r.map(RFM.number))
+        case "f_score": return .number(rfm.f.map(RFM.number))
+        default: return .number(rfm.m.map(RFM.number))
         }
     }
 

@@ -41,7 +41,7 @@ struct ValueChainExplanation {
             if let c = row {
                 let daysSince = ModelStore.column(scope.snapshot.customers, "days_since")[c]
                 let orders = ModelStore.column(scope.snapshot.customers, "orders")[c], revenue = ModelStore.column(scope.snapshot.customers, "revenue")[c]
-                lines.append("\(label): −days_since \(number(-daysSince)) → R \(number(result.r[c])), orders \(number(orders)) → F \(number(result.f[c])), revenue \(money(revenue)) → M \(number(result.m[c])): \(result.code[c] ?? "no scores"), \(result.segment[c] ?? "no segment")")
+                lines.append("\(label): −days_since \(number(-daysSince)) → R \(number(RFM.number(result.r[c]))), orders \(number(orders)) → F \(number(RFM.number(result.f[c]))), revenue \(money(revenue)) → M \(number(RFM.number(result.m[c]))): \(result.code[c] ?? "no scores"), \(result.segment[c] ?? "no segment")")
             }
         case "credit":
             let facts = try scope.analytics.credit(scope.snapshot)
