@@ -90,12 +90,9 @@ struct CustomerScope {
     static let chunk = 8_192
 
     private func mask(_ condition: Expr) throws(Diagnostic) -> [UInt8] {
-        let node = try compiler().condition(condition)
         var truth = [UInt8](repeating: 0, count: count)
-        truth.withUnsafeMutableBufferPointer { out in
-            for start in stride(from: 0, to: count, by: Self.chunk) {
-                let rows = start..<min(start + Self.chunk, count)
-                let part = VectorEvaluator(rows: rows).evaluate(node).truth(rows.count)
+        try truth.withUnsafeMutableBufferPointer { out throws(Diagnostic) in
+            try forEachChunk(condition) { rows, part in
                 part.withUnsafeBufferPointer { part in
                     _ = UnsafeMutableBufferPointer(rebasing: out[rows]).initialize(from: part)
                 }
@@ -104,15 +101,26 @@ struct CustomerScope {
         return truth
     }
 
+    /// The condition's truth (0 false, 1 true, 2 null) chunk by chunk, in table order.
+    private func forEachChunk(_ condition: Expr, _ body: (Range<Int>, [UInt8]) -> Void) throws(Diagnostic) {
+        let node = try compiler().condition(condition)
+        for start in stride(from: 0, to: count, by: Self.chunk) {
+            let rows = start..<min(start + Self.chunk, count)
+            body(rows, VectorEvaluator(rows: rows).evaluate(node).truth(rows.count))
+        }
+    }
+
     /// How many customers the filter lets through, without listing them.
     func count(_ filter: CustomerFilter) throws(Diagnostic) -> Int {
         if filter.segment == nil, let condition = filter.condition {
-            let truth = try mask(condition)
-            return truth.withUnsafeBufferPointer { t in
-                var n = 0
-                for i in 0..<t.count { n &+= Int(t[i] & 1 & ~(t[i] >> 1)) }
-                return n
+            // Counted chunk by chunk: no mask of a million rows to allocate.
+            var n = 0
+            try forEachChunk(condition) { _, part in
+                part.withUnsafeBufferPointer { t in
+                    for i in 0..<t.count { n &+= Int(t[i] & 1 & ~(t[i] >> 1)) }
+                }
             }
+            return n
         }
         return try rows(filter).count
     }
