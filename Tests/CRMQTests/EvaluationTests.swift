@@ -184,3 +184,48 @@ import Testing
         #expect(result.outcome == .failed)
     }
 }
+
+/// A filter is evaluated 8,192 rows at a time, reading number columns in place: conditions
+/// of every operand shape over 20,000 customers (two whole chunks and a part), counted
+/// against the same arithmetic done row by row here.
+@Suite struct ChunkedFilterTests {
+    static let n = 20_000
+    // Customer i: satisfaction i % 11 (none when i % 13 == 0), one purchase of i % 97 + 1.
+    static func satisfaction(_ i: Int) -> Double? { i % 13 == 0 ? nil : Double(i % 11) }
+    static func revenue(_ i: Int) -> Double { Double(i % 97 + 1) }
+
+    static let fixture: Fixture = {
+        var customers = "id,satisfaction\n", transactions = "customer_id,date,amount\n"
+        for i in 0..<n {
+            customers += "c\(i),\(satisfaction(i).map { String(Int($0)) } ?? "")\n"
+            transactions += "c\(i),2024-01-01,\(Int(revenue(i)))\n"
+        }
+        return Fixture(["snapshot.json": #"{"as_of": "2024-06-30"}"#, "customers.csv": customers, "transactions.csv": transactions])
+    }()
+
+    func count(_ condition: String) -> String {
+        let session = Session()
+        _ = run("load \"\(Self.fixture.directory)\" as t", session: session)
+        return run("count where \(condition)", session: session, mode: .csv).out
+    }
+
+    func expected(_ holds: (_ satisfaction: Double?, _ revenue: Double) -> Bool) -> String {
+        "customers\n\((0..<Self.n).filter { holds(Self.satisfaction($0), Self.revenue($0)) }.count)\n"
+    }
+
+    @Test func every_operand_shape_matches_a_row_by_row_count() {
+        // column × number vs column / number: two computed columns compared.
+        #expect(count("satisfaction * 2 > revenue / 10") == expected { s, r in s.map { $0 * 2 > r / 10 } ?? false })
+        // A number on the left: the comparison is flipped.
+        #expect(count("50 < revenue") == expected { _, r in 50 < r })
+        // Negation and a column compared with a number.
+        #expect(count("-revenue <= -50") == expected { _, r in -r <= -50 })
+        // number − column against a column with nulls.
+        #expect(count("100 - revenue > satisfaction") == expected { s, r in s.map { 100 - r > $0 } ?? false })
+        // Two conditions: `and` of two chunked masks.
+        #expect(count("satisfaction >= 5 and revenue / satisfaction > 10") == expected { s, r in
+            guard let s, s >= 5 else { return false }
+            return r / s > 10
+        })
+    }
+}

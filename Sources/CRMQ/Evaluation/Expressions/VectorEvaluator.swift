@@ -23,11 +23,13 @@ struct VectorEvaluator {
     func evaluate(_ node: Compiled) -> Vector {
         switch node {
         case .value(let v): return rows.map { v.slice($0) } ?? v
-        case .arithmetic(let op, let l, let r): return Self.arithmetic(op, evaluate(l), evaluate(r), count)
+        case .arithmetic(let op, let l, let r):
+            return withOperand(l) { a in withOperand(r) { b in Self.arithmetic(op, a, b, count) } }
         case .shiftDate(let op, let date, let days): return Self.shift(op, evaluate(date), evaluate(days), count)
         case .daysBetween(let l, let r): return Self.daysBetween(evaluate(l), evaluate(r), count)
-        case .negate(let e): return Self.arithmetic(.multiply, evaluate(e), .number(-1), count)
-        case .compare(let op, let l, let r): return Self.compare(op, evaluate(l), evaluate(r), count)
+        case .negate(let e): return withOperand(e) { Self.arithmetic(.multiply, $0, .other(.number(-1)), count) }
+        case .compare(let op, let l, let r):
+            return withOperand(l) { a in withOperand(r) { b in Self.compare(op, a, b, count) } }
         case .logic(let op, let l, let r): return Self.logic(op, evaluate(l).truth(count), evaluate(r).truth(count))
         case .not(let e): return .bools(Self.map(evaluate(e).truth(count), through: [1, 0, 2]))
         case .member(let e, let values, let negated): return Self.member(evaluate(e), values, negated, count)
@@ -40,6 +42,30 @@ struct VectorEvaluator {
     }
 
     // MARK: numbers
+
+    /// An operand of arithmetic or a comparison: numbers in memory, or any other value.
+    private enum Operand {
+        case numbers(UnsafeBufferPointer<Double>)
+        case other(Vector)
+
+        var vector: Vector {
+            switch self {
+            case .numbers(let x): .numbers(Array(x))
+            case .other(let v): v
+            }
+        }
+    }
+
+    /// Hands `body` the node's value over this evaluation's rows. A number column's rows are
+    /// read where they lie: a chunk of a filter is not copied out of the column first.
+    private func withOperand<R>(_ node: Compiled, _ body: (Operand) -> R) -> R {
+        if case .value(.numbers(let column)) = node {
+            return column.withUnsafeBufferPointer { all in body(.numbers(UnsafeBufferPointer(rebasing: all[rows ?? 0..<all.count]))) }
+        }
+        let v = evaluate(node)
+        if case .numbers(let x) = v { return x.withUnsafeBufferPointer { body(.numbers($0)) } }
+        return body(.other(v))
+    }
 
     private static func numbers(_ v: Vector, _ count: Int) -> [Double]? {
         if case .numbers(let x) = v { return x }
@@ -63,21 +89,30 @@ struct VectorEvaluator {
         }
     }
 
-    static func arithmetic(_ op: BinaryOperator, _ l: Vector, _ r: Vector, _ count: Int) -> Vector {
-        switch (numbers(l, count), numbers(r, count)) {
-        case (nil, nil): return .number(apply(op, scalar(l), scalar(r)))
-        case (let x, let y):
+    private static func arithmetic(_ op: BinaryOperator, _ l: Operand, _ r: Operand, _ count: Int) -> Vector {
+        switch (l, r) {
+        case (.other(let a), .other(let b)): return .number(apply(op, scalar(a), scalar(b)))
+        default:
+            var x: UnsafeBufferPointer<Double>?, y: UnsafeBufferPointer<Double>?
+            var a = Double.nan, b = Double.nan
+            switch l {
+            case .numbers(let v): x = v
+            case .other(let v): a = scalar(v)
+            }
+            switch r {
+            case .numbers(let v): y = v
+            case .other(let v): b = scalar(v)
+            }
             let n = x?.count ?? y!.count
-            let a = scalar(l), b = scalar(r)
             // One loop per operator and shape, so that the loop body is a single instruction.
             @inline(__always) func run(_ f: (Double, Double) -> Double) -> [Double] {
                 [Double](unsafeUninitializedCapacity: n) { out, done in
                     if let x, let y {
-                        x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in for i in 0..<n { out[i] = f(x[i], y[i]) } } }
+                        for i in 0..<n { out[i] = f(x[i], y[i]) }
                     } else if let x {
-                        x.withUnsafeBufferPointer { x in for i in 0..<n { out[i] = f(x[i], b) } }
+                        for i in 0..<n { out[i] = f(x[i], b) }
                     } else if let y {
-                        y.withUnsafeBufferPointer { y in for i in 0..<n { out[i] = f(a, y[i]) } }
+                        for i in 0..<n { out[i] = f(a, y[i]) }
                     }
                     done = n
                 }
@@ -147,15 +182,13 @@ struct VectorEvaluator {
 
     /// 1 where the comparison holds, 0 where not, 2 where a side is null. One specialised
     /// loop per operator, so the hot loop has no branch but the null test.
-    private static func compareColumn(_ x: [Double], _ op: BinaryOperator, _ c: Double) -> [UInt8] {
+    private static func compareColumn(_ x: UnsafeBufferPointer<Double>, _ op: BinaryOperator, _ c: Double) -> [UInt8] {
         if c.isNaN { return [UInt8](repeating: 2, count: x.count) }
         @inline(__always) func run(_ body: (Double) -> Bool) -> [UInt8] {
             [UInt8](unsafeUninitializedCapacity: x.count) { out, done in
-                x.withUnsafeBufferPointer { x in
-                    for i in 0..<x.count {
-                        let v = x[i]
-                        out[i] = v.isNaN ? 2 : (body(v) ? 1 : 0)
-                    }
+                for i in 0..<x.count {
+                    let v = x[i]
+                    out[i] = v.isNaN ? 2 : (body(v) ? 1 : 0)
                 }
                 done = x.count
             }
@@ -170,12 +203,18 @@ struct VectorEvaluator {
         }
     }
 
-    static func compare(_ op: BinaryOperator, _ l: Vector, _ r: Vector, _ count: Int) -> Vector {
+    private static func compare(_ op: BinaryOperator, _ l: Operand, _ r: Operand, _ count: Int) -> Vector {
         switch (l, r) {
-        case (.numbers(let x), .number(let c)): return .bools(compareColumn(x, op, c))
-        case (.number(let c), .numbers(let x)): return .bools(compareColumn(x, flipped(op), c))
+        case (.numbers(let x), .other(.number(let c))): return .bools(compareColumn(x, op, c))
+        case (.other(.number(let c)), .numbers(let x)): return .bools(compareColumn(x, flipped(op), c))
         case (.numbers(let x), .numbers(let y)):
             return .bools((0..<count).map { x[$0].isNaN || y[$0].isNaN ? 2 : holds(op, x[$0], y[$0]) ? 1 : 0 })
+        default: return compare(op, l.vector, r.vector, count)
+        }
+    }
+
+    private static func compare(_ op: BinaryOperator, _ l: Vector, _ r: Vector, _ count: Int) -> Vector {
+        switch (l, r) {
         case (.number(let a), .number(let b)): return .bool(a.isNaN || b.isNaN ? 2 : holds(op, a, b) ? 1 : 0)
         case (.dates, _), (.date, _):
             if case .date(let a) = l, case .date(let b) = r {
