@@ -50,8 +50,8 @@ enum RFM {
     }
 
     /// Scores 1–5 of `sign` × each value, 0 for none: a NaN value, or a NaN in `defined`
-    /// at the same place. Scores are bytes, not numbers: a million customers' three
-    /// scores fit in 3 MB and take no time to allocate (`number` turns one into a field value).
+    /// at the same place. Scores are bytes, not numbers: a million customers' three scores
+    /// take 3 MB of fresh memory instead of 24 (`number` turns one into a field value).
     static func scores(_ values: [Double], sign: Double = 1, defined: [Double]? = nil) -> (scores: [UInt8], cuts: [Double]) {
         let mask = defined ?? values
         let n = values.count
