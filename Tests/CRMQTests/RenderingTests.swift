@@ -72,6 +72,9 @@ import Testing
         #expect(NumberText.grouped(-999.995, decimals: 2) == "-1,000.00")
         #expect(NumberText.plain(12) == "12")
         #expect(NumberText.plain(0.1) == "0.1")
+        #expect(NumberText.counted(1, "customer") == "1 customer")
+        #expect(NumberText.counted(0, "customer") == "0 customers")
+        #expect(NumberText.counted(12345, "row") == "12,345 rows")
     }
 
     @Test func a_diagnostic_puts_a_caret_under_the_token() {

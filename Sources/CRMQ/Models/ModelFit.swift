@@ -165,7 +165,7 @@ extension GammaGamma {
             scales: [1, 1, meanM]  // γ is in money: its scale is the spend's
         ).fit()
         if data.excluded > 0 {
-            fit.notes.append("\(data.excluded) repeat customer\(data.excluded == 1 ? "" : "s") with a mean spend of zero or less left out")
+            fit.notes.append("\(NumberText.counted(data.excluded, "repeat customer")) with a mean spend of zero or less left out")
         }
         return (GammaGamma(fit.values), fit)
     }

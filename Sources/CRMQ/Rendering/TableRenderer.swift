@@ -70,7 +70,7 @@ public struct TableRenderer {
         if rowCount == 0 { out += style("(no rows)", "2") + "\n" }
         for note in table.notes { out += style(note, "2") + "\n" }
         if !hidden.isEmpty {
-            out += style("… \(hidden.count) more column\(hidden.count == 1 ? "" : "s") off the screen: \(hidden.joined(separator: ", ")) (.last shows all)", "2") + "\n"
+            out += style("… \(NumberText.counted(hidden.count, "more column")) off the screen: \(hidden.joined(separator: ", ")) (.last shows all)", "2") + "\n"
         }
         return out
     }

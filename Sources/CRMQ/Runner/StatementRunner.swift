@@ -140,7 +140,7 @@ public final class StatementRunner {
             throw Diagnostic("cannot write \(path): \(error.localizedDescription)", at: range)
         }
         let rows = last.tables.reduce(0) { $0 + $1.rowCount }
-        message("saved \(NumberText.grouped(rows)) row\(rows == 1 ? "" : "s") to \(path)")
+        message("saved \(NumberText.counted(rows, "row")) to \(path)")
     }
 
     private func render(_ table: ResultTable, _ format: OutputMode) -> String {

@@ -11,6 +11,11 @@ public enum NumberText {
 }
 
 extension NumberText {
+    /// A count with its noun, plural unless one: "1 customer", "12,345 customers".
+    public static func counted(_ value: Int, _ noun: String) -> String {
+        grouped(value) + " " + noun + (value == 1 ? "" : "s")
+    }
+
     /// `1234567` as `1,234,567`.
     public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)

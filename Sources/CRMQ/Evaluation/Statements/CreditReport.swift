@@ -27,7 +27,7 @@ struct CreditReport {
             ResultColumn("invoiced", unit: .money, .number(invoiced)),
             ResultColumn("unpaid", unit: .money, .number(unpaid)),
             ResultColumn("mean_days_late", unit: .days, .number(zip(late, invoices).map { $1 > 0 ? $0 / $1 : .nan })),
-        ], notes: ["\(NumberText.grouped(rows.count)) customers with invoices due by \(CalendarDay.format(scope.snapshot.info.asOf)); `explain credit` gives the rule"])
+        ], notes: ["\(NumberText.counted(rows.count, "customer")) with invoices due by \(CalendarDay.format(scope.snapshot.info.asOf)); `explain credit` gives the rule"])
         return StatementResult([.table(byGrade), .table(list(weakest(rows, facts, count: 10), facts, title: "the weakest payers"))])
     }
 

@@ -72,7 +72,7 @@ struct Validation {
             ResultColumn("actual", unit: .count, .number([totalActual])),
             ResultColumn("predicted_over_actual", unit: .ratio, .number([totalActual > 0 ? totalPredicted / totalActual : .nan])),
         ], notes: ["repeat purchase days (purchases on one day are one) of the customers who bought by calibration_end"]
-            + (newcomers.isEmpty ? [] : ["\(NumberText.grouped(newcomers.count)) customers first bought in the holdout and are left out"]),
+            + (newcomers.isEmpty ? [] : ["left out: \(NumberText.counted(newcomers.count, "customer")) whose first purchase was in the holdout"]),
            isRecord: true)
 
         // By calibration frequency 0 … 7+: the conditional expectations of the papers' figure 4.

@@ -56,7 +56,7 @@ struct ValueChainExplanation {
                 "  grades: A ≥ 85, B ≥ 70, C ≥ 50, else D",
             ]
             let rated = facts.filter { $0.invoices > 0 }
-            lines.append("  here: \(rated.count) customers with invoices; " + Credit.grades.map { g in "\(g.grade) \(rated.filter { Credit.grade($0.score) == g.grade }.count)" }.joined(separator: ", "))
+            lines.append("  here: \(NumberText.counted(rated.count, "customer")) with invoices; " + Credit.grades.map { g in "\(g.grade) \(rated.filter { Credit.grade($0.score) == g.grade }.count)" }.joined(separator: ", "))
             if let c = row {
                 let f = facts[c]
                 guard f.invoices > 0 else { lines.append("\(label) has no invoice, so no score"); break }

@@ -182,7 +182,7 @@ struct ValueChainStatements {
             ResultColumn("customer_share", unit: .ratio, .number(counts.map { scored > 0 ? $0 / scored : .nan })),
             ResultColumn("revenue", unit: .money, .number(sums)),
             ResultColumn("revenue_share", unit: .ratio, .number(sums.map { total != 0 ? $0 / total : .nan })),
-        ], notes: rows.count > Int(scored) ? ["\(rows.count - Int(scored)) customers without a purchase have no RFM scores"] : [])
+        ], notes: rows.count > Int(scored) ? ["no RFM scores for \(NumberText.counted(rows.count - Int(scored), "customer")) without a purchase"] : [])
         var gridColumns = [ResultColumn("recency", unit: .count, .number([5, 4, 3, 2, 1]))]
         for f in 0..<5 { gridColumns.append(ResultColumn("f\(f + 1)", unit: .count, .number(grid.map { $0[f] }))) }
         let title = "customers by recency (rows, 5 most recent) and frequency (columns) score"

@@ -35,10 +35,10 @@ extension Plans {
             verdict = "pay no more than \(money(meanClv)) per new customer (the snapshot has no acquisition_cost to compare with)"
         }
         let costText = cost.map {
-            "today's acquisition cost \(money($0.mean)), the mean of \($0.count) customer\($0.count == 1 ? "" : "s")" + ($0.recent > 0 ? " won in the last 52 weeks" : " (none won in the last 52 weeks: all of them)")
+            "today's acquisition cost \(money($0.mean)), the mean of \(NumberText.counted($0.count, "customer"))" + ($0.recent > 0 ? " won in the last 52 weeks" : " (none won in the last 52 weeks: all of them)")
         } ?? "no acquisition_cost column"
         let text = Self.lines([
-            ("who", "prospects like the \(rows.count) customers of \(segment.definition)" + (best.isEmpty ? "" : "; look for " + best)),
+            ("who", "prospects like the \(NumberText.counted(rows.count, "customer")) of \(segment.definition)" + (best.isEmpty ? "" : "; look for " + best)),
             ("why", "their mean clv is \(money(meanClv)) (median \(money(medianClv))); \(costText)"),
             ("what to do", verdict),
             ("spend at most", "\(money(meanClv)) per new customer: paying more than a customer is worth destroys value"),

@@ -87,7 +87,7 @@ extension Plans {
             ResultColumn("spend_cap", unit: .money, .number(top.map { all[$0]!.cap })),
         ])
         let text = Self.lines([
-            ("who", "\(rows.count) customers of \(segment.definition) with a wallet"),
+            ("who", "\(NumberText.counted(rows.count, "customer")) of \(segment.definition) with a wallet"),
             ("why", "together they spend \(money(wallet)) a year in the category, \(money(revenue)) with us (\(percent(wallet > 0 ? revenue / wallet : .nan)));\n"
                 + "development potential \(money(potential)) of margin a year, the top ten \(money(top.reduce(0) { $0 + all[$1]!.potential }))"),
             ("what to do", "start with the top ten below: close a quarter of each gap in 12 months"),

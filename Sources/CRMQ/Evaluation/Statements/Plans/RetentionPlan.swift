@@ -54,7 +54,7 @@ extension Plans {
             }
             let notes = complaints.compactMap { interactions.note[$0] }.map { "“\($0)”" }
             signals.append((
-                "\(complaints.count) complaint\(complaints.count == 1 ? "" : "s") in the last 52 weeks" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")),
+                "\(NumberText.counted(complaints.count, "complaint")) in the last 52 weeks" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")),
                 !complaints.isEmpty))
         }
         if case .number(let satisfaction) = customers.column("satisfaction"), !satisfaction[c].isNaN {
@@ -140,8 +140,8 @@ extension Plans {
             return "\(group) \(members.count): value at risk \(money(risk)); \(Self.retentionRules[group]!.action)"
         }
         let text = Self.lines([
-            ("who", "\(rows.count) customers of \(segment.definition); potential is clv ≥ \(money(threshold)) (\(source))"),
-            ("why", "value at risk \(money(totalRisk)) = Σ clv × (1 − p_alive), \(atRisk.count) customers with some"),
+            ("who", "\(NumberText.counted(rows.count, "customer")) of \(segment.definition); potential is clv ≥ \(money(threshold)) (\(source))"),
+            ("why", "value at risk \(money(totalRisk)) = Σ clv × (1 − p_alive), \(NumberText.counted(atRisk.count, "customer")) with some"),
             ("what to do", byGroup.joined(separator: "\n")),
             ("spend at most", "\(money(totalCap)) in all: each customer's cap by its group (invest half its value at risk, nurture and re-engineer a quarter, sack nothing)"),
             ("success", "the segment's retention rate at the next snapshot (`compare`), and its value at risk falling below \(money(totalRisk * 0.8))"),
