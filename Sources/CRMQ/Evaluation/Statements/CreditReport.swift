@@ -16,7 +16,7 @@ struct CreditReport {
             customers[k] += 1
             invoiced[k] += facts[c].invoiced
             unpaid[k] += facts[c].unpaid
-            late[k] += facts[c].daysLateSum
+            late[k] += Double(facts[c].daysLateSum)
             invoices[k] += Double(facts[c].invoices)
         }
         let byGrade = ResultTable(title: "credit grades", columns: [
