@@ -46,6 +46,19 @@ import Testing
         #expect(f.trendPoints == -5)
     }
 
+    @Test func days_late_past_what_a_sum_can_hold_stay_very_late() {
+        // 40,000 open invoices due 100,000 days before as_of: 4 × 10⁹ days late in all, past
+        // Int32's 2,147,483,647. The sum holds at that bound instead of wrapping to negative.
+        let n = 40_000
+        let payments = PaymentTable(
+            customer: [Int32](repeating: 0, count: n), due: [Int32](repeating: 0, count: n),
+            paid: [Int32](repeating: CalendarDay.null, count: n), amount: [Double](repeating: 1, count: n))
+        let f = Credit.facts(payments, customers: 1, asOf: 100_000)[0]
+        #expect(f.daysLateSum == Int32.max)
+        #expect(f.meanDaysLate > 50_000)  // 2,147,483,647 / 40,000 ≈ 53,687
+        #expect(f.score == 0 && Credit.grade(f.score) == "D")  // nothing on time, nothing paid
+    }
+
     @Test func value_star_weighted_gaps_by_hand() {
         // people: importance 2, 7 against 5 → 2 × 2 = 4; price: 4, 4 against 6 → 4 × −2 = −8;
         // service: 1, 8 against 8 → 0. Weighted scores: ours (14 + 16 + 8) / 7 = 38/7,
