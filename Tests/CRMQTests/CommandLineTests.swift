@@ -11,11 +11,11 @@ import Testing
         var err: String
     }
 
-    func crmq(_ arguments: [String], stdin: String? = nil) throws -> Run {
+    func crmq(_ arguments: [String], stdin: String? = nil, in directory: String = repositoryRoot) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output

@@ -140,9 +140,10 @@ import Testing
         synthetic.parameters.q = 5
         synthetic.parameters.gamma = 20
         try synthetic.write(to: f.directory)
-        let fits = try ModelStore().fitsWithStandardErrors(try f.load())
+        let store = ModelStore(), snapshot = try f.load()
+        let bgnbd = try store.bgnbd(snapshot, standardErrors: true).1, gammaGamma = try store.gammaGamma(snapshot, standardErrors: true).1
         let truth = synthetic.parameters
-        for (fit, expected) in [(fits.bgnbdFit, [truth.r, truth.alpha, truth.a, truth.b]), (fits.gammaGammaFit, [truth.p, truth.q, truth.gamma])] {
+        for (fit, expected) in [(bgnbd, [truth.r, truth.alpha, truth.a, truth.b]), (gammaGamma, [truth.p, truth.q, truth.gamma])] {
             for (k, name) in fit.names.enumerated() {
                 let off = abs(fit.values[k] - expected[k]) / fit.standardErrors[k]
                 #expect(off < 3, "\(name): \(fit.values[k]) ± \(fit.standardErrors[k]) against \(expected[k])")
@@ -253,7 +254,8 @@ import Testing
         #expect(text.contains("= \(ValueText.display(values[0], unit: .estimate))\n"), "P(alive) \(values[0]) in:\n\(text)")
         #expect(text.contains("= \(ValueText.display(values[1], unit: .money))\n"), "clv \(values[1]) in:\n\(text)")
         #expect(text.contains("x = 29 repeat purchase days"))
-        #expect(run("explain nothing", session: session).err.contains("no explanation of `nothing`"))
+        let unknown = run("explain nothing", session: session).err
+        #expect(unknown.contains("unknown topic `nothing`") && unknown.contains("the choices are clv, p_alive, fit"), "\(unknown)")
     }
 
     /// Gupta & Lehmann: m · r / (1 + i − r), with r the share of last-but-one year's buyers
@@ -278,7 +280,8 @@ import Testing
         // r = 2 / 4 = 0.5; A's margin in the last 52 weeks is 100; i = 10%:
         // clv = 100 × 0.5 / (1 + 0.10 − 0.5) = 50 / 0.6 = 83.333…
         #expect(out.split(separator: "\n")[1].hasPrefix("\(100 * 0.5 / (1 + 0.10 - 0.5)),100,0.5,0.1"), "\(out)")
-        #expect(run("clv for A model pareto", session: session).err.contains("the models are bgnbd, paretonbd and simple"))
+        let misspelt = run("clv for A model pareto", session: session).err
+        #expect(misspelt.contains("unknown model `pareto`") && misspelt.contains("did you mean `paretonbd`?"), "\(misspelt)")
     }
 
     // MARK: Pareto/NBD

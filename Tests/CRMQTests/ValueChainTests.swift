@@ -61,7 +61,7 @@ import Testing
         // Negatives, zeros of both signs, ties, infinities, tiny and huge values, in a random order.
         var generator = SystemRandomNumberGenerator()
         var values = (0..<5000).map { _ in Double.random(in: -1e6...1e6, using: &generator) }
-        values += [0, -0.0, 0, 5e-324, -5e-324, .infinity, -.infinity, 1e308, -1e308] + [Double](repeating: 42, count: 100)
+        values += [0, -0.0, 0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .infinity, -.infinity, 1e308, -1e308] + [Double](repeating: 42, count: 100)
         values.shuffle()
         #expect(RadixSort.descending(values) == values.sorted(by: >))
         #expect(RadixSort.descending([3, -1, .nan, 2]) == [3, 2, -1])  // NaN is left out

@@ -6,6 +6,8 @@ struct CustomerScope {
     let models: ModelStore
     let analytics: AnalyticsStore
     let settings: Settings
+    /// The other loaded snapshots: a customer not found here may be in one of them.
+    var others: [Snapshot] = []
 
     var count: Int { snapshot.customers.count }
 
@@ -143,11 +145,24 @@ struct CustomerScope {
             let list = matches.prefix(5).map { "\(ids[$0] ?? "") (\(snapshot.customers.label($0)))" }.joined(separator: ", ")
             throw Diagnostic("`\(name.text)` names \(matches.count) customers", at: name.range, hint: "name one by id: \(list)")
         }
+        if let elsewhere = others.first(where: { Self.names($0, name.text) }) {
+            throw Diagnostic(
+                "no customer with id or name `\(name.text)` in \(snapshot.name)", at: name.range,
+                hint: "\(name.text) is in \(elsewhere.name): use \(elsewhere.name)")
+        }
         var candidates = ids.values
         if case .text(let names) = snapshot.customers.column("name") { candidates += names.values }
         let close = Suggestion.closest(to: name.text, in: candidates, limit: 5)
         throw Diagnostic(
             "no customer with id or name `\(name.text)`", at: name.range,
             hint: close.isEmpty ? nil : "did you mean " + close.map { "`\($0)`" }.joined(separator: ", ") + "?")
+    }
+
+    /// Whether a snapshot has a customer with this id, or this name (ignoring case).
+    private static func names(_ snapshot: Snapshot, _ text: String) -> Bool {
+        if snapshot.row(ofId: text) != nil { return true }
+        guard case .text(let names) = snapshot.customers.column("name") else { return false }
+        let wanted = text.lowercased()
+        return names.values.contains { $0.lowercased() == wanted }
     }
 }

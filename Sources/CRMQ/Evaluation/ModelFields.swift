@@ -10,7 +10,7 @@ import Glibc
 final class ModelStore {
     struct Key: Hashable {
         var snapshot: ObjectIdentifier
-        var model: String
+        var model: ModelName
         var horizon: Int
         var monthlyRate: Double
     }
@@ -48,56 +48,81 @@ final class ModelStore {
         var gammaGammaFit: ModelFit
     }
 
-    private var fits: [ObjectIdentifier: Fits] = [:]
+    private var histories: [ObjectIdentifier: PurchaseHistories] = [:]
+    private var bgnbdFits: [ObjectIdentifier: (BGNBD, ModelFit)] = [:]
+    private var gammaGammaFits: [ObjectIdentifier: (GammaGamma, ModelFit)] = [:]
     /// Pareto/NBD, fitted only when asked for (`set model = paretonbd`, `fit paretonbd`).
     private var paretoFits: [ObjectIdentifier: (ParetoNBD, ModelFit)] = [:]
     /// Asked during a fit whether to stop.
     var interrupted: InterruptCheck = ctrlCPressed
     private var cache: [Key: Fitted] = [:]
-
-    func fits(_ snapshot: Snapshot) throws(Diagnostic) -> Fits {
-        if let fits = fits[ObjectIdentifier(snapshot)] { return fits }
+    /// Each customer's (frequency, recency, age), which every purchase model fits on.
+    func histories(_ snapshot: Snapshot) -> PurchaseHistories {
+        if let cached = histories[ObjectIdentifier(snapshot)] { return cached }
         let customers = snapshot.customers
-        let frequency = Self.column(customers, "frequency"), monetary = Self.column(customers, "monetary")
-        let histories = PurchaseHistories(frequency: frequency, recency: Self.column(customers, "recency"), age: Self.column(customers, "age"))
-        do {
-            let (bg, bgFit) = try BGNBD.fit(histories, standardErrors: false, interrupted: interrupted)
-            let (gg, ggFit) = try GammaGamma.fit(
-                GammaGamma.Data(frequency: frequency, monetary: monetary), standardErrors: false, interrupted: interrupted)
-            let result = Fits(histories: histories, bgnbd: bg, bgnbdFit: bgFit, gammaGamma: gg, gammaGammaFit: ggFit)
-            fits[ObjectIdentifier(snapshot)] = result
-            return result
-        } catch {
-            if error.message == "interrupted" { throw Diagnostic("interrupted: the fit was stopped, and nothing changed") }
-            throw Diagnostic("the models cannot be fitted: \(error.message)")
+        let result = PurchaseHistories(
+            frequency: Self.column(customers, "frequency"), recency: Self.column(customers, "recency"), age: Self.column(customers, "age"))
+        histories[ObjectIdentifier(snapshot)] = result
+        return result
+    }
+
+    /// BG/NBD and Gamma-Gamma, the models behind clv by default.
+    func fits(_ snapshot: Snapshot) throws(Diagnostic) -> Fits {
+        let (bg, bgFit) = try bgnbd(snapshot)
+        let (gg, ggFit) = try gammaGamma(snapshot)
+        return Fits(histories: histories(snapshot), bgnbd: bg, bgnbdFit: bgFit, gammaGamma: gg, gammaGammaFit: ggFit)
+    }
+
+    /// BG/NBD on the snapshot's customers, with standard errors when asked.
+    func bgnbd(_ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (BGNBD, ModelFit) {
+        let key = ObjectIdentifier(snapshot)
+        if var cached = bgnbdFits[key] {
+            if standardErrors, !cached.1.hasStandardErrors {
+                cached.1.standardErrors = BGNBD.standardErrors(cached.0, histories(snapshot))
+                bgnbdFits[key] = cached
+            }
+            return cached
         }
+        let result = try Self.fitting("BG/NBD") { () throws(ModelError) in try BGNBD.fit(histories(snapshot), standardErrors: standardErrors, interrupted: interrupted) }
+        bgnbdFits[key] = result
+        return result
+    }
+
+    /// Gamma-Gamma on the repeat customers' mean spend, with standard errors when asked.
+    func gammaGamma(_ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (GammaGamma, ModelFit) {
+        let key = ObjectIdentifier(snapshot)
+        let customers = snapshot.customers
+        let data = GammaGamma.Data(frequency: Self.column(customers, "frequency"), monetary: Self.column(customers, "monetary"))
+        if var cached = gammaGammaFits[key] {
+            if standardErrors, !cached.1.hasStandardErrors {
+                cached.1.standardErrors = GammaGamma.standardErrors(cached.0, data)
+                gammaGammaFits[key] = cached
+            }
+            return cached
+        }
+        let result = try Self.fitting("Gamma-Gamma") { () throws(ModelError) in try GammaGamma.fit(data, standardErrors: standardErrors, interrupted: interrupted) }
+        gammaGammaFits[key] = result
+        return result
     }
 
     /// Pareto/NBD on the snapshot's customers, with standard errors when asked.
     func pareto(_ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (ParetoNBD, ModelFit) {
         if let cached = paretoFits[ObjectIdentifier(snapshot)], !standardErrors || cached.1.hasStandardErrors { return cached }
-        let histories = try fits(snapshot).histories
-        do {
-            let result = try ParetoNBD.fit(histories, standardErrors: standardErrors, interrupted: interrupted)
-            paretoFits[ObjectIdentifier(snapshot)] = result
-            return result
-        } catch {
-            if error.message == "interrupted" { throw Diagnostic("interrupted: the fit was stopped, and nothing changed") }
-            throw Diagnostic("Pareto/NBD cannot be fitted: \(error.message)")
+        let result = try Self.fitting("Pareto/NBD") { () throws(ModelError) in
+            try ParetoNBD.fit(histories(snapshot), standardErrors: standardErrors, interrupted: interrupted)
         }
+        paretoFits[ObjectIdentifier(snapshot)] = result
+        return result
     }
 
-    /// The fits with their standard errors, worked out now if the fits were made without.
-    func fitsWithStandardErrors(_ snapshot: Snapshot) throws(Diagnostic) -> Fits {
-        var result = try fits(snapshot)
-        if !result.bgnbdFit.hasStandardErrors {
-            result.bgnbdFit.standardErrors = BGNBD.standardErrors(result.bgnbd, result.histories)
-            let customers = snapshot.customers
-            let data = GammaGamma.Data(frequency: Self.column(customers, "frequency"), monetary: Self.column(customers, "monetary"))
-            result.gammaGammaFit.standardErrors = GammaGamma.standardErrors(result.gammaGamma, data)
-            fits[ObjectIdentifier(snapshot)] = result
+    /// A fit, its failure said with the model's name.
+    private static func fitting<Model>(_ model: String, _ fit: () throws(ModelError) -> (Model, ModelFit)) throws(Diagnostic) -> (Model, ModelFit) {
+        do {
+            return try fit()
+        } catch {
+            if error.message == "interrupted" { throw Diagnostic("interrupted: the fit was stopped, and nothing changed") }
+            throw Diagnostic("\(model) cannot be fitted: \(error.message)")
         }
-        return result
     }
 
     /// The model fields of a snapshot under the settings' horizon and discount.
@@ -120,15 +145,16 @@ final class ModelStore {
     ) throws(Diagnostic) -> Fitted {
         let model = settings.model ?? Settings.defaultModel
         var fitted: Fitted
-        if model == "simple" {
+        switch model {
+        case .simple:
             // The formula needs no fit; the other model fields are BG/NBD's where it can be fitted.
             fitted = (try? fits(snapshot)).map { Self.values(snapshot, $0, value) } ?? Self.unfitted(snapshot, value)
             try Self.useSimpleRetention(
                 &fitted, snapshot, annualDiscount: annualRate ?? settings.annualDiscountRate(for: snapshot), retention: retention ?? { $0 })
-        } else if model == "paretonbd" {
+        case .paretonbd:
             let (pareto, _) = try self.pareto(snapshot)
-            fitted = Self.paretoValues(snapshot, try fits(snapshot), pareto, value)
-        } else {
+            fitted = Self.paretoValues(snapshot, histories(snapshot), try gammaGamma(snapshot), pareto, value)
+        case .bgnbd, .gammagamma:
             fitted = Self.values(snapshot, try fits(snapshot), value)
         }
         return fitted
@@ -138,7 +164,9 @@ final class ModelStore {
     func keep(only snapshots: [Snapshot]) {
         let live = Set(snapshots.map(ObjectIdentifier.init))
         cache = cache.filter { live.contains($0.key.snapshot) }
-        fits = fits.filter { live.contains($0.key) }
+        histories = histories.filter { live.contains($0.key) }
+        bgnbdFits = bgnbdFits.filter { live.contains($0.key) }
+        gammaGammaFits = gammaGammaFits.filter { live.contains($0.key) }
         paretoFits = paretoFits.filter { live.contains($0.key) }
     }
 
@@ -176,13 +204,14 @@ final class ModelStore {
                 return (alive, max(0, next * alive), max(0, discounted * alive))
             }
         }
-        return assemble(snapshot, fits, value, perRow)
+        return assemble(snapshot, histories, (fits.gammaGamma, fits.gammaGammaFit), value, perRow)
     }
 
     /// The fields with Pareto/NBD as the transaction model: its expected purchases have a
     /// closed form, so each distinct row is valued directly.
-    private static func paretoValues(_ snapshot: Snapshot, _ fits: Fits, _ pareto: ParetoNBD, _ value: LifetimeValue) -> Fitted {
-        let h = fits.histories
+    private static func paretoValues(
+        _ snapshot: Snapshot, _ h: PurchaseHistories, _ gammaGamma: (GammaGamma, ModelFit), _ pareto: ParetoNBD, _ value: LifetimeValue
+    ) -> Fitted {
         let perRow: [(Double, Double, Double)] = parallelChunks(h.x.count) { range in
             range.map { i in
                 let (x, tx, T) = (h.x[i], h.tx[i], h.T[i])
@@ -191,18 +220,20 @@ final class ModelStore {
                 return (alive, pareto.expectedPurchases(in: 52, x: x, T: T, alive: alive), value.discounted(value.monthlyDifferences(cumulative)))
             }
         }
-        var fitted = assemble(snapshot, fits, value, perRow)
+        var fitted = assemble(snapshot, h, gammaGamma, value, perRow)
         fitted.notes.append("transaction model: Pareto/NBD")
         return fitted
     }
 
     /// Each customer's fields from its row's (P(alive), next 52 weeks, discounted purchases),
     /// Gamma-Gamma's spend and the margin ratio.
-    private static func assemble(_ snapshot: Snapshot, _ fits: Fits, _ value: LifetimeValue, _ perRow: [(Double, Double, Double)]) -> Fitted {
+    private static func assemble(
+        _ snapshot: Snapshot, _ histories: PurchaseHistories, _ gammaGamma: (GammaGamma, ModelFit), _ value: LifetimeValue,
+        _ perRow: [(Double, Double, Double)]
+    ) -> Fitted {
         let customers = snapshot.customers
         let frequency = column(customers, "frequency"), monetary = column(customers, "monetary")
-        let histories = fits.histories
-        let (gg, ggFit) = (fits.gammaGamma, fits.gammaGammaFit)
+        let (gg, ggFit) = gammaGamma
         let n = customers.count
         let revenue = column(customers, "revenue"), margin = column(customers, "margin")
         var fitted = Fitted(

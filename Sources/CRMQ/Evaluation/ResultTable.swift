@@ -59,7 +59,7 @@ public enum Effect: Sendable, Equatable {
     case quit
     case read(String)
     case save(String)
-    case mode(String)
+    case mode(OutputMode)
     case timer(Bool)
     case maxRows(Int)
     case showLast

@@ -3,14 +3,14 @@
 public struct Settings: Sendable, Equatable {
     public static let defaultDiscountRate = 0.10
     public static let defaultHorizonMonths = 36.0
-    public static let defaultModel = "bgnbd"
-    /// The models clv can use: BG/NBD or Pareto/NBD × Gamma-Gamma, or the simple retention formula.
-    public static let models = ["bgnbd", "paretonbd", "simple"]
+    /// The model behind clv unless set: BG/NBD × Gamma-Gamma.
+    public static let defaultModel = ModelName.bgnbd
 
     /// Annual discount rate.
     public var discountRate: Double?
     public var horizonMonths: Double?
-    public var model: String?
+    /// BG/NBD or Pareto/NBD × Gamma-Gamma, or the simple retention formula (`ModelName.lifetimeValue`).
+    public var model: ModelName?
     /// The CLV at or above which a customer has potential (`portfolio`); the median when unset.
     public var potentialThreshold: Double?
 
@@ -44,10 +44,11 @@ public struct Settings: Sendable, Equatable {
             }
             horizonMonths = months
         case "model":
-            guard case .word(let w) = value, Self.models.contains(w.lowercased()) else {
-                throw Diagnostic("the models are bgnbd, paretonbd and simple", at: valueRange)
+            let choices = ModelName.lifetimeValue
+            guard case .word(let w) = value, let chosen = choices.first(where: { $0.rawValue == w.lowercased() }) else {
+                throw Diagnostic("the models are " + Parser.list(choices.map(\.rawValue)), at: valueRange)
             }
-            model = w.lowercased()
+            model = chosen
         case "potential_threshold":
             switch value {
             case .word(let w) where w.lowercased() == "median": potentialThreshold = nil
@@ -71,7 +72,7 @@ public struct Settings: Sendable, Equatable {
         rows.append((
             "horizon", NumberText.plain(horizonMonths ?? Self.defaultHorizonMonths) + " months", horizonMonths == nil ? "default" : "set",
             "months of future margin counted in clv"))
-        rows.append(("model", model ?? Self.defaultModel, model == nil ? "default" : "set", "the model behind clv"))
+        rows.append(("model", (model ?? Self.defaultModel).rawValue, model == nil ? "default" : "set", "the model behind clv"))
         rows.append((
             "potential_threshold", potentialThreshold.map { NumberText.plain($0) } ?? "median clv", potentialThreshold == nil ? "default" : "set",
             "clv at or above which a customer has potential (portfolio)"))

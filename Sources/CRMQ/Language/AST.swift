@@ -51,6 +51,17 @@ public enum BinaryOperator: String, Sendable, Equatable {
     }
 }
 
+/// One word of a closed set (a model, a plan kind, a lever) and where it was written.
+public struct Spelled<Value: Sendable>: Sendable {
+    public var value: Value
+    public var range: SourceRange
+
+    public init(_ value: Value, _ range: SourceRange) {
+        self.value = value
+        self.range = range
+    }
+}
+
 /// A name the user wrote (a snapshot, a segment, a setting), with its place.
 public struct Name: Sendable, Equatable {
     public var text: String
@@ -97,16 +108,6 @@ public enum SettingValue: Sendable, Equatable {
     case word(String)
 }
 
-public enum DotCommand: Sendable, Equatable {
-    case mode(String)
-    case timer(Bool)
-    case read(String)
-    case maxRows(Int)
-    /// The whole last result, uncut, in a pager.
-    case last
-    case quit
-}
-
 /// Who a plan is for: one customer, or the customers of a segment (a named one, else a
 /// value of the `segment` column).
 public enum PlanTarget: Sendable, Equatable {
@@ -115,62 +116,10 @@ public enum PlanTarget: Sendable, Equatable {
 }
 
 /// The change a `whatif` makes: `retention +5%` (points), `discount 12%`, `cost_to_serve -10%`.
-public struct WhatIfChange: Sendable, Equatable {
-    public var lever: Name
+public struct WhatIfChange: Sendable {
+    public var lever: Spelled<WhatIfLever>
     public var value: Double
     /// Written with a sign: a change from today's value rather than a new value.
     public var relative: Bool
-    public var range: SourceRange
-}
-
-/// A statement of the language.
-public indirect enum Statement: Sendable, Equatable {
-    case load(path: String, alias: Name?, asOf: Int32?)
-    case use(Name)
-    case snapshots
-    case segments
-    case customers(CustomerQuery)
-    case count(CustomerFilter)
-    case segmentWhere(Expr, name: Name?)
-    case segmentBy(key: Expr, filter: CustomerFilter, show: [ShowItem])
-    case profile(Name)
-    /// `fit [bgnbd|gammagamma] [in S] [where …]`
-    case fit(model: Name?, filter: CustomerFilter)
-    /// `portfolio [in S] [where …]`: the four CPA groups.
-    case portfolio(CustomerFilter)
-    /// `pareto [by profit|revenue|clv] [in S] [where …]`: the whale curve.
-    case pareto(by: Name?, filter: CustomerFilter)
-    /// `ssc [in S] [where …]`: the strategically significant customers and the evidence.
-    case ssc(CustomerFilter)
-    /// `rfm [in S] [where …]`: the RFM segments and the R×F grid.
-    case rfm(CustomerFilter)
-    /// `credit [for X] | [in S] [where …]`: credit grades, or one customer's credit.
-    case credit(customer: Name?, filter: CustomerFilter)
-    /// `valuestar [for segment S]`: the value star of each segment, or one.
-    case valueStar(segment: Name?)
-    /// `plan retention|acquisition|development for X | for segment S`
-    case plan(kind: Name, target: PlanTarget)
-    /// `compare A B [by FIELD] [show retained|lost|new]`
-    case compare(Name, Name, by: Expr?, list: Name?)
-    /// `whatif retention +5% | discount 12% | cost_to_serve -10% [in S] [where …]`
-    case whatIf(WhatIfChange, filter: CustomerFilter)
-    /// `plot STATEMENT to "FILE.svg"`: the statement's chart, written as SVG.
-    case plot(Statement, path: String, range: SourceRange)
-    /// `explain TOPIC [for CUSTOMER]`: how a figure is computed, with this data's numbers.
-    case explain(topic: Name, customer: Name?)
-    /// `validate [bgnbd|paretonbd] [holdout DATE]`
-    case validate(model: Name?, holdoutEnd: Int32?)
-    /// `clv for X [horizon N months] [discount R%]`
-    case clv(customer: Name, model: Name?, horizonMonths: Double?, discount: Double?)
-    case set(Name, SettingValue, valueRange: SourceRange)
-    case settings
-    case save(path: String)
-    case help(String?)
-    case dot(DotCommand)
-}
-
-/// A statement with the range of source text it was parsed from.
-public struct ParsedStatement: Sendable, Equatable {
-    public var statement: Statement
     public var range: SourceRange
 }

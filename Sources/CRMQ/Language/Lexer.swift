@@ -40,7 +40,7 @@ public struct Lexer {
     private static func continues(_ token: Token) -> Bool {
         switch token.kind {
         case .symbol(let s): return s != ")"
-        case .word(let w): return ["and", "or", "not"].contains(w.lowercased())
+        case .word(_, let key): return ["and", "or", "not"].contains(key)
         default: return false
         }
     }
@@ -169,7 +169,8 @@ public struct Lexer {
     private mutating func word() {
         let start = position
         while position < bytes.count, isWordByte(bytes[position]) { position += 1 }
-        emit(.word(substring(start, position)), start)
+        let text = substring(start, position)
+        emit(.word(text, key: text.lowercased()), start)
     }
 
     private mutating func string(quote: UInt8) {

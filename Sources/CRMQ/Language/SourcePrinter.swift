@@ -1,5 +1,6 @@
-/// Prints the AST back as source text that parses to the same tree: column headers for
-/// computed expressions, `explain`, and round-trip tests.
+/// Prints an expression back as source text that parses to the same tree: column headers
+/// for computed expressions, `explain`, and round-trip tests. Each statement prints its
+/// own words (`Statements/`), with `SourceText` for quoting.
 extension Expr: CustomStringConvertible {
     public var description: String { print(precedence: 0) }
 
@@ -44,74 +45,23 @@ extension Expr: CustomStringConvertible {
     }
 }
 
-extension Statement: CustomStringConvertible {
-    public var description: String {
-        func quoted(_ s: String) -> String { "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }
-        func filter(_ f: CustomerFilter) -> String {
-            (f.segment.map { " in \($0.text)" } ?? "") + (f.condition.map { " where \($0)" } ?? "")
-        }
-        func show(_ items: [ShowItem]) -> String {
-            items.isEmpty ? "" : " show " + items.map { "\($0.expr)" + ($0.alias.map { " as \($0.text)" } ?? "") }.joined(separator: ", ")
-        }
-        switch self {
-        case .load(let path, let alias, let asOf):
-            return "load \(quoted(path))" + (alias.map { " as \($0.text)" } ?? "") + (asOf.map { " as of \(CalendarDay.format($0))" } ?? "")
-        case .use(let name): return "use \(name.text)"
-        case .snapshots: return "snapshots"
-        case .segments: return "segments"
-        case .customers(let q):
-            var s = "customers" + filter(q.filter)
-            if !q.order.isEmpty { s += " order by " + q.order.map { "\($0.expr)\($0.descending ? " desc" : "")" }.joined(separator: ", ") }
-            if let limit = q.limit { s += " limit \(limit)" }
-            return s + show(q.show)
-        case .count(let f): return "count" + filter(f)
-        case .segmentWhere(let e, let name): return "segment where \(e)" + (name.map { " as \($0.text)" } ?? "")
-        case .segmentBy(let key, let f, let items): return "segment by \(key)" + filter(f) + show(items)
-        case .profile(let name): return "profile \(quoted(name.text))"
-        case .fit(let model, let f): return "fit" + (model.map { " \($0.text)" } ?? "") + filter(f)
-        case .portfolio(let f): return "portfolio" + filter(f)
-        case .rfm(let f): return "rfm" + filter(f)
-        case .ssc(let f): return "ssc" + filter(f)
-        case .pareto(let by, let f): return "pareto" + (by.map { " by \($0.text)" } ?? "") + filter(f)
-        case .credit(let customer, let f):
-            return "credit" + (customer.map { " for \(quoted($0.text))" } ?? filter(f))
-        case .valueStar(let segment): return "valuestar" + (segment.map { " for segment \(quoted($0.text))" } ?? "")
-        case .plan(let kind, let target):
-            switch target {
-            case .customer(let name): return "plan \(kind.text) for \(quoted(name.text))"
-            case .segment(let name): return "plan \(kind.text) for segment \(quoted(name.text))"
-            }
-        case .compare(let a, let b, let by, let list):
-            return "compare \(a.text) \(b.text)" + (by.map { " by \($0)" } ?? "") + (list.map { " show \($0.text)" } ?? "")
-        case .whatIf(let change, let f):
-            let percent = NumberText.plain(abs(change.value) * 100) + "%"
-            return "whatif \(change.lever.text) " + (change.relative ? (change.value < 0 ? "-" : "+") : "") + percent + filter(f)
-        case .plot(let inner, let path, _): return "plot \(inner) to \(quoted(path))"
-        case .explain(let topic, let customer):
-            return "explain \(topic.text)" + (customer.map { " for \(quoted($0.text))" } ?? "")
-        case .validate(let model, let end):
-            return "validate" + (model.map { " \($0.text)" } ?? "") + (end.map { " holdout \(CalendarDay.format($0))" } ?? "")
-        case .clv(let customer, let model, let horizon, let discount):
-            return "clv for \(quoted(customer.text))" + (model.map { " model \($0.text)" } ?? "") + (horizon.map { " horizon \(NumberText.plain($0)) months" } ?? "")
-                + (discount.map { " discount \(NumberText.plain($0 * 100))%" } ?? "")
-        case .set(let name, let value, _):
-            switch value {
-            case .number(let v, let percent, let unit):
-                return "set \(name.text) = " + (percent ? NumberText.plain(v * 100) + "%" : NumberText.plain(v)) + (unit.map { " \($0)" } ?? "")
-            case .word(let w): return "set \(name.text) = \(w)"
-            }
-        case .settings: return "settings"
-        case .save(let path): return "save to \(quoted(path))"
-        case .help(let topic): return "help" + (topic.map { " \($0)" } ?? "")
-        case .dot(let command):
-            switch command {
-            case .mode(let m): return ".mode \(m)"
-            case .timer(let on): return ".timer \(on ? "on" : "off")"
-            case .read(let path): return ".read \(path)"
-            case .maxRows(let n): return ".maxrows \(n)"
-            case .last: return ".last"
-            case .quit: return ".quit"
-            }
-        }
+/// How statements print the pieces they share.
+enum SourceText {
+    /// `"text"`, its quotes doubled.
+    static func quoted(_ s: String) -> String {
+        "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
+
+    /// ` in S where …`, or nothing.
+    static func filter(_ f: CustomerFilter) -> String {
+        (f.segment.map { " in \($0.text)" } ?? "") + (f.condition.map { " where \($0)" } ?? "")
+    }
+
+    /// ` show a, b as c`, or nothing.
+    static func show(_ items: [ShowItem]) -> String {
+        items.isEmpty ? "" : " show " + items.map { "\($0.expr)" + ($0.alias.map { " as \($0.text)" } ?? "") }.joined(separator: ", ")
+    }
+
+    /// `8%`: a fraction written as a percentage.
+    static func percent(_ v: Double) -> String { NumberText.plain(v * 100) + "%" }
 }

@@ -15,8 +15,9 @@ public struct SourceRange: Sendable, Equatable, Hashable {
 /// A token of the crmq language with the place it came from.
 public struct Token: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        /// A keyword or a name, as written; keywords are matched case-insensitively.
-        case word(String)
+        /// A keyword or a name: as written, and folded to lower case once, here, for
+        /// keywords and field names, which are matched case-insensitively.
+        case word(String, key: String)
         /// A number with its suffix applied: `10k` is 10000, `5%` is 0.05.
         case number(Double, percent: Bool)
         case string(String)
@@ -35,9 +36,12 @@ public struct Token: Sendable, Equatable {
     public var kind: Kind
     public var range: SourceRange
 
-    func isWord(_ keyword: String) -> Bool {
-        if case .word(let w) = kind { return w.lowercased() == keyword }
-        return false
+    func isWord(_ keyword: String) -> Bool { key == keyword }
+
+    /// A word's folded form, nil for other tokens.
+    var key: String? {
+        if case .word(_, let key) = kind { return key }
+        return nil
     }
 
     func isSymbol(_ symbol: String) -> Bool {
@@ -48,7 +52,7 @@ public struct Token: Sendable, Equatable {
     /// How the token reads in an error message.
     var shown: String {
         switch kind {
-        case .word(let w): "`\(w)`"
+        case .word(let w, _): "`\(w)`"
         case .number, .date: "a number"
         case .string: "a string"
         case .symbol(let s): "`\(s)`"

@@ -15,6 +15,9 @@ public struct ModelFit: Sendable {
     public var iterations: Int
     public var converged: Bool
     public var notes: [String] = []
+
+    /// Whether the model counts time (in weeks): the purchase models do, Gamma-Gamma does not.
+    public var usesWeeks: Bool { model != "Gamma-Gamma" }
 }
 
 /// Why the data cannot support a fit, said so that a person knows what is missing.

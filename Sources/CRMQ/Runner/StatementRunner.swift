@@ -93,7 +93,7 @@ public final class StatementRunner {
     private func apply(_ effect: Effect, of result: StatementResult, at range: SourceRange) throws(Diagnostic) -> Outcome {
         switch effect {
         case .quit: return .quit
-        case .mode(let name): mode = OutputMode(rawValue: name) ?? mode
+        case .mode(let chosen): mode = chosen
         case .timer(let on): timer = on
         case .maxRows(let n): layout.maxRows = n
         case .showLast:

@@ -6,7 +6,6 @@ struct Comparison {
     let earlier: CustomerScope
     let later: CustomerScope
 
-    static let kinds = ["retained", "lost", "new"]
 
     /// Revenue in the 52 weeks to as_of of every customer of a snapshot.
     static func yearRevenue(_ snapshot: Snapshot) -> [Double] {
@@ -62,10 +61,7 @@ struct Comparison {
         s.transactions.bought(c, after: s.info.asOf - 364, through: s.info.asOf)
     }
 
-    func result(by: Expr?, list: Name?) throws(Diagnostic) -> StatementResult {
-        if let list, !Self.kinds.contains(list.text.lowercased()) {
-            throw Diagnostic("compare can list the retained, lost or new customers", at: list.range, hint: Suggestion.hint(for: list.text, in: Self.kinds))
-        }
+    func result(by: Expr?, list: ComparisonList?) throws(Diagnostic) -> StatementResult {
         let (a, b) = (earlier.snapshot, later.snapshot)
         let matching = matching()
         let (outcome, revenueA, revenueB) = outcome(matching)
@@ -84,7 +80,7 @@ struct Comparison {
         let ordersA = ModelStore.column(a.customers, "orders")
         let wonBack = outcome.new.filter { $0.1 >= 0 && ordersA[$0.1] > 0 }.count
         let summary = ResultTable(title: "from \(a.name) (\(CalendarDay.format(a.info.asOf))) to \(b.name) (\(CalendarDay.format(b.info.asOf)))", columns: [
-            ResultColumn("customers", .text(TextColumn(Self.kinds))),
+            ResultColumn("customers", .text(TextColumn(ComparisonList.allCases.map(\.rawValue)))),
             ResultColumn("count", unit: .count, .number([outcome.retained, outcome.lost, outcome.new].map { Double($0.count) })),
             ResultColumn("revenue_52_weeks", unit: .money, .number([
                 outcome.retained.reduce(0) { $0 + revenueB[$1.1] }, sum(outcome.lost, revenueA), sum(outcome.new, revenueB),
@@ -101,10 +97,13 @@ struct Comparison {
         let migration = try self.migration(by, matching)
         blocks.append(.table(migration))
         if let list {
-            let kind = list.text.lowercased()
+            let kind = list.rawValue
             let (pairs, scope, revenue, clv): ([(Int, Int)], CustomerScope, [Double], [Double]) =
-                kind == "retained" ? (outcome.retained.map { ($0.1, $0.0) }, later, revenueB, clvB)
-                : kind == "lost" ? (outcome.lost, earlier, revenueA, clvA) : (outcome.new, later, revenueB, clvB)
+                switch list {
+                case .retained: (outcome.retained.map { ($0.1, $0.0) }, later, revenueB, clvB)
+                case .lost: (outcome.lost, earlier, revenueA, clvA)
+                case .new: (outcome.new, later, revenueB, clvB)
+                }
             let rows = pairs.map(\.0).sorted { (clv[$0], $1) > (clv[$1], $0) }
             let customers = scope.snapshot.customers
             blocks.append(.table(ResultTable(title: "\(kind) customers, by clv", columns: [

@@ -7,28 +7,23 @@ import Glibc
 struct Explanation {
     let scope: CustomerScope
 
-    static let topics = ["clv", "p_alive", "fit"] + ValueChainExplanation.topics
-
-    func result(topic: Name, customer: Name?) throws(Diagnostic) -> StatementResult {
-        switch topic.text.lowercased() {
-        case "clv", "p_alive":
-            if let model = scope.settings.model, model != "bgnbd" {
+    func result(topic: Spelled<ExplainTopic>, customer: Name?) throws(Diagnostic) -> StatementResult {
+        let word = topic.value.rawValue
+        switch topic.value {
+        case .clv, .pAlive:
+            if let model = scope.settings.model, model != .bgnbd {
                 throw Diagnostic(
-                    "explain \(topic.text) walks through BG/NBD; the model in use is \(model)", at: topic.range,
-                    hint: "set model = bgnbd, then explain \(topic.text)")
+                    "explain \(word) walks through BG/NBD; the model in use is \(model.rawValue)", at: topic.range,
+                    hint: "set model = bgnbd, then explain \(word)")
             }
             guard let customer else {
-                throw Diagnostic("explain \(topic.text) needs a customer", at: topic.range, hint: "explain \(topic.text) for ACME")
+                throw Diagnostic("explain \(word) needs a customer", at: topic.range, hint: "explain \(word) for ACME")
             }
-            return .message(try customerFigure(topic.text.lowercased(), customer))
-        case "fit":
+            return .message(try customerFigure(word, customer))
+        case .fit:
             return .message(try fit())
-        case let other where ValueChainExplanation.topics.contains(other):
-            return .message(try ValueChainExplanation(scope: scope).text(other, customer: customer))
-        default:
-            throw Diagnostic(
-                "no explanation of `\(topic.text)` yet", at: topic.range,
-                hint: Suggestion.hint(for: topic.text, in: Self.topics) ?? "explain " + Self.topics.joined(separator: ", "))
+        case .portfolio, .ssc, .rfm, .credit, .pareto, .plan, .whatif, .valuestar, .compare:
+            return .message(try ValueChainExplanation(scope: scope).text(topic.value, customer: customer))
         }
     }
 
@@ -103,9 +98,9 @@ struct Explanation {
     }
 
     private func fit() throws(Diagnostic) -> String {
-        let fits = try scope.models.fitsWithStandardErrors(scope.snapshot)
-        let bg = fits.bgnbdFit, gg = fits.gammaGammaFit
-        let rows = fits.histories.x.count
+        let bg = try scope.models.bgnbd(scope.snapshot, standardErrors: true).1
+        let gg = try scope.models.gammaGamma(scope.snapshot, standardErrors: true).1
+        let rows = scope.models.histories(scope.snapshot).x.count
         return """
             fit: maximum likelihood, the parameters that make the data most probable.
 

@@ -2,25 +2,25 @@
 struct ModelStatements {
     let scope: CustomerScope
 
-    static let models = ["bgnbd", "paretonbd", "gammagamma"]
-
     /// `fit [model] [in S] [where …]`: the fitted parameters with standard errors, the
     /// log-likelihood, customers used and iterations, on the customers the filter lets in.
-    func fit(model: Name?, filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
-        if let model, !Self.models.contains(model.text.lowercased()) {
-            throw Diagnostic(
-                "unknown model `\(model.text)`", at: model.range,
-                hint: Suggestion.hint(for: model.text, in: Self.models) ?? "the models are bgnbd, paretonbd and gammagamma")
-        }
+    func fit(model: Spelled<ModelName>?, filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         // Without a model named: BG/NBD and Gamma-Gamma, and Pareto/NBD when it is the model in use.
         let inUse = scope.settings.model ?? Settings.defaultModel
-        let wanted = model.map { [$0.text.lowercased()] } ?? ["bgnbd", "gammagamma"] + (inUse == "paretonbd" ? ["paretonbd"] : [])
+        let wanted: [ModelName] = model.map { [$0.value] } ?? [.bgnbd, .gammagamma] + (inUse == .paretonbd ? [.paretonbd] : [])
         if filter.segment == nil, filter.condition == nil {
-            // All customers: the session's own fits, which clv and the other fields use too.
-            let fits = try scope.models.fitsWithStandardErrors(scope.snapshot)
-            var tables = (wanted.contains("bgnbd") ? [fits.bgnbdFit] : []) + (wanted.contains("paretonbd") ? [try scope.models.pareto(scope.snapshot, standardErrors: true).1] : [])
-            tables += wanted.contains("gammagamma") ? [fits.gammaGammaFit] : []
-            return StatementResult(tables.flatMap(Self.tables))
+            // All customers: the session's own fits, which clv and the other fields use too. Each
+            // model is fitted on its own, so that one that cannot be fitted does not stop another.
+            var fits: [ModelFit] = []
+            for name in wanted {
+                switch name {
+                case .bgnbd: fits.append(try scope.models.bgnbd(scope.snapshot, standardErrors: true).1)
+                case .paretonbd: fits.append(try scope.models.pareto(scope.snapshot, standardErrors: true).1)
+                case .gammagamma: fits.append(try scope.models.gammaGamma(scope.snapshot, standardErrors: true).1)
+                case .simple: break
+                }
+            }
+            return StatementResult(fits.flatMap(Self.tables))
         }
         let rows = try scope.rows(filter)
         let customers = scope.snapshot.customers
@@ -35,9 +35,9 @@ struct ModelStatements {
         var fits: [ModelFit] = []
         do {
             let histories = PurchaseHistories(frequency: frequency, recency: column("recency"), age: column("age"))
-            if wanted.contains("bgnbd") { fits.append(try BGNBD.fit(histories).1) }
-            if wanted.contains("paretonbd") { fits.append(try ParetoNBD.fit(histories).1) }
-            if wanted.contains("gammagamma") {
+            if wanted.contains(.bgnbd) { fits.append(try BGNBD.fit(histories).1) }
+            if wanted.contains(.paretonbd) { fits.append(try ParetoNBD.fit(histories).1) }
+            if wanted.contains(.gammagamma) {
                 fits.append(try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary)).1)
             }
         } catch {
@@ -59,22 +59,17 @@ struct ModelStatements {
             ResultColumn("customers", unit: .count, .number([Double(fit.customers)])),
             ResultColumn("iterations", unit: .count, .number([Double(fit.iterations)])),
             ResultColumn("converged", .bool([fit.converged ? 1 : 0])),
-        ], notes: ["log-likelihood with time in weeks, as the papers report it"] + fit.notes, isRecord: true)
+        ], notes: (fit.usesWeeks ? ["log-likelihood with time in weeks, as the papers report it"] : []) + fit.notes, isRecord: true)
         return [.table(parameters), .table(summary)]
     }
 
     /// `clv for X`: the customer's figure and its parts, month by month.
-    func clv(_ name: Name, model: Name?, horizonMonths: Double?, discount: Double?) throws(Diagnostic) -> StatementResult {
+    func clv(_ name: Name, model: ModelName?, horizonMonths: Double?, discount: Double?) throws(Diagnostic) -> StatementResult {
         let row = try scope.customer(name)
         var settings = scope.settings
         if let horizonMonths { settings.horizonMonths = horizonMonths }
         if let discount { settings.discountRate = discount }
-        if let model {
-            guard Settings.models.contains(model.text.lowercased()) else {
-                throw Diagnostic("unknown model `\(model.text)`", at: model.range, hint: "the models are bgnbd, paretonbd and simple")
-            }
-            settings.model = model.text.lowercased()
-        }
+        if let model { settings.model = model }
         let fitted = try scope.models.fitted(scope.snapshot, settings)
         let customers = scope.snapshot.customers
         let id = customers.ids[row] ?? ""
@@ -97,7 +92,7 @@ struct ModelStatements {
                           ModelStore.column(customers, "age")[row])
         let value = fitted.value
         let months: [Double]
-        if settings.model == "paretonbd" {
+        if settings.model == .paretonbd {
             let pareto = try scope.models.pareto(scope.snapshot).0
             months = value.monthlyDifferences(value.monthEnds.map { pareto.expectedPurchases(in: $0, x: x, tx: tx, T: T) })
         } else {

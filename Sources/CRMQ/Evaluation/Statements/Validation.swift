@@ -8,11 +8,8 @@ import Glibc
 struct Validation {
     let scope: CustomerScope
 
-    func result(model: Name?, holdoutEnd: Int32?) throws(Diagnostic) -> StatementResult {
-        let which = model?.text.lowercased() ?? (scope.settings.model == "paretonbd" ? "paretonbd" : "bgnbd")
-        guard ["bgnbd", "paretonbd"].contains(which) else {
-            throw Diagnostic("validate compares bgnbd or paretonbd with the holdout", at: model?.range)
-        }
+    func result(model: ModelName?, holdoutEnd: Int32?) throws(Diagnostic) -> StatementResult {
+        let which: ModelName = model ?? (scope.settings.model == .paretonbd ? .paretonbd : .bgnbd)
         let snapshot = scope.snapshot
         let later = snapshot.transactions.later
         let asOf = snapshot.info.asOf
@@ -23,8 +20,7 @@ struct Validation {
         }
         let end = holdoutEnd ?? lastDay
         guard end > asOf else { throw Diagnostic("the holdout must end after as_of (\(CalendarDay.format(asOf)))") }
-        let fits = try scope.models.fits(snapshot)
-        let histories = fits.histories
+        let histories = scope.models.histories(snapshot)
         let length = Double(end - asOf) / 7
         let weeks = Int(ceil(length))
         let times = (1..<weeks).map(Double.init) + [length]
@@ -45,14 +41,19 @@ struct Validation {
             actualByWeek[min(weeks, Int(ceil(Double(later.day[i] - asOf) / 7))) - 1] += 1
         }
         // Predicted: E[X(w)] at the end of each week, per distinct (x, tₓ, T) row.
-        let pareto = which == "paretonbd" ? try scope.models.pareto(snapshot).0 : nil
-        let perRow: [[Double]] = parallelChunks(histories.x.count) { range in
-            range.map { i in
-                let (x, tx, T) = (histories.x[i], histories.tx[i], histories.T[i])
-                guard let pareto else { return fits.bgnbd.expectedPurchases(at: times, x: x, tx: tx, T: T) }
+        let predict: (_ x: Double, _ tx: Double, _ T: Double) -> [Double]
+        if which == .paretonbd {
+            let pareto = try scope.models.pareto(snapshot).0
+            predict = { x, tx, T in
                 let alive = pareto.pAlive(x: x, tx: tx, T: T)
                 return times.map { pareto.expectedPurchases(in: $0, x: x, T: T, alive: alive) }
             }
+        } else {
+            let bgnbd = try scope.models.bgnbd(snapshot).0
+            predict = { x, tx, T in bgnbd.expectedPurchases(at: times, x: x, tx: tx, T: T) }
+        }
+        let perRow: [[Double]] = parallelChunks(histories.x.count) { range in
+            range.map { i in predict(histories.x[i], histories.tx[i], histories.T[i]) }
         }
         var predictedByWeek = [Double](repeating: 0, count: weeks)
         for (i, row) in perRow.enumerated() {
@@ -63,7 +64,7 @@ struct Validation {
         let totalPredicted = predicted.reduce(0, +)
         let totalActual = customers.reduce(0.0) { $0 + actual[$1] }
 
-        let summary = ResultTable(title: "\(which == "paretonbd" ? "Pareto/NBD" : "BG/NBD") against the holdout", columns: [
+        let summary = ResultTable(title: "\(which == .paretonbd ? "Pareto/NBD" : "BG/NBD") against the holdout", columns: [
             ResultColumn("calibration_end", .date([asOf])),
             ResultColumn("holdout_end", .date([end])),
             ResultColumn("holdout_weeks", unit: .weeks, .number([length])),

@@ -3,18 +3,16 @@
 struct ValueChainExplanation {
     let scope: CustomerScope
 
-    static let topics = ["portfolio", "ssc", "rfm", "credit", "pareto", "plan", "whatif", "valuestar", "compare"]
-
     private func money(_ v: Double) -> String { ValueText.display(v, unit: .money) }
     private func percent(_ v: Double) -> String { ValueText.display(v, unit: .ratio) }
     private func number(_ v: Double) -> String { NumberText.plain((v * 100).rounded() / 100) }
 
-    func text(_ topic: String, customer: Name?) throws(Diagnostic) -> String {
+    func text(_ topic: ExplainTopic, customer: Name?) throws(Diagnostic) -> String {
         let row = try customer.map { n throws(Diagnostic) in try scope.customer(n) }
         let label = row.map { "\(scope.snapshot.customers.label($0)) (\(scope.snapshot.customers.ids[$0] ?? ""))" } ?? ""
         var lines: [String]
         switch topic {
-        case "portfolio":
+        case .portfolio:
             let (groups, clv, threshold, source) = try scope.portfolio()
             let profit = ModelStore.column(scope.snapshot.customers, "profit")
             lines = [
@@ -28,7 +26,7 @@ struct ValueChainExplanation {
             if let c = row {
                 lines.append("\(label): profit \(money(profit[c])) \(profit[c] > 0 ? "> 0" : "≤ 0"), clv \(money(clv[c])) \(clv[c] >= threshold ? "≥" : "<") \(money(threshold)) → \(groups[c] ?? "no group")")
             }
-        case "rfm":
+        case .rfm:
             let result = scope.analytics.rfm(scope.snapshot)
             lines = [
                 "rfm: three scores 1–5, each by the 20/40/60/80% quantiles of the customers who bought",
@@ -43,7 +41,7 @@ struct ValueChainExplanation {
                 let orders = ModelStore.column(scope.snapshot.customers, "orders")[c], revenue = ModelStore.column(scope.snapshot.customers, "revenue")[c]
                 lines.append("\(label): −days_since \(number(-daysSince)) → R \(number(RFM.number(result.r[c]))), orders \(number(orders)) → F \(number(RFM.number(result.f[c]))), revenue \(money(revenue)) → M \(number(RFM.number(result.m[c]))): \(result.code[c] ?? "no scores"), \(result.segment[c] ?? "no segment")")
             }
-        case "credit":
+        case .credit:
             let facts = try scope.analytics.credit(scope.snapshot)
             lines = [
                 "credit: from the invoices due up to \(CalendarDay.format(scope.snapshot.info.asOf))",
@@ -65,7 +63,7 @@ struct ValueChainExplanation {
                 lines.append("  trend = \(number(f.recentDaysLate.isNaN ? 0 : f.recentDaysLate)) − \(number(f.beforeDaysLate.isNaN ? 0 : f.beforeDaysLate)) = \(number(f.trend)) days (\(f.trendWord)) → \(number(-f.trendPoints)) points")
                 lines.append("  score = \(number(f.score)) → grade \(Credit.grade(f.score)!)")
             }
-        case "pareto":
+        case .pareto:
             let profit = ModelStore.column(scope.snapshot.customers, "profit")
             let curve = WhaleCurve(profit)
             lines = [
@@ -78,7 +76,7 @@ struct ValueChainExplanation {
                 let rank = profit.indices.filter { profit[$0] > profit[c] }.count + 1
                 lines.append("\(label): profit \(money(profit[c])), rank \(rank) of \(curve.count)")
             }
-        case "ssc":
+        case .ssc:
             lines = [
                 "ssc (strategically significant customers), a customer can be several kinds:",
                 "  high lifetime value: clv in the top 20% (rank ≤ ⌈0.2 × customers⌉)",
@@ -88,7 +86,7 @@ struct ValueChainExplanation {
                 "  fixed cost absorbed = share of volume × fixed_costs (snapshot.json)"
                     + (scope.snapshot.info.fixedCosts.map { ": here \(money($0))" } ?? ": none given here"),
             ]
-        case "plan":
+        case .plan:
             let retention = Plans.retentionRules
             lines = [
                 "plan retention: value at risk = clv × (1 − p_alive); the cap is a share of it by portfolio group:",
@@ -101,7 +99,7 @@ struct ValueChainExplanation {
                 "plan development: gap = wallet − revenue of the last 52 weeks; potential = gap × margin ratio a year;",
                 "  target: close \(percent(Plans.developmentTargetShare)) of the gap in 12 months; worth spending: that part's margin",
             ]
-        case "whatif":
+        case .whatif:
             let t = scope.snapshot.transactions
             let r = SimpleRetention.retentionRate(t, customers: scope.count, asOf: scope.snapshot.info.asOf)
             let value = scope.settings.lifetimeValue(for: scope.snapshot)
@@ -117,14 +115,16 @@ struct ValueChainExplanation {
                 "whatif cost_to_serve ±x%: profit = margin − cost_to_serve × (1 ± x); clv does not include cost to serve",
                 "groups are re-drawn with today's potential threshold, so customers can move between them",
             ]
-        case "valuestar":
+        case .valuestar:
             lines = [
                 "valuestar: per segment and each of the eight dimensions (" + ValueStarTable.dimensions.joined(separator: ", ") + "):",
                 "  gap = our score − the competitor's; weighted gap = importance × gap",
                 "  strengths: weighted gap > 0, largest first; weaknesses: < 0, worst first",
                 "  weighted score = Σ importance × score / Σ importance (ours and the competitor's)",
             ]
-        default:  // compare
+        case .clv, .pAlive, .fit:
+            throw Diagnostic("explain \(topic.rawValue) walks through a model, not the value chain")
+        case .compare:
             lines = [
                 "compare A B: a customer is active in a snapshot when it bought in the 52 weeks to its as_of",
                 "  retention rate = customers active in A who are active in B ÷ customers active in A (matched by id)",

@@ -1,5 +1,5 @@
-/// `portfolio` and `rfm`: the value chain's first step (which customers matter, and how),
-/// as tables and small grids.
+/// `portfolio`, `rfm`, `ssc` and `pareto`: the value chain's first step (which customers
+/// matter, and how), as tables, small grids and the whale curve.
 struct ValueChainStatements {
     let scope: CustomerScope
 
@@ -119,16 +119,13 @@ struct ValueChainStatements {
     }
 
     /// The whale curve: the top shares, the peak, and what unprofitable customers destroy.
-    func pareto(by: Name?, _ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
-        let measure = by?.text.lowercased() ?? "profit"
-        guard ["profit", "revenue", "clv"].contains(measure) else {
-            throw Diagnostic("pareto ranks customers by profit, revenue or clv", at: by?.range)
-        }
-        if measure == "profit", !scope.snapshot.transactions.marginKnown {
-            throw Diagnostic("pareto by profit needs margins, and this snapshot has none", at: by?.range, hint: "pareto by revenue")
+    func pareto(by: ParetoMeasure, _ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
+        let measure = by.rawValue
+        if by == .profit, !scope.snapshot.transactions.marginKnown {
+            throw Diagnostic("pareto by profit needs margins, and this snapshot has none", hint: "pareto by revenue")
         }
         let rows = try scope.rows(filter)
-        guard case .number(let all) = try scope.resolve(measure)!.1 else { return StatementResult() }
+        guard case .number(let all) = try scope.resolve(measure)?.1 else { throw Diagnostic("no field \(measure) to rank by") }
         let curve = WhaleCurve(rows.lazy.map { all[Int($0)] })
         guard curve.count > 0 else { throw Diagnostic("no customers to rank") }
         let fractions = [0.01, 0.05, 0.10, 0.20, 0.50, 1.0]

@@ -15,8 +15,6 @@ import Glibc
 struct WhatIf {
     let scope: CustomerScope
 
-    static let levers = ["retention", "discount", "cost_to_serve"]
-
     /// What the change does, as numbers: today's and the new value of the lever.
     struct Change {
         var lever: String
@@ -38,8 +36,8 @@ struct WhatIf {
         let value = scope.settings.lifetimeValue(for: snapshot)
         var newProfit = profit, newClv = today.clv
         let described: Change
-        switch change.lever.text.lowercased() {
-        case "retention":
+        switch change.lever.value {
+        case .retention:
             guard let (r, base, kept) = SimpleRetention.retentionRate(snapshot.transactions, customers: snapshot.customers.count, asOf: snapshot.info.asOf) else {
                 throw Diagnostic("whatif retention needs today's retention rate, and no customer bought 52 to 104 weeks before as_of", at: change.lever.range)
             }
@@ -48,7 +46,7 @@ struct WhatIf {
                 throw Diagnostic("retention would be \(ValueText.display(target, unit: .ratio)); it must stay between 0% and 100%", at: change.range)
             }
             let fitted: ModelStore.Fitted
-            if (scope.settings.model ?? Settings.defaultModel) == "simple" {
+            if (scope.settings.model ?? Settings.defaultModel) == .simple {
                 fitted = try scope.models.compute(snapshot, scope.settings, value, retention: { _ in target })
             } else {
                 let monthlyRate = (1 + value.monthlyRate) / pow(target / r, 1.0 / 12) - 1
@@ -56,7 +54,7 @@ struct WhatIf {
             }
             for c in chosen { newClv[c] = fitted.clv[c] }
             described = Change(lever: "retention", from: r, to: target, description: "retention \(pct(r)) (\(kept) of \(base) kept) → \(pct(target))")
-        case "discount":
+        case .discount:
             let annual = scope.settings.annualDiscountRate(for: snapshot)
             let target = change.relative ? annual + change.value : change.value
             guard target >= 0, target < 1 else { throw Diagnostic("a discount rate is from 0% to under 100%", at: change.range) }
@@ -64,17 +62,13 @@ struct WhatIf {
                 snapshot, scope.settings, LifetimeValue(horizonMonths: value.horizonMonths, annualRate: target), annualRate: target)
             for c in chosen { newClv[c] = fitted.clv[c] }
             described = Change(lever: "discount", from: annual, to: target, description: "discount \(pct(annual)) a year → \(pct(target))")
-        case "cost_to_serve":
+        case .costToServe:
             guard change.relative else {
                 throw Diagnostic("cost_to_serve changes by a share of today's: write it with a sign", at: change.range, hint: "whatif cost_to_serve -10%")
             }
             guard change.value > -1 else { throw Diagnostic("cost to serve cannot fall by 100% or more", at: change.range) }
             for c in chosen where !margin[c].isNaN { newProfit[c] = margin[c] - cost[c] * (1 + change.value) }
             described = Change(lever: "cost_to_serve", from: 1, to: 1 + change.value, description: "cost to serve \(change.value >= 0 ? "+" : "")\(pct(change.value))")
-        default:
-            throw Diagnostic(
-                "whatif can change retention, discount or cost_to_serve", at: change.lever.range,
-                hint: Suggestion.hint(for: change.lever.text, in: Self.levers))
         }
         let groups = Portfolio.classify(profit: newProfit, clv: newClv, threshold: today.threshold)
         return StatementResult(table(

@@ -4,23 +4,17 @@
 struct Plans {
     let scope: CustomerScope
 
-    static let kinds = ["retention", "acquisition", "development"]
-
-    func result(kind: Name, target: PlanTarget) throws(Diagnostic) -> StatementResult {
-        switch (kind.text.lowercased(), target) {
-        case ("retention", .customer(let name)): return try retention(customer: scope.customer(name))
-        case ("retention", .segment(let name)): return try retention(segment: try members(name))
-        case ("development", .customer(let name)): return try development(customer: scope.customer(name))
-        case ("development", .segment(let name)): return try development(segment: try members(name))
-        case ("acquisition", .segment(let name)): return try acquisition(segment: try members(name))
-        case ("acquisition", .customer(let name)):
+    func result(kind: Spelled<PlanKind>, target: PlanTarget) throws(Diagnostic) -> StatementResult {
+        switch (kind.value, target) {
+        case (.retention, .customer(let name)): return try retention(customer: scope.customer(name))
+        case (.retention, .segment(let name)): return try retention(segment: try members(name))
+        case (.development, .customer(let name)): return try development(customer: scope.customer(name))
+        case (.development, .segment(let name)): return try development(segment: try members(name))
+        case (.acquisition, .segment(let name)): return try acquisition(segment: try members(name))
+        case (.acquisition, .customer(let name)):
             throw Diagnostic(
                 "an acquisition plan is for a segment: it values the customers like those already in it", at: name.range,
                 hint: "plan acquisition for segment \(name.text)")
-        default:
-            throw Diagnostic(
-                "unknown plan `\(kind.text)`", at: kind.range,
-                hint: Suggestion.hint(for: kind.text, in: Self.kinds) ?? "the plans are retention, acquisition and development")
         }
     }
 

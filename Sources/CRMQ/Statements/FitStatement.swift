@@ -1,0 +1,32 @@
+/// `fit [bgnbd|paretonbd|gammagamma] [in S] [where …]`: the models' parameters.
+struct FitStatement: Statement {
+    var model: Spelled<ModelName>?
+    var filter = CustomerFilter()
+
+    static let word = "fit"
+    static let help = StatementHelp(
+        syntax: "fit [bgnbd|paretonbd|gammagamma] [in SEGMENT] [where EXPR]",
+        summary: "Fit the lifetime-value models by maximum likelihood. BG/NBD for how many purchases a customer makes and "
+            + "when they drop out, Gamma-Gamma for how much they spend; parameters with standard errors, the log-likelihood "
+            + "(time in weeks), customers used and iterations.",
+        example: "fit bgnbd where segment = 'retail'")
+
+    static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
+        var statement = Self()
+        if let key = parser.token.key, key != "in", key != "where", !parser.terminators.contains(key) {
+            statement.model = try parser.choice("model", among: ModelName.fittable)
+        }
+        statement.filter = try parser.filter()
+        return statement
+    }
+
+    static func complete(_ typed: TypedWords) -> CompletionHint {
+        typed.isEmpty ? .words(ModelName.fittable.map(\.rawValue) + ["in", "where"]) : .clauses(typed, first: ["in", "where"])
+    }
+
+    var description: String { "fit" + (model.map { " \($0.value.rawValue)" } ?? "") + SourceText.filter(filter) }
+
+    func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult {
+        try ModelStatements(scope: try session.scope(range)).fit(model: model, filter: filter)
+    }
+}

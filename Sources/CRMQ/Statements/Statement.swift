@@ -1,0 +1,78 @@
+/// A statement of the language, declared once: the words that start it, how it reads the
+/// rest of its words, how it prints back, its help, what Tab offers inside it, whether it
+/// draws a chart, and how it runs. The parser (`Parser.next`), `help`, the completer,
+/// `plot` and the session are all driven by `StatementCatalog.all`, as
+/// swift-argument-parser derives parsing, help and completion from one configuration.
+///
+/// A statement sits above both the language (it reads tokens through `Parser`) and the
+/// evaluation (it runs against a `Session`); neither of those knows any statement.
+///
+///     struct SnapshotsStatement: Statement {
+///         static let word = "snapshots"
+///         static let help = StatementHelp(syntax: "snapshots", summary: "List the loaded snapshots.", example: "snapshots")
+///         static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self { Self() }
+///         var description: String { "snapshots" }
+///         func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult { … }
+///     }
+protocol Statement: Sendable, CustomStringConvertible {
+    /// The word that starts it (case-insensitive), or `.` for the dot-commands.
+    static var word: String { get }
+    static var help: StatementHelp { get }
+    /// Whether its result has a chart that `plot … to FILE` can write.
+    static var drawsChart: Bool { get }
+    /// Reads the words after `word`, up to the end of the statement.
+    static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self
+    /// What Tab offers after the words typed so far.
+    static func complete(_ typed: TypedWords) -> CompletionHint
+    /// The statement's answer; a statement that fails throws and changes nothing.
+    func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult
+}
+
+extension Statement {
+    static var drawsChart: Bool { false }
+    static func complete(_ typed: TypedWords) -> CompletionHint { .nothing }
+}
+
+/// A statement's entry in `help`: its syntax, what it does (the first sentence is the
+/// overview's line), and an example that runs on the bundled data.
+struct StatementHelp: Sendable {
+    var topic: String?
+    var syntax: String
+    var summary: String
+    var example: String
+
+    init(topic: String? = nil, syntax: String, summary: String, example: String) {
+        self.topic = topic
+        self.syntax = syntax
+        self.summary = summary
+        self.example = example
+    }
+
+    /// The summary's first sentence, for the overview.
+    var brief: String {
+        guard let end = summary.range(of: ". ") else { return summary.hasSuffix(".") ? String(summary.dropLast()) : summary }
+        return String(summary[..<end.lowerBound])
+    }
+}
+
+/// A statement with the range of source text it was parsed from.
+public struct ParsedStatement: Sendable {
+    let statement: any Statement
+    public let range: SourceRange
+
+    /// The statement printed back as source text.
+    public var text: String { statement.description }
+}
+
+extension Session {
+    /// Runs one parsed statement; a result with tables becomes the last result (`save`, `.last`).
+    ///
+    ///     let session = Session()
+    ///     var parser = Parser("load \"examples/acme\"; count where revenue > 10k")
+    ///     while let statement = try parser.next() { print(try session.execute(statement)) }
+    public func execute(_ parsed: ParsedStatement) throws(Diagnostic) -> StatementResult {
+        let result = try parsed.statement.run(in: self, at: parsed.range)
+        if !result.tables.isEmpty { lastResult = result }
+        return result
+    }
+}
