@@ -116,6 +116,23 @@ import Testing
         #expect(failure("count where revnue > 10").contains("did you mean `revenue`?"))
     }
 
+    /// A bare word that is a value, not a field: the error keeps its case and says to quote it.
+    @Test func a_value_written_bare_is_told_to_be_quoted() {
+        let error = failure("count where region = North")
+        #expect(error.contains("unknown field `North`"), "\(error)")
+        #expect(error.contains("'North' is a value of region: quote it, region = 'North'"), "\(error)")
+        #expect(json("count where REGION = 'North' and Revenue > 0") == json("count where region = 'North' and revenue > 0"))
+    }
+
+    /// A customer of another loaded snapshot: the error says which one has it.
+    @Test func a_customer_in_another_snapshot_names_that_snapshot() {
+        let session = session()
+        _ = run("load \"\(repositoryRoot)/examples/cdnow-sample\" as cdnow", session: session)
+        let error = run("profile Anna", session: session).err
+        #expect(error.contains("no customer with id or name `Anna` in cdnow"), "\(error)")
+        #expect(error.contains("Anna is in t: use t"), "\(error)")
+    }
+
     @Test func aggregates_belong_in_segment_by() {
         #expect(failure("customers show sum(revenue)").contains("belongs in `segment by"))
         #expect(failure("segment by region show revenue").contains("needs an aggregate"))

@@ -284,6 +284,22 @@ import Testing
         #expect(misspelt.contains("unknown model `pareto`") && misspelt.contains("did you mean `paretonbd`?"), "\(misspelt)")
     }
 
+    /// Each model fits on its own: when BG/NBD cannot be fitted, `fit paretonbd` says
+    /// Pareto/NBD's own reason, not BG/NBD's. Forty customers buying every 14 days without
+    /// fail cannot pin down any of the models (every customer alive, one rate).
+    @Test func each_model_fits_on_its_own() throws {
+        var transactions = "customer_id,date,amount\n"
+        for c in 0..<40 {
+            for k in 0..<(20 + c % 5) { transactions += "C\(c),\(CalendarDay.format(CalendarDay.parse("2024-01-01")! + Int32(c + 14 * k))),\(20 + (c * 7 + k * 3) % 60)\n" }
+        }
+        let f = Fixture(["customers.csv": "id\n" + (0..<40).map { "C\($0)" }.joined(separator: "\n") + "\n", "transactions.csv": transactions])
+        let session = Session()
+        _ = run("load \"\(f.directory)\"", session: session)
+        #expect(run("fit bgnbd", session: session).err.contains("BG/NBD cannot be fitted"))
+        let pareto = run("fit paretonbd", session: session).err
+        #expect(pareto.contains("Pareto/NBD cannot be fitted") && !pareto.contains("BG/NBD"), "\(pareto)")
+    }
+
     // MARK: Pareto/NBD
 
     @Test func pareto_nbd_reaches_at_least_the_published_likelihood() throws {

@@ -15,45 +15,57 @@ struct CustomerScope {
         snapshot.customers.fields.map(\.name) + ModelStore.fields.map(\.name) + AnalyticsStore.fields.map(\.name)
     }
 
-    /// A field of the snapshot, else one the models give (fitting them on first use).
-    func resolve(_ name: String) throws(Diagnostic) -> (Field, ColumnData)? {
+    /// A field by the name the user wrote (any case): the snapshot's own, else one the value
+    /// chain or the models give (fitting them on first use); nil when there is none.
+    func resolve(_ written: String) throws(Diagnostic) -> (Field, ColumnData)? {
+        let name = written.lowercased()
         if let field = snapshot.customers.field(name), let column = snapshot.customers.column(name) { return (field, column) }
-        if let field = AnalyticsStore.fields.first(where: { $0.name == name }) { return (field, try analyticsColumn(name)) }
-        guard let field = ModelStore.fields.first(where: { $0.name == name }) else { return nil }
-        let fitted = try models.fitted(snapshot, settings)
-        switch name {
-        case "p_alive": return (field, .number(fitted.pAlive))
-        case "expected_purchases": return (field, .number(fitted.expectedPurchases))
-        case "expected_spend": return (field, .number(fitted.expectedSpend))
-        default: return (field, .number(fitted.clv))
-        }
+        if let field = AnalyticsField(rawValue: name) { return (field.field, try column(field)) }
+        if let field = ModelField(rawValue: name) { return (field.field, .number(try numbers(field))) }
+        return nil
     }
 
-    private func analyticsColumn(_ name: String) throws(Diagnostic) -> ColumnData {
-        if name == "portfolio" { return .text(try portfolio().groups) }
-        if name == "credit_score" { return .number(try analytics.credit(snapshot).map(\.score)) }
-        if name == "credit_grade" { return .text(TextColumn(try analytics.credit(snapshot).map { Credit.grade($0.score) })) }
-        let rfm = analytics.rfm(snapshot)
-        switch name {
-        case "rfm": return .text(rfm.code)
-        case "rfm_segment": return .text(rfm.segment)
-        case "r_score": return .number(rfm.r.map(RFM.number))
-        case "f_score": return .number(rfm.f.map(RFM.number))
-        default: return .number(rfm.m.map(RFM.number))
+    /// A model field for every customer.
+    func numbers(_ field: ModelField) throws(Diagnostic) -> [Double] {
+        field.values(try models.fitted(snapshot, settings))
+    }
+
+    /// A value-chain field for every customer.
+    func column(_ field: AnalyticsField) throws(Diagnostic) -> ColumnData {
+        switch field {
+        case .portfolio: return .text(try portfolio().groups)
+        case .creditScore: return .number(try analytics.credit(snapshot).map(\.score))
+        case .creditGrade: return .text(TextColumn(try analytics.credit(snapshot).map { Credit.grade($0.score) }))
+        case .rfm: return .text(analytics.rfm(snapshot).code)
+        case .rfmSegment: return .text(analytics.rfm(snapshot).segment)
+        case .rScore: return .number(analytics.rfm(snapshot).r.map(RFM.number))
+        case .fScore: return .number(analytics.rfm(snapshot).f.map(RFM.number))
+        case .mScore: return .number(analytics.rfm(snapshot).m.map(RFM.number))
         }
     }
 
     /// Each customer's portfolio group, with the clv and the potential threshold behind it.
     func portfolio() throws(Diagnostic) -> (groups: TextColumn, clv: [Double], threshold: Double, source: String) {
-        let profit = ModelStore.column(snapshot.customers, "profit")
+        let profit = snapshot.customers.numbers(CustomerFields.profit)
         let clv = try models.fitted(snapshot, settings).clv
         let (threshold, source) = AnalyticsStore.potentialThreshold(clv, settings)
         let codes = Portfolio.classify(profit: profit, clv: clv, threshold: threshold)
         return (TextColumn(codes: codes, values: Portfolio.groups), clv, threshold, source)
     }
 
+    /// The first text field that has `word` as a value, ignoring case.
+    func fieldHolding(_ word: String) -> String? {
+        let wanted = word.lowercased()
+        let customers = snapshot.customers
+        return customers.fields.first { field in
+            guard field.name != CustomerFields.id.name, let text = customers.text(field) else { return false }
+            return text.values.contains { $0.lowercased() == wanted }
+        }?.name
+    }
+
     func compiler(aggregates: Bool = false) -> ExpressionCompiler {
-        ExpressionCompiler(resolve: { name throws(Diagnostic) in try resolve(name) }, fieldNames: fieldNames, allowsAggregates: aggregates)
+        ExpressionCompiler(
+            resolve: { name throws(Diagnostic) in try resolve(name) }, fieldNames: fieldNames, fieldHolding: fieldHolding, allowsAggregates: aggregates)
     }
 
     /// The value of a row expression for every customer.
@@ -133,7 +145,7 @@ struct CustomerScope {
         if let row = snapshot.row(ofId: name.text) { return row }
         let wanted = name.text.lowercased()
         var matches: [Int] = []
-        if case .text(let names) = snapshot.customers.column("name") {
+        if let names = snapshot.customers.text(CustomerFields.name) {
             let codes = Set(names.values.indices.filter { names.values[$0].lowercased() == wanted }.map(Int32.init))
             if !codes.isEmpty {
                 matches = names.codes.indices.filter { codes.contains(names.codes[$0]) }
@@ -151,7 +163,7 @@ struct CustomerScope {
                 hint: "\(name.text) is in \(elsewhere.name): use \(elsewhere.name)")
         }
         var candidates = ids.values
-        if case .text(let names) = snapshot.customers.column("name") { candidates += names.values }
+        if let names = snapshot.customers.text(CustomerFields.name) { candidates += names.values }
         let close = Suggestion.closest(to: name.text, in: candidates, limit: 5)
         throw Diagnostic(
             "no customer with id or name `\(name.text)`", at: name.range,
@@ -161,7 +173,7 @@ struct CustomerScope {
     /// Whether a snapshot has a customer with this id, or this name (ignoring case).
     private static func names(_ snapshot: Snapshot, _ text: String) -> Bool {
         if snapshot.row(ofId: text) != nil { return true }
-        guard case .text(let names) = snapshot.customers.column("name") else { return false }
+        guard let names = snapshot.customers.text(CustomerFields.name) else { return false }
         let wanted = text.lowercased()
         return names.values.contains { $0.lowercased() == wanted }
     }

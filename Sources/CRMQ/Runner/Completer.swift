@@ -104,7 +104,7 @@ public struct Completer {
             offer(id)
             if out.count >= Self.customerLimit { break }
         }
-        if case .text(let names) = snapshot.customers.column("name") {
+        if let names = snapshot.customers.text(CustomerFields.name) {
             for name in names.values where out.count < Self.customerLimit { offer(name) }
         }
         var seen = Set<String>()

@@ -1,19 +1,24 @@
 /// The customer fields the product defines (PRODUCT.md §2 and §3), with what each means.
-/// `help fields` and `explain` read these definitions; tests hold the code to them.
+/// `help fields` and `explain` read these definitions; tests hold the code to them. Code
+/// names a field by these constants (`customers.numbers(CustomerFields.revenue)`), so that
+/// a misspelt field is a compile error, never an empty column.
 public enum CustomerFields {
+    static let id = Field("id", .text, "the customer's id, unique in the snapshot")
+    static let name = Field("name", .text, "the customer's name")
+    static let segment = Field("segment", .text, "the segment the company puts the customer in")
+    static let region = Field("region", .text, "the customer's region")
+    static let acquiredOn = Field("acquired_on", .date, "the day the customer was won")
+    static let acquisitionCost = Field("acquisition_cost", .number, unit: .money, "what winning the customer cost")
+    static let wallet = Field("wallet", .number, unit: .money, "the customer's yearly spend in the category, with all suppliers")
+    static let satisfaction = Field("satisfaction", .number, unit: .score, "satisfaction score, 0 to 10")
+    static let referrals = Field("referrals", .number, unit: .count, "customers this one referred")
+    static let ideas = Field("ideas", .number, unit: .count, "ideas or complaints that improved the company")
+    static let benchmark = Field("benchmark", .bool, "other customers copy this one")
+    static let inspiration = Field("inspiration", .bool, "this customer's ideas improve the company")
+
+    /// The columns of customers.csv the product knows; any other column is kept with the type its values have.
     public static let attributes: [Field] = [
-        Field("id", .text, "the customer's id, unique in the snapshot"),
-        Field("name", .text, "the customer's name"),
-        Field("segment", .text, "the segment the company puts the customer in"),
-        Field("region", .text, "the customer's region"),
-        Field("acquired_on", .date, "the day the customer was won"),
-        Field("acquisition_cost", .number, unit: .money, "what winning the customer cost"),
-        Field("wallet", .number, unit: .money, "the customer's yearly spend in the category, with all suppliers"),
-        Field("satisfaction", .number, unit: .score, "satisfaction score, 0 to 10"),
-        Field("referrals", .number, unit: .count, "customers this one referred"),
-        Field("ideas", .number, unit: .count, "ideas or complaints that improved the company"),
-        Field("benchmark", .bool, "other customers copy this one"),
-        Field("inspiration", .bool, "this customer's ideas improve the company"),
+        id, name, segment, region, acquiredOn, acquisitionCost, wallet, satisfaction, referrals, ideas, benchmark, inspiration,
     ]
 
     static func attribute(_ name: String) -> Field? { attributes.first { $0.name == name } }

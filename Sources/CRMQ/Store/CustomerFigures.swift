@@ -81,7 +81,7 @@ struct CustomerFigures {
         }
         let profit = (0..<n).map { margin[$0] - costToServe[$0] }
         var shareOfWallet = [Double](repeating: .nan, count: n)
-        if case .number(let wallet) = table.column("wallet") {
+        if let wallet = table.optionalNumbers(CustomerFields.wallet) {
             for c in 0..<n where wallet[c] > 0 { shareOfWallet[c] = yearRevenue[c] / wallet[c] }
         }
         let F = CustomerFields.self

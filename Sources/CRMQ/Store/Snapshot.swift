@@ -28,6 +28,29 @@ public struct CustomerTable: Sendable {
 
     public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
 
+    /// A derived figure (`CustomerFields.derived`), which every load computes.
+    func numbers(_ field: Field) -> [Double] {
+        guard case .number(let values) = columns[field.name] else {
+            preconditionFailure("\(field.name) is not a number every snapshot has")  // a derived figure is always there
+        }
+        return values
+    }
+
+    /// An optional number column of customers.csv (`wallet`, `satisfaction`), nil when the file has none.
+    func optionalNumbers(_ field: Field) -> [Double]? {
+        if case .number(let values) = columns[field.name] { values } else { nil }
+    }
+
+    /// An optional text column of customers.csv (`name`, `segment`, `region`), nil when the file has none.
+    func text(_ field: Field) -> TextColumn? {
+        if case .text(let values) = columns[field.name] { values } else { nil }
+    }
+
+    /// An optional date column of customers.csv (`acquired_on`), nil when the file has none.
+    func dates(_ field: Field) -> [Int32]? {
+        if case .date(let values) = columns[field.name] { values } else { nil }
+    }
+
     mutating func add(_ field: Field, _ data: ColumnData) {
         precondition(data.count == count && data.type == field.type)
         if columns[field.name] == nil { fields.append(field) } else {
@@ -38,7 +61,7 @@ public struct CustomerTable: Sendable {
 
     /// The display name of a customer: its name when the snapshot has names, else its id.
     public func label(_ row: Int) -> String {
-        if case .text(let names) = columns["name"], let name = names[row] { return name }
+        if let names = text(CustomerFields.name), let name = names[row] { return name }
         return ids[row] ?? ""
     }
 }

@@ -37,6 +37,8 @@ struct ExpressionCompiler {
     var resolve: (String) throws(Diagnostic) -> (Field, ColumnData)?
     /// Every field name, for suggestions.
     var fieldNames: [String]
+    /// The text field that has this word as a value, if any: `region = West` means 'West'.
+    var fieldHolding: (String) -> String? = { _ in nil }
     var allowsAggregates = false
 
     func compile(_ expr: Expr) throws(Diagnostic) -> TypedExpression {
@@ -78,9 +80,11 @@ struct ExpressionCompiler {
                     hint: "for example sum(\(name)), avg(\(name)) or median(\(name))")
             }
             guard let (field, column) = try resolve(name) else {
+                let quoted = "'" + name.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+                let hint = fieldHolding(name).map { "\(quoted) is a value of \($0): quote it, \($0) = \(quoted)" }
                 throw Diagnostic(
                     "unknown field `\(name)`", at: expr.range,
-                    hint: Suggestion.hint(for: name, in: fieldNames) ?? "`help fields` lists the fields")
+                    hint: hint ?? Suggestion.hint(for: name, in: fieldNames) ?? "`help fields` lists the fields")
             }
             return TypedExpression(node: .value(Vector(column)), type: field.type, unit: field.unit)
         case .negate(let operand):

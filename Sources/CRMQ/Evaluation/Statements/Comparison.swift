@@ -77,7 +77,7 @@ struct Comparison {
         }
         let clvA = clv(earlier), clvB = clv(later)
         func sum(_ pairs: [(Int, Int)], _ values: [Double]) -> Double { pairs.reduce(0) { $0 + values[$1.0] } }
-        let ordersA = ModelStore.column(a.customers, "orders")
+        let ordersA = a.customers.numbers(CustomerFields.orders)
         let wonBack = outcome.new.filter { $0.1 >= 0 && ordersA[$0.1] > 0 }.count
         let summary = ResultTable(title: "from \(a.name) (\(CalendarDay.format(a.info.asOf))) to \(b.name) (\(CalendarDay.format(b.info.asOf)))", columns: [
             ResultColumn("customers", .text(TextColumn(ComparisonList.allCases.map(\.rawValue)))),

@@ -39,9 +39,9 @@ struct Explanation {
         let fitted = try scope.models.fitted(scope.snapshot, scope.settings)
         let fits = try scope.models.fits(scope.snapshot)
         let bg = fits.bgnbd
-        let x = ModelStore.column(customers, "frequency")[row]
-        let tx = ModelStore.column(customers, "recency")[row]
-        let T = ModelStore.column(customers, "age")[row]
+        let x = customers.numbers(CustomerFields.frequency)[row]
+        let tx = customers.numbers(CustomerFields.recency)[row]
+        let T = customers.numbers(CustomerFields.age)[row]
         if x.isNaN {
             return "\(topic) of \(label): the models start from a first purchase, and \(label) made none up to as_of "
                 + "(\(CalendarDay.format(scope.snapshot.info.asOf))). Its clv is 0 and it has no p_alive."
@@ -72,7 +72,7 @@ struct Explanation {
         let value = fitted.value
         let months = value.monthlyPurchases(bg, x: x, tx: tx, T: T)
         let gg = fits.gammaGamma
-        let monetary = ModelStore.column(customers, "monetary")[row]
+        let monetary = customers.numbers(CustomerFields.monetary)[row]
         let spend = fitted.expectedSpend[row]
         let ratio = fitted.marginRatio[row]
         let shown = months.prefix(3).map { n($0) }.joined(separator: ", ") + (months.count > 3 ? ", …" : "")
@@ -83,7 +83,7 @@ struct Explanation {
         lines.append("   repeat spend m̄ = \(money(x > 0 ? monetary : 0)): (γp + p·x·m̄) / (p·x + q − 1)")
         lines.append("   = (\(n(gg.gamma))×\(n(gg.p)) + \(n(gg.p))×\(count(x))×\(money(x > 0 ? monetary : 0))) / (\(n(gg.p))×\(count(x)) + \(n(gg.q)) − 1) = \(money(spend))")
         if scope.snapshot.transactions.marginKnown {
-            let margin = ModelStore.column(customers, "margin")[row], revenue = ModelStore.column(customers, "revenue")[row]
+            let margin = customers.numbers(CustomerFields.margin)[row], revenue = customers.numbers(CustomerFields.revenue)[row]
             lines.append("6. Margin ratio = margin / revenue = \(money(margin)) / \(money(revenue)) = \(ValueText.display(ratio, unit: .ratio)).")
         } else {
             lines.append("6. Margin ratio = 1: the transactions carry no margin and snapshot.json no margin_rate, so clv values revenue.")

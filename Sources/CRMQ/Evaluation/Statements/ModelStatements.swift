@@ -24,17 +24,17 @@ struct ModelStatements {
         }
         let rows = try scope.rows(filter)
         let customers = scope.snapshot.customers
-        func column(_ name: String) -> [Double] {
-            let all = ModelStore.column(customers, name)
+        func column(_ field: Field) -> [Double] {
+            let all = customers.numbers(field)
             guard filter.segment != nil || filter.condition != nil else { return all }
             var only = [Double](repeating: .nan, count: all.count)
             for r in rows { only[Int(r)] = all[Int(r)] }
             return only
         }
-        let frequency = column("frequency"), monetary = column("monetary")
+        let frequency = column(CustomerFields.frequency), monetary = column(CustomerFields.monetary)
         var fits: [ModelFit] = []
         do {
-            let histories = PurchaseHistories(frequency: frequency, recency: column("recency"), age: column("age"))
+            let histories = PurchaseHistories(frequency: frequency, recency: column(CustomerFields.recency), age: column(CustomerFields.age))
             if wanted.contains(.bgnbd) { fits.append(try BGNBD.fit(histories).1) }
             if wanted.contains(.paretonbd) { fits.append(try ParetoNBD.fit(histories).1) }
             if wanted.contains(.gammagamma) {
@@ -88,8 +88,8 @@ struct ModelStatements {
             return .message("clv of \(label) (\(id)) is 0: \(reason)")
         }
         let fits = try scope.models.fits(scope.snapshot)
-        let (x, tx, T) = (ModelStore.column(customers, "frequency")[row], ModelStore.column(customers, "recency")[row],
-                          ModelStore.column(customers, "age")[row])
+        let (x, tx, T) = (customers.numbers(CustomerFields.frequency)[row], customers.numbers(CustomerFields.recency)[row],
+                          customers.numbers(CustomerFields.age)[row])
         let value = fitted.value
         let months: [Double]
         if settings.model == .paretonbd {

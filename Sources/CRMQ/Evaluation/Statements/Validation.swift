@@ -78,7 +78,7 @@ struct Validation {
 
         // By calibration frequency 0 … 7+: the conditional expectations of the papers' figure 4.
         var byFrequency = Array(repeating: (n: 0.0, predicted: 0.0, actual: 0.0), count: 8)
-        let frequency = ModelStore.column(snapshot.customers, "frequency")
+        let frequency = snapshot.customers.numbers(CustomerFields.frequency)
         for (k, c) in customers.enumerated() {
             let bucket = min(7, Int(frequency[c]))
             byFrequency[bucket].n += 1

@@ -14,7 +14,7 @@ struct ValueChainExplanation {
         switch topic {
         case .portfolio:
             let (groups, clv, threshold, source) = try scope.portfolio()
-            let profit = ModelStore.column(scope.snapshot.customers, "profit")
+            let profit = scope.snapshot.customers.numbers(CustomerFields.profit)
             lines = [
                 "portfolio (customer portfolio analysis): two questions about each customer",
                 "  profitable now?   profit = margin − cost_to_serve > 0",
@@ -37,8 +37,8 @@ struct ValueChainExplanation {
                 "  segments, first match: " + RFM.segments.map { "\($0.name) (R \($0.r.lowerBound)–\($0.r.upperBound), F \($0.f.lowerBound)–\($0.f.upperBound), M \($0.m.lowerBound)–\($0.m.upperBound))" }.joined(separator: "; ") + "; else Others",
             ]
             if let c = row {
-                let daysSince = ModelStore.column(scope.snapshot.customers, "days_since")[c]
-                let orders = ModelStore.column(scope.snapshot.customers, "orders")[c], revenue = ModelStore.column(scope.snapshot.customers, "revenue")[c]
+                let daysSince = scope.snapshot.customers.numbers(CustomerFields.daysSince)[c]
+                let orders = scope.snapshot.customers.numbers(CustomerFields.orders)[c], revenue = scope.snapshot.customers.numbers(CustomerFields.revenue)[c]
                 lines.append("\(label): −days_since \(number(-daysSince)) → R \(number(RFM.number(result.r[c]))), orders \(number(orders)) → F \(number(RFM.number(result.f[c]))), revenue \(money(revenue)) → M \(number(RFM.number(result.m[c]))): \(result.code[c] ?? "no scores"), \(result.segment[c] ?? "no segment")")
             }
         case .credit:
@@ -64,7 +64,7 @@ struct ValueChainExplanation {
                 lines.append("  score = \(number(f.score)) → grade \(Credit.grade(f.score)!)")
             }
         case .pareto:
-            let profit = ModelStore.column(scope.snapshot.customers, "profit")
+            let profit = scope.snapshot.customers.numbers(CustomerFields.profit)
             let curve = WhaleCurve(profit)
             lines = [
                 "pareto (the whale curve): customers ranked by profit, largest first; the curve is the running",

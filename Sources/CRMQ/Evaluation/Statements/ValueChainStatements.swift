@@ -3,15 +3,15 @@
 struct ValueChainStatements {
     let scope: CustomerScope
 
-    private func figures(_ rows: [Int32], _ name: String) -> [Double] {
-        let all = ModelStore.column(scope.snapshot.customers, name)
+    private func figures(_ rows: [Int32], _ field: Field) -> [Double] {
+        let all = scope.snapshot.customers.numbers(field)
         return rows.map { all[Int($0)] }
     }
 
     /// The customers' names (their ids where they have none), as a column of codes.
     private func labels(_ rows: [Int]) -> TextColumn {
         let ids = scope.snapshot.customers.ids
-        guard case .text(let names) = scope.snapshot.customers.column("name") else {
+        guard let names = scope.snapshot.customers.text(CustomerFields.name) else {
             return TextColumn(codes: rows.map { ids.codes[$0] }, values: ids.values)
         }
         guard rows.contains(where: { names.codes[$0] < 0 }) else { return TextColumn(codes: rows.map { names.codes[$0] }, values: names.values) }
@@ -27,7 +27,7 @@ struct ValueChainStatements {
             throw Diagnostic("portfolio needs profit, and this snapshot has no margins (no margin column, no margin_rate)")
         }
         let (groups, clvAll, threshold, source) = try scope.portfolio()
-        let revenue = figures(rows, "revenue"), profit = figures(rows, "profit")
+        let revenue = figures(rows, CustomerFields.revenue), profit = figures(rows, CustomerFields.profit)
         let clv = rows.map { clvAll[Int($0)] }
         let totals = (customers: Double(rows.count), revenue: sum(revenue), profit: sum(profit), clv: sum(clv))
         // One pass: customers, revenue, profit and clv per group, in the groups' order.
@@ -71,8 +71,7 @@ struct ValueChainStatements {
         let customers = scope.snapshot.customers
         let transactions = scope.snapshot.transactions
         let clv = try scope.models.fitted(scope.snapshot, scope.settings).clv
-        func numbers(_ name: String) -> [Double]? { if case .number(let v) = customers.column(name) { v } else { nil } }
-        func bools(_ name: String) -> [UInt8]? { if case .bool(let v) = customers.column(name) { v } else { nil } }
+        func bools(_ field: Field) -> [UInt8]? { if case .bool(let v) = customers.column(field.name) { v } else { nil } }
         var volume = [Double](repeating: 0, count: customers.count)
         let units = transactions.quantity ?? transactions.amount
         volume.withUnsafeMutableBufferPointer { volume in
@@ -83,14 +82,15 @@ struct ValueChainStatements {
             }
         }
         let evidence = StrategicCustomers.find(
-            clv: clv, benchmark: bools("benchmark"), referrals: numbers("referrals"), inspiration: bools("inspiration"),
-            ideas: numbers("ideas"), volume: volume, volumeIsUnits: transactions.quantity != nil)
+            clv: clv, benchmark: bools(CustomerFields.benchmark), referrals: customers.optionalNumbers(CustomerFields.referrals),
+            inspiration: bools(CustomerFields.inspiration), ideas: customers.optionalNumbers(CustomerFields.ideas), volume: volume, volumeIsUnits: transactions.quantity != nil)
         var chosen = [Bool](repeating: rows.count == customers.count, count: customers.count)
         if rows.count != customers.count { for row in rows { chosen[Int(row)] = true } }
         let kept = evidence.ranked.indices.filter { chosen[Int(evidence.ranked[$0])] }
         let listed = kept.map { Int(evidence.ranked[$0]) }
         let fixed = scope.snapshot.info.fixedCosts
-        let referrals = numbers("referrals"), ideas = numbers("ideas"), ids = customers.ids
+        let referrals = customers.optionalNumbers(CustomerFields.referrals), ideas = customers.optionalNumbers(CustomerFields.ideas)
+        let ids = customers.ids
         let kindText = (0..<16).map { mask in
             StrategicCustomers.kinds.indices.filter { mask & (1 << $0) != 0 }.map { StrategicCustomers.kinds[$0] }.joined(separator: ", ")
         }
@@ -159,7 +159,7 @@ struct ValueChainStatements {
     func rfm(_ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         let rows = try scope.rows(filter)
         let result = scope.analytics.rfm(scope.snapshot)
-        let revenue = ModelStore.column(scope.snapshot.customers, "revenue")
+        let revenue = scope.snapshot.customers.numbers(CustomerFields.revenue)
         let names = RFM.segmentNames
         var counts = [Double](repeating: 0, count: names.count), sums = counts
         var grid = [[Double]](repeating: [Double](repeating: 0, count: 5), count: 5)

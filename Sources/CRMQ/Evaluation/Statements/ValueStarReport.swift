@@ -103,10 +103,10 @@ struct ValueStarReport {
 
     /// Customers and revenue of each segment by the customers' `segment` column.
     private func segmentFigures(_ segments: [String]) -> ([Double], [Double]) {
-        guard case .text(let column) = scope.snapshot.customers.column("segment") else {
+        guard let column = scope.snapshot.customers.text(CustomerFields.segment) else {
             return (segments.map { _ in .nan }, segments.map { _ in .nan })
         }
-        let revenue = ModelStore.column(scope.snapshot.customers, "revenue")
+        let revenue = scope.snapshot.customers.numbers(CustomerFields.revenue)
         var customers = [Double](repeating: 0, count: segments.count), sums = customers
         let lowered = segments.map { $0.lowercased() }
         let indexOfCode = column.values.map { lowered.firstIndex(of: $0.lowercased()) }

@@ -30,9 +30,9 @@ struct WhatIf {
         }
         let chosen = Set(try scope.rows(filter).map(Int.init))
         let today = try scope.portfolio()
-        let profit = ModelStore.column(snapshot.customers, "profit")
-        let cost = ModelStore.column(snapshot.customers, "cost_to_serve")
-        let margin = ModelStore.column(snapshot.customers, "margin")
+        let profit = snapshot.customers.numbers(CustomerFields.profit)
+        let cost = snapshot.customers.numbers(CustomerFields.costToServe)
+        let margin = snapshot.customers.numbers(CustomerFields.margin)
         let value = scope.settings.lifetimeValue(for: snapshot)
         var newProfit = profit, newClv = today.clv
         let described: Change

@@ -5,18 +5,18 @@ extension Plans {
     func acquisition(segment: Members) throws(Diagnostic) -> StatementResult {
         let rows = segment.rows
         guard !rows.isEmpty else { throw Diagnostic("segment \(segment.name) has no customers to value new ones by") }
-        let clv = try numbers("clv")
+        let clv = try scope.numbers(.clv)
         let valued = rows.filter { !clv[$0].isNaN }
         let meanClv = valued.reduce(0) { $0 + clv[$1] } / Double(max(1, valued.count))
         let medianClv = Statistics.median(valued.map { clv[$0] })
         let customers = scope.snapshot.customers
         var cost: (mean: Double, count: Int, recent: Int)? = nil
-        if case .number(let paid) = customers.column("acquisition_cost") {
+        if let paid = customers.optionalNumbers(CustomerFields.acquisitionCost) {
             let known = rows.filter { !paid[$0].isNaN }
             if !known.isEmpty {
                 // Today's cost: that of the customers won in the last 52 weeks, else of all.
                 var recent: [Int] = []
-                if case .date(let won) = customers.column("acquired_on") {
+                if let won = customers.dates(CustomerFields.acquiredOn) {
                     recent = known.filter { won[$0] != CalendarDay.null && won[$0] > scope.snapshot.info.asOf - 364 }
                 }
                 let basis = recent.isEmpty ? known : recent
@@ -57,7 +57,7 @@ extension Plans {
 
     /// What the segment's most valuable fifth has in common: the region most of them are in.
     private func lookalike(_ rows: [Int], _ clv: [Double]) -> String {
-        guard case .text(let region) = scope.snapshot.customers.column("region") else { return "" }
+        guard let region = scope.snapshot.customers.text(CustomerFields.region) else { return "" }
         let top = rows.filter { !clv[$0].isNaN }.sorted { clv[$0] > clv[$1] }.prefix(max(1, rows.count / 5))
         var count: [String: Int] = [:]
         for c in top { if let r = region[c] { count[r, default: 0] += 1 } }

@@ -17,10 +17,10 @@ extension Plans {
     }
 
     func developments() throws(Diagnostic) -> [Development?] {
-        guard case .number(let wallet) = scope.snapshot.customers.column("wallet") else {
+        guard let wallet = scope.snapshot.customers.optionalNumbers(CustomerFields.wallet) else {
             throw Diagnostic("a development plan needs each customer's wallet (a wallet column in customers.csv), and \(scope.snapshot.name) has none")
         }
-        let revenueToDate = try numbers("revenue"), margin = try numbers("margin")
+        let revenueToDate = scope.snapshot.customers.numbers(CustomerFields.revenue), margin = scope.snapshot.customers.numbers(CustomerFields.margin)
         let known = scope.snapshot.transactions.marginKnown
         return (0..<scope.count).map { c -> Development? in
             guard !wallet[c].isNaN else { return nil }
@@ -102,7 +102,7 @@ extension Plans {
         let t = scope.snapshot.transactions
         guard let product = t.product else { return [] }
         var peers = Array(0..<scope.count)
-        if case .text(let segment) = scope.snapshot.customers.column("segment"), segment.codes[c] >= 0 {
+        if let segment = scope.snapshot.customers.text(CustomerFields.segment), segment.codes[c] >= 0 {
             peers = peers.filter { segment.codes[$0] == segment.codes[c] }
         }
         var buyers = [Int](repeating: 0, count: product.values.count)

@@ -33,26 +33,19 @@ struct Plans {
             let rows = try scope.rows(CustomerFilter(segment: name)).map(Int.init)
             return Members(name: key, rows: rows, definition: "segment \(key): \(defined.condition)")
         }
-        if case .text(let column) = scope.snapshot.customers.column("segment"),
+        if let column = scope.snapshot.customers.text(CustomerFields.segment),
            let code = column.values.firstIndex(where: { $0.lowercased() == key }) {
             let rows = column.codes.indices.filter { column.codes[$0] == Int32(code) }
             return Members(name: column.values[code], rows: rows, definition: "segment = '\(column.values[code])'")
         }
         var known = scope.segments.keys.sorted()
-        if case .text(let column) = scope.snapshot.customers.column("segment") { known += column.values.sorted() }
+        if let column = scope.snapshot.customers.text(CustomerFields.segment) { known += column.values.sorted() }
         throw Diagnostic(
             "no segment named `\(name.text)`: neither a saved segment nor a value of the segment column", at: name.range,
             hint: Suggestion.hint(for: name.text, in: known) ?? (known.isEmpty ? "make one: segment where clv > 10k as vip" : "segments: " + known.joined(separator: ", ")))
     }
 
     // MARK: Figures the plans share
-
-    func numbers(_ name: String) throws(Diagnostic) -> [Double] {
-        guard let (_, column) = try scope.resolve(name), case .number(let values) = column else {
-            return [Double](repeating: .nan, count: scope.count)
-        }
-        return values
-    }
 
     func money(_ v: Double) -> String { ValueText.display(v, unit: .money) }
     func percent(_ v: Double) -> String { ValueText.display(v, unit: .ratio) }

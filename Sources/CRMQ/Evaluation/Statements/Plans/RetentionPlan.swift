@@ -22,7 +22,7 @@ extension Plans {
 
     func retentionCases() throws(Diagnostic) -> (cases: [RetentionCase?], threshold: Double, source: String) {
         let (groups, clv, threshold, source) = try scope.portfolio()
-        let pAlive = try numbers("p_alive")
+        let pAlive = try scope.numbers(.pAlive)
         let cases = groups.codes.indices.map { c in groups[c].map { RetentionCase(group: $0, clv: clv[c], pAlive: pAlive[c]) } }
         return (cases, threshold, source)
     }
@@ -32,7 +32,7 @@ extension Plans {
     func signals(_ c: Int) throws(Diagnostic) -> [(text: String, warns: Bool)] {
         var signals: [(String, Bool)] = []
         let customers = scope.snapshot.customers
-        let daysSince = try numbers("days_since")[c], frequency = try numbers("frequency")[c], recency = try numbers("recency")[c]
+        let daysSince = scope.snapshot.customers.numbers(CustomerFields.daysSince)[c], frequency = scope.snapshot.customers.numbers(CustomerFields.frequency)[c], recency = scope.snapshot.customers.numbers(CustomerFields.recency)[c]
         if frequency >= 1 {
             let gap = recency * 7 / frequency
             let times = daysSince / max(gap, 1)
@@ -57,7 +57,7 @@ extension Plans {
                 "\(NumberText.counted(complaints.count, "complaint")) in the last 52 weeks" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")),
                 !complaints.isEmpty))
         }
-        if case .number(let satisfaction) = customers.column("satisfaction"), !satisfaction[c].isNaN {
+        if let satisfaction = customers.optionalNumbers(CustomerFields.satisfaction), !satisfaction[c].isNaN {
             signals.append(("satisfaction \(NumberText.plain(satisfaction[c]))/10", satisfaction[c] < 6))
         }
         if scope.snapshot.payments != nil {
@@ -77,7 +77,7 @@ extension Plans {
             throw Diagnostic("\(label) has no portfolio group (no profit or clv), so no retention plan")
         }
         let rule = Self.retentionRules[plan.group]!
-        let profit = try numbers("profit")[c]
+        let profit = scope.snapshot.customers.numbers(CustomerFields.profit)[c]
         let signals = try signals(c)
         let warnings = signals.filter(\.warns)
         var actions = [rule.action]
@@ -151,7 +151,7 @@ extension Plans {
 
     /// The customer's usual days between purchases: recency × 7 / frequency (a year if it has bought once).
     func usualGap(_ c: Int) throws(Diagnostic) -> Double {
-        let frequency = try numbers("frequency")[c], recency = try numbers("recency")[c]
+        let frequency = scope.snapshot.customers.numbers(CustomerFields.frequency)[c], recency = scope.snapshot.customers.numbers(CustomerFields.recency)[c]
         return frequency >= 1 ? max(1, recency * 7 / frequency) : 365
     }
 

@@ -31,13 +31,7 @@ final class ModelStore {
         var notes: [String]
     }
 
-    static let fields = [
-        Field("p_alive", .number, unit: .ratio, "probability the customer is still active (BG/NBD)"),
-        Field("expected_purchases", .number, unit: .plain, "expected repeat purchases in the next 52 weeks (BG/NBD)"),
-        Field("expected_spend", .number, unit: .money, "expected spend per purchase (Gamma-Gamma)"),
-        Field("clv", .number, unit: .money,
-              "present value of the margin of the purchases expected over the horizon (BG/NBD × Gamma-Gamma × margin ratio)"),
-    ]
+    static let fields = ModelField.allCases.map(\.field)
 
     /// The fitted models of a snapshot: they depend on the data alone.
     struct Fits {
@@ -61,7 +55,7 @@ final class ModelStore {
         if let cached = histories[ObjectIdentifier(snapshot)] { return cached }
         let customers = snapshot.customers
         let result = PurchaseHistories(
-            frequency: Self.column(customers, "frequency"), recency: Self.column(customers, "recency"), age: Self.column(customers, "age"))
+            frequency: customers.numbers(CustomerFields.frequency), recency: customers.numbers(CustomerFields.recency), age: customers.numbers(CustomerFields.age))
         histories[ObjectIdentifier(snapshot)] = result
         return result
     }
@@ -92,7 +86,7 @@ final class ModelStore {
     func gammaGamma(_ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (GammaGamma, ModelFit) {
         let key = ObjectIdentifier(snapshot)
         let customers = snapshot.customers
-        let data = GammaGamma.Data(frequency: Self.column(customers, "frequency"), monetary: Self.column(customers, "monetary"))
+        let data = GammaGamma.Data(frequency: customers.numbers(CustomerFields.frequency), monetary: customers.numbers(CustomerFields.monetary))
         if var cached = gammaGammaFits[key] {
             if standardErrors, !cached.1.hasStandardErrors {
                 cached.1.standardErrors = GammaGamma.standardErrors(cached.0, data)
@@ -170,11 +164,6 @@ final class ModelStore {
         paretoFits = paretoFits.filter { live.contains($0.key) }
     }
 
-    static func column(_ customers: CustomerTable, _ name: String) -> [Double] {
-        guard case .number(let v) = customers.column(name) else { return [] }
-        return v
-    }
-
     private static func values(_ snapshot: Snapshot, _ fits: Fits, _ value: LifetimeValue) -> Fitted {
         let histories = fits.histories
         let bg = fits.bgnbd
@@ -232,10 +221,10 @@ final class ModelStore {
         _ perRow: [(Double, Double, Double)]
     ) -> Fitted {
         let customers = snapshot.customers
-        let frequency = column(customers, "frequency"), monetary = column(customers, "monetary")
+        let frequency = customers.numbers(CustomerFields.frequency), monetary = customers.numbers(CustomerFields.monetary)
         let (gg, ggFit) = gammaGamma
         let n = customers.count
-        let revenue = column(customers, "revenue"), margin = column(customers, "margin")
+        let revenue = customers.numbers(CustomerFields.revenue), margin = customers.numbers(CustomerFields.margin)
         var fitted = Fitted(
             value: value,
             pAlive: [Double](repeating: .nan, count: n), expectedPurchases: [Double](repeating: .nan, count: n),

@@ -2,16 +2,7 @@
 /// (kept per snapshot) and the portfolio group (from profit and clv, so it follows the
 /// settings that move clv).
 final class AnalyticsStore {
-    static let fields = [
-        Field("portfolio", .text, "invest, nurture, re-engineer or sack: profit > 0 now, clv at or above the threshold (median clv unless set)"),
-        Field("rfm", .text, "the three RFM scores as digits, like 545"),
-        Field("rfm_segment", .text, "the first RFM segment the scores fall in (Champions, Loyal Customers, … Lost), else Others"),
-        Field("r_score", .number, unit: .score, "recency score 1–5 by the 20/40/60/80% quantiles of −days_since"),
-        Field("f_score", .number, unit: .score, "frequency score 1–5 by the quantiles of orders"),
-        Field("m_score", .number, unit: .score, "monetary score 1–5 by the quantiles of revenue"),
-        Field("credit_score", .number, unit: .score, "0–100 from payments: on-time share, mean days late, unpaid share, 6-month trend"),
-        Field("credit_grade", .text, "A (score ≥ 85), B (≥ 70), C (≥ 50) or D; none without invoices"),
-    ]
+    static let fields = AnalyticsField.allCases.map(\.field)
 
     private var rfm: [ObjectIdentifier: RFM.Result] = [:]
     private var credit: [ObjectIdentifier: [Credit.Facts]] = [:]
@@ -31,8 +22,8 @@ final class AnalyticsStore {
         if let cached = rfm[ObjectIdentifier(snapshot)] { return cached }
         let c = snapshot.customers
         let result = RFM.score(
-            daysSince: ModelStore.column(c, "days_since"), orders: ModelStore.column(c, "orders"),
-            revenue: ModelStore.column(c, "revenue"))
+            daysSince: c.numbers(CustomerFields.daysSince), orders: c.numbers(CustomerFields.orders),
+            revenue: c.numbers(CustomerFields.revenue))
         rfm[ObjectIdentifier(snapshot)] = result
         return result
     }

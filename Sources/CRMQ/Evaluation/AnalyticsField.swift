@@ -1,0 +1,25 @@
+/// The value-chain fields (PRODUCT.md §5), computed on first use by `AnalyticsStore` and
+/// `CustomerScope`. A case per field, so that every lookup is exhaustive.
+enum AnalyticsField: String, CaseIterable {
+    case portfolio, rfm
+    case rfmSegment = "rfm_segment"
+    case rScore = "r_score"
+    case fScore = "f_score"
+    case mScore = "m_score"
+    case creditScore = "credit_score"
+    case creditGrade = "credit_grade"
+
+    var field: Field {
+        switch self {
+        case .portfolio:
+            Field(rawValue, .text, "invest, nurture, re-engineer or sack: profit > 0 now, clv at or above the threshold (median clv unless set)")
+        case .rfm: Field(rawValue, .text, "the three RFM scores as digits, like 545")
+        case .rfmSegment: Field(rawValue, .text, "the first RFM segment the scores fall in (Champions, Loyal Customers, … Lost), else Others")
+        case .rScore: Field(rawValue, .number, unit: .score, "recency score 1–5 by the 20/40/60/80% quantiles of −days_since")
+        case .fScore: Field(rawValue, .number, unit: .score, "frequency score 1–5 by the quantiles of orders")
+        case .mScore: Field(rawValue, .number, unit: .score, "monetary score 1–5 by the quantiles of revenue")
+        case .creditScore: Field(rawValue, .number, unit: .score, "0–100 from payments: on-time share, mean days late, unpaid share, 6-month trend")
+        case .creditGrade: Field(rawValue, .text, "A (score ≥ 85), B (≥ 70), C (≥ 50) or D; none without invoices")
+        }
+    }
+}
