@@ -57,7 +57,12 @@ import Testing
     @Test func piped_stdin_runs_as_a_script_without_prompt_or_banner() throws {
         let r = try crmq(["examples/acme", "--format", "json"], stdin: "count\ncount where region = 'Asia'\n")
         #expect(r.status == 0)
-        #expect(r.out == "[\n{\"customers\":61}\n]\n[\n{\"customers\":2}\n]\n")
+        // One JSON document per statement, its text as written.
+        let documents = r.out.split(separator: "\n{\"statement\"").count
+        #expect(documents == 2, "\(r.out)")
+        #expect(r.out.hasPrefix("{\"statement\":\"count\",\"tables\":[\n"))
+        #expect(r.out.contains("{\"statement\":\"count where region = 'Asia'\",\"tables\":[\n"))
+        #expect(r.out.contains("\n{\"customers\":61}\n") && r.out.contains("\n{\"customers\":2}\n"))
     }
 
     @Test func errors_in_piped_stdin_name_the_line() throws {

@@ -70,3 +70,30 @@ func run(_ source: String, session: Session = Session(), mode: OutputMode = .tab
     let outcome = runner.run(source)
     return (capture.out, capture.err, outcome)
 }
+
+/// The rows of the first table of a statement's JSON document, as the array they are
+/// printed as (`[`, a row a line, `]`): what most tests compare.
+func firstRows(_ document: String) -> String {
+    guard let start = document.range(of: "\"rows\":[")?.upperBound,
+          let end = document.range(of: "],\"notes\":", range: start..<document.endIndex)?.lowerBound
+    else { return document }
+    return "[" + document[start..<end] + "]\n"
+}
+
+/// Each statement's JSON document in what a run printed, parsed.
+func documents(_ out: String) throws -> [[String: Any]] {
+    var texts: [String] = []
+    for line in out.split(separator: "\n", omittingEmptySubsequences: false) {
+        if line.hasPrefix("{\"statement\":") { texts.append("") }
+        if !texts.isEmpty { texts[texts.count - 1] += line + "\n" }
+    }
+    return try texts.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+}
+
+/// The rows of the first table any statement printed, parsed.
+func firstTableRows(_ out: String) throws -> [[String: Any]] {
+    for document in try documents(out) {
+        if let table = (document["tables"] as? [[String: Any]])?.first { return table["rows"] as! [[String: Any]] }
+    }
+    return []
+}

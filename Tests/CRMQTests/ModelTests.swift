@@ -229,7 +229,8 @@ import Testing
     /// The papers' holdout check: fitted on 39 weeks, compared with the next 39.
     @Test func validate_compares_the_prediction_with_the_holdout() {
         let session = Session()
-        let result = run("load \"\(Self.directory)\" as of 1997-09-30\nvalidate", session: session, mode: .csv)
+        _ = run("load \"\(Self.directory)\" as of 1997-09-30", session: session)
+        let result = run("validate", session: session, mode: .csv)
         #expect(result.outcome == .completed, "\(result.err)")
         // calibration_end,holdout_end,weeks,customers,predicted,actual,ratio — 1,882 repeat days were seen.
         let summary = result.out.split(separator: "\n")[1].split(separator: ",")
@@ -247,8 +248,8 @@ import Testing
     /// explain's steps end in the same numbers the fields hold.
     @Test func explain_clv_ends_in_the_customers_figures() {
         let session = Session()
-        let load = "load \"\(Self.directory)\" as of 1997-09-30\n"
-        let figures = run(load + "customers where id = '1760' show p_alive, clv", session: session, mode: .csv).out
+        _ = run("load \"\(Self.directory)\" as of 1997-09-30", session: session)
+        let figures = run("customers where id = '1760' show p_alive, clv", session: session, mode: .csv).out
         let values = figures.split(separator: "\n")[1].split(separator: ",").map { Double($0)! }
         let text = run("explain clv for 1760", session: session).out
         #expect(text.contains("= \(ValueText.display(values[0], unit: .estimate))\n"), "P(alive) \(values[0]) in:\n\(text)")
@@ -276,7 +277,8 @@ import Testing
                 """,
         ])
         let session = Session()
-        let out = run("load \"\(f.directory)\"\nclv for A model simple", session: session, mode: .csv).out
+        _ = run("load \"\(f.directory)\"", session: session)
+        let out = run("clv for A model simple", session: session, mode: .csv).out
         // r = 2 / 4 = 0.5; A's margin in the last 52 weeks is 100; i = 10%:
         // clv = 100 × 0.5 / (1 + 0.10 − 0.5) = 50 / 0.6 = 83.333…
         #expect(out.split(separator: "\n")[1].hasPrefix("\(100 * 0.5 / (1 + 0.10 - 0.5)),100,0.5,0.1"), "\(out)")

@@ -30,16 +30,41 @@ import Testing
             """#)
     }
 
-    @Test func json_is_an_array_of_objects_with_nulls() {
-        #expect(JSONRenderer.render(table) == #"""
-            [
+    @Test func json_is_a_document_per_statement_with_rows_as_objects_and_nulls() {
+        var titled = table
+        titled.title = "three customers"
+        titled.notes = ["one note"]
+        let result = StatementResult([.table(titled), .message("said \"so\"\nover two lines")])
+        #expect(JSONRenderer.render(result, statement: "customers") == #"""
+            {"statement":"customers","tables":[
+            {"title":"three customers","columns":[{"name":"name","type":"text"},{"name":"revenue","type":"number"},{"name":"share","type":"number"},{"name":"since","type":"date"}],"rows":[
             {"name":"用友建材","revenue":1234567.891,"share":0.1234,"since":"2024-06-30"},
             {"name":"Müller, \"GmbH\"","revenue":-5,"share":1,"since":null},
             {"name":"Acme","revenue":null,"share":0,"since":"1970-01-01"}
-            ]
+            ],"notes":["one note"]}
+            ],"messages":["said \"so\"\nover two lines"]}
 
             """#)
-        #expect(JSONRenderer.render(ResultTable(columns: [ResultColumn("x", .number([]))])) == "[]\n")
+        #expect(JSONRenderer.render(StatementResult([.table(ResultTable(columns: [ResultColumn("x", .number([]))]))]), statement: "x") == """
+            {"statement":"x","tables":[
+            {"title":null,"columns":[{"name":"x","type":"number"}],"rows":[],"notes":[]}
+            ],"messages":[]}
+
+            """)
+    }
+
+    @Test func csv_carries_notes_and_messages_as_tables_of_their_own() {
+        var noted = table
+        noted.notes = ["a note, with a comma"]
+        #expect(CSVRenderer.render(StatementResult([.table(noted), .message("done")])) == CSVRenderer.render(table) + """
+
+            note
+            "a note, with a comma"
+
+            message
+            done
+
+            """)
     }
 
     @Test func markdown_right_aligns_numbers() {

@@ -101,9 +101,9 @@ import Testing
         let session = Session()
         let plan = run("load \"\(repositoryRoot)/examples/acme\"\nplan acquisition for segment retail", session: session, mode: .json).out
         let clvs = run("customers where segment = 'retail' show clv", session: session, mode: .json).out
-        let rows = try JSONSerialization.jsonObject(with: Data(clvs.utf8)) as! [[String: Any]]
+        let rows = try firstTableRows(clvs)
         let mean = rows.map { $0["clv"] as! Double }.reduce(0, +) / Double(rows.count)
-        let record = (try JSONSerialization.jsonObject(with: Data(plan.utf8)) as! [[String: Any]])[0]
+        let record = try firstTableRows(plan)[0]
         #expect(rows.count == 15)
         #expect(abs(record["most_worth_paying"] as! Double - mean) < 1e-6)
     }
@@ -123,7 +123,7 @@ import Testing
         // r = 0.846154; +5 points: r' = 0.896154; i = 10%. Every clv is m · r / (1 + i − r), so
         // the total moves by [r' / (1.1 − r')] / [r / (1.1 − r)] = 4.396226 / 3.333333 = 1.318868.
         let out = run("load \"\(repositoryRoot)/examples/acme\"\nset model = simple\nwhatif retention +5%", mode: .json).out
-        let all = try firstTable(out).first { $0["group"] as? String == "all" }!
+        let all = try firstTableRows(out).first { $0["group"] as? String == "all" }!
         let (r, r2) = (44.0 / 52, 44.0 / 52 + 0.05)
         let expected = (r2 / (1.1 - r2)) / (r / (1.1 - r))
         #expect(abs(all["clv_whatif"] as! Double / (all["clv"] as! Double) - expected) < 1e-9)
@@ -134,15 +134,9 @@ import Testing
         // Acme Corp: margin 44,573.60, cost to serve 120,305.00; −10% → 44,573.60 − 108,274.50 = −63,700.90,
         // so the total profit rises by 12,030.50 and nothing else moves.
         let out = run("load \"\(repositoryRoot)/examples/acme\"\nwhatif cost_to_serve -10% where id = 'ACME'", mode: .json).out
-        let all = try firstTable(out).first { $0["group"] as? String == "all" }!
+        let all = try firstTableRows(out).first { $0["group"] as? String == "all" }!
         #expect(abs((all["profit_whatif"] as! Double) - (all["profit"] as! Double) - 12_030.50) < 1e-6)
         #expect(all["clv_whatif"] as! Double == all["clv"] as! Double)
-    }
-
-    /// The rows of the first JSON array a statement printed.
-    private func firstTable(_ out: String) throws -> [[String: Any]] {
-        let end = out.range(of: "\n]\n")!.upperBound
-        return try JSONSerialization.jsonObject(with: Data(out[..<end].utf8)) as! [[String: Any]]
     }
 
     @Test func comparison_by_hand() throws {
@@ -154,12 +148,17 @@ import Testing
             "transactions.csv": "customer_id,date,amount\nA,2023-06-01,10\nA,2024-06-01,20\nB,2023-06-01,30\nC,2024-06-01,40\nD,2022-06-01,50\nD,2024-06-01,60\n",
         ])
         let session = Session()
-        let out = run("load \"\(fixture.directory)\" as a as of 2023-12-31\nload \"\(fixture.directory)\" as b as of 2024-12-31\ncompare a b by region", session: session, mode: .csv)
+        _ = run("load \"\(fixture.directory)\" as a as of 2023-12-31\nload \"\(fixture.directory)\" as b as of 2024-12-31", session: session)
+        let out = run("compare a b by region", session: session, mode: .csv)
         #expect(out.out.hasPrefix("customers,count,revenue_52_weeks,clv\nretained,1,20,"))  // A's 2024 revenue
         #expect(out.out.contains("\nlost,1,30,"))   // B's 2023 revenue
         #expect(out.out.contains("\nnew,2,100,"))   // C 40 + D 60
-        let people = run("compare a b by region", session: session).out  // the notes are for people: table mode
+        // The headline is in every mode: at the prompt, and as a note in CSV and JSON.
+        let people = run("compare a b by region", session: session).out
         #expect(people.contains("retention rate 50.0%: 1 of the 2 customers") && people.contains("1 of the new had bought before"))
+        #expect(out.out.contains("\nnote\nretention rate 50.0%: 1 of the 2 customers"), "\(out.out)")
+        let notes = try documents(run("compare a b by region", session: session, mode: .json).out)[0]["tables"] as! [[String: Any]]
+        #expect((notes[0]["notes"] as! [String]).contains { $0.hasPrefix("retention rate 50.0%") })
         // The migration by region: everyone stays in their region.
         #expect(out.out.contains("from \\ to,North,South\nNorth,2,0\nSouth,0,2\n"))
     }

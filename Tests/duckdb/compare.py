@@ -27,7 +27,8 @@ def crmq(snapshot, statement, as_of=None):
     out = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:
         raise AssertionError(f"crmq failed on {statement!r}: {out.stderr}")
-    return json.loads(out.stdout)
+    # One JSON document per statement: its first table's rows are the answer.
+    return json.loads(out.stdout)["tables"][0]["rows"]
 
 
 def same(a, b):

@@ -79,6 +79,11 @@ public struct StatementResult: Sendable {
 
     public static func message(_ text: String) -> StatementResult { StatementResult([.message(text)]) }
 
+    /// The sentences of the result, in order.
+    public var messages: [String] {
+        blocks.compactMap { if case .message(let m) = $0 { m } else { nil } }
+    }
+
     public var tables: [ResultTable] {
         blocks.compactMap { if case .table(let t) = $0 { t } else { nil } }
     }

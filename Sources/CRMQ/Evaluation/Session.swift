@@ -17,6 +17,8 @@ public final class Session {
     public private(set) var segments: [String: SegmentDefinition] = [:]
     public private(set) var settings = Settings()
     public internal(set) var lastResult: StatementResult?
+    /// The text of the statement that gave the last result.
+    public internal(set) var lastStatement: String?
     let models = ModelStore()
     let analytics = AnalyticsStore()
     /// Asked by long work (a load, a fit) whether to stop: Ctrl-C unless a test says otherwise.

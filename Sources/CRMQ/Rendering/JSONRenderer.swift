@@ -1,11 +1,34 @@
-/// A JSON array of objects keyed by column name, one object a line; numbers unrounded,
-/// dates as ISO strings, nulls as null.
+/// One JSON document per statement: the statement's text, its tables (title, columns with
+/// their types, rows as objects keyed by column name, notes) and its messages (the
+/// sentences, explanations and plans a person reads at the prompt). Numbers unrounded,
+/// dates as ISO strings, nulls as null; a row a line, so that a diff reads like the table.
+///
+///     {"statement":"count where revenue > 10k","tables":[
+///     {"title":null,"columns":[{"name":"customers","type":"number"}],"rows":[
+///     {"customers":12}
+///     ],"notes":[]}
+///     ],"messages":[]}
 public enum JSONRenderer {
-    public static func render(_ table: ResultTable) -> String {
-        guard table.rowCount > 0 else { return "[]\n" }
+    public static func render(_ result: StatementResult, statement: String) -> String {
+        let tables = result.tables.map(render)
+        let messages = result.messages.map(string).joined(separator: ",")
+        return "{\"statement\":\(string(statement)),\"tables\":[" + (tables.isEmpty ? "" : "\n" + tables.joined(separator: ",\n") + "\n")
+            + "],\"messages\":[\(messages)]}\n"
+    }
+
+    /// One table as an object.
+    static func render(_ table: ResultTable) -> String {
+        let columns = table.columns.map { "{\"name\":\(string($0.name)),\"type\":\"\($0.data.type.rawValue)\"}" }.joined(separator: ",")
+        let notes = table.notes.map(string).joined(separator: ",")
+        let rows = rows(table)
+        return "{\"title\":\(table.title.map(string) ?? "null"),\"columns\":[\(columns)],\"rows\":["
+            + (rows.isEmpty ? "" : "\n" + rows.joined(separator: ",\n") + "\n") + "],\"notes\":[\(notes)]}"
+    }
+
+    /// Each row as an object keyed by column name.
+    static func rows(_ table: ResultTable) -> [String] {
         let keys = table.columns.map { string($0.name) }
-        var lines: [String] = []
-        for row in 0..<table.rowCount {
+        return (0..<table.rowCount).map { row in
             var fields: [String] = []
             for (c, column) in table.columns.enumerated() {
                 let value: String
@@ -19,9 +42,8 @@ public enum JSONRenderer {
                 }
                 fields.append("\(keys[c]):\(value)")
             }
-            lines.append("{" + fields.joined(separator: ",") + "}")
+            return "{" + fields.joined(separator: ",") + "}"
         }
-        return "[\n" + lines.joined(separator: ",\n") + "\n]\n"
     }
 
     static func string(_ s: String) -> String {
@@ -34,7 +56,7 @@ public enum JSONRenderer {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
+                if scalar.value < 0x20 || scalar.value == 0x7F {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

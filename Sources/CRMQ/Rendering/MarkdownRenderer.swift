@@ -1,5 +1,16 @@
 /// A GitHub-flavoured Markdown table, numbers formatted for people and right-aligned.
 public enum MarkdownRenderer {
+    /// A whole result, for a file: its tables and its messages as paragraphs.
+    public static func render(_ result: StatementResult) -> String {
+        result.blocks.compactMap { block -> String? in
+            switch block {
+            case .table(let table): render(table)
+            case .message(let text): text + "\n"
+            case .chart: nil
+            }
+        }.joined(separator: "\n")
+    }
+
     public static func render(_ table: ResultTable) -> String {
         if table.isRecord, table.rowCount == 1 { return render(table.fieldValueLines) }
         var out = ""

@@ -71,31 +71,61 @@ public final class StatementRunner {
 
     private func execute(_ statement: ParsedStatement, source: String, fileName: String?) -> Outcome {
         let started = clock()
-        let result: StatementResult
+        var result: StatementResult
         do {
             result = try session.execute(statement)
+            // A file written is said in the result, so that every mode carries it.
+            if let written = try write(result, at: statement.range) { result.blocks.append(.message(written)) }
         } catch {
             report(error, source: source, fileName: fileName)
             return .failed
         }
         let elapsed = clock() - started
-        print(result)
+        print(result, statement: statement.source)
         if timer { sink.errors("Run Time: \(String(format: "%.4f", elapsed)) s\n") }
         guard let effect = result.effect else { return .completed }
         do {
-            return try apply(effect, of: result, at: statement.range)
+            return try apply(effect, at: statement.range)
         } catch {
             report(error, source: source, fileName: fileName)
             return .failed
         }
     }
 
-    private func apply(_ effect: Effect, of result: StatementResult, at range: SourceRange) throws(Diagnostic) -> Outcome {
+    /// Writes the file a `save` or `plot` asks for; what was written, or nil for other statements.
+    private func write(_ result: StatementResult, at range: SourceRange) throws(Diagnostic) -> String? {
+        switch result.effect {
+        case .save(let path):
+            guard let last = session.lastResult else { throw Diagnostic("there is no result to save yet", at: range) }
+            let lower = path.lowercased()
+            let format: OutputMode = lower.hasSuffix(".json") ? .json : lower.hasSuffix(".md") ? .markdown : .csv
+            try write(render(last, statement: session.lastStatement ?? "", format), to: path, at: range)
+            let rows = last.tables.reduce(0) { $0 + $1.rowCount }
+            return "saved \(NumberText.counted(rows, "row")) to \(path)"
+        case .plot(let path):
+            guard let chart = result.charts.first else { return nil }
+            try write(ChartSVG.render(chart), to: path, at: range)
+            return "plotted \(chart.title) to \(path)"
+        default:
+            return nil
+        }
+    }
+
+    private func write(_ text: String, to path: String, at range: SourceRange) throws(Diagnostic) {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw Diagnostic("cannot write \(path): \(error.localizedDescription)", at: range)
+        }
+    }
+
+    private func apply(_ effect: Effect, at range: SourceRange) throws(Diagnostic) -> Outcome {
         switch effect {
         case .quit: return .quit
         case .mode(let chosen): mode = chosen
         case .timer(let on): timer = on
         case .maxRows(let n): layout.maxRows = n
+        case .save, .plot: break  // written before the result was printed
         case .showLast:
             guard let last = session.lastResult else { break }
             var whole = layout
@@ -103,15 +133,6 @@ public final class StatementRunner {
             whole.width = nil
             let text = last.tables.map { TableRenderer(layout: whole).render($0) }.joined(separator: "\n")
             if let pager { pager(text) } else { emit(text) }
-        case .save(let path): try save(to: path, at: range)
-        case .plot(let path):
-            guard let chart = result.charts.first else { break }
-            do {
-                try ChartSVG.render(chart).write(toFile: path, atomically: true, encoding: .utf8)
-            } catch {
-                throw Diagnostic("cannot write \(path): \(error.localizedDescription)", at: range)
-            }
-            message("plotted \(chart.title) to \(path)")
         case .read(let path):
             guard readDepth < 16 else { throw Diagnostic(".read is nested too deeply (a script that reads itself?)", at: range) }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -128,61 +149,41 @@ public final class StatementRunner {
         return .completed
     }
 
-    /// Writes the last result by the file's extension: .json, .md, else CSV.
-    private func save(to path: String, at range: SourceRange) throws(Diagnostic) {
-        guard let last = session.lastResult else { throw Diagnostic("there is no result to save yet", at: range) }
-        let lower = path.lowercased()
-        let format: OutputMode = lower.hasSuffix(".json") ? .json : lower.hasSuffix(".md") ? .markdown : .csv
-        let text = last.tables.map { render($0, format) }.joined(separator: "\n")
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw Diagnostic("cannot write \(path): \(error.localizedDescription)", at: range)
-        }
-        let rows = last.tables.reduce(0) { $0 + $1.rowCount }
-        message("saved \(NumberText.counted(rows, "row")) to \(path)")
-    }
-
-    private func render(_ table: ResultTable, _ format: OutputMode) -> String {
+    /// A whole result for a file or a program: every table, note and message.
+    private func render(_ result: StatementResult, statement: String, _ format: OutputMode) -> String {
         switch format {
-        case .table: TableRenderer(layout: layout).render(table)
-        case .csv: CSVRenderer.render(table)
-        case .json: JSONRenderer.render(table)
-        case .markdown: MarkdownRenderer.render(table)
+        case .table: result.tables.map { TableRenderer(layout: layout).render($0) }.joined(separator: "\n")
+        case .csv: CSVRenderer.render(result)
+        case .json: JSONRenderer.render(result, statement: statement)
+        case .markdown: MarkdownRenderer.render(result)
         }
     }
 
-    private func message(_ text: String) {
+    /// Prints a result: for people block by block, charts drawn; for programs the whole of it.
+    private func print(_ result: StatementResult, statement: String) {
+        guard !result.blocks.isEmpty else { return }
         switch mode {
-        case .table, .markdown: emit(text + "\n")
-        case .csv, .json: sink.errors(text + "\n")
-        }
-    }
-
-    /// Prints a result; in table and Markdown mode a blank line sets it apart from the last.
-    private func print(_ result: StatementResult) {
-        for block in result.blocks {
-            switch block {
-            case .message(let text): message(text)
-            case .table(let table):
-                if mode == .table, let drawing = table.drawing {
-                    emit(ChartText(color: layout.color).render(drawing) + table.notes.map { $0 + "\n" }.joined())
-                } else {
-                    emit(render(table, mode))
-                }
-            case .chart(let chart):
-                if case .plot = result.effect { continue }  // it goes to a file
-                switch mode {
-                case .table: emit(ChartText(color: layout.color).render(chart))
-                case .markdown: emit("```\n" + ChartText(color: false).render(chart) + "```\n")
-                case .csv, .json: break  // the numbers are in the tables
+        case .csv, .json: emit(render(result, statement: statement, mode))
+        case .table, .markdown:
+            for block in result.blocks {
+                switch block {
+                case .message(let text): emit(text + "\n")
+                case .table(let table):
+                    if mode == .table, let drawing = table.drawing {
+                        emit(ChartText(color: layout.color).render(drawing) + table.notes.map { $0 + "\n" }.joined())
+                    } else {
+                        emit(mode == .table ? TableRenderer(layout: layout).render(table) : MarkdownRenderer.render(table))
+                    }
+                case .chart(let chart):
+                    if case .plot = result.effect { continue }  // it went to a file
+                    emit(mode == .table ? ChartText(color: layout.color).render(chart) : "```\n" + ChartText(color: false).render(chart) + "```\n")
                 }
             }
         }
     }
 
     private func emit(_ text: String) {
-        if printedBefore, mode == .table || mode == .markdown || mode == .csv { sink.output("\n") }
+        if printedBefore, mode != .json { sink.output("\n") }
         sink.output(text)
         printedBefore = true
     }

@@ -59,6 +59,8 @@ struct StatementHelp: Sendable {
 public struct ParsedStatement: Sendable {
     let statement: any Statement
     public let range: SourceRange
+    /// The statement as it was written.
+    public let source: String
 
     /// The statement printed back as source text.
     public var text: String { statement.description }
@@ -72,7 +74,10 @@ extension Session {
     ///     while let statement = try parser.next() { print(try session.execute(statement)) }
     public func execute(_ parsed: ParsedStatement) throws(Diagnostic) -> StatementResult {
         let result = try parsed.statement.run(in: self, at: parsed.range)
-        if !result.tables.isEmpty { lastResult = result }
+        if !result.tables.isEmpty {
+            lastResult = result
+            lastStatement = parsed.source
+        }
         return result
     }
 }

@@ -63,7 +63,8 @@ extension Parser {
             }
             let end = previous.range.end
             _ = advance()
-            return ParsedStatement(statement: statement, range: SourceRange(start, max(start, end)))
+            let range = SourceRange(start, max(start, end))
+            return ParsedStatement(statement: statement, range: range, source: text(range))
         } catch {
             skipStatement()
             throw error
