@@ -12,7 +12,7 @@ enum AnalyticsField: String, CaseIterable {
     var field: Field {
         switch self {
         case .portfolio:
-            Field(rawValue, .text, "invest, nurture, re-engineer or sack: profit > 0 now, clv at or above the threshold (median clv unless set)")
+            Field(rawValue, .text, "invest, nurture, re-engineer or sack: profit > 0 now, clv above the threshold (median clv unless set)")
         case .rfm: Field(rawValue, .text, "the three RFM scores as digits, like 545")
         case .rfmSegment: Field(rawValue, .text, "the first RFM segment the scores fall in (Champions, Loyal Customers, … Lost), else Others")
         case .rScore: Field(rawValue, .number, unit: .score, "recency score 1–5 by the 20/40/60/80% quantiles of −days_since")

@@ -34,7 +34,7 @@ final class AnalyticsStore {
         credit = credit.filter { live.contains($0.key) }
     }
 
-    /// The clv at or above which a customer has potential, and where it comes from.
+    /// The clv above which a customer has potential, and where it comes from.
     static func potentialThreshold(_ clv: [Double], _ settings: Settings) -> (value: Double, source: String) {
         if let set = settings.potentialThreshold { return (set, "set") }
         return (Statistics.median(clv.filter { !$0.isNaN }), "the median clv")

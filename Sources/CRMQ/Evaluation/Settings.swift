@@ -11,7 +11,7 @@ public struct Settings: Sendable, Equatable {
     public var horizonMonths: Double?
     /// BG/NBD or Pareto/NBD × Gamma-Gamma, or the simple retention formula (`ModelName.lifetimeValue`).
     public var model: ModelName?
-    /// The CLV at or above which a customer has potential (`portfolio`); the median when unset.
+    /// The CLV above which a customer has potential (`portfolio`); the median when unset.
     public var potentialThreshold: Double?
 
     public init() {}
@@ -75,7 +75,7 @@ public struct Settings: Sendable, Equatable {
         rows.append(("model", (model ?? Self.defaultModel).rawValue, model == nil ? "default" : "set", "the model behind clv"))
         rows.append((
             "potential_threshold", potentialThreshold.map { NumberText.plain($0) } ?? "median clv", potentialThreshold == nil ? "default" : "set",
-            "clv at or above which a customer has potential (portfolio)"))
+            "clv above which a customer has potential (portfolio)"))
         let margin = snapshot?.info.marginRate
         rows.append((
             "margin_rate", margin.map(percent) ?? "none", margin == nil ? "none" : "snapshot.json",

@@ -18,13 +18,13 @@ struct ValueChainExplanation {
             lines = [
                 "portfolio (customer portfolio analysis): two questions about each customer",
                 "  profitable now?   profit = margin − cost_to_serve > 0",
-                "  potential?        clv ≥ \(money(threshold)) (\(source); `set potential_threshold = 500` to change it)",
+                "  potential?        clv \(Portfolio.above) \(money(threshold)) (\(source); `set potential_threshold = 500` to change it)",
                 "  invest = both, nurture = profitable only, re-engineer = potential only, sack = neither",
             ]
             let counts = Portfolio.groups.indices.map { k in groups.codes.filter { $0 == Int32(k) }.count }
             lines.append("  here: " + zip(Portfolio.groups, counts).map { "\($0) \($1)" }.joined(separator: ", "))
             if let c = row {
-                lines.append("\(label): profit \(money(profit[c])) \(profit[c] > 0 ? "> 0" : "≤ 0"), clv \(money(clv[c])) \(clv[c] >= threshold ? "≥" : "<") \(money(threshold)) → \(groups[c] ?? "no group")")
+                lines.append("\(label): profit \(money(profit[c])) \(profit[c] > 0 ? "> 0" : "≤ 0"), clv \(money(clv[c])) \(Portfolio.hasPotential(clv[c], threshold) ? Portfolio.above : Portfolio.notAbove) \(money(threshold)) → \(groups[c] ?? "no group")")
             }
         case .rfm:
             let result = scope.analytics.rfm(scope.snapshot)

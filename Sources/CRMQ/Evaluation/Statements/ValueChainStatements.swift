@@ -52,7 +52,7 @@ struct ValueChainStatements {
             ResultColumn("clv", unit: .money, .number(columns[3])),
             ResultColumn("clv_share", unit: .ratio, share(columns[3], totals.clv)),
         ], notes: [
-            "profitable now: profit > 0; potential: clv ≥ \(ValueText.display(threshold, unit: .money)) (\(source))",
+            "profitable now: profit > 0; potential: clv \(Portfolio.above) \(ValueText.display(threshold, unit: .money)) (\(source))",
         ])
         // The 2×2 grid: profitable now (rows) against potential (columns).
         let at = [[1, 0], [3, 2]]

@@ -105,7 +105,7 @@ struct WhatIf {
             ResultColumn("clv", unit: .money, .number(figures[4])),
             ResultColumn("clv_whatif", unit: .money, .number(figures[5])),
             ResultColumn("clv_change", unit: .ratio, .number(zip(figures[4], figures[5]).map { $0 != 0 ? $1 / $0 - 1 : .nan })),
-        ], notes: ["groups by profit > 0 and clv ≥ today's threshold \(ValueText.display(threshold, unit: .money)); `explain whatif` shows how the change enters"])
+        ], notes: ["groups by profit > 0 and clv \(Portfolio.above) today's threshold \(ValueText.display(threshold, unit: .money)); `explain whatif` shows how the change enters"])
         var blocks: [ResultBlock] = [.table(table)]
         let total = names.count - 1
         let summary = "the portfolio's clv goes from \(ValueText.display(figures[4][total], unit: .money)) to \(ValueText.display(figures[5][total], unit: .money)) "

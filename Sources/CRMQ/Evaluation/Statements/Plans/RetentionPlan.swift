@@ -95,7 +95,7 @@ extension Plans {
               + "no new complaint; check with `compare` on the next snapshot"
         let text = Self.lines([
             ("who", "\(label), \(plan.group): profit \(money(profit)) (\(profit > 0 ? "profitable now" : "not profitable now")), clv \(money(plan.clv)) "
-                + "\(plan.clv >= threshold ? "≥" : "<") \(money(threshold)) (\(source))"),
+                + "\(Portfolio.hasPotential(plan.clv, threshold) ? Portfolio.above : Portfolio.notAbove) \(money(threshold)) (\(source))"),
             ("why", "value at risk \(money(plan.valueAtRisk)) = clv \(money(plan.clv)) × (1 − p_alive \(percent(plan.pAlive)))\n"
                 + signals.map { ($0.warns ? "! " : "· ") + $0.text }.joined(separator: "\n")),
             ("what to do", actions.joined(separator: "; ")),
@@ -140,7 +140,7 @@ extension Plans {
             return "\(group) \(members.count): value at risk \(money(risk)); \(Self.retentionRules[group]!.action)"
         }
         let text = Self.lines([
-            ("who", "\(NumberText.counted(rows.count, "customer")) of \(segment.definition); potential is clv ≥ \(money(threshold)) (\(source))"),
+            ("who", "\(NumberText.counted(rows.count, "customer")) of \(segment.definition); potential is clv \(Portfolio.above) \(money(threshold)) (\(source))"),
             ("why", "value at risk \(money(totalRisk)) = Σ clv × (1 − p_alive), \(NumberText.counted(atRisk.count, "customer")) with some"),
             ("what to do", byGroup.joined(separator: "\n")),
             ("spend at most", "\(money(totalCap)) in all: each customer's cap by its group (invest half its value at risk, nurture and re-engineer a quarter, sack nothing)"),
