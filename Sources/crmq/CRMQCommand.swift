@@ -26,8 +26,8 @@ struct CRMQCommand: ParsableCommand {
     @Option(name: .customShort("f"), help: "Run a script file (repeatable).")
     var scripts: [String] = []
 
-    @Option(help: "Output format: table, csv, json or markdown.")
-    var format: String = "table"
+    @Option(help: "Output format.")
+    var format: OutputMode = .table
 
     @Option(name: .customLong("as-of"), help: "View the snapshot as of this date (YYYY-MM-DD).")
     var asOf: String?
@@ -36,9 +36,6 @@ struct CRMQCommand: ParsableCommand {
     var noInit = false
 
     func validate() throws {
-        guard OutputMode(rawValue: format) != nil else {
-            throw ValidationError("--format must be table, csv, json or markdown, not \(format)")
-        }
         if let asOf, CalendarDay.parse(asOf) == nil {
             throw ValidationError("--as-of needs a date as YYYY-MM-DD, not \(asOf)")
         }
@@ -62,6 +59,9 @@ struct CRMQCommand: ParsableCommand {
         return inputs
     }
 }
+
+/// `--format table|csv|json|markdown`: the accepted values, the help and the completion come from the enum.
+extension OutputMode: ExpressibleByArgument {}
 
 enum ScriptInput {
     case statement(String)

@@ -26,7 +26,7 @@ let session = Session()
 let inputs = command.inputs(arguments)
 let scripted = !inputs.isEmpty || !Terminal.stdinIsTerminal
 let runner = StatementRunner(
-    session: session, sink: streams, mode: OutputMode(rawValue: command.format) ?? .table,
+    session: session, sink: streams, mode: command.format,
     layout: TableLayout(maxRows: scripted || !Terminal.stdoutIsTerminal ? 0 : 40, width: Terminal.width, color: Terminal.color),
     stopOnError: scripted)
 

@@ -22,6 +22,14 @@ enum Credit {
     static let trendLimits = (better: -5.0, worse: 15.0)
     static let grades: [(grade: String, from: Double)] = [("A", 85), ("B", 70), ("C", 50), ("D", 0)]
 
+    /// The grades as a rule reads: "A ≥ 85, B ≥ 70, C ≥ 50, else D".
+    static var gradeRule: String {
+        grades.dropLast().map { "\($0.grade) ≥ \(NumberText.plain($0.from))" }.joined(separator: ", ") + ", else " + grades.last!.grade
+    }
+
+    /// The weeks of each of the two windows the trend compares.
+    static var trendWindowWeeks: Int { Int(trendWindowDays) / 7 }
+
     /// One customer's payment facts: counts and whole days as Int32, so that a million
     /// customers' facts are 48 MB, not 88.
     struct Facts {

@@ -18,8 +18,8 @@ enum AnalyticsField: String, CaseIterable {
         case .rScore: Field(rawValue, .number, unit: .score, "recency score 1–5 by the 20/40/60/80% quantiles of −days_since")
         case .fScore: Field(rawValue, .number, unit: .score, "frequency score 1–5 by the quantiles of orders")
         case .mScore: Field(rawValue, .number, unit: .score, "monetary score 1–5 by the quantiles of revenue")
-        case .creditScore: Field(rawValue, .number, unit: .score, "0–100 from payments: on-time share, mean days late, unpaid share, 6-month trend")
-        case .creditGrade: Field(rawValue, .text, "A (score ≥ 85), B (≥ 70), C (≥ 50) or D; none without invoices")
+        case .creditScore: Field(rawValue, .number, unit: .score, "0–100 from payments: on-time share, mean days late, unpaid share, \(Credit.trendWindowWeeks)-week trend")
+        case .creditGrade: Field(rawValue, .text, "from credit_score: \(Credit.gradeRule); none without invoices")
         }
     }
 }

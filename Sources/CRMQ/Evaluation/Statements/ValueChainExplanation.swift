@@ -43,15 +43,16 @@ struct ValueChainExplanation {
             }
         case .credit:
             let facts = try scope.analytics.credit(scope.snapshot)
+            let w = Credit.weights
             lines = [
                 "credit: from the invoices due up to \(CalendarDay.format(scope.snapshot.info.asOf))",
                 "  on_time      = invoices paid by their due date / invoices",
                 "  days_late    = mean of max(0, (paid, or as_of if unpaid) − due)",
                 "  unpaid_share = unpaid amount / invoiced amount",
-                "  base  = 100 × (0.4 × on_time + 0.3 × max(0, 1 − days_late / 60) + 0.3 × (1 − unpaid_share))",
-                "  trend = mean days late of the paid invoices due in the 26 weeks to as_of − of those due in the 26 before",
-                "  score = base − trend / 2 (at most 15 points off, 5 on), kept within 0–100",
-                "  grades: A ≥ 85, B ≥ 70, C ≥ 50, else D",
+                "  base  = 100 × (\(number(w.onTime)) × on_time + \(number(w.punctuality)) × max(0, 1 − days_late / \(number(Credit.daysLateForZero))) + \(number(w.paid)) × (1 − unpaid_share))",
+                "  trend = mean days late of the paid invoices due in the \(Credit.trendWindowWeeks) weeks to as_of − of those due in the \(Credit.trendWindowWeeks) before",
+                "  score = base − trend × \(number(Credit.trendPointsPerDay)) (at most \(number(Credit.trendLimits.worse)) points off, \(number(-Credit.trendLimits.better)) on), kept within 0–100",
+                "  grades: \(Credit.gradeRule)",
             ]
             let rated = facts.filter { $0.invoices > 0 }
             lines.append("  here: \(NumberText.counted(rated.count, "customer")) with invoices; " + Credit.grades.map { g in "\(g.grade) \(rated.filter { Credit.grade($0.score) == g.grade }.count)" }.joined(separator: ", "))
@@ -59,7 +60,7 @@ struct ValueChainExplanation {
                 let f = facts[c]
                 guard f.invoices > 0 else { lines.append("\(label) has no invoice, so no score"); break }
                 lines.append("\(label): on_time \(f.onTime)/\(f.invoices) = \(number(f.onTimeShare)), days_late \(number(f.meanDaysLate)), unpaid_share \(number(f.unpaidShare))")
-                lines.append("  base = 100 × (0.4 × \(number(f.onTimeShare)) + 0.3 × \(number(f.punctuality)) + 0.3 × \(number(1 - f.unpaidShare))) = \(number(f.base))")
+                lines.append("  base = 100 × (\(number(w.onTime)) × \(number(f.onTimeShare)) + \(number(w.punctuality)) × \(number(f.punctuality)) + \(number(w.paid)) × \(number(1 - f.unpaidShare))) = \(number(f.base))")
                 lines.append("  trend = \(number(f.recentDaysLate.isNaN ? 0 : f.recentDaysLate)) − \(number(f.beforeDaysLate.isNaN ? 0 : f.beforeDaysLate)) = \(number(f.trend)) days (\(f.trendWord)) → \(number(-f.trendPoints)) points")
                 lines.append("  score = \(number(f.score)) → grade \(Credit.grade(f.score)!)")
             }
