@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CRMQ
 
@@ -114,6 +115,29 @@ import Testing
     @Test func an_unknown_field_suggests_the_closest() {
         #expect(failure("count where revnue > 10").contains("unknown field `revnue`"))
         #expect(failure("count where revnue > 10").contains("did you mean `revenue`?"))
+    }
+
+    /// `describe`, counted by hand on the five customers above.
+    @Test func describe_counts_values_nulls_and_ranges_per_field() throws {
+        let rows = try firstTableRows(run("describe", session: session(), mode: .json).out)
+        func row(_ field: String) throws -> [String: Any] { try #require(rows.first { $0["field"] as? String == field }) }
+        // revenue: A 400, B 50, C 1000, D 0, E 20 → mean 1470 / 5 = 294.
+        let revenue = try row("revenue")
+        #expect(revenue["values"] as? Double == 5 && revenue["nulls"] as? Double == 0 && revenue["distinct"] as? Double == 5)
+        #expect(revenue["min"] as? Double == 0 && revenue["max"] as? Double == 1000 && revenue["mean"] as? Double == 294)
+        // satisfaction: 8, (none), 3, 9, 6 → 4 values, mean 26 / 4 = 6.5.
+        let satisfaction = try row("satisfaction")
+        #expect(satisfaction["values"] as? Double == 4 && satisfaction["nulls"] as? Double == 1 && satisfaction["mean"] as? Double == 6.5)
+        // segment: retail, retail, public, (none), public → a tie of two, the first in table order wins.
+        let segment = try row("segment")
+        #expect(segment["values"] as? Double == 4 && segment["distinct"] as? Double == 2 && segment["most_common"] as? String == "retail")
+        #expect(try row("id")["most_common"] is NSNull)  // every id differs
+        // last_purchase: A 2024-02-01, B 2024-03-01, C 2024-06-01, E 2024-06-30; D never bought.
+        let last = try row("last_purchase")
+        #expect(last["first"] as? String == "2024-02-01" && last["last"] as? String == "2024-06-30" && last["nulls"] as? Double == 1)
+        // With a filter, only those customers: North is A, C, E.
+        let north = try firstTableRows(run("describe where region = 'North'", session: session(), mode: .json).out)
+        #expect(north.first { $0["field"] as? String == "revenue" }?["mean"] as? Double == 1420.0 / 3)
     }
 
     /// A bare word that is a value, not a field: the error keeps its case and says to quote it.

@@ -42,7 +42,8 @@ struct DescribeStatement: Statement {
     }
 
     /// One field over the chosen rows. Numbers give min, max and mean; dates the first and
-    /// last day; text and true/false the most common value (the first in table order on a tie).
+    /// last day; text and true/false the most common value (the first in table order on a
+    /// tie, none when all differ).
     struct Summary {
         var field: Field
         var values = 0
@@ -92,7 +93,9 @@ struct DescribeStatement: Statement {
             }
             let present = tally.indices.filter { tally[$0] > 0 }
             let top = present.max { tally[$0] != tally[$1] ? tally[$0] < tally[$1] : firstRow[$0] > firstRow[$1] }
-            return (present.reduce(0) { $0 + tally[$1] }, present.count, top.map(text))
+            let values = present.reduce(0) { $0 + tally[$1] }
+            // Where every value is different (ids, names), none is the most common.
+            return (values, present.count, present.count < values ? top.map(text) : nil)
         }
     }
 }
