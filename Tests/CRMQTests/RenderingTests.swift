@@ -67,6 +67,44 @@ import Testing
             """)
     }
 
+    /// Prose fits the window: each continuation under where its line's text begins.
+    @Test func prose_wraps_to_the_width_under_its_label_bullet_or_indent() {
+        let plan = "why:           value at risk 32.53 = clv 51,069.43 × (1 − p_alive 99.9%)"
+        #expect(TextWrap.wrap(plan, width: 40) == """
+            why:           value at risk 32.53 = clv
+                           51,069.43 × (1 − p_alive
+                           99.9%)
+            """)
+        #expect(TextWrap.wrap("what to do:    move it to a cheaper channel and cut its cost", width: 40) == """
+            what to do:    move it to a cheaper
+                           channel and cut its cost
+            """)
+        #expect(TextWrap.wrap("  customers  List customers: those of a named segment", width: 40) == """
+              customers  List customers: those of a
+                         named segment
+            """)
+        #expect(TextWrap.wrap("6. Margin ratio = margin / revenue = 44,573.60 / 368,601.67", width: 40) == """
+            6. Margin ratio = margin / revenue =
+               44,573.60 / 368,601.67
+            """)
+        // "  · spend 93,487.25 in the" is 26 columns; " last" would make 31.
+        #expect(TextWrap.wrap("  · spend 93,487.25 in the last 26 weeks against 80,741.38", width: 30) == """
+              · spend 93,487.25 in the
+                last 26 weeks against
+                80,741.38
+            """)
+        // Wide characters count twice: 用友建材 is eight columns.
+        #expect(TextWrap.wrap("用友建材 用友建材 用友建材 用友建材", width: 20) == "用友建材 用友建材\n用友建材 用友建材")
+        let short = "fits already\n  and so does this"
+        #expect(TextWrap.wrap(short, width: 20) == short)
+        #expect(TextWrap.wrap(plan, width: nil) == plan)  // not on a terminal: as it is
+        for width in 20...80 {
+            for line in TextWrap.wrap(plan + " " + plan, width: width).split(separator: "\n") {
+                #expect(DisplayWidth.of(line) <= width, "\(line) is wider than \(width)")
+            }
+        }
+    }
+
     @Test func markdown_right_aligns_numbers() {
         let lines = MarkdownRenderer.render(table).split(separator: "\n")
         #expect(lines[1] == "| --- | ---: | ---: | --- |")

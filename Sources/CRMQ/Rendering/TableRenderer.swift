@@ -68,7 +68,7 @@ public struct TableRenderer {
             out += line(cells.map { $0[i] }) + "\n"
         }
         if rowCount == 0 { out += style("(no rows)", "2") + "\n" }
-        for note in table.notes { out += style(note, "2") + "\n" }
+        for note in table.notes { out += style(TextWrap.wrap(note, width: layout.width), "2") + "\n" }
         if !hidden.isEmpty {
             out += style("… \(NumberText.counted(hidden.count, "more column")) off the screen: \(hidden.joined(separator: ", ")) (.last shows all)", "2") + "\n"
         }

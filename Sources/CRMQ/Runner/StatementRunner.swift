@@ -167,10 +167,10 @@ public final class StatementRunner {
         case .table, .markdown:
             for block in result.blocks {
                 switch block {
-                case .message(let text): emit(text + "\n")
+                case .message(let text): emit((mode == .table ? TextWrap.wrap(text, width: layout.width) : text) + "\n")
                 case .table(let table):
                     if mode == .table, let drawing = table.drawing {
-                        emit(ChartText(color: layout.color).render(drawing) + table.notes.map { $0 + "\n" }.joined())
+                        emit(ChartText(color: layout.color).render(drawing) + table.notes.map { TextWrap.wrap($0, width: layout.width) + "\n" }.joined())
                     } else {
                         emit(mode == .table ? TableRenderer(layout: layout).render(table) : MarkdownRenderer.render(table))
                     }
