@@ -58,7 +58,7 @@ struct InteractiveShell {
                 if Lexer.isOpen(pending) { continue }
                 let statement = pending
                 pending = ""
-                editor.remember(statement)
+                editor.remember(statement, indent: prompt.count)
                 runner.layout.width = Terminal.width
                 runner.forgetEarlierOutput()
                 progress.begin()

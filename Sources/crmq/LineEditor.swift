@@ -60,9 +60,13 @@ final class LineEditor {
     }
 
     /// Adds a whole statement to the history (not when it repeats the last one) and writes
-    /// the file at once.
-    func remember(_ statement: String) {
-        let entry = statement.hasSuffix("\n") ? String(statement.dropLast()) : statement
+    /// the file at once. Its later lines are indented by `indent` columns, so that, recalled,
+    /// they stand under the first line's text as they did after the continuation prompt
+    /// (libedit draws a recalled line break at column 0).
+    func remember(_ statement: String, indent: Int) {
+        let lines = (statement.hasSuffix("\n") ? String(statement.dropLast()) : statement).split(separator: "\n", omittingEmptySubsequences: false)
+        let margin = String(repeating: " ", count: indent)
+        let entry = ([String(lines[0])] + lines.dropFirst().map { margin + $0.drop { $0 == " " || $0 == "\t" } }).joined(separator: "\n")
         guard !entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, entry != lastEntry else { return }
         add_history(entry)
         lastEntry = entry

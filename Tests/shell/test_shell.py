@@ -155,6 +155,28 @@ def a_statement_over_two_lines():
     shell.wait_for_prompt()
 
 
+def a_recalled_two_line_statement_shows_and_runs_whole():
+    shell.send("\x1b[A")  # Up: both lines come back, the second under the first line's text
+    shell.wait_for(lambda: shell.cursor_line() == "      > 100k)"
+                   and "acme> count where (revenue" in shell.lines()[shell.screen.cursor.y - 1], "the recalled statement")
+    mark = len(shell.transcript)
+    shell.send("\r")
+    shell.wait_for_text("        4\r\n")
+    assert "error" not in shell.transcript[mark:], shell.transcript[mark:]
+    shell.wait_for_prompt()
+
+
+def ctrl_l_clears_the_screen():
+    shell.send("count\r")
+    shell.wait_for_text("       61\r\n")
+    shell.wait_for_prompt()
+    shell.send("cou")
+    shell.control("l")  # the screen clears; the line being typed stays, at the top
+    shell.wait_for(lambda: shell.lines()[0] == "acme> cou" and not any("61" in l for l in shell.lines()), "a cleared screen")
+    shell.control("c")
+    shell.wait_for_prompt()
+
+
 def ctrl_c_stops_a_long_load():
     shell.send(f'load "{big}" as big\r')
     time.sleep(0.5)
@@ -176,7 +198,8 @@ def ctrl_d_quits_and_history_is_kept():
     assert shell.child.exitstatus == 0, f"exit status {shell.child.exitstatus}"
     history = open(os.path.join(home, ".crmq_history")).read()
     assert "count\\040where\\040revenue\\040>\\040100k" in history, history
-    assert "count\\040where\\040(revenue\\012>\\040100k)" in history, "the two-line statement is one entry"
+    # One entry, its second line indented under the first line's text (six columns: "acme> ").
+    assert "count\\040where\\040(revenue\\012" + "\\040" * 6 + ">\\040100k)" in history, "the two-line statement is one entry"
 
 
 def history_comes_back_after_a_restart():
@@ -184,9 +207,9 @@ def history_comes_back_after_a_restart():
     again.wait_for_prompt()
     again.send("\x1b[A")
     again.wait_for_line("acme> snapshots")
-    again.send("\x1b[A\x1b[A")  # back past the load to the statement typed over two lines
-    again.wait_for(lambda: any(l.startswith("acme> count where (revenue") for l in again.lines()) and again.cursor_line() == "> 100k)",
-                   "the two-line statement, whole")
+    again.send("\x1b[A\x1b[A\x1b[A")  # back past the load and the count to the statement typed over two lines
+    again.wait_for(lambda: any(l.startswith("acme> count where (revenue") for l in again.lines()) and again.cursor_line() == "      > 100k)",
+                   "the two-line statement, whole, its second line under the first's text")
     again.control("c")
     again.wait_for_prompt()
     again.control("d")
@@ -217,6 +240,8 @@ for name, fn in [
     ("an error is shown and the session goes on", an_error_keeps_the_session),
     ("Up recalls the last statement; Ctrl-C abandons the line", up_arrow_recalls_and_ctrl_c_abandons),
     ("an open parenthesis continues on a second line", a_statement_over_two_lines),
+    ("a recalled two-line statement shows its second line under the first and runs whole", a_recalled_two_line_statement_shows_and_runs_whole),
+    ("Ctrl-L clears the screen and keeps the line", ctrl_l_clears_the_screen),
     ("Ctrl-C stops a long load and leaves the session as it was", ctrl_c_stops_a_long_load),
     ("Ctrl-D quits with status 0 and the history file holds the statements", ctrl_d_quits_and_history_is_kept),
     ("history, a two-line statement whole, comes back after a restart", history_comes_back_after_a_restart),
