@@ -68,13 +68,60 @@ import Testing
         }
     }
 
+    /// MBG/NBD (Batislam et al. 2007) against `lifetimes`' ModifiedBetaGeoFitter on the same
+    /// calibration summary (Tests/lifetimes/mbgnbd_reference.py wrote the values): parameters
+    /// to four digits, the log-likelihood, and each sample customer's P(alive) and 39-week
+    /// expected purchases, one-time buyers included (whom BG/NBD takes to be surely alive).
+    @Test func mbgnbd_matches_lifetimes_modified_beta_geo_fitter() throws {
+        let (model, fit) = try MBGNBD.fit(histories)
+        let expected = try #require(reference["mbgnbd"] as? [String: Double])
+        for (name, value) in zip(fit.names, fit.values) {
+            #expect(same(value, expected[name]!, digits: 4), "\(name): \(value) against \(expected[name]!)")
+        }
+        #expect(abs(fit.logLikelihood - (reference["mbgnbd_ll"] as! Double)) < 0.01, "\(fit.logLikelihood)")
+        for customer in try #require(reference["customers_sample"] as? [[String: Any]]) {
+            let x = customer["frequency"] as! Double, tx = customer["recency_weeks"] as! Double, T = customer["T_weeks"] as! Double
+            let id = customer["customer_id"] as! String
+            let alive = model.pAlive(x: x, tx: tx, T: T)
+            let purchases = model.expectedPurchases(at: [39], x: x, tx: tx, T: T)[0]
+            #expect(abs(alive / (customer["p_alive_mbgnbd"] as! Double) - 1) < 1e-4, "P(alive) of \(id): \(alive)")
+            #expect(abs(purchases / (customer["expected_purchases_39w_mbgnbd"] as! Double) - 1) < 1e-4, "E[X] of \(id): \(purchases)")
+        }
+        // Analytic gradient against central differences, at the optimum and away from it.
+        let grouped = histories.grouped
+        for p in [fit.values, [0.3, 4.0, 1.5, 3.0]] {
+            let (_, gradient) = MBGNBD.logLikelihood(MBGNBD(p), grouped)
+            for k in p.indices {
+                var up = p, down = p
+                up[k] *= 1 + 1e-6
+                down[k] *= 1 - 1e-6
+                let numeric = (MBGNBD.logLikelihood(MBGNBD(up), grouped).value - MBGNBD.logLikelihood(MBGNBD(down), grouped).value) / (up[k] - down[k])
+                #expect(abs(gradient[k] - numeric) < 1e-4 * max(1, abs(numeric)), "∂/∂\(MBGNBD.parameterNames[k]) at \(p): \(gradient[k]) against \(numeric)")
+            }
+        }
+    }
+
+    /// A model is one file and a line in `ModelCatalog`: the language, `fit`, `validate`,
+    /// `set model` and the fields take MBG/NBD from there.
+    @Test func a_catalogued_model_is_named_fitted_validated_and_valued() throws {
+        let session = Session()
+        _ = run("load \"\(Self.directory)\" as of 1997-09-30", session: session)
+        #expect(run("fit mbgnbd", session: session).out.contains("MBG/NBD"))
+        #expect(run("validate mbgnbd", session: session).out.contains("MBG/NBD against the holdout"))
+        let valued = run("set model = mbgnbd\nclv for 1760\ncustomers where id = '1760' show p_alive", session: session, mode: .csv)
+        #expect(valued.outcome == .completed, "\(valued.err)")
+        #expect(valued.out.contains("transaction model: MBG/NBD"))
+        #expect(Completer(session: session).complete("fit mb", cursor: 6).candidates == ["mbgnbd"])
+        #expect(run("help fit", session: session).out.contains("mbgnbd"))
+    }
+
     /// `lifetimes`' customer_lifetime_value(time=12, discount_rate=0.01, freq="W"): 12 months
     /// of 4.345 weeks, 1% a month, margin ratio 1 (CDNOW has no margins).
     @Test func twelve_month_clv_matches_lifetimes_per_customer_and_in_total() throws {
         let session = Session()
         _ = try session.load(directory: Self.directory, name: "cdnow", asOf: CalendarDay.parse("1997-09-30"))
         let store = ModelStore()
-        let fits = try store.fits(session.current!)
+        let (bgnbd, gammaGamma) = (try store.bgnbd(session.current!).0, try store.gammaGamma(session.current!).0)
         let value = LifetimeValue(horizonMonths: 12, monthlyRate: 0.01)
         var settings = Settings()
         settings.horizonMonths = 12
@@ -90,8 +137,8 @@ import Testing
         let reference = self.reference["clv_12m_monthly1pct_total"] as! Double
         #expect(abs(total / reference - 1) < 0.001, "total \(total) against \(reference)")
         // The same number straight from the model, for one customer by hand: x = 29, tₓ = 264/7, T = 38.
-        let direct = value.discountedPurchases(fits.bgnbd, x: 29, tx: 264.0 / 7, T: 38)
-            * fits.gammaGamma.expectedSpend(x: 29, monetary: 761.58 / 29)
+        let direct = value.discounted(bgnbd.monthlyPurchases(value, x: 29, tx: 264.0 / 7, T: 38))
+            * gammaGamma.expectedSpend(x: 29, monetary: 761.58 / 29)
         #expect(abs(direct / expected["1760"]! - 1) < 1e-4)
     }
 
@@ -157,8 +204,8 @@ import Testing
         let snapshot = try SnapshotLoader(directory: directory, name: "cdnow", asOf: CalendarDay.parse("1997-09-30")).load()
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/reference.json"))
         let reference = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let fits = try ModelStore().fits(snapshot)
-        for (fit, key, llKey) in [(fits.bgnbdFit, "bgnbd", "bgnbd_ll"), (fits.gammaGammaFit, "gammagamma", "gammagamma_ll")] {
+        let store = ModelStore()
+        for (fit, key, llKey) in [(try store.bgnbd(snapshot).1, "bgnbd", "bgnbd_ll"), (try store.gammaGamma(snapshot).1, "gammagamma", "gammagamma_ll")] {
             let expected = try #require(reference[key] as? [String: Double])
             for (name, value) in zip(fit.names, fit.values) {
                 let want = expected[name == "gamma" ? "v" : name]!

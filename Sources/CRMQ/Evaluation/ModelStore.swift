@@ -8,6 +8,11 @@ import Glibc
 /// and kept until the snapshot or a setting changes: a query that uses no model field never
 /// pays for a fit.
 final class ModelStore {
+    private struct FitKey: Hashable {
+        var snapshot: ObjectIdentifier
+        var model: String
+    }
+
     struct Key: Hashable {
         var snapshot: ObjectIdentifier
         var model: ModelName
@@ -33,20 +38,10 @@ final class ModelStore {
 
     static let fields = ModelField.allCases.map(\.field)
 
-    /// The fitted models of a snapshot: they depend on the data alone.
-    struct Fits {
-        var histories: PurchaseHistories
-        var bgnbd: BGNBD
-        var bgnbdFit: ModelFit
-        var gammaGamma: GammaGamma
-        var gammaGammaFit: ModelFit
-    }
-
     private var histories: [ObjectIdentifier: PurchaseHistories] = [:]
-    private var bgnbdFits: [ObjectIdentifier: (BGNBD, ModelFit)] = [:]
+    /// Each purchase model of each snapshot, fitted when first asked for.
+    private var purchaseFits: [FitKey: (any PurchaseModel, ModelFit)] = [:]
     private var gammaGammaFits: [ObjectIdentifier: (GammaGamma, ModelFit)] = [:]
-    /// Pareto/NBD, fitted only when asked for (`set model = paretonbd`, `fit paretonbd`).
-    private var paretoFits: [ObjectIdentifier: (ParetoNBD, ModelFit)] = [:]
     /// Asked during a fit whether to stop.
     var interrupted: InterruptCheck = ctrlCPressed
     private var cache: [Key: Fitted] = [:]
@@ -60,26 +55,28 @@ final class ModelStore {
         return result
     }
 
-    /// BG/NBD and Gamma-Gamma, the models behind clv by default.
-    func fits(_ snapshot: Snapshot) throws(Diagnostic) -> Fits {
-        let (bg, bgFit) = try bgnbd(snapshot)
-        let (gg, ggFit) = try gammaGamma(snapshot)
-        return Fits(histories: histories(snapshot), bgnbd: bg, bgnbdFit: bgFit, gammaGamma: gg, gammaGammaFit: ggFit)
-    }
-
-    /// BG/NBD on the snapshot's customers, with standard errors when asked.
-    func bgnbd(_ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (BGNBD, ModelFit) {
-        let key = ObjectIdentifier(snapshot)
-        if var cached = bgnbdFits[key] {
+    /// A purchase model (`ModelCatalog`) fitted on the snapshot's customers, with standard
+    /// errors when asked; each model fits on its own.
+    func purchase(_ type: any PurchaseModel.Type, _ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (any PurchaseModel, ModelFit) {
+        let key = FitKey(snapshot: ObjectIdentifier(snapshot), model: type.word)
+        if var cached = purchaseFits[key] {
             if standardErrors, !cached.1.hasStandardErrors {
-                cached.1.standardErrors = BGNBD.standardErrors(cached.0, histories(snapshot))
-                bgnbdFits[key] = cached
+                cached.1.standardErrors = cached.0.standardErrors(on: histories(snapshot))
+                purchaseFits[key] = cached
             }
             return cached
         }
-        let result = try Self.fitting("BG/NBD") { () throws(ModelError) in try BGNBD.fit(histories(snapshot), standardErrors: standardErrors, interrupted: interrupted) }
-        bgnbdFits[key] = result
+        let data = histories(snapshot), stop = interrupted
+        let result = try Self.fitting(type.title) { () throws(ModelError) in try type.fitted(data, standardErrors: standardErrors, interrupted: stop) }
+        purchaseFits[key] = result
         return result
+    }
+
+    /// BG/NBD, whose every step `explain clv` walks through.
+    func bgnbd(_ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (BGNBD, ModelFit) {
+        let (model, fit) = try purchase(BGNBD.self, snapshot, standardErrors: standardErrors)
+        guard let bgnbd = model as? BGNBD else { throw Diagnostic("BG/NBD was kept as another model") }
+        return (bgnbd, fit)
     }
 
     /// Gamma-Gamma on the repeat customers' mean spend, with standard errors when asked.
@@ -96,16 +93,6 @@ final class ModelStore {
         }
         let result = try Self.fitting("Gamma-Gamma") { () throws(ModelError) in try GammaGamma.fit(data, standardErrors: standardErrors, interrupted: interrupted) }
         gammaGammaFits[key] = result
-        return result
-    }
-
-    /// Pareto/NBD on the snapshot's customers, with standard errors when asked.
-    func pareto(_ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (ParetoNBD, ModelFit) {
-        if let cached = paretoFits[ObjectIdentifier(snapshot)], !standardErrors || cached.1.hasStandardErrors { return cached }
-        let result = try Self.fitting("Pareto/NBD") { () throws(ModelError) in
-            try ParetoNBD.fit(histories(snapshot), standardErrors: standardErrors, interrupted: interrupted)
-        }
-        paretoFits[ObjectIdentifier(snapshot)] = result
         return result
     }
 
@@ -139,17 +126,13 @@ final class ModelStore {
     ) throws(Diagnostic) -> Fitted {
         let model = settings.model ?? Settings.defaultModel
         var fitted: Fitted
-        switch model {
-        case .simple:
+        if model == .simple {
             // The formula needs no fit; the other model fields are BG/NBD's where it can be fitted.
-            fitted = (try? fits(snapshot)).map { Self.values(snapshot, $0, value) } ?? Self.unfitted(snapshot, value)
+            fitted = (try? values(BGNBD.self, snapshot, value)) ?? Self.unfitted(snapshot, value)
             try Self.useSimpleRetention(
                 &fitted, snapshot, annualDiscount: annualRate ?? settings.annualDiscountRate(for: snapshot), retention: retention ?? { $0 })
-        case .paretonbd:
-            let (pareto, _) = try self.pareto(snapshot)
-            fitted = Self.paretoValues(snapshot, histories(snapshot), try gammaGamma(snapshot), pareto, value)
-        case .bgnbd, .gammagamma:
-            fitted = Self.values(snapshot, try fits(snapshot), value)
+        } else {
+            fitted = try values(model.purchaseModel ?? BGNBD.self, snapshot, value)
         }
         return fitted
     }
@@ -159,58 +142,16 @@ final class ModelStore {
         let live = Set(snapshots.map(ObjectIdentifier.init))
         cache = cache.filter { live.contains($0.key.snapshot) }
         histories = histories.filter { live.contains($0.key) }
-        bgnbdFits = bgnbdFits.filter { live.contains($0.key) }
+        purchaseFits = purchaseFits.filter { live.contains($0.key.snapshot) }
         gammaGammaFits = gammaGammaFits.filter { live.contains($0.key) }
-        paretoFits = paretoFits.filter { live.contains($0.key) }
     }
 
-    private static func values(_ snapshot: Snapshot, _ fits: Fits, _ value: LifetimeValue) -> Fitted {
-        let histories = fits.histories
-        let bg = fits.bgnbd
-        // The series of eq. (10) depends on (x, T) alone: once per distinct pair, the
-        // discounted purchases over the horizon and the next 52 weeks, were the customer alive.
-        var pairOfRow = [Int32](repeating: 0, count: histories.x.count)
-        var pairs: [(x: Double, T: Double)] = []
-        var pairIndex: [PairKey: Int32] = [:]
-        for i in histories.x.indices {
-            let key = PairKey(x: histories.x[i], T: histories.T[i])
-            if let k = pairIndex[key] { pairOfRow[i] = k } else {
-                pairIndex[key] = Int32(pairs.count)
-                pairOfRow[i] = Int32(pairs.count)
-                pairs.append((histories.x[i], histories.T[i]))
-            }
-        }
-        let perPair: [(Double, Double)] = parallelChunks(pairs.count) { range in
-            range.map { k in
-                (value.discountedUnconditional(bg, x: pairs[k].x, T: pairs[k].T),
-                 max(0, bg.unconditional(at: [52], x: pairs[k].x, T: pairs[k].T)[0]))
-            }
-        }
-        let perRow: [(Double, Double, Double)] = parallelChunks(histories.x.count) { range in
-            range.map { i in
-                let alive = bg.pAlive(x: histories.x[i], tx: histories.tx[i], T: histories.T[i])
-                let (discounted, next) = perPair[Int(pairOfRow[i])]
-                return (alive, max(0, next * alive), max(0, discounted * alive))
-            }
-        }
-        return assemble(snapshot, histories, (fits.gammaGamma, fits.gammaGammaFit), value, perRow)
-    }
-
-    /// The fields with Pareto/NBD as the transaction model: its expected purchases have a
-    /// closed form, so each distinct row is valued directly.
-    private static func paretoValues(
-        _ snapshot: Snapshot, _ h: PurchaseHistories, _ gammaGamma: (GammaGamma, ModelFit), _ pareto: ParetoNBD, _ value: LifetimeValue
-    ) -> Fitted {
-        let perRow: [(Double, Double, Double)] = parallelChunks(h.x.count) { range in
-            range.map { i in
-                let (x, tx, T) = (h.x[i], h.tx[i], h.T[i])
-                let alive = pareto.pAlive(x: x, tx: tx, T: T)
-                let cumulative = value.monthEnds.map { pareto.expectedPurchases(in: $0, x: x, T: T, alive: alive) }
-                return (alive, pareto.expectedPurchases(in: 52, x: x, T: T, alive: alive), value.discounted(value.monthlyDifferences(cumulative)))
-            }
-        }
-        var fitted = assemble(snapshot, h, gammaGamma, value, perRow)
-        fitted.notes.append("transaction model: Pareto/NBD")
+    /// The fields with this purchase model behind them, Gamma-Gamma's spend and the margin ratio.
+    private func values(_ type: any PurchaseModel.Type, _ snapshot: Snapshot, _ value: LifetimeValue) throws(Diagnostic) -> Fitted {
+        let (model, _) = try purchase(type, snapshot)
+        let histories = histories(snapshot)
+        var fitted = Self.assemble(snapshot, histories, try gammaGamma(snapshot), value, model.lifetimeValues(histories, value))
+        if type.word != Settings.defaultModel.rawValue { fitted.notes.append("transaction model: \(type.title)") }
         return fitted
     }
 
@@ -218,7 +159,7 @@ final class ModelStore {
     /// Gamma-Gamma's spend and the margin ratio.
     private static func assemble(
         _ snapshot: Snapshot, _ histories: PurchaseHistories, _ gammaGamma: (GammaGamma, ModelFit), _ value: LifetimeValue,
-        _ perRow: [(Double, Double, Double)]
+        _ perRow: [RowLifetimeValue]
     ) -> Fitted {
         let customers = snapshot.customers
         let frequency = customers.numbers(CustomerFields.frequency), monetary = customers.numbers(CustomerFields.monetary)
@@ -238,7 +179,7 @@ final class ModelStore {
                 fitted.unvalued[c] = "no purchase up to as_of: the models start from a first purchase"
                 continue
             }
-            let (alive, next, discounted) = perRow[row]
+            let (alive, next, discounted) = (perRow[row].alive, perRow[row].nextYear, perRow[row].discounted)
             fitted.pAlive[c] = alive
             fitted.expectedPurchases[c] = next
             if frequency[c] > 0, !(monetary[c] > 0) {
@@ -254,10 +195,6 @@ final class ModelStore {
     }
 }
 
-private struct PairKey: Hashable {
-    var x: Double
-    var T: Double
-}
 
 extension ModelStore {
     /// The fields when BG/NBD cannot be fitted: unknown.
@@ -286,13 +223,6 @@ extension ModelStore {
         fitted.unvalued = [String?](repeating: nil, count: n)
         fitted.notes = ["clv = m · r / (1 + i − r): r = \(kept) of \(base) customers kept = \(NumberText.plain((rate * 1000).rounded() / 10))%"]
     }
-}
-
-/// `body` over ranges of 0..<count, one per core, the results joined in order.
-func parallelChunks<T>(_ count: Int, _ body: (Range<Int>) -> [T]) -> [T] {
-    let pieces = count < 2048 ? 1 : 8
-    let parts = parallelMap(pieces) { k in body((count * k / pieces)..<(count * (k + 1) / pieces)) }
-    return Array(parts.joined())
 }
 
 extension Settings {

@@ -2,18 +2,6 @@
 /// an error at the word (`Parser.choice`) and a new word is one new case. The statements
 /// that take them say which; the evaluation switches over them exhaustively.
 
-/// The models a statement can name: `fit bgnbd`, `clv for X model simple`, `validate paretonbd`.
-public enum ModelName: String, Sendable, CaseIterable {
-    case bgnbd, paretonbd, gammagamma, simple
-
-    /// The models behind clv (`set model`, `clv for X model …`).
-    static let lifetimeValue: [ModelName] = [.bgnbd, .paretonbd, .simple]
-    /// The models `fit` fits.
-    static let fittable: [ModelName] = [.bgnbd, .paretonbd, .gammagamma]
-    /// The purchase models `validate` checks against a holdout.
-    static let purchases: [ModelName] = [.bgnbd, .paretonbd]
-}
-
 /// `plan retention|acquisition|development for …`
 public enum PlanKind: String, Sendable, CaseIterable {
     case retention, acquisition, development

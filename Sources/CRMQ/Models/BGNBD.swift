@@ -5,7 +5,12 @@ import Glibc
 /// The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy way").
 /// While alive a customer buys at rate λ ~ Gamma(r, α) a week; after each purchase they
 /// drop out with probability p ~ Beta(a, b).
-struct BGNBD: Sendable, Equatable {
+struct BGNBD: AliveTimesUnconditional, Equatable {
+    static let word = "bgnbd"
+    static let title = "BG/NBD"
+    static let summary = "while alive a customer buys at a rate λ ~ Gamma(r, α); after each purchase they drop out "
+        + "with probability p ~ Beta(a, b) (Fader, Hardie & Lee 2005)"
+
     var r: Double
     var alpha: Double
     var a: Double
@@ -102,12 +107,6 @@ struct BGNBD: Sendable, Equatable {
     /// fast for the customers who buy most, and free of overflow.
     func expectedPurchases(in t: Double, x: Double, tx: Double, T: Double) -> Double {
         expectedPurchases(at: [t], x: x, tx: tx, T: T)[0]
-    }
-
-    /// The same at several horizons at once (sharing the series' coefficients).
-    func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double] {
-        let alive = pAlive(x: x, tx: tx, T: T)
-        return unconditional(at: times, x: x, T: T).map { max(0, $0 * alive) }
     }
 
     /// The expected purchases at each horizon were the customer surely alive: the bracket of

@@ -40,29 +40,4 @@ public struct LifetimeValue: Sendable, Equatable {
         }
         return value
     }
-
-    /// Expected purchases in each month of the horizon.
-    func monthlyPurchases(_ model: BGNBD, x: Double, tx: Double, T: Double) -> [Double] {
-        monthlyDifferences(model.expectedPurchases(at: monthEnds, x: x, tx: tx, T: T))
-    }
-
-    /// Σ_m ΔU_m / (1 + d)^m for the purchases a surely-alive customer (x, T) would make:
-    /// times P(alive) it is `discountedPurchases` (P(alive) is the same in every month).
-    func discountedUnconditional(_ model: BGNBD, x: Double, T: Double) -> Double {
-        let cumulative = model.unconditional(at: monthEnds, x: x, T: T)
-        var value = 0.0
-        var discount = 1.0
-        var previous = 0.0
-        for total in cumulative {
-            discount /= 1 + monthlyRate
-            value += max(0, total - previous) * discount
-            previous = total
-        }
-        return value
-    }
-
-    /// Σ_m E[purchases in month m] / (1 + d)^m: what one unit of margin per purchase is worth today.
-    func discountedPurchases(_ model: BGNBD, x: Double, tx: Double, T: Double) -> Double {
-        discounted(monthlyPurchases(model, x: x, tx: tx, T: T))
-    }
 }

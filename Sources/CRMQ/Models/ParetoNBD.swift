@@ -13,7 +13,12 @@ import Glibc
 /// almost exactly for a customer who bought recently — where `lifetimes` and BTYD lose
 /// P(alive) for heavy buyers. Here the integral is taken by Gauss–Legendre quadrature after a
 /// change of variable that makes its integrand smooth, which also gives every derivative.
-struct ParetoNBD: Sendable, Equatable {
+struct ParetoNBD: PurchaseModel, Equatable {
+    static let word = "paretonbd"
+    static let title = "Pareto/NBD"
+    static let summary = "while alive a customer buys at a rate λ ~ Gamma(r, α) and stays alive for an exponential time of "
+        + "rate μ ~ Gamma(s, β) (Schmittlein, Morrison & Colombo 1987)"
+
     var r: Double
     var alpha: Double
     var s: Double
@@ -138,6 +143,12 @@ struct ParetoNBD: Sendable, Equatable {
     /// (Schmittlein et al. 1987; the bracket over s−1 is ln((β+T+t)/(β+T)) at s = 1).
     func expectedPurchases(in t: Double, x: Double, tx: Double, T: Double) -> Double {
         expectedPurchases(in: t, x: x, T: T, alive: pAlive(x: x, tx: tx, T: T))
+    }
+
+    /// At several horizons, P(alive) (the quadrature) worked out once.
+    func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double] {
+        let alive = pAlive(x: x, tx: tx, T: T)
+        return times.map { expectedPurchases(in: $0, x: x, T: T, alive: alive) }
     }
 
     /// The same given P(alive), which is the costly part: one quadrature serves every horizon.

@@ -7,7 +7,7 @@ struct CLVStatement: Statement {
 
     static let word = "clv"
     static let help = StatementHelp(
-        syntax: "clv for ID|NAME [model bgnbd|paretonbd|simple] [horizon N months] [discount R%]",
+        syntax: "clv for ID|NAME [model \(ModelName.lifetimeValue.map(\.rawValue).joined(separator: "|"))] [horizon N months] [discount R%]",
         summary: "One customer's lifetime value and its parts. P(alive), expected purchases and spend, margin ratio, "
             + "and month by month the expected purchases, discount factor and value. clv, p_alive, expected_purchases and "
             + "expected_spend are also fields: customers order by clv desc.",

@@ -1,14 +1,15 @@
-/// `fit [bgnbd|paretonbd|gammagamma] [in S] [where …]`: the models' parameters.
+/// `fit [MODEL|gammagamma] [in S] [where …]`: the models' parameters.
 struct FitStatement: Statement {
     var model: Spelled<ModelName>?
     var filter = CustomerFilter()
 
     static let word = "fit"
     static let help = StatementHelp(
-        syntax: "fit [bgnbd|paretonbd|gammagamma] [in SEGMENT] [where EXPR]",
-        summary: "Fit the lifetime-value models by maximum likelihood. BG/NBD for how many purchases a customer makes and "
-            + "when they drop out, Gamma-Gamma for how much they spend; parameters with standard errors, the log-likelihood "
-            + "(time in weeks), customers used and iterations.",
+        syntax: "fit [\(ModelName.fittable.map(\.rawValue).joined(separator: "|"))] [in SEGMENT] [where EXPR]",
+        summary: "Fit the lifetime-value models by maximum likelihood. A purchase model for how many purchases a customer "
+            + "makes and when they drop out (" + ModelCatalog.purchaseModels.map { "\($0.word), \($0.title): \($0.summary)" }.joined(separator: "; ")
+            + "), Gamma-Gamma for how much they spend; parameters with standard errors, the log-likelihood (time in weeks), "
+            + "customers used and iterations. Without a model named, BG/NBD and Gamma-Gamma, and the model in use.",
         example: "fit bgnbd where segment = 'retail'")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {

@@ -6,7 +6,8 @@ struct SetStatement: Statement {
 
     static let word = "set"
     static let help = StatementHelp(
-        syntax: "set discount = RATE | horizon = N months | model = bgnbd|paretonbd|simple | potential_threshold = AMOUNT|median",
+        syntax: "set discount = RATE | horizon = N months | model = \(ModelName.lifetimeValue.map(\.rawValue).joined(separator: "|")) "
+            + "| potential_threshold = AMOUNT|median",
         summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from.",
         example: "set discount = 8%")
 

@@ -1,4 +1,4 @@
-/// `validate [bgnbd|paretonbd] [holdout DATE]`: predictions against what happened after as_of.
+/// `validate [MODEL] [holdout DATE]`: a purchase model's predictions against what happened after as_of.
 struct ValidateStatement: Statement {
     var model: Spelled<ModelName>?
     var holdoutEnd: Int32?
@@ -6,7 +6,7 @@ struct ValidateStatement: Statement {
     static let word = "validate"
     static let drawsChart = true
     static let help = StatementHelp(
-        syntax: "validate [bgnbd|paretonbd] [holdout DATE]",
+        syntax: "validate [\(ModelName.purchases.map(\.rawValue).joined(separator: "|"))] [holdout DATE]",
         summary: "Compare the model's predictions with what happened after as_of. Load a snapshot as of an earlier day; "
             + "the later transactions are the holdout. Predicted against actual repeat purchase days in total, by "
             + "calibration frequency 0 to 7+, and cumulatively week by week, with a chart.",

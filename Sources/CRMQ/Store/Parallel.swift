@@ -22,3 +22,10 @@ func parallelMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
     }
     return slots.map { $0! }
 }
+
+/// `body` over ranges of 0..<count, one per core, the results joined in order.
+func parallelChunks<T>(_ count: Int, _ body: (Range<Int>) -> [T]) -> [T] {
+    let pieces = count < 2048 ? 1 : 8
+    let parts = parallelMap(pieces) { k in body((count * k / pieces)..<(count * (k + 1) / pieces)) }
+    return Array(parts.joined())
+}

@@ -37,8 +37,7 @@ struct Explanation {
         let customers = scope.snapshot.customers
         let label = "\(customers.label(row)) (\(customers.ids[row] ?? ""))"
         let fitted = try scope.models.fitted(scope.snapshot, scope.settings)
-        let fits = try scope.models.fits(scope.snapshot)
-        let bg = fits.bgnbd
+        let (bg, bgFit) = try scope.models.bgnbd(scope.snapshot)
         let x = customers.numbers(CustomerFields.frequency)[row]
         let tx = customers.numbers(CustomerFields.recency)[row]
         let T = customers.numbers(CustomerFields.age)[row]
@@ -51,7 +50,7 @@ struct Explanation {
         lines.append("")
         lines.append("1. The transaction model is BG/NBD (Fader, Hardie & Lee 2005). While alive a customer buys at a")
         lines.append("   rate λ ~ Gamma(r, α) a week; after each repeat purchase they drop out with probability p ~ Beta(a, b).")
-        lines.append("   Fitted on \(NumberText.grouped(fits.bgnbdFit.customers)) customers: r = \(n(bg.r)), α = \(n(bg.alpha)), a = \(n(bg.a)), b = \(n(bg.b)).")
+        lines.append("   Fitted on \(NumberText.grouped(bgFit.customers)) customers: r = \(n(bg.r)), α = \(n(bg.alpha)), a = \(n(bg.a)), b = \(n(bg.b)).")
         lines.append("2. This customer, as of \(CalendarDay.format(scope.snapshot.info.asOf)), in weeks (7 days):")
         lines.append("   x = \(count(x)) repeat purchase days, tₓ = \(n(tx)) (first to last purchase), T = \(n(T)) (first purchase to as_of).")
         let alive = fitted.pAlive[row]
@@ -70,8 +69,8 @@ struct Explanation {
             return lines.joined(separator: "\n")
         }
         let value = fitted.value
-        let months = value.monthlyPurchases(bg, x: x, tx: tx, T: T)
-        let gg = fits.gammaGamma
+        let months = bg.monthlyPurchases(value, x: x, tx: tx, T: T)
+        let gg = try scope.models.gammaGamma(scope.snapshot).0
         let monetary = customers.numbers(CustomerFields.monetary)[row]
         let spend = fitted.expectedSpend[row]
         let ratio = fitted.marginRatio[row]

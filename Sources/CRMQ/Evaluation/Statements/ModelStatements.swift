@@ -5,19 +5,19 @@ struct ModelStatements {
     /// `fit [model] [in S] [where …]`: the fitted parameters with standard errors, the
     /// log-likelihood, customers used and iterations, on the customers the filter lets in.
     func fit(model: Spelled<ModelName>?, filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
-        // Without a model named: BG/NBD and Gamma-Gamma, and Pareto/NBD when it is the model in use.
+        // Without a model named: BG/NBD and Gamma-Gamma, and the purchase model in use besides.
         let inUse = scope.settings.model ?? Settings.defaultModel
-        let wanted: [ModelName] = model.map { [$0.value] } ?? [.bgnbd, .gammagamma] + (inUse == .paretonbd ? [.paretonbd] : [])
+        let extra: [ModelName] = inUse.purchaseModel != nil && inUse != .bgnbd ? [inUse] : []
+        let wanted: [ModelName] = model.map { [$0.value] } ?? [.bgnbd] + extra + [.gammagamma]
         if filter.segment == nil, filter.condition == nil {
             // All customers: the session's own fits, which clv and the other fields use too. Each
             // model is fitted on its own, so that one that cannot be fitted does not stop another.
             var fits: [ModelFit] = []
             for name in wanted {
-                switch name {
-                case .bgnbd: fits.append(try scope.models.bgnbd(scope.snapshot, standardErrors: true).1)
-                case .paretonbd: fits.append(try scope.models.pareto(scope.snapshot, standardErrors: true).1)
-                case .gammagamma: fits.append(try scope.models.gammaGamma(scope.snapshot, standardErrors: true).1)
-                case .simple: break
+                if let type = name.purchaseModel {
+                    fits.append(try scope.models.purchase(type, scope.snapshot, standardErrors: true).1)
+                } else if name == .gammagamma {
+                    fits.append(try scope.models.gammaGamma(scope.snapshot, standardErrors: true).1)
                 }
             }
             return StatementResult(fits.flatMap(Self.tables))
@@ -35,8 +35,9 @@ struct ModelStatements {
         var fits: [ModelFit] = []
         do {
             let histories = PurchaseHistories(frequency: frequency, recency: column(CustomerFields.recency), age: column(CustomerFields.age))
-            if wanted.contains(.bgnbd) { fits.append(try BGNBD.fit(histories).1) }
-            if wanted.contains(.paretonbd) { fits.append(try ParetoNBD.fit(histories).1) }
+            for type in wanted.compactMap(\.purchaseModel) {
+                fits.append(try type.fitted(histories, standardErrors: true, interrupted: scope.models.interrupted).1)
+            }
             if wanted.contains(.gammagamma) {
                 fits.append(try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary)).1)
             }
@@ -87,17 +88,11 @@ struct ModelStatements {
         if let reason = fitted.unvalued[row] {
             return .message("clv of \(label) (\(id)) is 0: \(reason)")
         }
-        let fits = try scope.models.fits(scope.snapshot)
         let (x, tx, T) = (customers.numbers(CustomerFields.frequency)[row], customers.numbers(CustomerFields.recency)[row],
                           customers.numbers(CustomerFields.age)[row])
         let value = fitted.value
-        let months: [Double]
-        if settings.model == .paretonbd {
-            let pareto = try scope.models.pareto(scope.snapshot).0
-            months = value.monthlyDifferences(value.monthEnds.map { pareto.expectedPurchases(in: $0, x: x, tx: tx, T: T) })
-        } else {
-            months = value.monthlyPurchases(fits.bgnbd, x: x, tx: tx, T: T)
-        }
+        let purchases = try scope.models.purchase((settings.model ?? Settings.defaultModel).purchaseModel ?? BGNBD.self, scope.snapshot).0
+        let months = purchases.monthlyPurchases(value, x: x, tx: tx, T: T)
         let spend = fitted.expectedSpend[row], ratio = fitted.marginRatio[row]
         var factor = 1.0
         var factors: [Double] = [], values: [Double] = []

@@ -9,7 +9,8 @@ struct Validation {
     let scope: CustomerScope
 
     func result(model: ModelName?, holdoutEnd: Int32?) throws(Diagnostic) -> StatementResult {
-        let which: ModelName = model ?? (scope.settings.model == .paretonbd ? .paretonbd : .bgnbd)
+        // The model named, else the one in use when it is a purchase model, else BG/NBD.
+        let type = model?.purchaseModel ?? scope.settings.model?.purchaseModel ?? BGNBD.self
         let snapshot = scope.snapshot
         let later = snapshot.transactions.later
         let asOf = snapshot.info.asOf
@@ -41,19 +42,9 @@ struct Validation {
             actualByWeek[min(weeks, Int(ceil(Double(later.day[i] - asOf) / 7))) - 1] += 1
         }
         // Predicted: E[X(w)] at the end of each week, per distinct (x, tₓ, T) row.
-        let predict: (_ x: Double, _ tx: Double, _ T: Double) -> [Double]
-        if which == .paretonbd {
-            let pareto = try scope.models.pareto(snapshot).0
-            predict = { x, tx, T in
-                let alive = pareto.pAlive(x: x, tx: tx, T: T)
-                return times.map { pareto.expectedPurchases(in: $0, x: x, T: T, alive: alive) }
-            }
-        } else {
-            let bgnbd = try scope.models.bgnbd(snapshot).0
-            predict = { x, tx, T in bgnbd.expectedPurchases(at: times, x: x, tx: tx, T: T) }
-        }
+        let model = try scope.models.purchase(type, snapshot).0
         let perRow: [[Double]] = parallelChunks(histories.x.count) { range in
-            range.map { i in predict(histories.x[i], histories.tx[i], histories.T[i]) }
+            range.map { i in model.expectedPurchases(at: times, x: histories.x[i], tx: histories.tx[i], T: histories.T[i]) }
         }
         var predictedByWeek = [Double](repeating: 0, count: weeks)
         for (i, row) in perRow.enumerated() {
@@ -64,7 +55,7 @@ struct Validation {
         let totalPredicted = predicted.reduce(0, +)
         let totalActual = customers.reduce(0.0) { $0 + actual[$1] }
 
-        let summary = ResultTable(title: "\(which == .paretonbd ? "Pareto/NBD" : "BG/NBD") against the holdout", columns: [
+        let summary = ResultTable(title: "\(type.title) against the holdout", columns: [
             ResultColumn("calibration_end", .date([asOf])),
             ResultColumn("holdout_end", .date([end])),
             ResultColumn("holdout_weeks", unit: .weeks, .number([length])),

@@ -1,0 +1,22 @@
+/// A model as the language names it: `fit bgnbd`, `set model = paretonbd`, `clv for X model
+/// simple`. The purchase models' words come from `ModelCatalog`, so a new model is named the
+/// day it is listed there; Gamma-Gamma (spend) and the simple retention formula stand beside them.
+public struct ModelName: RawRepresentable, Hashable, Sendable {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    static let bgnbd = ModelName(rawValue: BGNBD.word)
+    static let paretonbd = ModelName(rawValue: ParetoNBD.word)
+    static let gammagamma = ModelName(rawValue: "gammagamma")
+    static let simple = ModelName(rawValue: "simple")
+
+    /// The purchase models, in the catalog's order.
+    static var purchases: [ModelName] { ModelCatalog.purchaseModels.map { ModelName(rawValue: $0.word) } }
+    /// The models behind clv (`set model`, `clv for X model …`).
+    static var lifetimeValue: [ModelName] { purchases + [.simple] }
+    /// The models `fit` fits.
+    static var fittable: [ModelName] { purchases + [.gammagamma] }
+
+    /// The purchase model of this name, nil for Gamma-Gamma and the simple formula.
+    var purchaseModel: (any PurchaseModel.Type)? { ModelCatalog.purchaseModels.first { $0.word == rawValue } }
+}
