@@ -3,6 +3,7 @@
 and prints median wall time, peak memory (the child's max RSS) and statement times side by
 side, with crmq's time as a ratio of DuckDB's. Used by scripts/bench."""
 import argparse
+import json
 import os
 import re
 import statistics
@@ -113,9 +114,20 @@ def value_chain(args):
     print("targets (issue 5): portfolio, rfm, pareto and ssc each < 100 ms")
 
 
+def json_documents(text):
+    """Each JSON document of a stream of them, as crmq --format json prints one per statement."""
+    decoder, documents, at = json.JSONDecoder(), [], 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at == len(text):
+            return documents
+        document, at = decoder.raw_decode(text, at)
+        documents.append(document)
+
+
 def models(args):
     """From the CSV files to every customer's CLV: crmq against lifetimes (run once: it is slow)."""
-    import json
     crmq_argv = [args.crmq, args.data, "--format", "json", "-c", ".timer on", "-c", "fit",
                  "-c", "segment by 1 = 1 show count, sum(clv) as clv"]
     ours = [run_measured(crmq_argv) for _ in range(args.runs)]
@@ -123,7 +135,8 @@ def models(args):
     rss = max(r[1] for r in ours)
     # The model step is every statement after the load: fit (with standard errors), then every CLV.
     model_step = statistics.median(sum(float(t) for t in re.findall(r"Run Time: ([0-9.]+) s", r[3])) for r in ours)
-    fits = [json.loads(block) for block in re.findall(r"\[\n.*?\n\]", ours[0][2], re.S)]
+    # One JSON document per statement (README): the fit's tables have the parameters' rows.
+    fits = [table["rows"] for document in json_documents(ours[0][2]) for table in document["tables"]]
     theirs_wall, theirs_rss, out, _ = run_measured([args.python, os.path.join(HERE, "lifetimes_clv.py"), args.data])
     theirs = json.loads(out.strip().splitlines()[-1])
     print()
