@@ -85,6 +85,13 @@ import Testing
         let parsed = try #require(try parser.next())
         #expect(parsed.text == text)
     }
+
+    /// A statement that fails inside `plot` leaves nothing behind for the next one.
+    @Test func after_a_failed_plot_to_is_an_ordinary_word_again() throws {
+        var parser = Parser("plot pareto by nothing to \"p.svg\"\ncustomers where to > 1")
+        #expect(throws: Diagnostic.self) { try parser.next() }
+        #expect(try parser.next()?.text == "customers where to > 1")
+    }
 }
 
 extension CommandLineTests {

@@ -17,6 +17,7 @@ from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ACME = os.path.join(ROOT, "examples", "acme")
+CDNOW = os.path.join(ROOT, "examples", "cdnow-sample")
 
 CHARTS = {
     "whale curve": 'plot pareto to "{}"',
@@ -24,6 +25,7 @@ CHARTS = {
     "portfolio grid": 'plot portfolio to "{}"',
     "value star bars": 'plot valuestar for segment retail to "{}"',
     "migration heat map": 'load "{acme}" as h1 as of 2024-06-30; load "{acme}" as h2; plot compare h1 h2 to "{{}}"',
+    "holdout lines": 'load "{cdnow}" as of 1997-09-30; plot validate to "{{}}"',
 }
 
 
@@ -47,7 +49,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name, statement in CHARTS.items():
             path = os.path.join(tmp, name.replace(" ", "-") + ".svg")
-            script = statement.format(acme=ACME).format(path) if "{acme}" in statement else statement.format(path)
+            script = statement.format(acme=ACME, cdnow=CDNOW).format(path) if "{acme}" in statement or "{cdnow}" in statement else statement.format(path)
             run = subprocess.run([crmq, ACME, "-c", script], capture_output=True, text=True)
             problems = []
             if run.returncode != 0:

@@ -8,6 +8,9 @@ public struct Chart: Sendable {
         case curve(points: [Double], xLabel: String)
         /// Horizontal bars: for each label, one value per series, on a scale from 0 to `maximum`.
         case bars(labels: [String], series: [String], values: [[Double]], maximum: Double)
+        /// Curves over a common x axis from 1 to the points' count, one per series, from 0 up:
+        /// predicted against actual, week by week.
+        case lines(series: [String], values: [[Double]], xLabel: String)
         /// A grid of counts shaded by size; `cells` are the texts shown in it.
         case heatMap(rowTitle: String, rows: [String], columnTitle: String, columns: [String], values: [[Double]], cells: [[String]])
     }

@@ -82,12 +82,11 @@ struct MBGNBD: AliveTimesUnconditional, Equatable {
     static func fit(_ data: PurchaseHistories, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (MBGNBD, ModelFit) {
         try data.requireEnough(for: title)
         let grouped = data.grouped
-        let meanT = zip(data.T, data.weight).reduce(0.0) { $0 + $1.0 * $1.1 } / Double(data.modelled)
         let fit = try MaximumLikelihood(
             model: title, names: parameterNames,
             logLikelihood: { p in logLikelihood(MBGNBD(p), grouped) },
             customers: data.modelled,
-            starts: [[1, 1, 1, 1], [0.5, max(1, meanT / 4), 0.8, 2.5]],
+            starts: data.betaGeometricStarts,
             standardErrors: standardErrors,
             interrupted: interrupted
         ).fit()

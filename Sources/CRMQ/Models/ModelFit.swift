@@ -127,13 +127,11 @@ extension BGNBD {
     static func fit(_ data: PurchaseHistories, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (BGNBD, ModelFit) {
         try data.requireEnough(for: "BG/NBD")
         let grouped = data.grouped
-        let meanT = zip(data.T, data.weight).reduce(0.0) { $0 + $1.0 * $1.1 } / Double(data.modelled)
         let fit = try MaximumLikelihood(
             model: "BG/NBD", names: parameterNames,
             logLikelihood: { p in logLikelihood(BGNBD(p), grouped) },
             customers: data.modelled,
-            // lifetimes' start, and one scaled to the data's time span.
-            starts: [[1, 1, 1, 1], [0.5, max(1, meanT / 4), 0.8, 2.5]],
+            starts: data.betaGeometricStarts,
             standardErrors: standardErrors,
             interrupted: interrupted
         ).fit()

@@ -43,6 +43,13 @@ struct PurchaseHistories: Sendable {
         }
     }
 
+    /// Where the BG/NBD family's fits start: lifetimes' start, and one scaled to the data's
+    /// time span (its customers' mean age).
+    var betaGeometricStarts: [[Double]] {
+        let meanT = zip(T, weight).reduce(0.0) { $0 + $1.0 * $1.1 } / Double(max(modelled, 1))
+        return [[1, 1, 1, 1], [0.5, max(1, meanT / 4), 0.8, 2.5]]
+    }
+
     /// The distinct values of a column and, per row, the index of its value. Counts and weeks
     /// of whole days (what the store gives) are looked up in an array by their seventh parts.
     static func distinct(_ values: [Double]) -> (values: [Double], index: [Int32]) {

@@ -10,6 +10,7 @@ public enum ChartSVG {
         case .bars(let labels, let series, let values, let maximum): (body, height) = bars(labels, series, values, maximum)
         case .heatMap(let rowTitle, let rows, let columnTitle, let columns, let values, let cells):
             (body, height) = heatMap(rowTitle, rows, columnTitle, columns, values, cells)
+        case .lines(let series, let values, let xLabel): (body, height) = lines(series, values, xLabel)
         }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -33,6 +34,32 @@ public enum ChartSVG {
 
     private static func text(_ x: Double, _ y: Double, _ s: String, anchor: String = "start", size: Int? = nil, fill: String = "#333") -> String {
         "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(size.map { " font-size=\"\($0)\"" } ?? "")>\(escape(s))</text>\n"
+    }
+
+    /// A polyline a series over x = 1 … n, on a scale from 0 to the largest value, with a legend.
+    private static func lines(_ series: [String], _ values: [[Double]], _ xLabel: String) -> (String, Double) {
+        let (left, top, plotWidth, plotHeight) = (70.0, 44.0, width - 100, 280.0)
+        let high = max(1, values.compactMap { $0.max() }.max() ?? 1)
+        let count = values.map(\.count).max() ?? 0
+        func x(_ i: Int) -> Double { left + plotWidth * Double(i) / Double(max(1, count)) }
+        func y(_ v: Double) -> Double { top + plotHeight * (1 - v / high) }
+        var out = "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\" fill=\"#f7f7f7\" stroke=\"#ccc\"/>\n"
+        for v in [0, high / 2, high] {
+            out += "<line x1=\"\(n(left))\" y1=\"\(n(y(v)))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y(v)))\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n"
+            out += text(left - 8, y(v) + 4, NumberText.grouped(v, decimals: 0), anchor: "end")
+        }
+        let colours = ["#1f77b4", "#ff7f0e", "#2ca02c"]
+        for (k, name) in series.enumerated() {
+            let colour = colours[k % colours.count]
+            let path = ([(x(0), y(0))] + values[k].indices.map { (x($0 + 1), y(values[k][$0])) }).map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")
+            out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\"/>\n"
+            let legendY = top + 18 + Double(k) * 18
+            out += "<line x1=\"\(n(left + 12))\" y1=\"\(n(legendY - 4))\" x2=\"\(n(left + 36))\" y2=\"\(n(legendY - 4))\" stroke=\"\(colour)\" stroke-width=\"2.5\"/>\n"
+            out += text(left + 42, legendY, name + " " + NumberText.grouped(values[k].last ?? 0, decimals: 0))
+        }
+        out += text(left, top + plotHeight + 18, "0") + text(left + plotWidth, top + plotHeight + 18, String(count), anchor: "end")
+        out += text(left + plotWidth / 2, top + plotHeight + 36, xLabel, anchor: "middle")
+        return (out, top + plotHeight + 56)
     }
 
     private static func curve(_ points: [Double], _ xLabel: String) -> (String, Double) {

@@ -17,6 +17,7 @@ public struct ChartText {
         case .bars(let labels, let series, let values, let maximum): out += bars(labels, series, values, maximum)
         case .heatMap(let rowTitle, let rows, let columnTitle, let columns, let values, let cells):
             out += heatMap(rowTitle, rows, columnTitle, columns, values, cells)
+        case .lines(let series, let values, let xLabel): out += lines(series, values, xLabel)
         }
         return out
     }
@@ -29,6 +30,19 @@ public struct ChartText {
     }
 
     private func percent(_ v: Double) -> String { NumberText.plain((v * 100).rounded()) + "%" }
+
+    /// A sparkline a series, all on one scale from 0 to the largest value, each with its last value.
+    private func lines(_ series: [String], _ values: [[Double]], _ xLabel: String) -> String {
+        let top = values.compactMap { $0.max() }.max() ?? 0
+        let width = series.map { DisplayWidth.of($0) }.max() ?? 0
+        let colours = ["36", "33"]
+        var out = ""
+        for (k, name) in series.enumerated() {
+            let line = String(values[k].map { top > 0 ? Self.rising[max(0, min(7, Int($0 / top * 7.999)))] : Self.rising[0] })
+            out += pad(name, width) + " " + paint(line, colours[k % colours.count]) + "  " + NumberText.grouped(values[k].last ?? 0, decimals: 0) + "\n"
+        }
+        return out + String(repeating: " ", count: width + 1) + xLabel + "\n"
+    }
 
     /// Eight rows of columns, one column per point; the axis marks the top, 100% and 0.
     private func curve(_ points: [Double], _ xLabel: String) -> String {

@@ -66,6 +66,7 @@ extension Parser {
             let range = SourceRange(start, max(start, end))
             return ParsedStatement(statement: statement, range: range, source: text(range))
         } catch {
+            terminators = []  // skip to the real end, past a `to` that `plot` made a terminator
             skipStatement()
             throw error
         }

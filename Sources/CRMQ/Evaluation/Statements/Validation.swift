@@ -26,21 +26,7 @@ struct Validation {
         let weeks = Int(ceil(length))
         let times = (1..<weeks).map(Double.init) + [length]
 
-        // Seen: distinct purchase days in the holdout of customers who bought by as_of.
-        var seenDays = Set<UInt64>()
-        var actual = [Double](repeating: 0, count: snapshot.customers.count)
-        var actualByWeek = [Double](repeating: 0, count: weeks)
-        var newcomers = Set<Int32>()
-        for i in 0..<later.count where later.day[i] <= end {
-            let c = later.customer[i]
-            guard histories.rowOfCustomer[Int(c)] >= 0 else {
-                newcomers.insert(c)
-                continue
-            }
-            guard seenDays.insert(UInt64(UInt32(bitPattern: c)) << 32 | UInt64(UInt32(bitPattern: later.day[i]))).inserted else { continue }
-            actual[Int(c)] += 1
-            actualByWeek[min(weeks, Int(ceil(Double(later.day[i] - asOf) / 7))) - 1] += 1
-        }
+        let (actual, actualByWeek, newcomers) = seen(histories, through: end, weeks: weeks)
         // Predicted: E[X(w)] at the end of each week, per distinct (x, tₓ, T) row.
         let model = try scope.models.purchase(type, snapshot).0
         let perRow: [[Double]] = parallelChunks(histories.x.count) { range in
@@ -67,22 +53,7 @@ struct Validation {
             + (newcomers.isEmpty ? [] : ["left out: \(NumberText.counted(newcomers.count, "customer")) whose first purchase was in the holdout"]),
            isRecord: true)
 
-        // By calibration frequency 0 … 7+: the conditional expectations of the papers' figure 4.
-        var byFrequency = Array(repeating: (n: 0.0, predicted: 0.0, actual: 0.0), count: 8)
-        let frequency = snapshot.customers.numbers(CustomerFields.frequency)
-        for (k, c) in customers.enumerated() {
-            let bucket = min(7, Int(frequency[c]))
-            byFrequency[bucket].n += 1
-            byFrequency[bucket].predicted += predicted[k]
-            byFrequency[bucket].actual += actual[c]
-        }
-        let frequencyTable = ResultTable(title: "by repeat purchases up to calibration_end (per customer)", columns: [
-            ResultColumn("frequency", .text(TextColumn((0..<8).map { $0 == 7 ? "7+" : String($0) }))),
-            ResultColumn("customers", unit: .count, .number(byFrequency.map(\.n))),
-            ResultColumn("predicted", unit: .plain, .number(byFrequency.map { $0.n > 0 ? $0.predicted / $0.n : .nan })),
-            ResultColumn("actual", unit: .plain, .number(byFrequency.map { $0.n > 0 ? $0.actual / $0.n : .nan })),
-        ])
-
+        let frequencyTable = byFrequency(customers, predicted: predicted, actual: actual)
         var cumulative = 0.0
         let actualCumulative = actualByWeek.map { cumulative += $0; return cumulative }
         let weekly = ResultTable(title: "cumulative, week by week", columns: [
@@ -92,18 +63,48 @@ struct Validation {
         ])
         return StatementResult([
             .table(summary), .table(frequencyTable), .table(weekly),
-            .message(Self.chart(predicted: predictedByWeek, actual: actualCumulative)),
+            .chart(Chart(title: "repeat purchase days in the holdout, cumulative", kind: .lines(
+                series: ["predicted", "actual"], values: [predictedByWeek, actualCumulative], xLabel: "weeks after calibration_end"))),
         ])
     }
 
-    /// Two sparklines on one scale: the cumulative curves side by side.
-    static func chart(predicted: [Double], actual: [Double]) -> String {
-        let top = max(predicted.max() ?? 0, actual.max() ?? 0)
-        let blocks = Array("▁▂▃▄▅▆▇█")
-        func line(_ values: [Double]) -> String {
-            String(values.map { top > 0 ? blocks[min(7, Int($0 / top * 7.999))] : blocks[0] })
+    /// Seen in the holdout up to `end`: each customer's distinct purchase days, the days of
+    /// every week, and the customers whose first purchase came after as_of (left out).
+    private func seen(_ histories: PurchaseHistories, through end: Int32, weeks: Int) -> (actual: [Double], byWeek: [Double], newcomers: Set<Int32>) {
+        let later = scope.snapshot.transactions.later
+        let asOf = scope.snapshot.info.asOf
+        var seenDays = Set<UInt64>()
+        var actual = [Double](repeating: 0, count: scope.count)
+        var byWeek = [Double](repeating: 0, count: weeks)
+        var newcomers = Set<Int32>()
+        for i in 0..<later.count where later.day[i] <= end {
+            let c = later.customer[i]
+            guard histories.rowOfCustomer[Int(c)] >= 0 else {
+                newcomers.insert(c)
+                continue
+            }
+            guard seenDays.insert(UInt64(UInt32(bitPattern: c)) << 32 | UInt64(UInt32(bitPattern: later.day[i]))).inserted else { continue }
+            actual[Int(c)] += 1
+            byWeek[min(weeks, Int(ceil(Double(later.day[i] - asOf) / 7))) - 1] += 1
         }
-        return "predicted \(line(predicted))  \(NumberText.grouped(predicted.last ?? 0, decimals: 0))\n"
-            + "actual    \(line(actual))  \(NumberText.grouped(actual.last ?? 0, decimals: 0))"
+        return (actual, byWeek, newcomers)
+    }
+
+    /// By calibration frequency 0 … 7+: the conditional expectations of the papers' figure 4.
+    private func byFrequency(_ customers: [Int], predicted: [Double], actual: [Double]) -> ResultTable {
+        var byFrequency = Array(repeating: (n: 0.0, predicted: 0.0, actual: 0.0), count: 8)
+        let frequency = scope.snapshot.customers.numbers(CustomerFields.frequency)
+        for (k, c) in customers.enumerated() {
+            let bucket = min(7, Int(frequency[c]))
+            byFrequency[bucket].n += 1
+            byFrequency[bucket].predicted += predicted[k]
+            byFrequency[bucket].actual += actual[c]
+        }
+        return ResultTable(title: "by repeat purchases up to calibration_end (per customer)", columns: [
+            ResultColumn("frequency", .text(TextColumn((0..<8).map { $0 == 7 ? "7+" : String($0) }))),
+            ResultColumn("customers", unit: .count, .number(byFrequency.map(\.n))),
+            ResultColumn("predicted", unit: .plain, .number(byFrequency.map { $0.n > 0 ? $0.predicted / $0.n : .nan })),
+            ResultColumn("actual", unit: .plain, .number(byFrequency.map { $0.n > 0 ? $0.actual / $0.n : .nan })),
+        ])
     }
 }
