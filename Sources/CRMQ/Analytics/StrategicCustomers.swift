@@ -5,6 +5,14 @@
 /// the fixed costs). A customer can be several.
 enum StrategicCustomers {
     static let kinds = ["high lifetime value", "benchmark", "inspiration", "cost magnet"]
+    /// The rules' numbers, which the notes, `explain ssc` and `help ssc` print from here.
+    static let topShare = 0.2, benchmarkReferrals = 3.0, inspirationIdeas = 1.0, costMagnetShare = 0.10
+
+    /// The rules as a person reads them: "clv in the top 20%", "3+ referrals", "1+ idea", "10%+".
+    static var topText: String { "clv in the top \(NumberText.plain(topShare * 100))%" }
+    static var referralsText: String { "\(NumberText.plain(benchmarkReferrals))+ referrals" }
+    static var ideasText: String { "\(NumberText.plain(inspirationIdeas))+ idea" }
+    static var magnetText: String { "\(NumberText.plain(costMagnetShare * 100))%+" }
 
     struct Evidence {
         /// Bit k set: the customer is of `kinds[k]`.
@@ -32,14 +40,14 @@ enum StrategicCustomers {
         let total = volume.reduce(0) { $1.isNaN ? $0 : $0 + $1 }
         var mask = [UInt8](repeating: 0, count: n)
         for c in 0..<n {
-            if benchmark?[c] == 1 || (referrals?[c] ?? 0) >= 3 { mask[c] |= 2 }
-            if inspiration?[c] == 1 || (ideas?[c] ?? 0) >= 1 { mask[c] |= 4 }
-            if total > 0, volume[c] / total >= 0.10 { mask[c] |= 8 }
+            if benchmark?[c] == 1 || (referrals?[c] ?? 0) >= benchmarkReferrals { mask[c] |= 2 }
+            if inspiration?[c] == 1 || (ideas?[c] ?? 0) >= inspirationIdeas { mask[c] |= 4 }
+            if total > 0, volume[c] / total >= costMagnetShare { mask[c] |= 8 }
         }
         // The top 20% by clv (ties by table order) without ordering everyone: the threshold by
         // selection, then only the top customers sorted.
         let keyed = clv.map { $0.isNaN ? -Double.infinity : $0 }
-        let topCount = min(n, Int((0.2 * Double(n)).rounded(.up)))
+        let topCount = min(n, Int((topShare * Double(n)).rounded(.up)))
         var top: [Int32] = []
         if topCount > 0 {
             var scratch = keyed

@@ -5,8 +5,9 @@ struct SSCStatement: Statement {
     static let word = "ssc"
     static let help = StatementHelp(
         syntax: "ssc [in SEGMENT] [where EXPR]",
-        summary: "The strategically significant customers. High lifetime value (clv in the top 20%), benchmarks "
-            + "(benchmark true or 3+ referrals), inspirations (inspiration true or 1+ idea) and cost magnets (10%+ of all "
+        summary: "The strategically significant customers. High lifetime value (\(StrategicCustomers.topText)), benchmarks "
+            + "(benchmark true or \(StrategicCustomers.referralsText)), inspirations (inspiration true or \(StrategicCustomers.ideasText)) "
+            + "and cost magnets (\(StrategicCustomers.magnetText) of all "
             + "units, else revenue), each with the evidence and, given fixed_costs, the fixed cost they absorb.",
         example: "ssc")
 

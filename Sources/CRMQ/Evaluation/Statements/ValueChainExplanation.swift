@@ -117,10 +117,10 @@ struct ValueChainExplanation {
         let lines: [String]
         lines = [
             "ssc (strategically significant customers), a customer can be several kinds:",
-            "  high lifetime value: clv in the top 20% (rank ≤ ⌈0.2 × customers⌉)",
-            "  benchmark: the benchmark column is true, or 3+ referrals",
-            "  inspiration: the inspiration column is true, or 1+ idea",
-            "  cost magnet: 10% or more of all units (of revenue when transactions have no quantity)",
+            "  high lifetime value: \(StrategicCustomers.topText) (rank ≤ ⌈\(NumberText.plain(StrategicCustomers.topShare)) × customers⌉)",
+            "  benchmark: the benchmark column is true, or \(StrategicCustomers.referralsText)",
+            "  inspiration: the inspiration column is true, or \(StrategicCustomers.ideasText)",
+            "  cost magnet: \(NumberText.plain(StrategicCustomers.costMagnetShare * 100))% or more of all units (of revenue when transactions have no quantity)",
             "  fixed cost absorbed = share of volume × fixed_costs (snapshot.json)"
                 + (scope.snapshot.info.fixedCosts.map { ": here \(money($0))" } ?? ": none given here"),
         ]

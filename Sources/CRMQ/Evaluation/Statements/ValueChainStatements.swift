@@ -112,8 +112,8 @@ struct ValueChainStatements {
         let summary = ResultTable(title: "strategically significant customers", columns: [
             ResultColumn("kind", .text(TextColumn(StrategicCustomers.kinds))),
             ResultColumn("customers", unit: .count, .number(counts)),
-        ], notes: ["high lifetime value: clv in the top 20% (rank ≤ \(Int((0.2 * Double(customers.count)).rounded(.up))) of \(NumberText.grouped(customers.count))); "
-            + "benchmark: benchmark true or 3+ referrals; inspiration: inspiration true or 1+ idea; cost magnet: 10%+ of all "
+        ], notes: ["high lifetime value: \(StrategicCustomers.topText) (rank ≤ \(Int((StrategicCustomers.topShare * Double(customers.count)).rounded(.up))) of \(NumberText.grouped(customers.count))); "
+            + "benchmark: benchmark true or \(StrategicCustomers.referralsText); inspiration: inspiration true or \(StrategicCustomers.ideasText); cost magnet: \(StrategicCustomers.magnetText) of all "
             + (evidence.volumeIsUnits ? "units" : "revenue") + (fixed.map { " (of fixed costs \(ValueText.display($0, unit: .money)))" } ?? "")])
         return StatementResult([.table(summary), .table(ResultTable(columns: columns))])
     }
