@@ -48,6 +48,16 @@ import Testing
         #expect(r.err.contains("did you mean `revenue`?"))
     }
 
+    /// pareto answers with two tables of different columns: in CSV a blank line parts them.
+    @Test func csv_parts_a_statements_tables_with_a_blank_line() throws {
+        let r = try crmq(["examples/acme", "--format", "csv", "-c", "pareto"])
+        #expect(r.status == 0)
+        let tables = r.out.components(separatedBy: "\n\n")
+        #expect(tables.count == 2, "\(r.out)")
+        #expect(tables[0].hasPrefix("top,customers,profit,share_of_total\n"))
+        #expect(tables[1].hasPrefix("total,peak,peak_share_of_total,"))
+    }
+
     @Test func bad_usage_exits_2() throws {
         #expect(try crmq(["--format", "xml", "-c", "count"]).status == 2)
         #expect(try crmq(["--as-of", "yesterday", "-c", "count"]).status == 2)
