@@ -63,6 +63,7 @@ public struct Lexer {
         depth = 0
     }
 
+    /// A case for each kind of character that starts a token: as long as that list.
     mutating func run() -> [Token] {
         while position < bytes.count {
             let c = bytes[position]

@@ -13,6 +13,8 @@ public struct TableRenderer {
 
     private static let gap = "  "
 
+    /// Widths from the values, columns cut or left off to fit the window, middle rows elided,
+    /// then the lines: each step reads the one before, so they stay together.
     public func render(_ table: ResultTable) -> String {
         if table.isRecord, table.rowCount == 1 { return render(table.fieldValueLines) }
         var out = ""

@@ -13,6 +13,8 @@ struct CustomerFigures {
     /// The 52 weeks to as_of, for share of wallet.
     static let walletWindowDays: Int32 = 364
 
+    /// Every derived figure of every customer. Long, and kept whole: one pass over each
+    /// customer's run of transactions computes them all, so that each row is read once.
     func derive(into table: inout CustomerTable) {
         let n = table.count
         var orders = [Double](repeating: 0, count: n)

@@ -92,6 +92,8 @@ struct TableReader {
         }
     }
 
+    /// The header, checked and planned, then every row; one function, because the plan the
+    /// header gives is what each row's loop reads by.
     private func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(DataError) -> ReadTable {
         var start = 0
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
@@ -403,6 +405,7 @@ private struct PieceParser {
         return CalendarDay.parse(b)
     }
 
+    /// One field into its column, checked as that column's kind demands: a case a kind.
     private mutating func read(_ field: CSVField, into slot: ColumnPlan.Slot, line: Int, column: Int) throws(DataError) {
         switch slot {
         case .number(let k):

@@ -66,6 +66,7 @@ struct ExpressionCompiler {
         }
     }
 
+    /// A case for each kind of expression the language has: as long as that list.
     private func compile(_ expr: Expr, insideAggregate: Bool) throws(Diagnostic) -> TypedExpression {
         switch expr.kind {
         case .number(let v, _): return TypedExpression(node: .value(.number(v)), type: .number)

@@ -11,6 +11,8 @@ struct Grouping {
     /// Rows in the whole table: aggregate arguments are evaluated over all of it.
     let tableCount: Int
 
+    /// The groups of the rows by their key. Long: a raw id per row from each kind of column
+    /// (text codes, booleans, numbers and dates by value), then one ordering of them.
     init(key: Vector, rows: [Int32], tableCount: Int) {
         self.rows = rows
         self.tableCount = tableCount

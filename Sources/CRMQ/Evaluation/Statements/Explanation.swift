@@ -32,6 +32,7 @@ struct Explanation {
     private func money(_ v: Double) -> String { ValueText.display(v, unit: .money) }
     private func count(_ v: Double) -> String { ValueText.display(v, unit: .count) }
 
+    /// The derivation's eight steps in order, each with this customer's numbers put in.
     private func customerFigure(_ topic: String, _ name: Name) throws(Diagnostic) -> String {
         let row = try scope.customer(name)
         let customers = scope.snapshot.customers
