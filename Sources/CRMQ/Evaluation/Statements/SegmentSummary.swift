@@ -9,7 +9,12 @@ struct SegmentSummary {
         let grouping = Grouping(key: .bool(1), rows: rows, tableCount: scope.count)
         let label = ResultColumn("segment", .text(TextColumn([name ?? "\(condition)"])))
         let all = (0..<Int32(scope.count)).map { $0 }
-        return ResultTable(columns: [label] + summaryColumns(grouping, shareOf: all), notes: notes)
+        var figures = summaryColumns(grouping, shareOf: all)
+        if rows.isEmpty {
+            // No customer meets it: one row all the same, of 0 customers and 0 of everything.
+            figures = figures.map { ResultColumn($0.name, unit: $0.unit, .number([all.isEmpty && $0.unit == .ratio ? .nan : 0])) }
+        }
+        return ResultTable(columns: [label] + figures, notes: notes)
     }
 
     /// One row per value of the key, in the key's order.
@@ -44,9 +49,9 @@ struct SegmentSummary {
             ResultColumn("customers", unit: .count, .number(counts)),
             ResultColumn("customer_share", unit: .ratio, .number(counts.map { base.isEmpty ? .nan : $0 / Double(base.count) })),
         ]
-        let figures = scope.snapshot.transactions.marginKnown ? ["revenue", "margin", "profit"] : ["revenue"]
-        for name in figures {
-            guard let (field, data) = try? scope.resolve(name), case .number(let values) = data else { continue }
+        let figures = scope.snapshot.transactions.marginKnown ? [CustomerFields.revenue, CustomerFields.margin, CustomerFields.profit] : [CustomerFields.revenue]
+        for field in figures {
+            let name = field.name, values = scope.snapshot.customers.numbers(field)
             guard case .numbers(let sums) = grouping.aggregate(.sum, .value(.numbers(values))) else { continue }
             let total = values.withUnsafeBufferPointer { v in
                 base.reduce(0.0) { sum, row in v[Int(row)].isNaN ? sum : sum + v[Int(row)] }
