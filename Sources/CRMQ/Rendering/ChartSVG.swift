@@ -63,6 +63,7 @@ public enum ChartSVG {
     }
 
     private static func curve(_ points: [Double], _ xLabel: String) -> (String, Double) {
+        let points = points.map { $0.isFinite ? $0 : 0 }  // a share of nothing: drawn at 0, never `nan` in the file
         let (left, top, plotWidth, plotHeight) = (70.0, 44.0, width - 100, 280.0)
         let low = min(0, points.min() ?? 0), high = max(1, points.max() ?? 1)
         func x(_ i: Int) -> Double { left + plotWidth * Double(i) / Double(max(1, points.count)) }

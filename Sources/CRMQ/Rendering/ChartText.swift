@@ -46,6 +46,7 @@ public struct ChartText {
 
     /// Eight rows of columns, one column per point; the axis marks the top, 100% and 0.
     private func curve(_ points: [Double], _ xLabel: String) -> String {
+        let points = points.map { $0.isFinite ? $0 : 0 }  // a share of nothing: drawn at 0, never a crash
         let height = 8
         let low = min(0, points.min() ?? 0), high = max(1, points.max() ?? 1)
         let levels = points.map { Int((($0 - low) / (high - low) * Double(height * 8)).rounded()) }

@@ -48,9 +48,11 @@ struct PlotStatement: Statement {
     func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult {
         let result = try inner.run(in: session, at: innerRange)
         guard let chart = result.charts.first else {
+            // Why not, as the statement's own notes say (a total of 0), else the one case that
+            // needs more words: valuestar draws one segment's bars.
             throw Diagnostic(
                 "this statement draws no chart here", at: innerRange,
-                hint: "valuestar draws one for one segment: valuestar for segment S")
+                hint: result.tables.flatMap(\.notes).last ?? "valuestar draws one for one segment: valuestar for segment S")
         }
         return StatementResult([.chart(chart)], effect: .plot(path))
     }

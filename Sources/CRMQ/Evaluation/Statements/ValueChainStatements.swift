@@ -147,6 +147,12 @@ struct ValueChainStatements {
             ResultColumn("peak_at_share_of_customers", unit: .ratio, .number([Double(peak.customers) / Double(curve.count)])),
             ResultColumn("destroyed_by_customers_below_zero", unit: .money, .number([curve.destroyed])),
         ], isRecord: true)
+        guard curve.total != 0 else {
+            // Shares of a total of 0 are not numbers: the sums stand, with no curve to draw.
+            var noted = summary
+            noted.notes = ["the \(measure) of these customers adds up to 0, so it has no shares and no curve"]
+            return StatementResult([.table(table), .table(noted)])
+        }
         // The cumulative share at every 2.5% of the customers.
         let points = (1...40).map { share(curve.cumulative(curve.top(Double($0) / 40))) }
         let chart = Chart(title: "whale curve: cumulative share of \(measure), customers ranked by it (peak \(ValueText.display(share(peak.value), unit: .ratio)) "
