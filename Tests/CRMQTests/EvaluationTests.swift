@@ -140,6 +140,33 @@ import Testing
         #expect(north.first { $0["field"] as? String == "revenue" }?["mean"] as? Double == 1420.0 / 3)
     }
 
+    /// Deep input is an error at the token that goes too deep, never a crash: parentheses,
+    /// `not`, chains of `and` and `+`, nested calls. Just inside the bound, it evaluates
+    /// (here on a test's thread, whose stack is smaller than the main thread's).
+    @Test func deep_expressions_are_bounded_not_a_stack_overflow() throws {
+        let depth = Parser.maximumDepth
+        let inside = "count where " + String(repeating: "(", count: depth - 10) + "revenue > 60" + String(repeating: ")", count: depth - 10)
+        #expect(json(inside) == "[\n{\"customers\":2}\n]\n")  // A 400, C 1000
+        let chained = "count where revenue > " + Array(repeating: "1", count: depth / 2).joined(separator: " + ")
+        #expect(json(chained) == "[\n{\"customers\":2}\n]\n")  // > 100: A and C
+        for deep in [
+            "count where " + String(repeating: "(", count: 5000) + "revenue > 1" + String(repeating: ")", count: 5000),
+            "count where " + Array(repeating: "revenue > 1", count: 7000).joined(separator: " and "),
+            "count where " + String(repeating: "not ", count: 9000) + "revenue > 1",
+            "count where revenue > " + Array(repeating: "1", count: 10_000).joined(separator: " + "),
+            "count where revenue > " + String(repeating: "sum(", count: 3000) + "1" + String(repeating: ")", count: 3000),
+            "count where revenue > " + String(repeating: "- ", count: 9000) + "1",
+        ] {
+            let result = run(deep + "\ncount", session: session())
+            #expect(result.outcome == .failed)
+            #expect(result.err.contains("this expression nests more than \(depth) levels deep"), "\(result.err.prefix(300))")
+        }
+        // After the error the script's next statement still parses: the parser's depth is back at 0.
+        var parser = Parser("count where " + String(repeating: "(", count: 300) + "1; count where (revenue > 1)")
+        #expect(throws: Diagnostic.self) { try parser.next() }
+        #expect(try parser.next()?.text == "count where revenue > 1")
+    }
+
     /// A bare word that is a value, not a field: the error keeps its case and says to quote it.
     @Test func a_value_written_bare_is_told_to_be_quoted() {
         let error = failure("count where region = North")

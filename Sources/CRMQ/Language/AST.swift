@@ -23,11 +23,29 @@ public struct Expr: Sendable, Equatable {
     /// Where the operator of a binary, `in`, `between`, `like` or `is` expression stands,
     /// so that a type error can point at it.
     public var operatorRange: SourceRange?
+    /// Levels of the tree below and including this node: what evaluating it recurses
+    /// through, which the parser bounds (`Parser.maximumDepth`).
+    public let depth: Int
 
     public init(_ kind: Kind, _ range: SourceRange, operatorRange: SourceRange? = nil) {
         self.kind = kind
         self.range = range
         self.operatorRange = operatorRange
+        self.depth = 1 + (kind.children.map(\.depth).max() ?? 0)
+    }
+}
+
+extension Expr.Kind {
+    /// The expressions directly inside this one.
+    var children: [Expr] {
+        switch self {
+        case .number, .string, .date, .bool, .null, .field: []
+        case .negate(let e), .not(let e), .isNull(let e, _): [e]
+        case .binary(_, let l, let r), .like(let l, let r, _): [l, r]
+        case .inList(let e, let items, _): [e] + items
+        case .between(let e, let low, let high, _): [e, low, high]
+        case .call(_, let arguments): arguments
+        }
     }
 }
 

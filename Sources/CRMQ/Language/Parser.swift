@@ -24,6 +24,13 @@ public struct Parser {
     /// Words that end the statement being read where they stand: `to` inside `plot`.
     var terminators: Set<String> = []
 
+    /// How deep an expression may nest, in levels of its tree (parentheses, `not`, a chain of
+    /// `and` or `+`): far past what a person writes, and well inside what the recursion of
+    /// parsing, checking and evaluating can take on a thread's stack.
+    static let maximumDepth = 200
+    /// How many nested parentheses, `not`s and signs the parser is inside now.
+    private var nesting = 0
+
     /// Words that end an expression: they start the next clause.
     static let clauseWords: Set<String> = [
         "where", "order", "limit", "show", "as", "by", "and", "or", "not", "in", "between", "like", "is", "asc", "desc",
@@ -182,13 +189,32 @@ public struct Parser {
 
     // MARK: Expressions
 
+    /// `expr`, unless it nests deeper than the bound: then an error at `token`.
+    private func bounded(_ expr: Expr, at token: Token) throws(Diagnostic) -> Expr {
+        guard expr.depth <= Self.maximumDepth else { throw tooDeep(token) }
+        return expr
+    }
+
+    private func tooDeep(_ token: Token) -> Diagnostic {
+        Diagnostic(
+            "this expression nests more than \(Self.maximumDepth) levels deep", at: token.range,
+            hint: "split it: name a part with segment where … as NAME, then use customers in NAME")
+    }
+
+    /// Goes one level deeper into parentheses, `not` or a sign, unless that is past the bound.
+    /// The caller steps back up (`defer { nesting -= 1 }`) once it has descended.
+    private mutating func descend(_ token: Token) throws(Diagnostic) {
+        guard nesting < Self.maximumDepth else { throw tooDeep(token) }
+        nesting += 1
+    }
+
     mutating func expression() throws(Diagnostic) -> Expr { try or() }
 
     mutating func or() throws(Diagnostic) -> Expr {
         var left = try and()
         while let op = accept("or") {
             let right = try and()
-            left = Expr(.binary(.or, left, right), left.range.to(right.range), operatorRange: op.range)
+            left = try bounded(Expr(.binary(.or, left, right), left.range.to(right.range), operatorRange: op.range), at: op)
         }
         return left
     }
@@ -197,13 +223,15 @@ public struct Parser {
         var left = try not()
         while let op = accept("and") {
             let right = try not()
-            left = Expr(.binary(.and, left, right), left.range.to(right.range), operatorRange: op.range)
+            left = try bounded(Expr(.binary(.and, left, right), left.range.to(right.range), operatorRange: op.range), at: op)
         }
         return left
     }
 
     mutating func not() throws(Diagnostic) -> Expr {
         if let op = accept("not") {
+            try descend(op)
+            defer { nesting -= 1 }
             let operand = try not()
             return Expr(.not(operand), op.range.to(operand.range), operatorRange: op.range)
         }
@@ -254,7 +282,7 @@ public struct Parser {
         while case .symbol(let s) = token.kind, s == "+" || s == "-" {
             let op = advance()
             let right = try multiplicative()
-            left = Expr(.binary(BinaryOperator(rawValue: s)!, left, right), left.range.to(right.range), operatorRange: op.range)
+            left = try bounded(Expr(.binary(BinaryOperator(rawValue: s)!, left, right), left.range.to(right.range), operatorRange: op.range), at: op)
         }
         return left
     }
@@ -264,20 +292,26 @@ public struct Parser {
         while case .symbol(let s) = token.kind, s == "*" || s == "/" {
             let op = advance()
             let right = try unary()
-            left = Expr(.binary(BinaryOperator(rawValue: s)!, left, right), left.range.to(right.range), operatorRange: op.range)
+            left = try bounded(Expr(.binary(BinaryOperator(rawValue: s)!, left, right), left.range.to(right.range), operatorRange: op.range), at: op)
         }
         return left
     }
 
     mutating func unary() throws(Diagnostic) -> Expr {
         if let minus = acceptSymbol("-") {
+            try descend(minus)
+            defer { nesting -= 1 }
             let operand = try unary()
             if case .number(let v, let percent) = operand.kind {
                 return Expr(.number(-v, percent: percent), minus.range.to(operand.range))
             }
             return Expr(.negate(operand), minus.range.to(operand.range), operatorRange: minus.range)
         }
-        if acceptSymbol("+") != nil { return try unary() }
+        if let plus = acceptSymbol("+") {
+            try descend(plus)
+            defer { nesting -= 1 }
+            return try unary()
+        }
         return try primary()
     }
 
@@ -294,7 +328,8 @@ public struct Parser {
             _ = advance()
             return Expr(.date(d), t.range)
         case .symbol("("):
-            _ = advance()
+            try descend(advance())
+            defer { nesting -= 1 }
             var inner = try expression()
             let close = token
             try expectSymbol(")")
@@ -313,7 +348,9 @@ public struct Parser {
             }
             if Self.clauseWords.contains(lower) || terminators.contains(lower) { throw expected("a value or a field") }
             _ = advance()
-            if acceptSymbol("(") != nil {
+            if let open = acceptSymbol("(") {
+                try descend(open)
+                defer { nesting -= 1 }
                 var arguments: [Expr] = []
                 if !token.isSymbol(")") {
                     repeat { arguments.append(try expression()) } while acceptSymbol(",") != nil
