@@ -140,6 +140,17 @@ import Testing
         #expect(north.first { $0["field"] as? String == "revenue" }?["mean"] as? Double == 1420.0 / 3)
     }
 
+    /// A segment no customer is in is a row of zeros in every format (it crashed once).
+    @Test(arguments: OutputMode.allCases)
+    func an_empty_segment_is_a_row_of_zeros(_ mode: OutputMode) throws {
+        let result = run("segment where revenue > 1e12 as none", session: session(), mode: mode)
+        #expect(result.outcome == .completed, "\(result.err)")
+        if mode == .json {
+            let row = try firstTableRows(result.out)[0]
+            #expect(row["customers"] as? Double == 0 && row["revenue"] as? Double == 0 && row["customer_share"] as? Double == 0)
+        }
+    }
+
     /// Deep input is an error at the token that goes too deep, never a crash: parentheses,
     /// `not`, chains of `and` and `+`, nested calls. Just inside the bound, it evaluates
     /// (here on a test's thread, whose stack is smaller than the main thread's).

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CRMQ
 
@@ -45,6 +46,23 @@ import Testing
         #expect(out.hasPrefix("message\n\"loaded acme: 61 customers"))  // the load says so on stdout too
         #expect(out.hasSuffix("\nportfolio,rfm_segment\nre-engineer,Champions\n"))  // the biggest customer: unprofitable, a "champion" by volume
         #expect(run("set potential_threshold = 1m\ncount where portfolio = 'invest'", session: session, mode: .csv).out.hasSuffix("customers\n0\n"))
+    }
+
+    /// acme as of 1990: nobody has bought, so profit adds up to 0. The sums stand; shares of 0
+    /// are not numbers, so there is no curve, and plot says why (this crashed on NaN once).
+    @Test func the_whale_curve_of_a_total_of_zero() {
+        let session = Session()
+        _ = run("load \"\(repositoryRoot)/examples/acme\" as of 1990-01-01", session: session)
+        let result = run("pareto", session: session)
+        #expect(result.outcome == .completed, "\(result.err)")
+        #expect(result.out.contains("the profit of these customers adds up to 0, so it has no shares and no curve"))
+        let path = NSTemporaryDirectory() + "crmq-zero-\(UUID().uuidString).svg"
+        let plot = run("plot pareto by revenue to \"\(path)\"", session: session)
+        #expect(plot.outcome == .failed && plot.err.contains("the revenue of these customers adds up to 0"), "\(plot.err)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        // A curve with a point that is not a number still draws, at 0.
+        let chart = Chart(title: "t", kind: .curve(points: [0.5, .nan, .infinity, 1], xLabel: "x"))
+        #expect(!ChartSVG.render(chart).contains("nan") && !ChartText(color: false).render(chart).isEmpty)
     }
 
     @Test func the_whale_curve_by_hand() {
