@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CRMQ
 
@@ -46,6 +47,18 @@ import Testing
     @Test func a_missing_file() throws {
         let e = try #require(Fixture(["customers.csv": "id\nA\n"]).loadError())
         #expect(e.file.hasSuffix("transactions.csv"))
+    }
+
+    /// A FIFO where a file should be once made a script wait for a writer forever; a device
+    /// (/dev/zero) read as empty. Neither is a snapshot file: the error says so at once.
+    @Test func a_pipe_or_a_device_in_the_place_of_a_file() throws {
+        let f = Fixture(["customers.csv": "id\nA\n"])
+        #expect(mkfifo(f.directory + "/transactions.csv", 0o600) == 0)
+        let e = try #require(f.loadError())
+        #expect(e.file.hasSuffix("transactions.csv") && e.message.hasPrefix("not a regular file"), "\(e)")
+        let g = Fixture(["customers.csv": "id\nA\n"])
+        try FileManager.default.createSymbolicLink(atPath: g.directory + "/transactions.csv", withDestinationPath: "/dev/zero")
+        #expect(try #require(g.loadError()).message.hasPrefix("not a regular file"))
     }
 
     @Test func a_ragged_row() throws {

@@ -495,7 +495,8 @@ final class FileBytes {
     deinit { if let base { munmap(base, count) } }
 
     static func read(path: String, displayName: String) throws(DataError) -> FileBytes {
-        let fd = open(path, O_RDONLY)
+        // Without blocking: a FIFO in the place of a file would otherwise wait for a writer forever.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else {
             throw DataError(file: displayName, message: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
@@ -504,8 +505,10 @@ final class FileBytes {
         guard fstat(fd, &info) == 0 else {
             throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw DataError(file: displayName, message: "\(path) is a directory, not a file")
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw DataError(file: displayName, message: "a directory, not a file")
+        default: throw DataError(file: displayName, message: "not a regular file (a pipe, a socket or a device): a snapshot's files are read from disk")
         }
         let size = Int(info.st_size)
         guard size > 0 else { return FileBytes(base: nil, count: 0) }
