@@ -107,6 +107,25 @@ import Testing
         #expect(try parser.next() == nil)
     }
 
+    /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+    /// neighbours, each one edit; counted by hand.
+    @Test func edit_distance_by_hand() {
+        #expect(Suggestion.distance("mdoe", "mode") == 1)        // one swap
+        #expect(Suggestion.distance("revnue", "revenue") == 1)   // one insertion
+        #expect(Suggestion.distance("kitten", "sitting") == 3)   // k→s, e→i, +g
+        #expect(Suggestion.distance("", "abc") == 3)
+        #expect(Suggestion.distance("Müller", "muller") == 1)    // case folded, ü ≠ u
+        #expect(Suggestion.distance("用友", "用友建材") == 2)
+        #expect(Suggestion.distance("ca", "abc") == 3)           // OSA: a swap cannot be edited again
+    }
+
+    /// A pasted megabyte is no word anyone misspelt: no suggestion, and no quadratic work.
+    @Test func a_huge_unknown_word_gets_no_suggestion() {
+        let huge = String(repeating: "x", count: 1_000_000)
+        #expect(Suggestion.closest(to: huge, in: ["revenue", String(repeating: "x", count: 999_999)]) == [])
+        #expect(Suggestion.closest(to: "revnue", in: ["revenue", "recency", String(repeating: "r", count: 10_000)]) == ["revenue"])
+    }
+
     @Test func an_unknown_dot_command_suggests_the_closest() throws {
         let e = try #require(error(".mdoe csv"))
         #expect(e.hint == "did you mean `.mode`?")
