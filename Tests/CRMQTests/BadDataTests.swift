@@ -61,6 +61,23 @@ import Testing
         #expect(try #require(g.loadError()).message.hasPrefix("not a regular file"))
     }
 
+    /// snapshot.json's numbers: 0 and 1 are numbers (not true and false), and each is held to
+    /// the range `set` holds it to.
+    @Test func snapshot_json_numbers_are_checked_as_set_checks_them() throws {
+        let rows = ["customers.csv": "id\nA\n", "transactions.csv": "customer_id,date,amount\nA,2024-01-01,5\n"]
+        for (json, ok) in [(#"{"discount_rate": 0}"#, true), (#"{"margin_rate": 1}"#, true), (#"{"discount_rate": 0.1}"#, true),
+                           (#"{"discount_rate": -1}"#, false), (#"{"discount_rate": 5}"#, false), (#"{"discount_rate": 1}"#, false),
+                           (#"{"margin_rate": 1.5}"#, false), (#"{"fixed_costs": -3}"#, false), (#"{"discount_rate": true}"#, false)] {
+            var files = rows
+            files["snapshot.json"] = json
+            let error = Fixture(files).loadError()
+            #expect((error == nil) == ok, "\(json): \(error.map { "\($0)" } ?? "loaded")")
+        }
+        var files = rows
+        files["snapshot.json"] = #"{"discount_rate": 5}"#
+        #expect(try #require(Fixture(files).loadError()).message.contains("a discount rate is from 0% to under 100%"))
+    }
+
     @Test func a_ragged_row() throws {
         let e = try #require(error("customer_id,date,amount\nA,2024-01-01\n"))
         #expect(e.line == 2)

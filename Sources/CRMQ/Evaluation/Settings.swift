@@ -27,7 +27,7 @@ public struct Settings: Sendable, Equatable {
             guard percent || v < 1 else {
                 throw Diagnostic("write the rate as a percentage (10%) or a fraction (0.10)", at: valueRange)
             }
-            guard v >= 0, v < 1 else { throw Diagnostic("a discount rate is from 0% to under 100%", at: valueRange) }
+            guard Assumptions.discountRate.contains(v) else { throw Diagnostic(Assumptions.discountRateText, at: valueRange) }
             discountRate = v
         case "horizon":
             guard case .number(let v, false, let unit) = value else {

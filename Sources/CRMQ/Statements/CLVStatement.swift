@@ -31,7 +31,7 @@ struct CLVStatement: Statement {
                     statement.horizonMonths = n
                 }
             } else if parser.accept("discount") != nil {
-                guard case .number(let v, let percent) = parser.token.kind, percent || v < 1, v >= 0, v < 1 else {
+                guard case .number(let v, let percent) = parser.token.kind, percent || v < 1, Assumptions.discountRate.contains(v) else {
                     throw parser.expected("a yearly rate, like 8%")
                 }
                 _ = parser.advance()

@@ -101,7 +101,8 @@ public struct SnapshotLoader {
         }
         func number(_ key: String) throws(DataError) -> Double? {
             guard let value = json[key], !(value is NSNull) else { return nil }
-            guard let number = value as? NSNumber, !(value is Bool), number.doubleValue.isFinite else {
+            // true and false are NSNumbers too (of type "c"); 0 and 1 are numbers.
+            guard let number = value as? NSNumber, String(cString: number.objCType) != "c", number.doubleValue.isFinite else {
                 throw DataError(file: file, columnName: key, message: "expected a number (a rate as 0.10 for 10%)")
             }
             return number.doubleValue
@@ -118,6 +119,15 @@ public struct SnapshotLoader {
         info.discountRate = try number("discount_rate")
         info.marginRate = try number("margin_rate")
         info.fixedCosts = try number("fixed_costs")
+        if let rate = info.discountRate, !Assumptions.discountRate.contains(rate) {
+            throw DataError(file: file, columnName: "discount_rate", message: "\(Assumptions.discountRateText), as a fraction (0.10 for 10%), not \(NumberText.plain(rate))")
+        }
+        if let rate = info.marginRate, !Assumptions.marginRate.contains(rate) {
+            throw DataError(file: file, columnName: "margin_rate", message: "\(Assumptions.marginRateText), not \(NumberText.plain(rate))")
+        }
+        if let costs = info.fixedCosts, costs < 0 {
+            throw DataError(file: file, columnName: "fixed_costs", message: "fixed costs are an amount of money, 0 or more, not \(NumberText.plain(costs))")
+        }
         return info
     }
 

@@ -57,7 +57,7 @@ struct WhatIf {
         case .discount:
             let annual = scope.settings.annualDiscountRate(for: snapshot)
             let target = change.relative ? annual + change.value : change.value
-            guard target >= 0, target < 1 else { throw Diagnostic("a discount rate is from 0% to under 100%", at: change.range) }
+            guard Assumptions.discountRate.contains(target) else { throw Diagnostic(Assumptions.discountRateText, at: change.range) }
             let fitted = try scope.models.compute(
                 snapshot, scope.settings, LifetimeValue(horizonMonths: value.horizonMonths, annualRate: target), annualRate: target)
             for c in chosen { newClv[c] = fitted.clv[c] }
