@@ -8,28 +8,43 @@ import Glibc
 final class StandardStreams: OutputSink {
     /// A progress line to wipe before anything else is written.
     var progress: ProgressLine?
+    /// Why writing the answers failed (a full disk, a closed pipe), once it has: the script
+    /// then ends with exit 1 rather than claim a success the reader never saw.
+    private(set) var outputFailure: Int32?
 
     func output(_ text: String) {
         progress?.end()
-        Self.write(text, to: STDOUT_FILENO)
+        guard outputFailure == nil else { return }
+        outputFailure = Self.write(text, to: STDOUT_FILENO)
     }
 
     func errors(_ text: String) {
         progress?.end()
-        Self.write(text, to: STDERR_FILENO)
+        _ = Self.write(text, to: STDERR_FILENO)
     }
 
-    static func write(_ text: String, to fd: Int32) {
+    /// Writes all of `text`; the errno of a failure, nil when every byte went out.
+    @discardableResult
+    static func write(_ text: String, to fd: Int32) -> Int32? {
         var text = text
-        text.withUTF8 { bytes in
+        return text.withUTF8 { bytes -> Int32? in
             var done = 0
             while done < bytes.count {
                 let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
                 if n < 0, errno == EINTR { continue }
-                if n <= 0 { return }  // a closed pipe: nothing more can be said
+                if n <= 0 { return n < 0 ? errno : EIO }
                 done += n
             }
+            return nil
         }
+    }
+
+    /// Exit 1 with the reason if the answers could not all be written (not for a closed
+    /// pipe, which the reader closed on purpose: `crmq … | head`).
+    func exitIfOutputFailed() {
+        guard let failure = outputFailure else { return }
+        if failure != EPIPE { errors("error: cannot write the answers to stdout: \(String(cString: strerror(failure)))\n") }
+        exit(1)
     }
 }
 

@@ -57,9 +57,11 @@ if scripted {
                 }
                 outcome = runner.run(text, fileName: path)
             }
+            streams.exitIfOutputFailed()
             if outcome != .completed { break }
         }
     }
+    streams.exitIfOutputFailed()
     exit(outcome == .failed ? 1 : 0)
 }
 

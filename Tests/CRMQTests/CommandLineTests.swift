@@ -58,6 +58,23 @@ import Testing
         #expect(tables[1].hasPrefix("total,peak,peak_share_of_total,"))
     }
 
+    /// A full disk under stdout is exit 1 with the reason, never a silent exit 0 with the
+    /// answer cut (`crmq … > /dev/full`).
+    @Test func a_failed_write_to_stdout_is_exit_1_with_a_message() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["examples/cdnow", "-c", "customers"]
+        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        let errors = Pipe()
+        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        process.standardError = errors
+        try process.run()
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(err.contains("cannot write the answers to stdout: No space left on device"), "\(err)")
+    }
+
     @Test func bad_usage_exits_2() throws {
         #expect(try crmq(["--format", "xml", "-c", "count"]).status == 2)
         #expect(try crmq(["--as-of", "yesterday", "-c", "count"]).status == 2)

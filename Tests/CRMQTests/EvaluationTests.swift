@@ -259,6 +259,41 @@ import Testing
         #expect(try String(contentsOfFile: out + ".md", encoding: .utf8).hasPrefix("| id | name | revenue |\n"))
     }
 
+    /// save and plot write through the path as sqlite3's .output does, and never over what
+    /// they should not: a link stays a link, a 600 file stays 600, a read-only file, a
+    /// directory and a file of a loaded snapshot are refused and keep their bytes.
+    @Test func save_writes_through_links_and_modes_and_spares_what_it_must() throws {
+        let f = Fixture(["customers.csv": "id\nA\n", "transactions.csv": "customer_id,date,amount\nA,2024-01-01,5\n"])
+        let d = f.directory, fm = FileManager.default
+        try "old".write(toFile: d + "/target.csv", atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: d + "/link.csv", withDestinationPath: "target.csv")
+        try "secret".write(toFile: d + "/private.csv", atomically: true, encoding: .utf8)
+        chmod(d + "/private.csv", 0o600)
+        try "keep".write(toFile: d + "/ro.csv", atomically: true, encoding: .utf8)
+        chmod(d + "/ro.csv", 0o444)
+        try fm.createDirectory(atPath: d + "/folder", withIntermediateDirectories: false)
+        let session = Session()
+        _ = run("load \"\(d)\" as t\ncustomers show id", session: session)
+        for name in ["link.csv", "private.csv", "new.csv"] {
+            #expect(run("save to \"\(d)/\(name)\"", session: session).outcome == .completed)
+        }
+        #expect(try fm.destinationOfSymbolicLink(atPath: d + "/link.csv") == "target.csv")  // still a link
+        #expect(try String(contentsOfFile: d + "/target.csv", encoding: .utf8) == "id\nA\n")  // written through it
+        #expect((try fm.attributesOfItem(atPath: d + "/private.csv")[.posixPermissions] as? Int) == 0o600)
+        #expect(try String(contentsOfFile: d + "/new.csv", encoding: .utf8) == "id\nA\n")
+        for (name, why) in [("ro.csv", "is read-only"), ("folder", "is a directory"), ("customers.csv", "is a file of the loaded snapshot t")] {
+            let before = try? String(contentsOfFile: d + "/" + name, encoding: .utf8)
+            let result = run("save to \"\(d)/\(name)\"", session: session)
+            #expect(result.outcome == .failed && result.err.contains(why), "\(name): \(result.err)")
+            #expect((try? String(contentsOfFile: d + "/" + name, encoding: .utf8)) == before, "\(name) changed")
+        }
+        // Through a link to a snapshot's file is the snapshot's file too.
+        try fm.createSymbolicLink(atPath: d + "/alias.csv", withDestinationPath: d + "/transactions.csv")
+        #expect(run("save to \"\(d)/alias.csv\"", session: session).err.contains("is a file of the loaded snapshot t"))
+        #expect(run("plot pareto by revenue to \"\(d)/customers.csv\"", session: session).err.contains("loaded snapshot t"))
+        #expect(!(try fm.contentsOfDirectory(atPath: d)).contains { $0.hasPrefix(".crmq-write-") })  // no temporary left
+    }
+
     @Test func save_without_a_result_is_an_error() {
         #expect(run("save to \"x.csv\"").err.contains("there is no result to save yet"))
     }

@@ -112,10 +112,12 @@ public final class StatementRunner {
     }
 
     private func write(_ text: String, to path: String, at range: SourceRange) throws(Diagnostic) {
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        do throws(Diagnostic) {
+            try ResultFile.write(text, to: path, sparing: Array(session.snapshots.values))
         } catch {
-            throw Diagnostic("cannot write \(path): \(error.localizedDescription)", at: range)
+            var located = error
+            located.range = range
+            throw located
         }
     }
 

@@ -12,6 +12,12 @@ public struct SnapshotLoader {
     public var progress: (@Sendable (String, Double) -> Void)?
     public var interrupted: InterruptCheck = ctrlCPressed
 
+    /// Every file a snapshot folder may hold (reference §1).
+    public static let fileNames = [
+        "snapshot.json", "customers.csv", "transactions.csv", "activities.csv", "activity_rates.csv",
+        "payments.csv", "interactions.csv", "valuestar.csv",
+    ]
+
     public init(directory: String, name: String, asOf: Int32? = nil) {
         self.directory = directory
         self.name = name
