@@ -67,6 +67,53 @@ import Testing
             """)
     }
 
+    /// Control characters in data are shown, not obeyed: ESC, a window title's OSC and BEL,
+    /// a newline inside a name. The table keeps its lines and its alignment.
+    @Test func control_characters_in_data_are_shown_as_escapes() {
+        let evil = ResultTable(title: "a\u{1B}[2J title", columns: [
+            ResultColumn("name", .text(TextColumn(["Evil\u{1B}]0;pwned\u{07}Corp", "Two\nLines", "\u{9B}31m"]))),
+            ResultColumn("n", unit: .count, .number([1, 2, 3])),
+        ], notes: ["note \u{1B}[5m"])
+        let table = TableRenderer().render(evil)
+        #expect(!table.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+        #expect(table.contains("Evil\\x1b]0;pwned\\x07Corp") && table.contains("Two\\nLines") && table.contains("\\x9b31m"))
+        #expect(table.split(separator: "\n").count == 1 + 2 + 3 + 1)  // title, header and rule, three rows, the note
+        let rows = table.split(separator: "\n").dropFirst(3).prefix(3)
+        #expect(Set(rows.map { DisplayWidth.of($0) }).count == 1)  // aligned: each row as wide
+        #expect(!MarkdownRenderer.render(evil).unicodeScalars.contains { $0.value == 0x1B })
+        // An error that quotes data: the message, the line and the hint are escaped too.
+        let source = "profile \"A\u{1B}[2JB\""
+        let shown = DiagnosticRenderer(source: source).render(Diagnostic("no customer `A\u{1B}[2JB`", at: SourceRange(8, source.utf8.count)))
+        #expect(!shown.unicodeScalars.contains { $0.value == 0x1B } && shown.contains("A\\x1b[2JB"))
+        // JSON escapes them itself; CSV keeps the data's bytes for a file.
+        #expect(JSONRenderer.render(StatementResult([.table(evil)]), statement: "x").contains("\\u001b"))
+        #expect(CSVRenderer.render(evil).contains("Evil\u{1B}]0;pwned\u{07}Corp"))
+    }
+
+    /// CSV keeps the data's bytes for a file or a pipe, and escapes them at a terminal.
+    @Test func csv_escapes_control_characters_only_at_a_terminal() {
+        let f = Fixture(["customers.csv": "id,name\nA,\"Evil\u{1B}[2J\"\n", "transactions.csv": "customer_id,date,amount\nA,2024-01-01,5\n"])
+        let session = Session()
+        _ = run("load \"\(f.directory)\"", session: session)
+        for (width, expected) in [(nil, "A,Evil\u{1B}[2J\n"), (Optional(80), "A,Evil\\x1b[2J\n")] {
+            let capture = Capture()
+            StatementRunner(session: session, sink: capture, mode: .csv, layout: TableLayout(width: width), stopOnError: true).run("customers show id, name")
+            #expect(capture.out.hasSuffix(expected), "\(capture.out.debugDescription)")
+        }
+    }
+
+    /// A 10 MB line in an error shows the window around the token, not the whole line.
+    @Test func an_error_in_a_huge_line_shows_the_window_around_the_token() {
+        let line = String(repeating: "a", count: 1_000_000) + " bad " + String(repeating: "b", count: 1_000_000)
+        let at = 1_000_001
+        let shown = DiagnosticRenderer(source: line).render(Diagnostic("unknown `\(String(repeating: "z", count: 5000))`", at: SourceRange(at, at + 3)))
+        let lines = shown.split(separator: "\n")
+        #expect(lines.allSatisfy { DisplayWidth.of($0) < 200 }, "\(lines.map { DisplayWidth.of($0) })")
+        #expect(lines[1].contains("…aaa") && lines[1].contains("a bad bbb") && lines[1].hasSuffix("…") && lines[2].hasSuffix("^~~"))
+        // The caret stands under the token.
+        #expect(lines[2].count - 3 == lines[1].distance(from: lines[1].startIndex, to: lines[1].range(of: "bad")!.lowerBound))
+    }
+
     /// Prose fits the window: each continuation under where its line's text begins.
     @Test func prose_wraps_to_the_width_under_its_label_bullet_or_indent() {
         let plan = "why:           value at risk 32.53 = clv 51,069.43 × (1 − p_alive 99.9%)"

@@ -5,7 +5,7 @@ public enum MarkdownRenderer {
         result.blocks.compactMap { block -> String? in
             switch block {
             case .table(let table): render(table)
-            case .message(let text): text + "\n"
+            case .message(let text): ControlCharacters.escapedLines(text) + "\n"
             case .chart: nil
             }
         }.joined(separator: "\n")
@@ -25,7 +25,7 @@ public enum MarkdownRenderer {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
+        ControlCharacters.escaped(s.replacingAll("|", with: "\\|").replacingAll("\n", with: " "))
     }
 }
 

@@ -18,7 +18,7 @@ public struct TableRenderer {
     public func render(_ table: ResultTable) -> String {
         if table.isRecord, table.rowCount == 1 { return render(table.fieldValueLines) }
         var out = ""
-        if let title = table.title { out += style(title, "1") + "\n" }
+        if let title = table.title { out += style(ControlCharacters.escaped(title), "1") + "\n" }
         let rowCount = table.rowCount
         // Which rows to show: all, or the first and last halves with the middle left out.
         var shown = Array(0..<rowCount)
@@ -32,10 +32,11 @@ public struct TableRenderer {
         var columns = table.columns
         var hidden: [String] = []
         var cells: [[String]] = columns.map { column in
-            shown.map { ValueText.display(column.data, $0, unit: column.unit) }
+            shown.map { ControlCharacters.escaped(ValueText.display(column.data, $0, unit: column.unit)) }
         }
+        let names = columns.map { ControlCharacters.escaped($0.name) }
         var widths = columns.indices.map { c in
-            max(DisplayWidth.of(columns[c].name), cells[c].map { DisplayWidth.of($0) }.max() ?? 0)
+            max(DisplayWidth.of(names[c]), cells[c].map { DisplayWidth.of($0) }.max() ?? 0)
         }
         let fitting = fit(&widths, columns)
         if fitting < columns.count {
@@ -61,7 +62,7 @@ public struct TableRenderer {
             }
             return parts.joined(separator: Self.gap)
         }
-        out += line(columns.map(\.name), header: true) + "\n"
+        out += line(Array(names.prefix(columns.count)), header: true) + "\n"
         out += style(widths.map { String(repeating: "─", count: $0) }.joined(separator: Self.gap), "2") + "\n"
         for (i, _) in shown.enumerated() {
             if elided > 0, i == (layout.maxRows + 1) / 2 {
@@ -70,7 +71,7 @@ public struct TableRenderer {
             out += line(cells.map { $0[i] }) + "\n"
         }
         if rowCount == 0 { out += style("(no rows)", "2") + "\n" }
-        for note in table.notes { out += style(TextWrap.wrap(note, width: layout.width), "2") + "\n" }
+        for note in table.notes { out += style(TextWrap.wrap(ControlCharacters.escapedLines(note), width: layout.width), "2") + "\n" }
         if !hidden.isEmpty {
             out += style("… \(NumberText.counted(hidden.count, "more column")) off the screen: \(hidden.joined(separator: ", ")) (.last shows all)", "2") + "\n"
         }

@@ -165,11 +165,17 @@ public final class StatementRunner {
     private func print(_ result: StatementResult, statement: String) {
         guard !result.blocks.isEmpty else { return }
         switch mode {
-        case .csv, .json: emit(render(result, statement: statement, mode))
+        case .json: emit(render(result, statement: statement, mode))
+        case .csv:
+            // The data's bytes to a file or a pipe; at a terminal, its control characters escaped.
+            let text = render(result, statement: statement, mode)
+            emit(layout.width == nil ? text : ControlCharacters.escapedLines(text))
         case .table, .markdown:
             for block in result.blocks {
                 switch block {
-                case .message(let text): emit((mode == .table ? TextWrap.wrap(text, width: layout.width) : text) + "\n")
+                case .message(let text):
+                    let shown = ControlCharacters.escapedLines(text)
+                    emit((mode == .table ? TextWrap.wrap(shown, width: layout.width) : shown) + "\n")
                 case .table(let table):
                     if mode == .table, let drawing = table.drawing {
                         emit(ChartText(color: layout.color).render(drawing) + table.notes.map { TextWrap.wrap($0, width: layout.width) + "\n" }.joined())
