@@ -78,6 +78,15 @@ import Testing
         #expect(try #require(Fixture(files).loadError()).message.contains("a discount rate is from 0% to under 100%"))
     }
 
+    /// RFC 4180: spaces inside quotes are the value's; around a bare field they are layout.
+    @Test func a_quoted_fields_spaces_are_kept() throws {
+        let s = try Fixture(["customers.csv": "id,name,note\nA,\" lead space\",\"  kept \"\nB,  plain  , bare \n",
+                             "transactions.csv": "customer_id,date,amount\nA,2024-01-01,5\n"]).load()
+        guard case .text(let names) = s.customers.column("name"), case .text(let notes) = s.customers.column("note") else { Issue.record(); return }
+        #expect(names[0] == " lead space" && names[1] == "plain")
+        #expect(notes[0] == "  kept " && notes[1] == "bare")
+    }
+
     @Test func a_ragged_row() throws {
         let e = try #require(error("customer_id,date,amount\nA,2024-01-01\n"))
         #expect(e.line == 2)

@@ -186,6 +186,14 @@ import Testing
         #expect(json("count where REGION = 'North' and Revenue > 0") == json("count where region = 'North' and revenue > 0"))
     }
 
+    /// The errors a user meets at the edges: each says what the range is.
+    @Test func edge_errors_say_what_is_allowed() {
+        #expect(failure("customers limit 9223372036854775807").contains("a limit is a whole number of rows from 0 to 999,999,999,999"))
+        #expect(failure("customers limit 2.5").contains("a limit is a whole number of rows"))
+        // A byte order mark before a statement (a pasted or saved file) is no statement.
+        #expect(json("\u{FEFF}count") == "[\n{\"customers\":5}\n]\n")
+    }
+
     /// A customer of another loaded snapshot: the error says which one has it.
     @Test func a_customer_in_another_snapshot_names_that_snapshot() {
         let session = session()

@@ -288,6 +288,9 @@ import Testing
         let pareto = run("validate paretonbd", session: session, mode: .csv).out.split(separator: "\n")[1].split(separator: ",")
         #expect(pareto[5] == "1882")
         #expect(Double(pareto[4])! > 1653.41)
+        // A holdout past the data would only count empty weeks (9999-12-31 took minutes).
+        let far = run("validate holdout 9999-12-31", session: session)
+        #expect(far.outcome == .failed && far.err.contains("the holdout can end at the latest on 1998-06-30"), "\(far.err)")
         let noHoldout = run("load \"\(Self.directory)\"\nvalidate")
         #expect(noHoldout.err.contains("validate needs transactions after as_of"))
     }

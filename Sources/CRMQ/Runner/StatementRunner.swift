@@ -45,6 +45,8 @@ public final class StatementRunner {
     /// Runs every statement of `source`; `fileName` names it in error messages.
     @discardableResult
     public func run(_ source: String, fileName: String? = nil) -> Outcome {
+        // A byte order mark opens many files an editor saved, and some pasted text: not a statement.
+        let source = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
         var parser = Parser(source)
         var failed = false
         while true {

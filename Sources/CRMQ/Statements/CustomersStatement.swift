@@ -32,6 +32,9 @@ struct CustomersStatement: Statement {
                 } while parser.acceptSymbol(",") != nil
             case "limit":
                 guard case .number(let n, false) = parser.token.kind, n >= 0, n == n.rounded(), n < 1e12 else {
+                    if case .number = parser.token.kind {
+                        throw Diagnostic("a limit is a whole number of rows from 0 to 999,999,999,999", at: parser.token.range)
+                    }
                     throw parser.expected("a whole number of rows")
                 }
                 _ = parser.advance()

@@ -431,7 +431,8 @@ private struct PieceParser {
             piece.dates[k].append(value)
         case .text(let k):
             let ok = scanner.withBytes(of: field) { raw -> Bool in
-                let bytes = trimmed(raw)
+                // Spaces around a bare field are the file's layout; inside quotes, they are the value (RFC 4180).
+                let bytes = field.quoted ? raw : trimmed(raw)
                 if bytes.isEmpty {
                     piece.texts[k].appendNull()
                     return true
@@ -467,8 +468,8 @@ private struct PieceParser {
             piece.customers.append(row)
         case .extra(let k):
             guard let text = scanner.string(of: field) else { throw error(line, column, "the text is not valid UTF-8") }
-            let trimmed = text.trimming(" ")
-            piece.extras[k].append(trimmed.isEmpty ? nil : trimmed)
+            let value = field.quoted ? text : text.trimming(" ")
+            piece.extras[k].append(value.isEmpty ? nil : value)
         }
     }
 

@@ -21,6 +21,12 @@ struct Validation {
         }
         let end = holdoutEnd ?? lastDay
         guard end > asOf else { throw Diagnostic("the holdout must end after as_of (\(CalendarDay.format(asOf)))") }
+        // The work is a week at a time: past the data there is nothing to compare, only weeks to count.
+        guard end <= lastDay else {
+            throw Diagnostic(
+                "the holdout can end at the latest on \(CalendarDay.format(lastDay)), the last day with a transaction after as_of",
+                hint: "validate holdout \(CalendarDay.format(lastDay))")
+        }
         let histories = scope.models.histories(snapshot)
         let length = Double(end - asOf) / 7
         let weeks = Int(ceil(length))
