@@ -87,6 +87,14 @@ import Testing
         #expect(notes[0] == "  kept " && notes[1] == "bare")
     }
 
+    /// Each amount fits a Double, their sum need not: an error naming the customer, not an
+    /// infinite revenue that shows as null yet passes `revenue > 1e307`.
+    @Test func sums_past_the_largest_number_are_an_error() throws {
+        let e = try #require(Fixture(["customers.csv": "id\nA\nB\n",
+                                      "transactions.csv": "customer_id,date,amount\nA,2024-01-01,1e308\nA,2024-01-02,1e308\nB,2024-01-01,5\n"]).loadError())
+        #expect(e.file.hasSuffix("transactions.csv") && e.message == "the amounts of customer A add up past the largest number crmq holds (about 1.8e308)", "\(e)")
+    }
+
     @Test func a_ragged_row() throws {
         let e = try #require(error("customer_id,date,amount\nA,2024-01-01\n"))
         #expect(e.line == 2)

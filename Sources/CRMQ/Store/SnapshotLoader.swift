@@ -71,6 +71,7 @@ public struct SnapshotLoader {
         var customers = customerTable
         CustomerFigures(transactions: transactions, activities: activities, asOf: info.asOf)
             .derive(into: &customers)
+        try checkSumsAreFinite(customers)
         return Snapshot(
             name: name, directory: directory, info: info, customers: customers, transactions: transactions,
             activities: activities, payments: payments, interactions: interactions, valueStar: valueStar,
@@ -135,6 +136,17 @@ public struct SnapshotLoader {
             throw DataError(file: file, columnName: "fixed_costs", message: "fixed costs are an amount of money, 0 or more, not \(NumberText.plain(costs))")
         }
         return info
+    }
+
+    /// Each amount is a number, but sums of them can pass the largest one a Double holds: a
+    /// load error naming the customer, never an infinity that shows as null and still compares.
+    private func checkSumsAreFinite(_ customers: CustomerTable) throws(DataError) {
+        let sums = [(CustomerFields.revenue, "transactions.csv", "amounts"), (CustomerFields.margin, "transactions.csv", "margins"),
+                    (CustomerFields.costToServe, "activities.csv", "activity costs (quantity × unit_cost)")]
+        for (field, file, what) in sums {
+            guard let c = customers.numbers(field).firstIndex(where: \.isInfinite) else { continue }
+            throw DataError(file: path(file), message: "the \(what) of customer \(customers.ids[c] ?? "") add up past the largest number crmq holds (about 1.8e308)")
+        }
     }
 
     // MARK: customers.csv
