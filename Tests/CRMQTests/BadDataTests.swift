@@ -95,6 +95,13 @@ import Testing
         #expect(e.file.hasSuffix("transactions.csv") && e.message == "the amounts of customer A add up past the largest number crmq holds (about 1.8e308)", "\(e)")
     }
 
+    /// A negative quantity turned every share_of_units null, silently: refused, at its place.
+    @Test func a_negative_quantity_is_refused_where_it_stands() throws {
+        let e = try #require(error("customer_id,date,amount,quantity\nA,2024-01-01,5,2\nA,2024-01-02,-5,-1\n"))
+        #expect(e.line == 3 && e.column == 4 && e.columnName == "quantity", "\(e)")
+        #expect(e.message.hasPrefix("expected 0 or more, found \"-1\": a return is a row with a negative amount"))
+    }
+
     @Test func a_ragged_row() throws {
         let e = try #require(error("customer_id,date,amount\nA,2024-01-01\n"))
         #expect(e.line == 2)

@@ -238,7 +238,7 @@ public struct SnapshotLoader {
                 ColumnSpec(name: "customer_id", kind: .customer, required: true),
                 ColumnSpec(name: "date", kind: .date, required: true, emptyAllowed: false),
                 ColumnSpec(name: "activity", kind: .text, required: true, emptyAllowed: false),
-                ColumnSpec(name: "quantity", kind: .number),
+                ColumnSpec(name: "quantity", kind: .number, negativeRefused: "an activity happens a number of times, 0 or more"),
             ], keepLines: true, customerIndex: index
         ).read()
         let activity = read.texts["activity"]!

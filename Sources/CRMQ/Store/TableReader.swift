@@ -17,6 +17,8 @@ struct ColumnSpec {
     var required: Bool = false
     /// Whether a row may leave the field empty (a null).
     var emptyAllowed: Bool = true
+    /// Why a negative number is refused here, when it is (a quantity); nil lets any sign in.
+    var negativeRefused: String? = nil
 }
 
 /// Columns of one type, as the pieces of the file were parsed: a large reader walks the
@@ -241,6 +243,7 @@ struct ColumnPlan {
     var specs: [ColumnSpec?] = []
     var header: [String]
     var emptyAllowed: [Bool] = []
+    var negativeRefused: [String?] = []
     var numberNames: [String] = []
     var dateNames: [String] = []
     var textNames: [String] = []
@@ -253,6 +256,7 @@ struct ColumnPlan {
             let spec = specs.first { $0.name == name }
             self.specs.append(spec)
             emptyAllowed.append(spec?.emptyAllowed ?? true)
+            negativeRefused.append(spec?.negativeRefused)
             switch spec?.kind {
             case nil: slots.append(.extra(extraNames.count)); extraNames.append(name)
             case .number: slots.append(.number(numberNames.count)); numberNames.append(name)
@@ -416,6 +420,9 @@ private struct PieceParser {
             }
             guard let value = scanner.withBytes(of: field, { DecimalParser.parse($0) }) else {
                 throw error(line, column, "expected a number (like 1234.50), found \(shown(field))")
+            }
+            if value < 0, let why = plan.negativeRefused[column] {
+                throw error(line, column, "expected 0 or more, found \(shown(field)): \(why)")
             }
             piece.numbers[k].append(value)
         case .date(let k):

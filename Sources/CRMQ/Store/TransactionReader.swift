@@ -23,7 +23,7 @@ struct TransactionReader {
         ColumnSpec(name: "date", kind: .date, required: true, emptyAllowed: false),
         ColumnSpec(name: "amount", kind: .number, required: true, emptyAllowed: false),
         ColumnSpec(name: "margin", kind: .number),
-        ColumnSpec(name: "quantity", kind: .number),
+        ColumnSpec(name: "quantity", kind: .number, negativeRefused: "a return is a row with a negative amount; its quantity is what went back, 0 or more"),
         ColumnSpec(name: "product", kind: .text),
     ]
 
