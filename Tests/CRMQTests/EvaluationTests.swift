@@ -302,6 +302,15 @@ import Testing
         #expect(!(try fm.contentsOfDirectory(atPath: d)).contains { $0.hasPrefix(".crmq-write-") })  // no temporary left
     }
 
+    /// .read says which of the things that can be wrong with the file is.
+    @Test func read_says_why_a_file_cannot_be_read() {
+        #expect(run(".read \(NSTemporaryDirectory())").err.contains("it is a directory, not a script"))
+        #expect(run(".read /no/such/script.crmq").err.contains("cannot read /no/such/script.crmq: no such file"))
+        let f = Fixture([:])
+        f.writeBytes("bad.crmq", [0x63, 0xFF, 0xFE])
+        #expect(run(".read \(f.directory)/bad.crmq").err.contains("it is not UTF-8 text"))
+    }
+
     @Test func save_without_a_result_is_an_error() {
         #expect(run("save to \"x.csv\"").err.contains("there is no result to save yet"))
     }

@@ -139,8 +139,13 @@ public final class StatementRunner {
             if let pager { pager(text) } else { emit(text) }
         case .read(let path):
             guard readDepth < 16 else { throw Diagnostic(".read is nested too deeply (a script that reads itself?)", at: range) }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw Diagnostic("cannot read \(path): no such file", at: range)
+            }
+            guard !isDirectory.boolValue else { throw Diagnostic("cannot read \(path): it is a directory, not a script", at: range) }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw Diagnostic("cannot read \(path): no such file, or not UTF-8 text", at: range)
+                throw Diagnostic("cannot read \(path): it is not UTF-8 text", at: range)
             }
             readDepth += 1
             defer { readDepth -= 1 }
