@@ -102,6 +102,15 @@ import Testing
         #expect(e.message.hasPrefix("expected 0 or more, found \"-1\": a return is a row with a negative amount"))
     }
 
+    /// 6,000 invoices due in 1024 summed their days late past 32 bits (357,913.9 days shown
+    /// where 364,878 is right): invoices before 1900 are refused at their line and column.
+    @Test func an_invoice_before_1900_is_refused() throws {
+        let e = try #require(error("customer_id,date,amount\nA,2024-01-01,5\n",
+                                   extra: ["payments.csv": "customer_id,due,paid,amount\nA,2024-01-01,2024-01-02,5\nA,1024-01-01,,5\n"]))
+        #expect(e.file.hasSuffix("payments.csv") && e.line == 3 && e.columnName == "due", "\(e)")
+        #expect(e.message == "expected a date from 1900-01-01 on, found \"1024-01-01\": days late are counted from 1900 on")
+    }
+
     @Test func a_ragged_row() throws {
         let e = try #require(error("customer_id,date,amount\nA,2024-01-01\n"))
         #expect(e.line == 2)

@@ -190,6 +190,7 @@ import Testing
     @Test func edge_errors_say_what_is_allowed() {
         #expect(failure("customers limit 9223372036854775807").contains("a limit is a whole number of rows from 0 to 999,999,999,999"))
         #expect(failure("customers limit 2.5").contains("a limit is a whole number of rows"))
+        #expect(failure("clv for A horizon 0 months").contains("a whole number of months from 1 to 1200"))  // as set horizon says
         // A byte order mark before a statement (a pasted or saved file) is no statement.
         #expect(json("\u{FEFF}count") == "[\n{\"customers\":5}\n]\n")
     }

@@ -12,6 +12,10 @@ public struct SnapshotLoader {
     public var progress: (@Sendable (String, Double) -> Void)?
     public var interrupted: InterruptCheck = ctrlCPressed
 
+    /// Invoices from 1900 on: a customer's days late are summed in 32 bits (48 bytes of facts a
+    /// customer), which real invoices since then cannot fill.
+    static let earliestInvoice = (day: CalendarDay.parse("1900-01-01")!, why: "days late are counted from 1900 on")
+
     /// Every file a snapshot folder may hold (reference §1).
     public static let fileNames = [
         "snapshot.json", "customers.csv", "transactions.csv", "activities.csv", "activity_rates.csv",
@@ -272,8 +276,8 @@ public struct SnapshotLoader {
             path: file, displayName: file,
             specs: [
                 ColumnSpec(name: "customer_id", kind: .customer, required: true),
-                ColumnSpec(name: "due", kind: .date, required: true, emptyAllowed: false),
-                ColumnSpec(name: "paid", kind: .date, required: true),
+                ColumnSpec(name: "due", kind: .date, required: true, emptyAllowed: false, notBefore: Self.earliestInvoice),
+                ColumnSpec(name: "paid", kind: .date, required: true, notBefore: Self.earliestInvoice),
                 ColumnSpec(name: "amount", kind: .number, required: true, emptyAllowed: false),
             ], customerIndex: index
         ).read()

@@ -19,6 +19,8 @@ struct ColumnSpec {
     var emptyAllowed: Bool = true
     /// Why a negative number is refused here, when it is (a quantity); nil lets any sign in.
     var negativeRefused: String? = nil
+    /// The earliest date the column takes, and why; nil takes any.
+    var notBefore: (day: Int32, why: String)? = nil
 }
 
 /// Columns of one type, as the pieces of the file were parsed: a large reader walks the
@@ -244,6 +246,7 @@ struct ColumnPlan {
     var header: [String]
     var emptyAllowed: [Bool] = []
     var negativeRefused: [String?] = []
+    var notBefore: [(day: Int32, why: String)?] = []
     var numberNames: [String] = []
     var dateNames: [String] = []
     var textNames: [String] = []
@@ -257,6 +260,7 @@ struct ColumnPlan {
             self.specs.append(spec)
             emptyAllowed.append(spec?.emptyAllowed ?? true)
             negativeRefused.append(spec?.negativeRefused)
+            notBefore.append(spec?.notBefore)
             switch spec?.kind {
             case nil: slots.append(.extra(extraNames.count)); extraNames.append(name)
             case .number: slots.append(.number(numberNames.count)); numberNames.append(name)
@@ -434,6 +438,9 @@ private struct PieceParser {
             let bytes = UnsafeBufferPointer(start: scanner.base + field.start, count: field.end - field.start)
             guard let value = field.quoted ? scanner.withBytes(of: field, { CalendarDay.parse($0) }) : date(trimmed(bytes)) else {
                 throw error(line, column, "expected a date as YYYY-MM-DD, found \(shown(field))")
+            }
+            if let bound = plan.notBefore[column], value < bound.day {
+                throw error(line, column, "expected a date from \(CalendarDay.format(bound.day)) on, found \(shown(field)): \(bound.why)")
             }
             piece.dates[k].append(value)
         case .text(let k):
