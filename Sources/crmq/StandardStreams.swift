@@ -25,19 +25,7 @@ final class StandardStreams: OutputSink {
 
     /// Writes all of `text`; the errno of a failure, nil when every byte went out.
     @discardableResult
-    static func write(_ text: String, to fd: Int32) -> Int32? {
-        var text = text
-        return text.withUTF8 { bytes -> Int32? in
-            var done = 0
-            while done < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { return n < 0 ? errno : EIO }
-                done += n
-            }
-            return nil
-        }
-    }
+    static func write(_ text: String, to fd: Int32) -> Int32? { ResultFile.write(text, to: fd) }
 
     /// Exit 1 with the reason if the answers could not all be written (not for a closed
     /// pipe, which the reader closed on purpose: `crmq … | head`).

@@ -9,7 +9,7 @@ import Glibc
 /// a device (/dev/null) gets the bytes; a new file is made whole under a temporary name and
 /// renamed into place, so that a failed write leaves nothing half-written. Never over a file
 /// of a loaded snapshot, a read-only file or a directory.
-enum ResultFile {
+public enum ResultFile {
     static func write(_ text: String, to path: String, sparing snapshots: [Snapshot]) throws(Diagnostic) {
         guard !path.isEmpty else { throw Diagnostic("a file name is needed") }
         var info = stat()
@@ -76,8 +76,16 @@ enum ResultFile {
     }
 
     private static func writeAll(_ text: String, _ fd: Int32, _ path: String, closing: Bool) throws(Diagnostic) {
+        let failed = write(text, to: fd)
+        let closed = close(fd) == 0 ? nil : errno
+        if let code = failed ?? closed { throw Diagnostic("cannot write \(path): \(String(cString: strerror(code)))") }
+    }
+
+    /// Writes all of `text` to a file descriptor, again after an interrupted call; the errno of
+    /// a failure, nil when every byte went out. The shell writes its answers with it too.
+    public static func write(_ text: String, to fd: Int32) -> Int32? {
         var text = text
-        let failed: Int32? = text.withUTF8 { bytes in
+        return text.withUTF8 { bytes -> Int32? in
             var done = 0
             while done < bytes.count {
                 let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
@@ -87,8 +95,6 @@ enum ResultFile {
             }
             return nil
         }
-        let closed = close(fd) == 0 ? nil : errno
-        if let code = failed ?? closed { throw Diagnostic("cannot write \(path): \(String(cString: strerror(code)))") }
     }
 
     private static func failure(_ path: String) -> Diagnostic {
