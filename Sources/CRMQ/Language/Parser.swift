@@ -130,12 +130,6 @@ public struct Parser {
         words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " or " + words.last!
     }
 
-    /// Whether the current word is one of `allowed`: an optional choice is read only then.
-    func isChoice<Choice: RawRepresentable>(_ allowed: [Choice]) -> Bool where Choice.RawValue == String {
-        guard let key = token.key else { return false }
-        return allowed.contains { $0.rawValue == key }
-    }
-
     /// A file name: quoted, or a bare word.
     mutating func path(_ what: String) throws(Diagnostic) -> String {
         switch token.kind {
