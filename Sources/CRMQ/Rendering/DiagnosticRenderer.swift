@@ -36,7 +36,6 @@ public struct DiagnosticRenderer {
         var lineEnd = start
         while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
         let lineNumber = bytes[0..<lineStart].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-        let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
         let rawPrefix = String(decoding: bytes[lineStart..<start], as: UTF8.self)
         let end = min(max(range.end, start + 1), lineEnd)
         let rawMarked = end > start ? String(decoding: bytes[start..<end], as: UTF8.self) : " "

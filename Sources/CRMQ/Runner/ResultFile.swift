@@ -61,7 +61,7 @@ public enum ResultFile {
         var template = Array(((folder.isEmpty ? "." : folder) + "/.crmq-write-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw failure(path) }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do throws(Diagnostic) {
             // mkstemp makes it 0600: a new file gets the mode any other would, 0666 less the umask.
             let mask = umask(0)
