@@ -66,7 +66,8 @@ import Testing
         process.arguments = ["examples/cdnow", "-c", "customers"]
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
         let errors = Pipe()
-        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        guard let full = FileHandle(forWritingAtPath: "/dev/full") else { Issue.record("no /dev/full here"); return }
+        process.standardOutput = full
         process.standardError = errors
         try process.run()
         let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
