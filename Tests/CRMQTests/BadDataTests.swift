@@ -111,6 +111,14 @@ import Testing
         #expect(e.message == "expected a date from 1900-01-01 on, found \"1024-01-01\": days late are counted from 1900 on")
     }
 
+    /// Müller with ü as one code point and as u + U+0308 is one id written two ways: two
+    /// customers that `id = 'Müller'` matched both. The second is a duplicate.
+    @Test func ids_equal_as_text_are_duplicates() throws {
+        let e = try #require(error("customer_id,date,amount\n", customers: "id\nM\u{00FC}ller\nMu\u{0308}ller\n"))
+        #expect(e.line == 3 && e.columnName == "id" && e.message.hasPrefix("duplicate customer id"), "\(e)")
+        #expect(try Fixture(["customers.csv": "id\nM\u{00FC}ller\nMueller\n", "transactions.csv": "customer_id,date,amount\nMueller,2024-01-01,5\n"]).load().customers.count == 2)
+    }
+
     @Test func a_ragged_row() throws {
         let e = try #require(error("customer_id,date,amount\nA,2024-01-01\n"))
         #expect(e.line == 2)

@@ -185,6 +185,19 @@ public struct SnapshotLoader {
                 file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "id")! + 1, columnName: "id",
                 message: "duplicate customer id \"\(ids.values[Int(ids.codes[row])])\" (first on line \(first)); ids must be unique")
         }
+        // Ids that differ in bytes but not as text (Müller with ü as one scalar or as u and
+        // a combining diaeresis) are the same id, so the same duplicate: compared in NFC.
+        // (The ids are unique by now, so a value's code is its row.)
+        var normalised: [String: Int] = [:]
+        for (row, id) in ids.values.enumerated() where id.utf8.contains(where: { $0 >= 0x80 }) {
+            let key = id.precomposedStringWithCanonicalMapping
+            if let first = normalised[key] {
+                throw DataError(
+                    file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "id")! + 1, columnName: "id",
+                    message: "duplicate customer id \"\(id)\" (first on line \(read.lines[first]), written with other Unicode code points); ids must be unique")
+            }
+            normalised[key] = row
+        }
         let index = read.interned["id"]!
         if let satisfaction = read.numbers["satisfaction"],
            let bad = satisfaction.firstIndex(where: { !$0.isNaN && ($0 < 0 || $0 > 10) }) {
