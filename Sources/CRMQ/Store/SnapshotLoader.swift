@@ -206,6 +206,7 @@ public struct SnapshotLoader {
                 columnName: "satisfaction", message: "expected a score from 0 to 10, found \(satisfaction[bad])")
         }
         var table = CustomerTable(count: read.rowCount)
+        let extras = Dictionary(read.extras.map { ($0.name, $0.values) }, uniquingKeysWith: { first, _ in first })
         for name in read.header {
             if let field = CustomerFields.attribute(name) {
                 switch field.type {
@@ -214,8 +215,8 @@ public struct SnapshotLoader {
                 case .date: table.add(field, .date(read.dates[name]!))
                 case .bool: table.add(field, .bool(read.bools[name]!))
                 }
-            } else if let extra = read.extras.first(where: { $0.name == name }) {
-                let (type, data) = ExtraColumn.infer(extra.values)
+            } else if let values = extras[name] {
+                let (type, data) = ExtraColumn.infer(values)
                 table.add(Field(name, type, "a column of customers.csv"), data)
             }
         }

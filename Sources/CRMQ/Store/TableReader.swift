@@ -109,17 +109,18 @@ struct TableReader {
             throw DataError(file: displayName, line: 1, message: "the file is empty; a header row is required")
         }
         var header: [String] = []
+        var seen = Set<String>()  // a set, not the list: a header of 100,000 columns is no square
         for (i, field) in fields.enumerated() {
             guard let name = scanner.string(of: field) else {
                 throw DataError(file: displayName, line: 1, column: i + 1, message: "the header is not valid UTF-8")
             }
             let normalised = Self.normalise(name)
-            if header.contains(normalised) {
+            if !seen.insert(normalised).inserted {
                 throw DataError(file: displayName, line: 1, column: i + 1, message: "column `\(normalised)` appears twice in the header")
             }
             header.append(normalised)
         }
-        let missing = specs.filter { $0.required && !header.contains($0.name) }.map(\.name)
+        let missing = specs.filter { $0.required && !seen.contains($0.name) }.map(\.name)
         if !missing.isEmpty {
             let list = missing.map { "`\($0)`" }.joined(separator: ", ")
             throw DataError(
