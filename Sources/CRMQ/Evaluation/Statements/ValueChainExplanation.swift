@@ -112,7 +112,7 @@ struct ValueChainExplanation {
         return lines
     }
 
-    /// `explain ssc`: the rule, this data's thresholds and, for a customer, where it lands.
+    /// `explain ssc`: the rule and this data's numbers.
     private func sscLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
         let lines: [String]
         lines = [
@@ -127,7 +127,7 @@ struct ValueChainExplanation {
         return lines
     }
 
-    /// `explain plan`: the rule, this data's thresholds and, for a customer, where it lands.
+    /// `explain plan`: the rule and this data's numbers.
     private func planLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
         let lines: [String]
         let retention = Plans.retentionRules
@@ -145,7 +145,7 @@ struct ValueChainExplanation {
         return lines
     }
 
-    /// `explain whatif`: the rule, this data's thresholds and, for a customer, where it lands.
+    /// `explain whatif`: the rule and this data's numbers.
     private func whatifLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
         let lines: [String]
         let t = scope.snapshot.transactions
@@ -166,7 +166,7 @@ struct ValueChainExplanation {
         return lines
     }
 
-    /// `explain valuestar`: the rule, this data's thresholds and, for a customer, where it lands.
+    /// `explain valuestar`: the rule and this data's numbers.
     private func valuestarLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
         let lines: [String]
         lines = [
@@ -178,7 +178,7 @@ struct ValueChainExplanation {
         return lines
     }
 
-    /// `explain compare`: the rule, this data's thresholds and, for a customer, where it lands.
+    /// `explain compare`: the rule and this data's numbers.
     private func compareLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
         let lines: [String]
         lines = [
