@@ -83,15 +83,19 @@ final class ModelStore {
     func gammaGamma(_ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (GammaGamma, ModelFit) {
         let key = ObjectIdentifier(snapshot)
         let customers = snapshot.customers
-        let data = GammaGamma.Data(frequency: customers.numbers(CustomerFields.frequency), monetary: customers.numbers(CustomerFields.monetary))
+        // The repeat spenders, gathered only when a fit or its standard errors need them.
+        func data() -> GammaGamma.Data {
+            GammaGamma.Data(frequency: customers.numbers(CustomerFields.frequency), monetary: customers.numbers(CustomerFields.monetary))
+        }
         if var cached = gammaGammaFits[key] {
             if standardErrors, !cached.1.hasStandardErrors {
-                cached.1.standardErrors = GammaGamma.standardErrors(cached.0, data)
+                cached.1.standardErrors = GammaGamma.standardErrors(cached.0, data())
                 gammaGammaFits[key] = cached
             }
             return cached
         }
-        let result = try Self.fitting("Gamma-Gamma") { () throws(ModelError) in try GammaGamma.fit(data, standardErrors: standardErrors, interrupted: interrupted) }
+        let spenders = data()
+        let result = try Self.fitting("Gamma-Gamma") { () throws(ModelError) in try GammaGamma.fit(spenders, standardErrors: standardErrors, interrupted: interrupted) }
         gammaGammaFits[key] = result
         return result
     }
