@@ -71,11 +71,16 @@ public struct TableRenderer {
             out += line(cells.map { $0[i] }) + "\n"
         }
         if rowCount == 0 { out += style("(no rows)", "2") + "\n" }
-        for note in table.notes { out += style(TextWrap.wrap(ControlCharacters.escapedLines(note), width: layout.width), "2") + "\n" }
+        out += notes(table.notes)
         if !hidden.isEmpty {
             out += style("… \(NumberText.counted(hidden.count, "more column")) off the screen: \(hidden.joined(separator: ", ")) (.last shows all)", "2") + "\n"
         }
         return out
+    }
+
+    /// A table's notes as a person reads them under it: escaped, wrapped to the window, dimmed.
+    public func notes(_ notes: [String]) -> String {
+        notes.map { style(TextWrap.wrap(ControlCharacters.escapedLines($0), width: layout.width), "2") + "\n" }.joined()
     }
 
     /// Fits the table to the terminal: first the widest text columns give up width (down to

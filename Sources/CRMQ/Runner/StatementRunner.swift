@@ -185,7 +185,7 @@ public final class StatementRunner {
                     emit((mode == .table ? TextWrap.wrap(shown, width: layout.width) : shown) + "\n")
                 case .table(let table):
                     if mode == .table, let drawing = table.drawing {
-                        emit(ChartText(color: layout.color).render(drawing) + table.notes.map { TextWrap.wrap($0, width: layout.width) + "\n" }.joined())
+                        emit(ChartText(color: layout.color).render(drawing) + TableRenderer(layout: layout).notes(table.notes))
                     } else {
                         emit(mode == .table ? TableRenderer(layout: layout).render(table) : MarkdownRenderer.render(table))
                     }
