@@ -17,7 +17,7 @@ import Testing
     func draws_at_the_prompt_and_as_svg(_ chart: Chart) {
         for color in [false, true] {
             let text = ChartText(color: color).render(chart)
-            #expect(text.hasPrefix(chart.title + "\n") && text.hasSuffix("\n"))
+            #expect(text.hasPrefix(ProseText.display(chart.title) + "\n") && text.hasSuffix("\n"))
         }
         let svg = ChartSVG.render(chart)
         #expect(svg.contains("<svg") && svg.hasSuffix("</svg>\n") && !svg.contains("nan") && !svg.contains("inf"))

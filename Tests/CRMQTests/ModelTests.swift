@@ -305,6 +305,18 @@ import Testing
         #expect(text.contains("= \(ValueText.display(values[0], unit: .estimate))\n"), "P(alive) \(values[0]) in:\n\(text)")
         #expect(text.contains("= \(ValueText.display(values[1], unit: .money))\n"), "clv \(values[1]) in:\n\(text)")
         #expect(text.contains("x = 29 repeat purchase days"))
+        // Each catalogued model walks through its own P(alive) and clv, ending at its fields' values.
+        for type in ModelCatalog.purchaseModels {
+            _ = run("set model = \(type.word)", session: session)
+            let own = run("customers where id = '1760' show p_alive, clv", session: session, mode: .csv).out
+            let ownValues = own.split(separator: "\n")[1].split(separator: ",").map { Double($0)! }
+            let walked = run("explain clv for 1760", session: session).out
+            #expect(walked.contains("The transaction model is \(type.title)"), "\(walked)")
+            #expect(walked.contains("= \(ValueText.display(ownValues[0], unit: .estimate))\n"), "\(type.title) P(alive) \(ownValues[0]) in:\n\(walked)")
+            #expect(walked.contains("= \(ValueText.display(ownValues[1], unit: .money))\n"), "\(type.title) clv \(ownValues[1]) in:\n\(walked)")
+        }
+        _ = run("set model = simple", session: session)
+        #expect(run("explain p_alive for 1760", session: session).err.contains("walks through a purchase model; the model in use is simple"))
         let unknown = run("explain nothing", session: session).err
         #expect(unknown.contains("unknown topic `nothing`") && unknown.contains("the choices are clv, p_alive, fit"), "\(unknown)")
     }

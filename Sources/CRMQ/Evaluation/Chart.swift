@@ -11,14 +11,14 @@ public struct Chart: Sendable {
         /// Curves over a common x axis from 1 to the points' count, one per series, from 0 up:
         /// predicted against actual, week by week.
         case lines(series: [String], values: [[Double]], xLabel: String)
-        /// A grid of counts shaded by size; `cells` are the texts shown in it.
-        case heatMap(rowTitle: String, rows: [String], columnTitle: String, columns: [String], values: [[Double]], cells: [[String]])
+        /// A grid of counts shaded by size; `cells` are the words and figures shown in it.
+        case heatMap(rowTitle: String, rows: [String], columnTitle: String, columns: [String], values: [[Double]], cells: [[Prose]])
     }
 
-    public var title: String
+    public var title: Prose
     public var kind: Kind
 
-    public init(title: String, kind: Kind) {
+    public init(title: Prose, kind: Kind) {
         self.title = title
         self.kind = kind
     }

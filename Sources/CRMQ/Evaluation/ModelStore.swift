@@ -33,7 +33,7 @@ final class ModelStore {
         var clv: [Double]
         /// Why a customer's CLV is 0 when the models cannot value them; nil when they can.
         var unvalued: [String?]
-        var notes: [String]
+        var notes: [Prose]
     }
 
     static let fields = ModelField.allCases.map(\.field)
@@ -225,7 +225,7 @@ extension ModelStore {
         fitted.simple = (model, margins)
         fitted.clv = margins.map { model.value(yearlyMargin: $0) }
         fitted.unvalued = [String?](repeating: nil, count: n)
-        fitted.notes = ["clv = m · r / (1 + i − r): r = \(kept) of \(base) customers kept = \(NumberText.plain((rate * 1000).rounded() / 10))%"]
+        fitted.notes = ["clv = m · r / (1 + i − r): r = \(kept) of \(base) customers kept = \(exact: (rate * 1000).rounded() / 10)%"]
     }
 }
 

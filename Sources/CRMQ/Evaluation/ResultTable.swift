@@ -12,11 +12,12 @@ public struct ResultColumn: Sendable {
 }
 
 /// A table a statement answers with. Renderers turn it into aligned text, CSV, JSON or
-/// Markdown; nothing in it is formatted yet.
+/// Markdown; nothing in it is formatted yet: its values are columns, its title and notes
+/// `Prose` with their figures as numbers.
 public struct ResultTable: Sendable {
-    public var title: String?
+    public var title: Prose?
     public var columns: [ResultColumn]
-    public var notes: [String] = []
+    public var notes: [Prose] = []
     /// A single record (one customer's profile): people read it as field/value lines,
     /// programs get it as one row with a column per field.
     public var isRecord = false
@@ -24,23 +25,12 @@ public struct ResultTable: Sendable {
     /// (the RFM grid as a heat map); other modes print the table.
     public var drawing: Chart?
 
-    public init(title: String? = nil, columns: [ResultColumn], notes: [String] = [], isRecord: Bool = false, drawing: Chart? = nil) {
+    public init(title: Prose? = nil, columns: [ResultColumn], notes: [Prose] = [], isRecord: Bool = false, drawing: Chart? = nil) {
         self.title = title
         self.columns = columns
         self.notes = notes
         self.isRecord = isRecord
         self.drawing = drawing
-    }
-
-    /// The record turned on its side: a row per column, holding its name and its value as
-    /// a person reads it.
-    public var fieldValueLines: ResultTable {
-        var copy = ResultTable(title: title, columns: [
-            ResultColumn("field", .text(TextColumn(columns.map(\.name)))),
-            ResultColumn("value", .text(TextColumn(columns.map { ValueText.display($0.data, 0, unit: $0.unit) }))),
-        ], notes: notes)
-        copy.isRecord = false
-        return copy
     }
 
     public var rowCount: Int { columns.first?.data.count ?? 0 }
@@ -50,7 +40,7 @@ public struct ResultTable: Sendable {
 public enum ResultBlock: Sendable {
     case table(ResultTable)
     /// A sentence for the person at the prompt ("loaded acme: 60 customers").
-    case message(String)
+    case message(Prose)
     case chart(Chart)
 }
 
@@ -77,10 +67,10 @@ public struct StatementResult: Sendable {
         self.effect = effect
     }
 
-    public static func message(_ text: String) -> StatementResult { StatementResult([.message(text)]) }
+    public static func message(_ text: Prose) -> StatementResult { StatementResult([.message(text)]) }
 
     /// The sentences of the result, in order.
-    public var messages: [String] {
+    public var messages: [Prose] {
         blocks.compactMap { if case .message(let m) = $0 { m } else { nil } }
     }
 

@@ -103,12 +103,12 @@ public final class Session {
         (current?.customers.fields ?? (CustomerFields.attributes + CustomerFields.derived)) + ModelStore.fields + AnalyticsStore.fields
     }
 
-    static func loadedMessage(_ snapshot: Snapshot) -> String {
-        var text = "loaded \(snapshot.name): \(NumberText.grouped(snapshot.customers.count)) customers, "
-            + "\(NumberText.grouped(snapshot.transactions.count)) transactions, as of \(CalendarDay.format(snapshot.info.asOf))"
+    static func loadedMessage(_ snapshot: Snapshot) -> Prose {
+        var text: Prose = "loaded \(snapshot.name): \(count: snapshot.customers.count) customers, "
+            + "\(count: snapshot.transactions.count) transactions, as of \(CalendarDay.format(snapshot.info.asOf))"
         let later = snapshot.setAside.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         if !later.isEmpty {
-            text += " (set aside as later: " + later.map { "\(NumberText.grouped($0.value)) rows of \($0.key)" }.joined(separator: ", ") + ")"
+            text += " (set aside as later: \(later.map { "\(count: $0.value) rows of \($0.key)" as Prose }.joined(separator: ", ")))"
         }
         return text
     }

@@ -161,3 +161,32 @@ extension PurchaseHistories {
         return Grouped(rows: x.count, weight: weight, xValues: xv, xIndex: xi, txValues: tv, txIndex: ti, TValues: Tv, TIndex: Ti)
     }
 }
+
+extension BGNBD {
+    func walkthrough(x: Double, tx: Double, T: Double) -> ModelWalkthrough {
+        let n = Self.shown
+        let count: Prose = "\(x, .count)"
+        var alive: [Prose]
+        if x == 0 {
+            alive = ["P(alive) = 1 when x = 0: BG/NBD lets a customer drop out only right after a repeat purchase."]
+        } else {
+            let odds = a / (b + x - 1)
+            let ratio = pow((alpha + T) / (alpha + tx), r + x)
+            alive = [
+                "P(alive) = 1 / (1 + a/(b+x−1) · ((α+T)/(α+tₓ))^(r+x))",
+                "         = 1 / (1 + \(n(a))/(\(n(b))+\(count)−1) · ((\(n(alpha))+\(n(T)))/(\(n(alpha))+\(n(tx))))^(\(n(r))+\(count)))",
+                "         = 1 / (1 + \(n(odds)) × \(n(ratio))) = \(n(pAlive(x: x, tx: tx, T: T)))",
+            ]
+        }
+        return ModelWalkthrough(
+            assumes: [
+                "The transaction model is BG/NBD (Fader, Hardie & Lee 2005). While alive a customer buys at a",
+                "rate λ ~ Gamma(r, α) a week; after each repeat purchase they drop out with probability p ~ Beta(a, b).",
+            ],
+            pAlive: alive,
+            expectedPurchases: [
+                "E(t) = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x)",
+                "· ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive)",
+            ])
+    }
+}

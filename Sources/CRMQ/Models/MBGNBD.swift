@@ -93,3 +93,27 @@ struct MBGNBD: AliveTimesUnconditional, Equatable {
         return (MBGNBD(fit.values), fit)
     }
 }
+
+extension MBGNBD {
+    func walkthrough(x: Double, tx: Double, T: Double) -> ModelWalkthrough {
+        let n = Self.shown
+        let count: Prose = "\(x, .count)"
+        let odds = a / (b + x)
+        let ratio = pow((alpha + T) / (alpha + tx), r + x)
+        return ModelWalkthrough(
+            assumes: [
+                "The transaction model is MBG/NBD (Batislam, Denizel & Filiztekin 2007). While alive a customer buys",
+                "at a rate λ ~ Gamma(r, α) a week; at the first purchase and after each repeat purchase they drop",
+                "out with probability p ~ Beta(a, b), so a customer who never bought again can be gone.",
+            ],
+            pAlive: [
+                "P(alive) = 1 / (1 + a/(b+x) · ((α+T)/(α+tₓ))^(r+x))",
+                "         = 1 / (1 + \(n(a))/(\(n(b))+\(count)) · ((\(n(alpha))+\(n(T)))/(\(n(alpha))+\(n(tx))))^(\(n(r))+\(count)))",
+                "         = 1 / (1 + \(n(odds)) × \(n(ratio))) = \(n(pAlive(x: x, tx: tx, T: T)))",
+            ],
+            expectedPurchases: [
+                "E(t) = (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x)",
+                "· ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))] · P(alive)",
+            ])
+    }
+}

@@ -14,7 +14,7 @@ public struct ModelFit: Sendable {
     public var customers: Int
     public var iterations: Int
     public var converged: Bool
-    public var notes: [String] = []
+    public var notes: [Prose] = []
 
     /// Whether the model counts time (in weeks): the purchase models do, Gamma-Gamma does not.
     public var usesWeeks: Bool { model != "Gamma-Gamma" }
@@ -166,7 +166,7 @@ extension GammaGamma {
             scales: [1, 1, meanM]  // γ is in money: its scale is the spend's
         ).fit()
         if data.excluded > 0 {
-            fit.notes.append("\(NumberText.counted(data.excluded, "repeat customer")) with a mean spend of zero or less left out")
+            fit.notes.append("\(count: data.excluded, "repeat customer") with a mean spend of zero or less left out")
         }
         return (GammaGamma(fit.values), fit)
     }

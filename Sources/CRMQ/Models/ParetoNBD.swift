@@ -197,3 +197,29 @@ extension ParetoNBD {
         return (ParetoNBD(fit.values), fit)
     }
 }
+
+extension ParetoNBD {
+    func walkthrough(x: Double, tx: Double, T: Double) -> ModelWalkthrough {
+        let n = Self.shown
+        let count: Prose = "\(x, .count)"
+        let (aliveTerm, deadTerm, _) = terms(x: x, tx: tx, T: T)
+        let integral: Prose = deadTerm == -.infinity
+            ? "0 (too small to count beside A)"
+            : "\(n(s)) · ∫ₜₓᵀ (\(n(alpha))+τ)^−(\(n(r))+\(count)) (\(n(beta))+τ)^−(\(n(s))+1) dτ, ln B = \(n(deadTerm))"
+        return ModelWalkthrough(
+            assumes: [
+                "The transaction model is Pareto/NBD (Schmittlein, Morrison & Colombo 1987). While alive a customer",
+                "buys at a rate λ ~ Gamma(r, α) a week and stays alive an exponential time of rate μ ~ Gamma(s, β).",
+            ],
+            pAlive: [
+                "P(alive) = A / (A + B): A = (α+T)^−(r+x) (β+T)^−s, the customer alive at T;",
+                "         B = s ∫ₜₓᵀ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ, gone at some τ between tₓ and T (Fader & Hardie 2005).",
+                "         A = (\(n(alpha))+\(n(T)))^−(\(n(r))+\(count)) (\(n(beta))+\(n(T)))^−\(n(s)), ln A = \(n(aliveTerm))",
+                "         B = \(integral)",
+                "         P(alive) = 1 / (1 + e^(ln B − ln A)) = \(n(pAlive(x: x, tx: tx, T: T)))",
+            ],
+            expectedPurchases: [
+                "E(t) = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)] · P(alive)",
+            ])
+    }
+}

@@ -20,6 +20,8 @@ protocol PurchaseModel: Sendable {
     /// Per row of `histories`: P(alive), the expected purchases in the next 52 weeks, and the
     /// purchases over the horizon, each month discounted (what a unit of margin a purchase is worth).
     func lifetimeValues(_ histories: PurchaseHistories, _ value: LifetimeValue) -> [RowLifetimeValue]
+    /// The working for one customer that `explain clv` and `explain p_alive` show.
+    func walkthrough(x: Double, tx: Double, T: Double) -> ModelWalkthrough
 }
 
 /// What the models say of one row of purchase histories, for the model fields.

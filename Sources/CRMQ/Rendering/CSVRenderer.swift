@@ -9,8 +9,8 @@ public enum CSVRenderer {
             switch block {
             case .table(let table):
                 parts.append(render(table))
-                if !table.notes.isEmpty { parts.append(lines("note", table.notes)) }
-            case .message(let text): parts.append(lines("message", [text]))
+                if !table.notes.isEmpty { parts.append(lines("note", table.notes.map(ProseText.display))) }
+            case .message(let text): parts.append(lines("message", [ProseText.display(text)]))
             case .chart: break  // its numbers are in the tables
             }
         }

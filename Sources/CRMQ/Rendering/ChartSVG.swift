@@ -9,14 +9,14 @@ public enum ChartSVG {
         case .curve(let points, let xLabel): (body, height) = curve(points, xLabel)
         case .bars(let labels, let series, let values, let maximum): (body, height) = bars(labels, series, values, maximum)
         case .heatMap(let rowTitle, let rows, let columnTitle, let columns, let values, let cells):
-            (body, height) = heatMap(rowTitle, rows, columnTitle, columns, values, cells)
+            (body, height) = heatMap(rowTitle, rows, columnTitle, columns, values, cells.map { $0.map(ProseText.display) })
         case .lines(let series, let values, let xLabel): (body, height) = lines(series, values, xLabel)
         }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" font-family="sans-serif" font-size="13">
             <rect x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
-            <text x="16" y="24" font-size="\(titleSize(chart.title))" font-weight="bold">\(escape(chart.title))</text>
+            <text x="16" y="24" font-size="\(titleSize(ProseText.display(chart.title)))" font-weight="bold">\(escape(ProseText.display(chart.title)))</text>
             \(body)</svg>
 
             """

@@ -11,12 +11,12 @@ public struct ChartText {
     static let shades = Array("░▒▓█")
 
     public func render(_ chart: Chart) -> String {
-        var out = chart.title + "\n"
+        var out = ProseText.display(chart.title) + "\n"
         switch chart.kind {
         case .curve(let points, let xLabel): out += curve(points, xLabel)
         case .bars(let labels, let series, let values, let maximum): out += bars(labels, series, values, maximum)
         case .heatMap(let rowTitle, let rows, let columnTitle, let columns, let values, let cells):
-            out += heatMap(rowTitle, rows, columnTitle, columns, values, cells)
+            out += heatMap(rowTitle, rows, columnTitle, columns, values, cells.map { $0.map(ProseText.display) })
         case .lines(let series, let values, let xLabel): out += lines(series, values, xLabel)
         }
         return out

@@ -11,7 +11,7 @@
 public enum JSONRenderer {
     public static func render(_ result: StatementResult, statement: String) -> String {
         let tables = result.tables.map(render)
-        let messages = result.messages.map(string).joined(separator: ",")
+        let messages = result.messages.map { string(ProseText.display($0)) }.joined(separator: ",")
         return "{\"statement\":\(string(statement)),\"tables\":[" + (tables.isEmpty ? "" : "\n" + tables.joined(separator: ",\n") + "\n")
             + "],\"messages\":[\(messages)]}\n"
     }
@@ -19,9 +19,9 @@ public enum JSONRenderer {
     /// One table as an object.
     static func render(_ table: ResultTable) -> String {
         let columns = table.columns.map { "{\"name\":\(string($0.name)),\"type\":\"\($0.data.type.rawValue)\"}" }.joined(separator: ",")
-        let notes = table.notes.map(string).joined(separator: ",")
+        let notes = table.notes.map { string(ProseText.display($0)) }.joined(separator: ",")
         let rows = rows(table)
-        return "{\"title\":\(table.title.map(string) ?? "null"),\"columns\":[\(columns)],\"rows\":["
+        return "{\"title\":\(table.title.map { string(ProseText.display($0)) } ?? "null"),\"columns\":[\(columns)],\"rows\":["
             + (rows.isEmpty ? "" : "\n" + rows.joined(separator: ",\n") + "\n") + "],\"notes\":[\(notes)]}"
     }
 

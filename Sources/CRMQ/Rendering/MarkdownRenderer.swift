@@ -5,7 +5,7 @@ public enum MarkdownRenderer {
         result.blocks.compactMap { block -> String? in
             switch block {
             case .table(let table): render(table)
-            case .message(let text): ControlCharacters.escapedLines(text) + "\n"
+            case .message(let text): ControlCharacters.escapedLines(ProseText.display(text)) + "\n"
             case .chart: nil
             }
         }.joined(separator: "\n")
@@ -14,13 +14,13 @@ public enum MarkdownRenderer {
     public static func render(_ table: ResultTable) -> String {
         if table.isRecord, table.rowCount == 1 { return render(table.fieldValueLines) }
         var out = ""
-        if let title = table.title { out += "**\(escape(title))**\n\n" }
+        if let title = table.title { out += "**\(escape(ProseText.display(title)))**\n\n" }
         out += "| " + table.columns.map { escape($0.name) }.joined(separator: " | ") + " |\n"
         out += "|" + table.columns.map { $0.data.type == .number ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
         for row in 0..<table.rowCount {
             out += "| " + table.columns.map { escape(ValueText.display($0.data, row, unit: $0.unit)) }.joined(separator: " | ") + " |\n"
         }
-        for note in table.notes { out += "\n_\(escape(note))_\n" }
+        for note in table.notes { out += "\n_\(escape(ProseText.display(note)))_\n" }
         return out
     }
 

@@ -18,7 +18,7 @@ public struct TableRenderer {
     public func render(_ table: ResultTable) -> String {
         if table.isRecord, table.rowCount == 1 { return render(table.fieldValueLines) }
         var out = ""
-        if let title = table.title { out += style(ControlCharacters.escaped(title), "1") + "\n" }
+        if let title = table.title { out += style(ControlCharacters.escaped(ProseText.display(title)), "1") + "\n" }
         let rowCount = table.rowCount
         // Which rows to show: all, or the first and last halves with the middle left out.
         var shown = Array(0..<rowCount)
@@ -79,8 +79,8 @@ public struct TableRenderer {
     }
 
     /// A table's notes as a person reads them under it: escaped, wrapped to the window, dimmed.
-    public func notes(_ notes: [String]) -> String {
-        notes.map { style(TextWrap.wrap(ControlCharacters.escapedLines($0), width: layout.width), "2") + "\n" }.joined()
+    public func notes(_ notes: [Prose]) -> String {
+        notes.map { style(TextWrap.wrap(ControlCharacters.escapedLines(ProseText.display($0)), width: layout.width), "2") + "\n" }.joined()
     }
 
     /// Fits the table to the terminal: first the widest text columns give up width (down to

@@ -95,7 +95,7 @@ public final class StatementRunner {
     }
 
     /// Writes the file a `save` or `plot` asks for; what was written, or nil for other statements.
-    private func write(_ result: StatementResult, at range: SourceRange) throws(Diagnostic) -> String? {
+    private func write(_ result: StatementResult, at range: SourceRange) throws(Diagnostic) -> Prose? {
         switch result.effect {
         case .save(let path):
             guard let last = session.lastResult else { throw Diagnostic("there is no result to save yet", at: range) }
@@ -103,7 +103,7 @@ public final class StatementRunner {
             let format: OutputMode = lower.hasSuffix(".json") ? .json : lower.hasSuffix(".md") ? .markdown : .csv
             try write(render(last, statement: session.lastStatement ?? "", format), to: path, at: range)
             let rows = last.tables.reduce(0) { $0 + $1.rowCount }
-            return "saved \(NumberText.counted(rows, "row")) to \(path)"
+            return "saved \(count: rows, "row") to \(path)"
         case .plot(let path):
             guard let chart = result.charts.first else { return nil }
             try write(ChartSVG.render(chart), to: path, at: range)
@@ -181,7 +181,7 @@ public final class StatementRunner {
             for block in result.blocks {
                 switch block {
                 case .message(let text):
-                    let shown = ControlCharacters.escapedLines(text)
+                    let shown = ControlCharacters.escapedLines(ProseText.display(text))
                     emit((mode == .table ? TextWrap.wrap(shown, width: layout.width) : shown) + "\n")
                 case .table(let table):
                     if mode == .table, let drawing = table.drawing {

@@ -38,7 +38,7 @@ struct DescribeStatement: Statement {
             ResultColumn("first", .date(summaries.map(\.first))),
             ResultColumn("last", .date(summaries.map(\.last))),
             ResultColumn("most_common", .text(TextColumn(summaries.map(\.mostCommon)))),
-        ], notes: ["\(NumberText.counted(rows.count, "customer")) described"]))])
+        ], notes: ["\(count: rows.count, "customer") described"]))])
     }
 
     /// One field over the chosen rows. Numbers give min, max and mean; dates the first and

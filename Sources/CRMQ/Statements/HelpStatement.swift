@@ -38,7 +38,7 @@ struct HelpStatement: Statement {
         """
 
     func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult {
-        guard let topic = topic?.lowercased() else { return .message(Self.overview) }
+        guard let topic = topic?.lowercased() else { return .message(Prose(Self.overview)) }
         switch topic {
         case "fields", "field":
             let fields = session.fieldCatalog
@@ -47,7 +47,7 @@ struct HelpStatement: Statement {
                 ResultColumn("type", .text(TextColumn(fields.map(\.type.rawValue)))),
                 ResultColumn("meaning", .text(TextColumn(fields.map(\.definition)))),
             ]))])
-        case "expressions", "expression", "expr": return .message(Self.expressions)
+        case "expressions", "expression", "expr": return .message(Prose(Self.expressions))
         default:
             let word = topic.hasPrefix(".") ? "dot" : String(topic.split(separator: " ").first ?? "")
             guard let type = StatementCatalog.all.first(where: { $0.topic == word }) else {

@@ -52,7 +52,7 @@ struct PlotStatement: Statement {
             // needs more words: valuestar draws one segment's bars.
             throw Diagnostic(
                 "this statement draws no chart here", at: innerRange,
-                hint: result.tables.flatMap(\.notes).last ?? "valuestar draws one for one segment: valuestar for segment S")
+                hint: result.tables.flatMap(\.notes).last.map(ProseText.display) ?? "valuestar draws one for one segment: valuestar for segment S")
         }
         return StatementResult([.chart(chart)], effect: .plot(path))
     }

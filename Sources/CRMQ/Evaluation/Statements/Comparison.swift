@@ -66,7 +66,7 @@ struct Comparison {
         let matching = matching()
         let (outcome, revenueA, revenueB) = outcome(matching)
         // Without a model for one of them, the comparison still counts customers and revenue.
-        var notes: [String] = []
+        var notes: [Prose] = []
         func clv(_ scope: CustomerScope) -> [Double] {
             do throws(Diagnostic) {
                 return try scope.models.fitted(scope.snapshot, scope.settings).clv
@@ -89,7 +89,7 @@ struct Comparison {
                 outcome.retained.reduce(0) { $0 + clvB[$1.1] }, sum(outcome.lost, clvA), sum(outcome.new, clvB),
             ])),
         ], notes: [
-            "retention rate \(ValueText.display(outcome.rate, unit: .ratio)): \(NumberText.grouped(outcome.retained.count)) of the \(NumberText.grouped(outcome.activeBefore)) customers who bought in the 52 weeks to \(CalendarDay.format(a.info.asOf)) bought in the 52 weeks to \(CalendarDay.format(b.info.asOf))",
+            "retention rate \(outcome.rate, .ratio): \(count: outcome.retained.count) of the \(count: outcome.activeBefore) customers who bought in the 52 weeks to \(CalendarDay.format(a.info.asOf)) bought in the 52 weeks to \(CalendarDay.format(b.info.asOf))",
             "revenue and clv of the retained and new as of \(b.name), of the lost as of \(a.name)"
                 + (wonBack > 0 ? "; \(wonBack) of the new had bought before (won back)" : ""),
         ] + notes)
@@ -145,11 +145,11 @@ struct Comparison {
         for name in to {
             columns.append(ResultColumn(name, unit: .count, .number(from.map { Double(counts[$0]?[name] ?? 0) })))
         }
-        let title = "migration by \(key): \(a.name) (rows) to \(b.name) (columns)"
+        let title: Prose = "migration by \(key.description): \(a.name) (rows) to \(b.name) (columns)"
         let values = from.map { f in to.map { Double(counts[f]?[$0] ?? 0) } }
         let chart = Chart(title: title, kind: .heatMap(
             rowTitle: a.name, rows: from, columnTitle: b.name, columns: to, values: values,
-            cells: values.map { $0.map { NumberText.grouped(Int($0)) } }))
+            cells: values.map { $0.map { "\($0, .count)" } }))
         return ResultTable(title: title, columns: columns, drawing: chart)
     }
 
@@ -159,6 +159,14 @@ struct Comparison {
         if case .text(let text) = column {
             return text.codes.map { $0 >= 0 ? text.values[Int($0)] : "(none)" }
         }
-        return (0..<scope.count).map { column.isNull($0) ? "(none)" : ValueText.display(column, $0, unit: .plain) }
+        // Other values as their exact text, so that equal values are one group in both snapshots.
+        return (0..<scope.count).map { row in
+            switch column {
+            case .number(let v): v[row].isFinite ? NumberText.plain(v[row]) : "(none)"
+            case .date(let d): d[row] == CalendarDay.null ? "(none)" : CalendarDay.format(d[row])
+            case .bool(let b): b[row] > 1 ? "(none)" : b[row] == 1 ? "true" : "false"
+            case .text: ""  // handled above
+            }
+        }
     }
 }

@@ -27,7 +27,7 @@ struct CreditReport {
             ResultColumn("invoiced", unit: .money, .number(invoiced)),
             ResultColumn("unpaid", unit: .money, .number(unpaid)),
             ResultColumn("mean_days_late", unit: .days, .number(zip(late, invoices).map { $1 > 0 ? $0 / $1 : .nan })),
-        ], notes: ["\(NumberText.counted(rows.count, "customer")) with invoices due by \(CalendarDay.format(scope.snapshot.info.asOf)); `explain credit` gives the rule"])
+        ], notes: ["\(count: rows.count, "customer") with invoices due by \(CalendarDay.format(scope.snapshot.info.asOf)); `explain credit` gives the rule"])
         return StatementResult([.table(byGrade), .table(list(weakest(rows, facts, count: 10), facts, title: "the weakest payers"))])
     }
 
@@ -47,7 +47,7 @@ struct CreditReport {
         return kept
     }
 
-    private func list(_ rows: [Int], _ facts: [Credit.Facts], title: String) -> ResultTable {
+    private func list(_ rows: [Int], _ facts: [Credit.Facts], title: Prose) -> ResultTable {
         let customers = scope.snapshot.customers
         return ResultTable(title: title, columns: [
             ResultColumn("id", .text(TextColumn(rows.map { customers.ids[$0] }))),

@@ -26,8 +26,8 @@ struct CustomerList {
                     item.alias?.text ?? "\(item.expr)", unit: typed.unit, vector.column(scope.count).gather(rows)))
             }
         }
-        var notes: [String] = []
-        if rows.count < total { notes.append("\(NumberText.grouped(rows.count)) of \(NumberText.grouped(total)) customers") }
+        var notes: [Prose] = []
+        if rows.count < total { notes.append("\(count: rows.count) of \(count: total) customers") }
         return ResultTable(columns: columns, notes: notes)
     }
 

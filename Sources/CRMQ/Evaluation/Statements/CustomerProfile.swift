@@ -9,7 +9,7 @@ struct CustomerProfile {
     func result() throws(Diagnostic) -> StatementResult {
         let row = try scope.customer(customer)
         let snapshot = scope.snapshot
-        let title = "\(snapshot.customers.label(row)) (\(snapshot.customers.ids[row] ?? ""))"
+        let title: Prose = "\(snapshot.customers.label(row)) (\(snapshot.customers.ids[row] ?? ""))"
         var blocks: [ResultBlock] = [.table(figures(row, title: title))]
         if let t = transactions(row) { blocks.append(.table(t)) }
         if let t = activities(row) { blocks.append(.table(t)) }
@@ -18,7 +18,7 @@ struct CustomerProfile {
         return StatementResult(blocks)
     }
 
-    private func figures(_ row: Int, title: String) -> ResultTable {
+    private func figures(_ row: Int, title: Prose) -> ResultTable {
         let customers = scope.snapshot.customers
         let columns = customers.fields.compactMap { field in
             customers.column(field.name).map { ResultColumn(field.name, unit: field.unit, $0.gather([Int32(row)])) }
@@ -32,8 +32,8 @@ struct CustomerProfile {
         return (sorted.prefix(Self.recentRows).map(Int32.init), rows.count)
     }
 
-    private func note(_ shown: Int, _ total: Int, _ what: String) -> [String] {
-        shown < total ? ["the latest \(shown) of \(NumberText.grouped(total)) \(what)"] : []
+    private func note(_ shown: Int, _ total: Int, _ what: String) -> [Prose] {
+        shown < total ? ["the latest \(shown) of \(count: total) \(what)"] : []
     }
 
     private func transactions(_ row: Int) -> ResultTable? {

@@ -49,7 +49,7 @@ struct ModelStatements {
 
     /// The parameters, then the fit's own figures as a record (so that CSV and JSON carry them too).
     static func tables(_ fit: ModelFit) -> [ResultBlock] {
-        let parameters = ResultTable(title: fit.model, columns: [
+        let parameters = ResultTable(title: Prose(fit.model), columns: [
             ResultColumn("parameter", .text(TextColumn(fit.names))),
             ResultColumn("value", unit: .estimate, .number(fit.values)),
             ResultColumn("std_error", unit: .estimate, .number(fit.standardErrors)),
@@ -111,7 +111,7 @@ struct ModelStatements {
             ResultColumn("monthly_discount", unit: .ratio, .number([value.monthlyRate])),
         ], notes: ["expected_purchases here is over the horizon; the field of that name is the next 52 weeks"] + fitted.notes,
            isRecord: true)
-        let detail = ResultTable(title: "month by month (a month is \(NumberText.plain(LifetimeValue.weeksPerMonth)) weeks)", columns: [
+        let detail = ResultTable(title: "month by month (a month is \(exact: LifetimeValue.weeksPerMonth) weeks)", columns: [
             ResultColumn("month", unit: .count, .number(months.indices.map { Double($0 + 1) })),
             ResultColumn("expected_purchases", unit: .plain, .number(months)),
             ResultColumn("discount_factor", unit: .estimate, .number(factors)),

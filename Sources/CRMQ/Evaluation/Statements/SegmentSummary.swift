@@ -37,7 +37,7 @@ struct SegmentSummary {
         return ResultTable(columns: columns)
     }
 
-    private var notes: [String] {
+    private var notes: [Prose] {
         scope.snapshot.transactions.marginKnown ? [] : ["margin and profit are unknown: the transactions have no margin and snapshot.json no margin_rate"]
     }
 

@@ -56,7 +56,7 @@ struct Validation {
             ResultColumn("actual", unit: .count, .number([totalActual])),
             ResultColumn("predicted_over_actual", unit: .ratio, .number([totalActual > 0 ? totalPredicted / totalActual : .nan])),
         ], notes: ["repeat purchase days (purchases on one day are one) of the customers who bought by calibration_end"]
-            + (newcomers.isEmpty ? [] : ["left out: \(NumberText.counted(newcomers.count, "customer")) whose first purchase was in the holdout"]),
+            + (newcomers.isEmpty ? [] : ["left out: \(count: newcomers.count, "customer") whose first purchase was in the holdout"]),
            isRecord: true)
 
         let frequencyTable = byFrequency(customers, predicted: predicted, actual: actual)

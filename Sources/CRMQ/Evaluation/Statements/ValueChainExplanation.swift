@@ -3,14 +3,15 @@
 struct ValueChainExplanation {
     let scope: CustomerScope
 
-    private func money(_ v: Double) -> String { ValueText.display(v, unit: .money) }
-    private func percent(_ v: Double) -> String { ValueText.display(v, unit: .ratio) }
-    private func number(_ v: Double) -> String { NumberText.plain((v * 100).rounded() / 100) }
+    private func money(_ v: Double) -> Prose { "\(v, .money)" }
+    private func percent(_ v: Double) -> Prose { "\(v, .ratio)" }
+    /// Rounded to two decimals, written with the digits left.
+    private func number(_ v: Double) -> Prose { "\(exact: (v * 100).rounded() / 100)" }
 
-    func text(_ topic: ExplainTopic, customer: Name?) throws(Diagnostic) -> String {
+    func text(_ topic: ExplainTopic, customer: Name?) throws(Diagnostic) -> Prose {
         let row = try customer.map { n throws(Diagnostic) in try scope.customer(n) }
         let label = row.map { "\(scope.snapshot.customers.label($0)) (\(scope.snapshot.customers.ids[$0] ?? ""))" } ?? ""
-        let lines: [String]
+        let lines: [Prose]
         switch topic {
         case .portfolio: lines = try portfolioLines(row, label)
         case .rfm: lines = try rfmLines(row, label)
@@ -28,8 +29,8 @@ struct ValueChainExplanation {
     }
 
     /// `explain portfolio`: the rule, this data's thresholds and, for a customer, where it lands.
-    private func portfolioLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
-        var lines: [String]
+    private func portfolioLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
+        var lines: [Prose]
         let (groups, clv, threshold, source) = try scope.portfolio()
         let profit = scope.snapshot.customers.numbers(CustomerFields.profit)
         lines = [
@@ -47,8 +48,8 @@ struct ValueChainExplanation {
     }
 
     /// `explain rfm`: the rule, this data's thresholds and, for a customer, where it lands.
-    private func rfmLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
-        var lines: [String]
+    private func rfmLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
+        var lines: [Prose]
         let result = scope.analytics.rfm(scope.snapshot)
         lines = [
             "rfm: three scores 1–5, each by the 20/40/60/80% quantiles of the customers who bought",
@@ -67,8 +68,8 @@ struct ValueChainExplanation {
     }
 
     /// `explain credit`: the rule, this data's thresholds and, for a customer, where it lands.
-    private func creditLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
-        var lines: [String]
+    private func creditLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
+        var lines: [Prose]
         let facts = try scope.analytics.credit(scope.snapshot)
         let w = Credit.weights
         lines = [
@@ -82,7 +83,7 @@ struct ValueChainExplanation {
             "  grades: \(Credit.gradeRule)",
         ]
         let rated = facts.filter { $0.invoices > 0 }
-        lines.append("  here: \(NumberText.counted(rated.count, "customer")) with invoices; " + Credit.grades.map { g in "\(g.grade) \(rated.filter { Credit.grade($0.score) == g.grade }.count)" }.joined(separator: ", "))
+        lines.append("  here: \(count: rated.count, "customer") with invoices; " + Credit.grades.map { g in "\(g.grade) \(rated.filter { Credit.grade($0.score) == g.grade }.count)" }.joined(separator: ", "))
         if let c = row {
             let f = facts[c]
             guard f.invoices > 0 else { lines.append("\(label) has no invoice, so no score"); return lines }
@@ -95,8 +96,8 @@ struct ValueChainExplanation {
     }
 
     /// `explain pareto`: the rule, this data's thresholds and, for a customer, where it lands.
-    private func paretoLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
-        var lines: [String]
+    private func paretoLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
+        var lines: [Prose]
         let profit = scope.snapshot.customers.numbers(CustomerFields.profit)
         let curve = WhaleCurve(profit)
         lines = [
@@ -113,14 +114,14 @@ struct ValueChainExplanation {
     }
 
     /// `explain ssc`: the rule and this data's numbers.
-    private func sscLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
-        let lines: [String]
+    private func sscLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
+        let lines: [Prose]
         lines = [
             "ssc (strategically significant customers), a customer can be several kinds:",
-            "  high lifetime value: \(StrategicCustomers.topText) (rank ≤ ⌈\(NumberText.plain(StrategicCustomers.topShare)) × customers⌉)",
+            "  high lifetime value: \(StrategicCustomers.topText) (rank ≤ ⌈\(exact: StrategicCustomers.topShare) × customers⌉)",
             "  benchmark: the benchmark column is true, or \(StrategicCustomers.referralsText)",
             "  inspiration: the inspiration column is true, or \(StrategicCustomers.ideasText)",
-            "  cost magnet: \(NumberText.plain(StrategicCustomers.costMagnetShare * 100))% or more of all units (of revenue when transactions have no quantity)",
+            "  cost magnet: \(exact: StrategicCustomers.costMagnetShare * 100)% or more of all units (of revenue when transactions have no quantity)",
             "  fixed cost absorbed = share of volume × fixed_costs (snapshot.json)"
                 + (scope.snapshot.info.fixedCosts.map { ": here \(money($0))" } ?? ": none given here"),
         ]
@@ -128,8 +129,8 @@ struct ValueChainExplanation {
     }
 
     /// `explain plan`: the rule and this data's numbers.
-    private func planLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
-        let lines: [String]
+    private func planLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
+        let lines: [Prose]
         let retention = Plans.retentionRules
         lines = [
             "plan retention: value at risk = clv × (1 − p_alive); the cap is a share of it by portfolio group:",
@@ -146,8 +147,8 @@ struct ValueChainExplanation {
     }
 
     /// `explain whatif`: the rule and this data's numbers.
-    private func whatifLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
-        let lines: [String]
+    private func whatifLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
+        let lines: [Prose]
         let t = scope.snapshot.transactions
         let r = SimpleRetention.retentionRate(t, customers: scope.count, asOf: scope.snapshot.info.asOf)
         let value = scope.settings.lifetimeValue(for: scope.snapshot)
@@ -167,10 +168,10 @@ struct ValueChainExplanation {
     }
 
     /// `explain valuestar`: the rule and this data's numbers.
-    private func valuestarLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
-        let lines: [String]
+    private func valuestarLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
+        let lines: [Prose]
         lines = [
-            "valuestar: per segment and each of the eight dimensions (" + ValueStarTable.dimensions.joined(separator: ", ") + "):",
+            "valuestar: per segment and each of the eight dimensions (\(ValueStarTable.dimensions.joined(separator: ", "))):",
             "  gap = our score − the competitor's; weighted gap = importance × gap",
             "  strengths: weighted gap > 0, largest first; weaknesses: < 0, worst first",
             "  weighted score = Σ importance × score / Σ importance (ours and the competitor's)",
@@ -179,8 +180,8 @@ struct ValueChainExplanation {
     }
 
     /// `explain compare`: the rule and this data's numbers.
-    private func compareLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [String] {
-        let lines: [String]
+    private func compareLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
+        let lines: [Prose]
         lines = [
             "compare A B: a customer is active in a snapshot when it bought in the 52 weeks to its as_of",
             "  retention rate = customers active in A who are active in B ÷ customers active in A (matched by id)",

@@ -52,7 +52,7 @@ struct ValueChainStatements {
             ResultColumn("clv", unit: .money, .number(columns[3])),
             ResultColumn("clv_share", unit: .ratio, share(columns[3], totals.clv)),
         ], notes: [
-            "profitable now: profit > 0; potential: clv \(Portfolio.above) \(ValueText.display(threshold, unit: .money)) (\(source))",
+            "profitable now: profit > 0; potential: clv \(Portfolio.above) \(threshold, .money) (\(source))",
         ])
         // The 2×2 grid: profitable now (rows) against potential (columns).
         let at = [[1, 0], [3, 2]]
@@ -60,7 +60,7 @@ struct ValueChainStatements {
             rowTitle: "profit", rows: ["profitable now", "not profitable now"], columnTitle: "potential",
             columns: ["little potential", "high potential"], values: at.map { $0.map { columns[0][$0] } },
             cells: at.map { $0.map { k in
-                "\(Portfolio.groups[k]) \(NumberText.grouped(Int(columns[0][k]))) (\(ValueText.display(totals.customers > 0 ? columns[0][k] / totals.customers : 0, unit: .ratio)))"
+                "\(Portfolio.groups[k]) \(columns[0][k], .count) (\(totals.customers > 0 ? columns[0][k] / totals.customers : 0, .ratio))"
             } }))
         return StatementResult([.table(table), .chart(grid)])
     }
@@ -112,9 +112,9 @@ struct ValueChainStatements {
         let summary = ResultTable(title: "strategically significant customers", columns: [
             ResultColumn("kind", .text(TextColumn(StrategicCustomers.kinds))),
             ResultColumn("customers", unit: .count, .number(counts)),
-        ], notes: ["high lifetime value: \(StrategicCustomers.topText) (rank ≤ \(Int((StrategicCustomers.topShare * Double(customers.count)).rounded(.up))) of \(NumberText.grouped(customers.count))); "
+        ], notes: ["high lifetime value: \(StrategicCustomers.topText) (rank ≤ \(Int((StrategicCustomers.topShare * Double(customers.count)).rounded(.up))) of \(count: customers.count)); "
             + "benchmark: benchmark true or \(StrategicCustomers.referralsText); inspiration: inspiration true or \(StrategicCustomers.ideasText); cost magnet: \(StrategicCustomers.magnetText) of all "
-            + (evidence.volumeIsUnits ? "units" : "revenue") + (fixed.map { " (of fixed costs \(ValueText.display($0, unit: .money)))" } ?? "")])
+            + (evidence.volumeIsUnits ? "units" : "revenue") + (fixed.map { " (of fixed costs \($0, .money))" } ?? "")])
         return StatementResult([.table(summary), .table(ResultTable(columns: columns))])
     }
 
@@ -155,8 +155,8 @@ struct ValueChainStatements {
         }
         // The cumulative share at every 2.5% of the customers.
         let points = (1...40).map { share(curve.cumulative(curve.top(Double($0) / 40))) }
-        let chart = Chart(title: "whale curve: cumulative share of \(measure), customers ranked by it (peak \(ValueText.display(share(peak.value), unit: .ratio)) "
-            + "at \(ValueText.display(Double(peak.customers) / Double(curve.count), unit: .ratio)) of the customers)",
+        let chart = Chart(title: "whale curve: cumulative share of \(measure), customers ranked by it (peak \(share(peak.value), .ratio) "
+            + "at \(Double(peak.customers) / Double(curve.count), .ratio) of the customers)",
             kind: .curve(points: points, xLabel: "customers ranked by \(measure), largest first"))
         return StatementResult([.table(table), .table(summary), .chart(chart)])
     }
@@ -185,13 +185,13 @@ struct ValueChainStatements {
             ResultColumn("customer_share", unit: .ratio, .number(counts.map { scored > 0 ? $0 / scored : .nan })),
             ResultColumn("revenue", unit: .money, .number(sums)),
             ResultColumn("revenue_share", unit: .ratio, .number(sums.map { total != 0 ? $0 / total : .nan })),
-        ], notes: rows.count > Int(scored) ? ["no RFM scores for \(NumberText.counted(rows.count - Int(scored), "customer")) without a purchase"] : [])
+        ], notes: rows.count > Int(scored) ? ["no RFM scores for \(count: rows.count - Int(scored), "customer") without a purchase"] : [])
         var gridColumns = [ResultColumn("recency", unit: .count, .number([5, 4, 3, 2, 1]))]
         for f in 0..<5 { gridColumns.append(ResultColumn("f\(f + 1)", unit: .count, .number(grid.map { $0[f] }))) }
-        let title = "customers by recency (rows, 5 most recent) and frequency (columns) score"
+        let title: Prose = "customers by recency (rows, 5 most recent) and frequency (columns) score"
         let heat = Chart(title: title, kind: .heatMap(
             rowTitle: "recency", rows: ["R5", "R4", "R3", "R2", "R1"], columnTitle: "frequency", columns: ["F1", "F2", "F3", "F4", "F5"],
-            values: grid, cells: grid.map { $0.map { NumberText.grouped(Int($0)) } }))
+            values: grid, cells: grid.map { $0.map { "\($0, .count)" } }))
         let gridTable = ResultTable(title: title, columns: gridColumns, drawing: heat)
         return StatementResult([.table(segments), .table(gridTable)])
     }

@@ -83,14 +83,14 @@ struct ValueStarReport {
             ResultColumn("verdict", .text(TextColumn(order.map { star.weightedGap($0) > 0 ? "strength" : star.weightedGap($0) < 0 ? "weakness" : "par" }))),
         ])
         let scores = star.weightedScores
-        func list(_ ks: [Int]) -> String {
-            ks.isEmpty ? "none" : ks.map { "\(d[$0].name) (\(NumberText.plain(star.weightedGap($0))))" }.joined(separator: ", ")
+        func list(_ ks: [Int]) -> Prose {
+            ks.isEmpty ? "none" : ks.map { "\(d[$0].name) (\(exact: star.weightedGap($0)))" as Prose }.joined(separator: ", ")
         }
         let strengths = order.filter { star.weightedGap($0) > 0 }
         let weaknesses = order.filter { star.weightedGap($0) < 0 }.reversed()
-        let verdict = """
-            importance-weighted score: ours \(NumberText.plain((scores.ours * 100).rounded() / 100)), \
-            the competitor's \(NumberText.plain((scores.theirs * 100).rounded() / 100))
+        let verdict: Prose = """
+            importance-weighted score: ours \(exact: (scores.ours * 100).rounded() / 100), \
+            the competitor's \(exact: (scores.theirs * 100).rounded() / 100)
             strengths to build on: \(list(strengths))
             weaknesses to fix, worst first: \(list(Array(weaknesses)))
             """

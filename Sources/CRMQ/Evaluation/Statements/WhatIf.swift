@@ -20,7 +20,7 @@ struct WhatIf {
         var lever: String
         var from: Double
         var to: Double
-        var description: String
+        var description: Prose
     }
 
     func result(_ change: WhatIfChange, _ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
@@ -43,7 +43,7 @@ struct WhatIf {
             }
             let target = change.relative ? r + change.value : change.value
             guard target > 0, target < 1 else {
-                throw Diagnostic("retention would be \(ValueText.display(target, unit: .ratio)); it must stay between 0% and 100%", at: change.range)
+                throw Diagnostic("retention would be \(NumberText.plain((target * 1000).rounded() / 10))%; it must stay between 0% and 100%", at: change.range)
             }
             let fitted: ModelStore.Fitted
             if (scope.settings.model ?? Settings.defaultModel) == .simple {
@@ -76,7 +76,8 @@ struct WhatIf {
             threshold: today.threshold))
     }
 
-    private func pct(_ v: Double) -> String { NumberText.plain((v * 1000).rounded() / 10) + "%" }
+    /// A percentage to one decimal, written with the digits left: 5%, 12.5%.
+    private func pct(_ v: Double) -> Prose { "\(exact: (v * 1000).rounded() / 10)%" }
 
     private func table(
         _ change: Change, _ changed: Int, groups: ([Int32], [Int32]), profit: ([Double], [Double]), clv: ([Double], [Double]), threshold: Double
@@ -96,7 +97,7 @@ struct WhatIf {
             }
             if let a = Portfolio.name(groups.0[c]), let b = Portfolio.name(groups.1[c]), a != b { moved["\(a) → \(b)", default: 0] += 1 }
         }
-        let table = ResultTable(title: "what if \(change.description), for \(NumberText.grouped(changed)) of \(NumberText.grouped(scope.count)) customers", columns: [
+        let table = ResultTable(title: "what if \(change.description), for \(count: changed) of \(count: scope.count) customers", columns: [
             ResultColumn("group", .text(TextColumn(names))),
             ResultColumn("customers", unit: .count, .number(figures[0])),
             ResultColumn("customers_whatif", unit: .count, .number(figures[1])),
@@ -105,13 +106,12 @@ struct WhatIf {
             ResultColumn("clv", unit: .money, .number(figures[4])),
             ResultColumn("clv_whatif", unit: .money, .number(figures[5])),
             ResultColumn("clv_change", unit: .ratio, .number(zip(figures[4], figures[5]).map { $0 != 0 ? $1 / $0 - 1 : .nan })),
-        ], notes: ["groups by profit > 0 and clv \(Portfolio.above) today's threshold \(ValueText.display(threshold, unit: .money)); `explain whatif` shows how the change enters"])
+        ], notes: ["groups by profit > 0 and clv \(Portfolio.above) today's threshold \(threshold, .money); `explain whatif` shows how the change enters"])
         var blocks: [ResultBlock] = [.table(table)]
         let total = names.count - 1
-        let summary = "the portfolio's clv goes from \(ValueText.display(figures[4][total], unit: .money)) to \(ValueText.display(figures[5][total], unit: .money)) "
-            + "(\(ValueText.display(figures[5][total] - figures[4][total], unit: .money)), \(pct(figures[4][total] != 0 ? figures[5][total] / figures[4][total] - 1 : .nan)))"
-            + (change.lever == "cost_to_serve"
-                ? "; profit from \(ValueText.display(figures[2][total], unit: .money)) to \(ValueText.display(figures[3][total], unit: .money))" : "")
+        var summary: Prose = "the portfolio's clv goes from \(figures[4][total], .money) to \(figures[5][total], .money) "
+            + "(\(figures[5][total] - figures[4][total], .money), \(pct(figures[4][total] != 0 ? figures[5][total] / figures[4][total] - 1 : .nan)))"
+        if change.lever == "cost_to_serve" { summary += "; profit from \(figures[2][total], .money) to \(figures[3][total], .money)" }
         blocks.append(.message(summary))
         if !moved.isEmpty {
             let keys = moved.keys.sorted()

@@ -25,7 +25,7 @@ extension Plans {
         }
         let best = lookalike(rows, clv)
         let headroom = cost.map { meanClv - $0.mean }
-        let verdict: String
+        let verdict: Prose
         switch headroom {
         case .some(let h) where h > 0:
             verdict = "acquire more: a new customer costs \(money(cost!.mean)) and is worth \(money(meanClv)), \(money(h)) more than it costs"
@@ -34,11 +34,11 @@ extension Plans {
         case .none:
             verdict = "pay no more than \(money(meanClv)) per new customer (the snapshot has no acquisition_cost to compare with)"
         }
-        let costText = cost.map {
-            "today's acquisition cost \(money($0.mean)), the mean of \(NumberText.counted($0.count, "customer"))" + ($0.recent > 0 ? " won in the last 52 weeks" : " (none won in the last 52 weeks: all of them)")
+        let costText: Prose = cost.map { c -> Prose in
+            "today's acquisition cost \(money(c.mean)), the mean of \(count: c.count, "customer")\(c.recent > 0 ? " won in the last 52 weeks" : " (none won in the last 52 weeks: all of them)")"
         } ?? "no acquisition_cost column"
         let text = Self.lines([
-            ("who", "prospects like the \(NumberText.counted(rows.count, "customer")) of \(segment.definition)" + (best.isEmpty ? "" : "; look for " + best)),
+            ("who", "prospects like the \(count: rows.count, "customer") of \(segment.definition)\(best.isEmpty ? "" : "; look for " + best)"),
             ("why", "their mean clv is \(money(meanClv)) (median \(money(medianClv))); \(costText)"),
             ("what to do", verdict),
             ("spend at most", "\(money(meanClv)) per new customer: paying more than a customer is worth destroys value"),

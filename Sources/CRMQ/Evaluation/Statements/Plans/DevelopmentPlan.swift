@@ -36,11 +36,11 @@ extension Plans {
         let (groups, _, _, _) = try scope.portfolio()
         let group = groups[c] ?? "no group"
         let missing = productsToOffer(c)
-        var actions: [String] = []
+        var actions: [Prose] = []
         if d.gap <= 0 {
             actions.append("it already buys its whole wallet from us: defend it (see `plan retention for \(customers.ids[c] ?? "")`)")
         } else {
-            if !missing.isEmpty { actions.append("cross-sell " + missing.joined(separator: ", ")) }
+            if !missing.isEmpty { actions.append("cross-sell \(missing.joined(separator: ", "))") }
             actions.append("raise its share of wallet from \(percent(d.share)) to \(percent(d.targetShare)) in 12 months")
             if group == "re-engineer" || group == "sack" {
                 actions.append("but it is \(group): grow it only where the extra sales cost little to serve")
@@ -87,7 +87,7 @@ extension Plans {
             ResultColumn("spend_cap", unit: .money, .number(top.map { all[$0]!.cap })),
         ])
         let text = Self.lines([
-            ("who", "\(NumberText.counted(rows.count, "customer")) of \(segment.definition) with a wallet"),
+            ("who", "\(count: rows.count, "customer") of \(segment.definition) with a wallet"),
             ("why", "together they spend \(money(wallet)) a year in the category, \(money(revenue)) with us (\(percent(wallet > 0 ? revenue / wallet : .nan)));\n"
                 + "development potential \(money(potential)) of margin a year, the top ten \(money(top.reduce(0) { $0 + all[$1]!.potential }))"),
             ("what to do", "start with the top ten below: close a quarter of each gap in 12 months"),

@@ -47,8 +47,8 @@ struct Plans {
 
     // MARK: Figures the plans share
 
-    func money(_ v: Double) -> String { ValueText.display(v, unit: .money) }
-    func percent(_ v: Double) -> String { ValueText.display(v, unit: .ratio) }
+    func money(_ v: Double) -> Prose { "\(v, .money)" }
+    func percent(_ v: Double) -> Prose { "\(v, .ratio)" }
 
     /// Revenue of a customer in the days (from, to] before as_of.
     func revenue(of c: Int, daysBefore from: Int32, to: Int32) -> Double {
@@ -58,12 +58,12 @@ struct Plans {
     }
 
     /// One statement of a plan, the way a person reads it: "why: …".
-    static func lines(_ parts: [(String, String)]) -> String {
+    static func lines(_ parts: [(String, Prose)]) -> Prose {
         let width = parts.map { $0.0.count }.max() ?? 0
-        return parts.map { label, text in
+        let indent = "\n" + String(repeating: " ", count: width + 2)
+        return parts.map { label, text -> Prose in
             let pad = String(repeating: " ", count: width - label.count)
-            return "\(label):\(pad) " + text.split(separator: "\n", omittingEmptySubsequences: false)
-                .joined(separator: "\n" + String(repeating: " ", count: width + 2))
+            return "\(label):\(pad) \(text.mapText { $0.replacingAll("\n", with: indent) })"
         }.joined(separator: "\n")
     }
 }

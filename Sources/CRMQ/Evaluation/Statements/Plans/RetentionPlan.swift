@@ -29,23 +29,23 @@ extension Plans {
 
     /// The warning signs: overdue against its usual gap, falling spend, complaints, low
     /// satisfaction, a weak credit grade. Each with its numbers and whether it warns.
-    func signals(_ c: Int) throws(Diagnostic) -> [(text: String, warns: Bool)] {
-        var signals: [(String, Bool)] = []
+    func signals(_ c: Int) throws(Diagnostic) -> [(sign: RetentionSign, text: Prose, warns: Bool)] {
+        var signals: [(RetentionSign, Prose, Bool)] = []
         let customers = scope.snapshot.customers
         let daysSince = scope.snapshot.customers.numbers(CustomerFields.daysSince)[c], frequency = scope.snapshot.customers.numbers(CustomerFields.frequency)[c], recency = scope.snapshot.customers.numbers(CustomerFields.recency)[c]
         if frequency >= 1 {
             let gap = recency * 7 / frequency
             let times = daysSince / max(gap, 1)
-            signals.append((
-                "\(NumberText.plain(daysSince)) days since the last purchase, \(NumberText.plain((times * 10).rounded() / 10))× its usual gap of \(NumberText.plain(gap.rounded())) days",
+            signals.append((.overdue,
+                "\(exact: daysSince) days since the last purchase, \(exact: (times * 10).rounded() / 10)× its usual gap of \(exact: gap.rounded()) days",
                 times > 1.5))
         } else if !daysSince.isNaN {
-            signals.append(("one purchase day so far, \(NumberText.plain(daysSince)) days ago", daysSince > 182))
+            signals.append((.onePurchase, "one purchase day so far, \(exact: daysSince) days ago", daysSince > 182))
         }
         let recent = revenue(of: c, daysBefore: 182, to: 0), before = revenue(of: c, daysBefore: 364, to: 182)
         if before > 0 {
             let change = recent / before - 1
-            signals.append(("spend \(money(recent)) in the last 26 weeks against \(money(before)) in the 26 before (\(change >= 0 ? "+" : "")\(percent(change)))", change < -0.2))
+            signals.append((.spend, "spend \(money(recent)) in the last 26 weeks against \(money(before)) in the 26 before (\(change >= 0 ? "+" : "")\(percent(change)))", change < -0.2))
         }
         if let interactions = scope.snapshot.interactions {
             let asOf = scope.snapshot.info.asOf
@@ -53,17 +53,17 @@ extension Plans {
                 Int(interactions.customer[$0]) == c && interactions.day[$0] > asOf - 364 && interactions.kind[$0]?.lowercased() == "complaint"
             }
             let notes = complaints.compactMap { interactions.note[$0] }.map { "“\($0)”" }
-            signals.append((
-                "\(NumberText.counted(complaints.count, "complaint")) in the last 52 weeks" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")),
+            signals.append((.complaints,
+                "\(count: complaints.count, "complaint") in the last 52 weeks\(notes.isEmpty ? "" : ": " + notes.joined(separator: ", "))",
                 !complaints.isEmpty))
         }
         if let satisfaction = customers.optionalNumbers(CustomerFields.satisfaction), !satisfaction[c].isNaN {
-            signals.append(("satisfaction \(NumberText.plain(satisfaction[c]))/10", satisfaction[c] < 6))
+            signals.append((.satisfaction, "satisfaction \(exact: satisfaction[c])/10", satisfaction[c] < 6))
         }
         if scope.snapshot.payments != nil {
             let f = try scope.analytics.credit(scope.snapshot)[c]
             if let grade = Credit.grade(f.score) {
-                signals.append(("credit grade \(grade) (score \(NumberText.plain(f.score.rounded())), paying \(f.trendWord))", grade == "C" || grade == "D"))
+                signals.append((.credit, "credit grade \(grade) (score \(exact: f.score.rounded()), paying \(f.trendWord))", grade == "C" || grade == "D"))
             }
         }
         return signals
@@ -80,25 +80,30 @@ extension Plans {
         let profit = scope.snapshot.customers.numbers(CustomerFields.profit)[c]
         let signals = try signals(c)
         let warnings = signals.filter(\.warns)
-        var actions = [rule.action]
+        // Each action as the plan says it and as its table cell holds it (words, no figures).
+        var actions: [(said: Prose, cell: String)] = [(Prose(rule.action), rule.action)]
         if plan.group != "sack" {
-            if warnings.contains(where: { $0.text.contains("complaint") }) { actions.append("resolve the complaints first") }
-            if warnings.contains(where: { $0.text.contains("usual gap") }) { actions.append("contact it now: it is overdue") }
+            if warnings.contains(where: { $0.sign == .complaints }) { actions.append(("resolve the complaints first", "resolve the complaints first")) }
+            if warnings.contains(where: { $0.sign == .overdue }) { actions.append(("contact it now: it is overdue", "contact it now: it is overdue")) }
             if plan.group == "re-engineer", let costly = costliestActivity(c) {
-                actions.append("its costliest activity is \(costly.name) (\(money(costly.cost))): offer a cheaper way to do it")
+                actions.append((
+                    "its costliest activity is \(costly.name) (\(money(costly.cost))): offer a cheaper way to do it",
+                    "its costliest activity is \(costly.name): offer a cheaper way to do it"))
             }
         }
         let gapDays = try usualGap(c)
-        let measure = plan.group == "sack"
+        let measure: Prose = plan.group == "sack"
             ? "its cost to serve falls; no retention spend is booked against it"
             : "a purchase by \(CalendarDay.format(scope.snapshot.info.asOf + Int32(gapDays.rounded()))) (its usual gap), p_alive at least \(percent(max(plan.pAlive, 0.8))) at the next snapshot, "
               + "no new complaint; check with `compare` on the next snapshot"
+        let now = profit > 0 ? "profitable now" : "not profitable now"
+        let potential = Portfolio.hasPotential(plan.clv, threshold) ? Portfolio.above : Portfolio.notAbove
+        let who: Prose = "\(label), \(plan.group): profit \(money(profit)) (\(now)), clv \(money(plan.clv)) \(potential) \(money(threshold)) (\(source))"
         let text = Self.lines([
-            ("who", "\(label), \(plan.group): profit \(money(profit)) (\(profit > 0 ? "profitable now" : "not profitable now")), clv \(money(plan.clv)) "
-                + "\(Portfolio.hasPotential(plan.clv, threshold) ? Portfolio.above : Portfolio.notAbove) \(money(threshold)) (\(source))"),
+            ("who", who),
             ("why", "value at risk \(money(plan.valueAtRisk)) = clv \(money(plan.clv)) × (1 − p_alive \(percent(plan.pAlive)))\n"
-                + signals.map { ($0.warns ? "! " : "· ") + $0.text }.joined(separator: "\n")),
-            ("what to do", actions.joined(separator: "; ")),
+                + signals.map { "\($0.warns ? "! " : "· ")\($0.text)" as Prose }.joined(separator: "\n")),
+            ("what to do", actions.map(\.said).joined(separator: "; ")),
             ("spend at most", "\(money(plan.cap)) (\(rule.reason))"),
             ("success", measure),
         ])
@@ -109,7 +114,7 @@ extension Plans {
             ResultColumn("value_at_risk", unit: .money, .number([plan.valueAtRisk])),
             ResultColumn("warning_signs", unit: .count, .number([Double(warnings.count)])),
             ResultColumn("spend_cap", unit: .money, .number([plan.cap])),
-            ResultColumn("action", .text(TextColumn([actions.joined(separator: "; ")]))),
+            ResultColumn("action", .text(TextColumn([actions.map(\.cell).joined(separator: "; ")]))),
         ], isRecord: true)
         return StatementResult([.message(text), .table(record)])
     }
@@ -135,13 +140,13 @@ extension Plans {
             ResultColumn("value_at_risk", unit: .money, .number(top.map { cases[$0]!.valueAtRisk })),
             ResultColumn("spend_cap", unit: .money, .number(top.map { cases[$0]!.cap })),
         ], notes: atRisk.count > top.count ? ["\(atRisk.count - top.count) more at risk: plan retention for ID shows each"] : [])
-        let byGroup = zip(Portfolio.groups, groups).filter { !$0.1.isEmpty }.map { group, members in
+        let byGroup = zip(Portfolio.groups, groups).filter { !$0.1.isEmpty }.map { group, members -> Prose in
             let risk = members.reduce(0) { $0 + cases[$1]!.valueAtRisk }
             return "\(group) \(members.count): value at risk \(money(risk)); \(Self.retentionRules[group]!.action)"
         }
         let text = Self.lines([
-            ("who", "\(NumberText.counted(rows.count, "customer")) of \(segment.definition); potential is clv \(Portfolio.above) \(money(threshold)) (\(source))"),
-            ("why", "value at risk \(money(totalRisk)) = Σ clv × (1 − p_alive), \(NumberText.counted(atRisk.count, "customer")) with some"),
+            ("who", "\(count: rows.count, "customer") of \(segment.definition); potential is clv \(Portfolio.above) \(money(threshold)) (\(source))"),
+            ("why", "value at risk \(money(totalRisk)) = Σ clv × (1 − p_alive), \(count: atRisk.count, "customer") with some"),
             ("what to do", byGroup.joined(separator: "\n")),
             ("spend at most", "\(money(totalCap)) in all: each customer's cap by its group (invest half its value at risk, nurture and re-engineer a quarter, sack nothing)"),
             ("success", "the segment's retention rate at the next snapshot (`compare`), and its value at risk falling below \(money(totalRisk * 0.8))"),
@@ -164,4 +169,17 @@ extension Plans {
         }
         return cost.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { ($0.key, $0.value) }
     }
+}
+
+/// The warning signs a retention plan looks at.
+enum RetentionSign: Equatable {
+    /// Days since the last purchase against the usual gap between purchases.
+    case overdue
+    /// A single purchase day so far: days since it.
+    case onePurchase
+    /// Spend in the last 26 weeks against the 26 before.
+    case spend
+    case complaints
+    case satisfaction
+    case credit
 }

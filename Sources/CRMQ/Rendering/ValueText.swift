@@ -48,3 +48,14 @@ public enum ValueText {
         }
     }
 }
+
+extension ResultTable {
+    /// The record turned on its side: a row per column, holding its name and its value as
+    /// a person reads it.
+    var fieldValueLines: ResultTable {
+        ResultTable(title: title, columns: [
+            ResultColumn("field", .text(TextColumn(columns.map(\.name)))),
+            ResultColumn("value", .text(TextColumn(columns.map { ValueText.display($0.data, 0, unit: $0.unit) }))),
+        ], notes: notes)
+    }
+}
