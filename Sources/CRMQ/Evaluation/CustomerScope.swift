@@ -142,22 +142,14 @@ struct CustomerScope {
     /// The customer a user named, by id, else by name (ignoring case); an unknown or
     /// ambiguous name is an error that lists the closest candidates.
     func customer(_ name: Name) throws(Diagnostic) -> Int {
-        if let row = snapshot.row(ofId: name.text) { return row }
-        let wanted = name.text.lowercased()
-        var matches: [Int] = []
-        if let names = snapshot.customers.text(CustomerFields.name) {
-            let codes = Set(names.values.indices.filter { names.values[$0].lowercased() == wanted }.map(Int32.init))
-            if !codes.isEmpty {
-                matches = names.codes.indices.filter { codes.contains(names.codes[$0]) }
-            }
-        }
+        let matches = Self.rows(snapshot, named: name.text)
         let ids = snapshot.customers.ids
         if matches.count == 1 { return matches[0] }
         if matches.count > 1 {
             let list = matches.prefix(5).map { "\(ids[$0] ?? "") (\(snapshot.customers.label($0)))" }.joined(separator: ", ")
             throw Diagnostic("`\(name.text)` names \(matches.count) customers", at: name.range, hint: "name one by id: \(list)")
         }
-        if let elsewhere = others.first(where: { Self.names($0, name.text) }) {
+        if let elsewhere = others.first(where: { !Self.rows($0, named: name.text).isEmpty }) {
             throw Diagnostic(
                 "no customer with id or name `\(name.text)` in \(snapshot.name)", at: name.range,
                 hint: "\(name.text) is in \(elsewhere.name): use \(elsewhere.name)")
@@ -171,10 +163,13 @@ struct CustomerScope {
     }
 
     /// Whether a snapshot has a customer with this id, or this name (ignoring case).
-    private static func names(_ snapshot: Snapshot, _ text: String) -> Bool {
-        if snapshot.row(ofId: text) != nil { return true }
-        guard let names = snapshot.customers.text(CustomerFields.name) else { return false }
+    /// The rows a text names: the customer with that id, else those whose name it is (any case).
+    private static func rows(_ snapshot: Snapshot, named text: String) -> [Int] {
+        if let row = snapshot.row(ofId: text) { return [row] }
+        guard let names = snapshot.customers.text(CustomerFields.name) else { return [] }
         let wanted = text.lowercased()
-        return names.values.contains { $0.lowercased() == wanted }
+        let codes = Set(names.values.indices.filter { names.values[$0].lowercased() == wanted }.map(Int32.init))
+        guard !codes.isEmpty else { return [] }
+        return names.codes.indices.filter { codes.contains(names.codes[$0]) }
     }
 }

@@ -98,7 +98,7 @@ public final class StatementRunner {
     private func write(_ result: StatementResult, at range: SourceRange) throws(Diagnostic) -> Prose? {
         switch result.effect {
         case .save(let path):
-            guard let last = session.lastResult else { throw Diagnostic("there is no result to save yet", at: range) }
+            guard let last = session.lastResult else { return nil }  // save itself refused it
             let lower = path.lowercased()
             let format: OutputMode = lower.hasSuffix(".json") ? .json : lower.hasSuffix(".md") ? .markdown : .csv
             try write(render(last, statement: session.lastStatement ?? "", format), to: path, at: range)
