@@ -4,7 +4,7 @@ import Testing
 
 /// The rules of PRODUCT.md §5 on data small enough to do by hand.
 @Suite struct ValueChainTests {
-    @Test func rfm_scores_count_the_quintile_cuts_at_or_below_the_value() {
+    @Test func rfm_scores_count_the_quintile_cuts_below_the_value() {
         // −days_since of five customers: −50, −40, −30, −20, −10. The 20/40/60/80% cuts with
         // linear interpolation sit at positions 0.8, 1.6, 2.4, 3.2: −42, −34, −26, −18.
         let (scores, cuts) = RFM.scores([-10, -20, -30, -40, -50])
@@ -12,11 +12,49 @@ import Testing
         #expect(scores == [5, 4, 3, 2, 1])  // −10 is above all four cuts: 1 + 4
     }
 
-    @Test func equal_values_share_a_score() {
-        // Cuts of [1, 1, 1, 1, 9]: 1, 1, 1, 2.6; every 1 is at or above three of them.
-        let (scores, _) = RFM.scores([1, 1, 1, 1, 9, .nan])
-        #expect(Array(scores.prefix(5)) == [4, 4, 4, 4, 5])
+    @Test func equal_values_share_the_lower_score() {
+        // Cuts of [1, 1, 1, 1, 9]: positions 0.8, 1.6, 2.4, 3.2 give 1, 1, 1, 1 + 0.2 × 8 = 2.6.
+        // A 1 is above none of them: score 1, the lowest value's; 9 is above all four: 5.
+        let (scores, cuts) = RFM.scores([1, 1, 1, 1, 9, .nan])
+        #expect(zip(cuts, [1, 1, 1, 2.6]).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(Array(scores.prefix(5)) == [1, 1, 1, 1, 5])
         #expect(scores[5] == 0)  // no value, no score
+        // A value at a cut takes the lower score: with cuts 1, 2, 4, 8, orders 2 is above one (F2).
+        #expect(RFM.scores([1, 2, 3, 8, 9], given: [1, 2, 4, 8]).scores == [1, 2, 3, 4, 5])
+    }
+
+    @Test func set_rfm_cuts_replaces_the_quantiles_per_score() {
+        // days_since of A…E as of 2024-12-31: 0, 30, 31, 200, 400 (bought 2024-12-31, 12-01, 11-30,
+        // 06-14, 2023-11-27). With recency cuts 30, 90, 180, 365 days: 0 is under all four (R5),
+        // 30 under three (a value at a cut takes the lower score: R4), 31 under three (R4),
+        // 200 under one (R2), 400 under none (R1).
+        let f = Fixture([
+            "snapshot.json": #"{"as_of": "2024-12-31"}"#,
+            "customers.csv": "id\nA\nB\nC\nD\nE\n",
+            "transactions.csv": """
+                customer_id,date,amount
+                A,2024-12-31,10
+                B,2024-12-01,10
+                C,2024-11-30,10
+                D,2024-06-14,10
+                E,2023-11-27,10
+                """,
+        ])
+        let session = Session()
+        _ = run("load \"\(f.directory)\"", session: session)
+        #expect(run("customers show days_since", session: session, mode: .csv).out == "days_since\n0\n30\n31\n200\n400\n")
+        _ = run("set rfm_cuts recency = 30, 90, 180, 365", session: session)
+        #expect(run("customers show r_score", session: session, mode: .csv).out == "r_score\n5\n4\n4\n2\n1\n")
+        let cuts = run("rfm", session: session, mode: .csv).out
+        // Shown in score order: cut k divides score k from k + 1, so recency's days run down.
+        #expect(cuts.contains("recency,days_since,365,180,90,30,set\n"), "\(cuts)")
+        _ = run("set rfm_cuts recency = quantiles", session: session)
+        // Quantiles of −days_since (−400, −200, −31, −30, 0): −240, −80.2, −30.6, −6; 0 is above
+        // all four (5), −30 above three (4), −31 above two (3), −200 above one (2), −400 none (1).
+        #expect(run("customers show r_score", session: session, mode: .csv).out == "r_score\n5\n4\n3\n2\n1\n")
+        #expect(run("set rfm_cuts frequency = 1, 2, 4", session: session).err.contains("four cuts, not 3"))
+        #expect(run("set rfm_cuts frequency = 4, 2, 1, 8", session: session).err.contains("the cuts go up"))
+        #expect(run("set rfm_cuts often = 1, 2, 3, 4", session: session).err.contains("unknown RFM score `often`"))
     }
 
     @Test func the_first_segment_that_fits_wins() {

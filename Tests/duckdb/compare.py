@@ -134,16 +134,16 @@ def queries(snapshot, as_of, db, cases):
 
 
 def rfm_scores(snapshot, as_of):
-    """RFM scores by PRODUCT.md §5, in SQL: 1 + the number of 20/40/60/80% cuts (quantile_cont,
-    linear interpolation) at or below the value, over the customers who bought; recency on −days_since."""
+    """RFM scores by docs/reference.md, in SQL: 1 + the number of 20/40/60/80% cuts (quantile_cont,
+    linear interpolation) strictly below the value, over the customers who bought; recency on −days_since."""
     db = connect(snapshot, as_of)
     db.execute("""CREATE TABLE cuts AS SELECT
         quantile_cont(-days_since, [0.2, 0.4, 0.6, 0.8]) AS r, quantile_cont(orders, [0.2, 0.4, 0.6, 0.8]) AS f,
         quantile_cont(revenue, [0.2, 0.4, 0.6, 0.8]) AS m FROM f WHERE days_since IS NOT NULL""")
     theirs = db.execute("""SELECT id,
-        1 + len(list_filter((SELECT r FROM cuts), lambda q: q <= -days_since)),
-        1 + len(list_filter((SELECT f FROM cuts), lambda q: q <= orders)),
-        1 + len(list_filter((SELECT m FROM cuts), lambda q: q <= revenue))
+        1 + len(list_filter((SELECT r FROM cuts), lambda q: q < -days_since)),
+        1 + len(list_filter((SELECT f FROM cuts), lambda q: q < orders)),
+        1 + len(list_filter((SELECT m FROM cuts), lambda q: q < revenue))
         FROM f WHERE days_since IS NOT NULL ORDER BY file_order""").fetchall()
     ours = crmq(snapshot, "customers where days_since is not null show id, r_score, f_score, m_score", as_of)
     check(f"{snapshot} as of {as_of}: RFM scores of every customer who bought", rows(ours, ["id", "r_score", "f_score", "m_score"]),

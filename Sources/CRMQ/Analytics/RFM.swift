@@ -1,9 +1,18 @@
-/// RFM scoring (PRODUCT.md §5): recency from days_since (the most recent score 5), frequency
-/// from orders, monetary from revenue, each 1–5 by the 20/40/60/80% quantiles of its values
-/// (linear interpolation, numpy's and R's default): score = 1 + the number of those
-/// quantiles at or below the value, so equal values share a score. Recency is scored on
-/// −days_since.
+/// RFM scoring (docs/reference.md, RFM): recency from days_since (the most recent score 5),
+/// frequency from orders, monetary from revenue, each 1–5 by four cuts — the 20/40/60/80%
+/// quantiles of its values (linear interpolation, numpy's and R's default) unless set:
+/// score = 1 + the number of cuts strictly below the value, so the lowest value always
+/// scores 1 and equal values share the lower score. Recency is scored on −days_since.
+/// The three RFM scores, as `set rfm_cuts LETTER = …` names them.
+public enum RFMLetter: String, CaseIterable, Sendable {
+    case recency, frequency, monetary
+}
+
 enum RFM {
+    /// Where the cuts fall unless set: the quintile boundaries.
+    static let quantiles = [0.2, 0.4, 0.6, 0.8]
+    static var quantilesText: String { quantiles.map { NumberText.plain($0 * 100) }.joined(separator: "/") + "%" }
+
     /// The named segments, first match wins; else "Others".
     static let segments: [(name: String, r: ClosedRange<Int>, f: ClosedRange<Int>, m: ClosedRange<Int>)] = [
         ("Champions", 4...5, 4...5, 4...5),
@@ -26,7 +35,7 @@ enum RFM {
         return sorted[low] + (position - Double(low)) * (sorted[high] - sorted[low])
     }
 
-    /// The 20/40/60/80% quantiles of the values that are not NaN.
+    /// The cut quantiles of the values that are not NaN.
     static func cuts(_ values: [Double]) -> [Double] {
         var present = values.filter { !$0.isNaN }
         return cuts(consuming: &present)
@@ -38,7 +47,7 @@ enum RFM {
         guard !present.isEmpty else { return [] }
         let n = present.count
         var from = 0
-        return [0.2, 0.4, 0.6, 0.8].map { p in
+        return quantiles.map { p in
             let position = p * Double(n - 1)
             let low = Int(position.rounded(.down))
             let lowValue = Statistics.select(&present, low, from: from)
@@ -50,9 +59,10 @@ enum RFM {
     }
 
     /// Scores 1–5 of `sign` × each value, 0 for none: a NaN value, or a NaN in `defined`
-    /// at the same place. Scores are bytes, not numbers: a million customers' three scores
-    /// take 3 MB of fresh memory instead of 24 (`number` turns one into a field value).
-    static func scores(_ values: [Double], sign: Double = 1, defined: [Double]? = nil) -> (scores: [UInt8], cuts: [Double]) {
+    /// at the same place; by the `given` cuts (on `sign` × value, ascending), else the
+    /// quantiles. Scores are bytes, not numbers: a million customers' three scores take 3 MB
+    /// of fresh memory instead of 24 (`number` turns one into a field value).
+    static func scores(_ values: [Double], sign: Double = 1, defined: [Double]? = nil, given: [Double]? = nil) -> (scores: [UInt8], cuts: [Double]) {
         let mask = defined ?? values
         let n = values.count
         precondition(mask.count == n)
@@ -62,7 +72,7 @@ enum RFM {
                 var present = [Double]()
                 present.reserveCapacity(n)
                 for i in 0..<n where !v[i].isNaN && !d[i].isNaN { present.append(sign * v[i]) }
-                let cuts = cuts(consuming: &present)
+                let cuts = given ?? cuts(consuming: &present)
                 present = []  // released before the scores are allocated
                 var scores = [UInt8](repeating: 0, count: n)
                 guard cuts.count == 4 else { return (scores, cuts) }
@@ -71,10 +81,10 @@ enum RFM {
                     for i in 0..<n where !v[i].isNaN && !d[i].isNaN {
                         let x = sign * v[i]
                         var score: UInt8 = 1
-                        if c0 <= x { score += 1 }
-                        if c1 <= x { score += 1 }
-                        if c2 <= x { score += 1 }
-                        if c3 <= x { score += 1 }
+                        if c0 < x { score += 1 }
+                        if c1 < x { score += 1 }
+                        if c2 < x { score += 1 }
+                        if c3 < x { score += 1 }
                         out[i] = score
                     }
                 }
@@ -96,19 +106,46 @@ enum RFM {
         var code: TextColumn
         /// Codes into `segmentNames`.
         var segment: TextColumn
-        /// The quantile cuts, for explain: recency's are on −days_since.
+        /// The cuts used, for explain: recency's are on −days_since.
         var cuts: (r: [Double], f: [Double], m: [Double])
+    }
+
+    /// Cuts a user set (`set rfm_cuts frequency = 1, 2, 4, 8`), per letter, each four
+    /// ascending values of its field (recency's in days_since); the quantiles where unset.
+    struct Cuts: Sendable, Hashable {
+        var recency: [Double]?
+        var frequency: [Double]?
+        var monetary: [Double]?
+
+        subscript(letter: RFMLetter) -> [Double]? {
+            get {
+                switch letter {
+                case .recency: recency
+                case .frequency: frequency
+                case .monetary: monetary
+                }
+            }
+            set {
+                switch letter {
+                case .recency: recency = newValue
+                case .frequency: frequency = newValue
+                case .monetary: monetary = newValue
+                }
+            }
+        }
     }
 
     /// Over the customers who bought (those with a days_since): a customer without a
     /// purchase has no recency, and their zero orders would move the other cuts.
-    static func score(daysSince: [Double], orders: [Double], revenue: [Double]) -> Result {
+    static func score(daysSince: [Double], orders: [Double], revenue: [Double], cuts set: Cuts = Cuts()) -> Result {
+        // Set recency cuts are days: on −days_since they are the negatives, in reverse.
+        let recency = set.recency.map { Array($0.map { -$0 }.reversed()) }
         // The three scores are independent: one per core.
         let scored = parallelMap(3) { k -> (scores: [UInt8], cuts: [Double]) in
             switch k {
-            case 0: scores(daysSince, sign: -1)
-            case 1: scores(orders, defined: daysSince)
-            default: scores(revenue, defined: daysSince)
+            case 0: scores(daysSince, sign: -1, given: recency)
+            case 1: scores(orders, defined: daysSince, given: set.frequency)
+            default: scores(revenue, defined: daysSince, given: set.monetary)
             }
         }
         let ((r, rc), (f, fc), (m, mc)) = (scored[0], scored[1], scored[2])

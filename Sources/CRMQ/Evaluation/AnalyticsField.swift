@@ -15,9 +15,9 @@ enum AnalyticsField: String, CaseIterable {
             Field(rawValue, .text, "invest, nurture, re-engineer or sack: profit > 0 now, clv above the threshold (median clv unless set)")
         case .rfm: Field(rawValue, .text, "the three RFM scores as digits, like 545")
         case .rfmSegment: Field(rawValue, .text, "the first RFM segment the scores fall in (Champions, Loyal Customers, … Lost), else Others")
-        case .rScore: Field(rawValue, .number, unit: .score, "recency score 1–5 by the 20/40/60/80% quantiles of −days_since")
-        case .fScore: Field(rawValue, .number, unit: .score, "frequency score 1–5 by the quantiles of orders")
-        case .mScore: Field(rawValue, .number, unit: .score, "monetary score 1–5 by the quantiles of revenue")
+        case .rScore: Field(rawValue, .number, unit: .score, "recency score 1–5: 1 + its cuts below −days_since (the \(RFM.quantilesText) quantiles unless set)")
+        case .fScore: Field(rawValue, .number, unit: .score, "frequency score 1–5: 1 + its cuts below orders")
+        case .mScore: Field(rawValue, .number, unit: .score, "monetary score 1–5: 1 + its cuts below revenue")
         case .creditScore: Field(rawValue, .number, unit: .score, "0–100 from payments: on-time share, mean days late, unpaid share, \(Credit.trendWindowWeeks)-week trend")
         case .creditGrade: Field(rawValue, .text, "from credit_score: \(Credit.gradeRule); none without invoices")
         }

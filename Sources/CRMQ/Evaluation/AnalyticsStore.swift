@@ -4,7 +4,7 @@
 final class AnalyticsStore {
     static let fields = AnalyticsField.allCases.map(\.field)
 
-    private var rfm: [ObjectIdentifier: RFM.Result] = [:]
+    private var rfm: [ObjectIdentifier: (cuts: RFM.Cuts, result: RFM.Result)] = [:]
     private var credit: [ObjectIdentifier: [Credit.Facts]] = [:]
 
     /// Each customer's payment facts; an error when the snapshot has no payments.csv.
@@ -18,13 +18,14 @@ final class AnalyticsStore {
         return facts
     }
 
-    func rfm(_ snapshot: Snapshot) -> RFM.Result {
-        if let cached = rfm[ObjectIdentifier(snapshot)] { return cached }
+    /// The scores by the cuts in force: those set, else the quantiles (one setting kept per snapshot).
+    func rfm(_ snapshot: Snapshot, _ settings: Settings) -> RFM.Result {
+        if let cached = rfm[ObjectIdentifier(snapshot)], cached.cuts == settings.rfmCuts { return cached.result }
         let c = snapshot.customers
         let result = RFM.score(
             daysSince: c.numbers(CustomerFields.daysSince), orders: c.numbers(CustomerFields.orders),
-            revenue: c.numbers(CustomerFields.revenue))
-        rfm[ObjectIdentifier(snapshot)] = result
+            revenue: c.numbers(CustomerFields.revenue), cuts: settings.rfmCuts)
+        rfm[ObjectIdentifier(snapshot)] = (settings.rfmCuts, result)
         return result
     }
 

@@ -36,11 +36,11 @@ struct CustomerScope {
         case .portfolio: return .text(try portfolio().groups)
         case .creditScore: return .number(try analytics.credit(snapshot).map(\.score))
         case .creditGrade: return .text(TextColumn(try analytics.credit(snapshot).map { Credit.grade($0.score) }))
-        case .rfm: return .text(analytics.rfm(snapshot).code)
-        case .rfmSegment: return .text(analytics.rfm(snapshot).segment)
-        case .rScore: return .number(analytics.rfm(snapshot).r.map(RFM.number))
-        case .fScore: return .number(analytics.rfm(snapshot).f.map(RFM.number))
-        case .mScore: return .number(analytics.rfm(snapshot).m.map(RFM.number))
+        case .rfm: return .text(analytics.rfm(snapshot, settings).code)
+        case .rfmSegment: return .text(analytics.rfm(snapshot, settings).segment)
+        case .rScore: return .number(analytics.rfm(snapshot, settings).r.map(RFM.number))
+        case .fScore: return .number(analytics.rfm(snapshot, settings).f.map(RFM.number))
+        case .mScore: return .number(analytics.rfm(snapshot, settings).m.map(RFM.number))
         }
     }
 

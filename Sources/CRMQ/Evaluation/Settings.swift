@@ -13,10 +13,12 @@ public struct Settings: Sendable, Equatable {
     public var model: ModelName?
     /// The CLV above which a customer has potential (`portfolio`); the median when unset.
     public var potentialThreshold: Double?
+    /// RFM cuts set per score; the quantiles where unset.
+    var rfmCuts = RFM.Cuts()
 
     public init() {}
 
-    static let names = ["discount", "horizon", "model", "potential_threshold"]
+    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts"]
 
     mutating func set(_ name: Name, _ value: SettingValue, at valueRange: SourceRange) throws(Diagnostic) {
         switch name.text.lowercased() {
@@ -55,6 +57,17 @@ public struct Settings: Sendable, Equatable {
             case .number(let v, false, nil): potentialThreshold = v
             default: throw Diagnostic("the potential threshold is a CLV amount, or `median`", at: valueRange)
             }
+        case "rfm_cuts":
+            guard case .cuts(let letter, let cuts) = value else { throw Diagnostic("rfm_cuts takes a score, then its cuts", at: valueRange) }
+            if let cuts {
+                guard cuts.count == 4 else {
+                    throw Diagnostic("\(letter.rawValue) has five scores, so four cuts, not \(cuts.count)", at: valueRange, hint: "set rfm_cuts frequency = 1, 2, 4, 8")
+                }
+                guard zip(cuts, cuts.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw Diagnostic("the cuts go up: each larger than the one before", at: valueRange)
+                }
+            }
+            rfmCuts[letter] = cuts
         default:
             throw Diagnostic(
                 "unknown setting `\(name.text)`", at: name.range,
@@ -80,6 +93,11 @@ public struct Settings: Sendable, Equatable {
         rows.append((
             "margin_rate", margin.map(percent) ?? "none", margin == nil ? "none" : "snapshot.json",
             "margin as a share of amount where transactions have no margin"))
+        for letter in RFMLetter.allCases {
+            rows.append((
+                "rfm_cuts \(letter.rawValue)", rfmCuts[letter].map { $0.map(NumberText.plain).joined(separator: ", ") } ?? "quantiles",
+                rfmCuts[letter] == nil ? "default" : "set", "the four cuts of the \(letter.rawValue) score (\(RFM.quantilesText) quantiles unless set)"))
+        }
         return ResultTable(columns: [
             ResultColumn("setting", .text(TextColumn(rows.map(\.0)))),
             ResultColumn("value", .text(TextColumn(rows.map(\.1)))),

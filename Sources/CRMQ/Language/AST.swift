@@ -124,6 +124,8 @@ public struct CustomerQuery: Sendable, Equatable {
 public enum SettingValue: Sendable, Equatable {
     case number(Double, percent: Bool, unit: String?)
     case word(String)
+    /// `rfm_cuts LETTER = a, b, c, d`, or `= quantiles` (nil) to go back to the quantiles.
+    case cuts(RFMLetter, [Double]?)
 }
 
 /// Who a plan is for: one customer, or the customers of a segment (a named one, else a

@@ -7,12 +7,13 @@ struct SetStatement: Statement {
     static let word = "set"
     static let help = StatementHelp(
         syntax: "set discount = RATE | horizon = N months | model = \(ModelName.lifetimeValue.map(\.rawValue).joined(separator: "|")) "
-            + "| potential_threshold = AMOUNT|median",
+            + "| potential_threshold = AMOUNT|median | rfm_cuts recency|frequency|monetary = A, B, C, D|quantiles",
         summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from.",
         example: "set discount = 8%")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
         let setting = try parser.name("a setting such as `discount` or `horizon` (`settings` lists them)")
+        if setting.text.lowercased() == "rfm_cuts" { return try parseCuts(&parser, setting) }
         _ = parser.acceptSymbol("=")
         let start = parser.token.range
         switch parser.token.kind {
@@ -35,11 +36,32 @@ struct SetStatement: Statement {
         }
     }
 
+    /// `rfm_cuts frequency = 1, 2, 4, 8`: four cuts of one score, or `quantiles`.
+    private static func parseCuts(_ parser: inout Parser, _ setting: Name) throws(Diagnostic) -> Self {
+        let letter: Spelled<RFMLetter> = try parser.choice("RFM score")
+        _ = parser.acceptSymbol("=")
+        let start = parser.token.range
+        if case .word(_, "quantiles") = parser.token.kind {
+            _ = parser.advance()
+            return Self(setting: setting, value: .cuts(letter.value, nil), valueRange: start)
+        }
+        var cuts: [Double] = []
+        repeat {
+            guard case .number(let v, false) = parser.token.kind else {
+                throw parser.expected("a cut (a number) of \(letter.value.rawValue), or `quantiles`")
+            }
+            _ = parser.advance()
+            cuts.append(v)
+        } while parser.acceptSymbol(",") != nil
+        return Self(setting: setting, value: .cuts(letter.value, cuts), valueRange: start.to(parser.previous.range))
+    }
+
     static func complete(_ typed: TypedWords) -> CompletionHint {
         if typed.isEmpty { return .words(Settings.names) }
         switch typed.words.first {
         case "model": return .words(ModelName.lifetimeValue.map(\.rawValue))
         case "potential_threshold": return .words(["median"])
+        case "rfm_cuts": return typed.words.count == 1 ? .words(RFMLetter.allCases.map(\.rawValue)) : .words(["quantiles"])
         default: return .nothing
         }
     }
@@ -49,6 +71,8 @@ struct SetStatement: Statement {
         case .number(let v, let percent, let unit):
             "set \(setting.text) = " + (percent ? SourceText.percent(v) : NumberText.plain(v)) + (unit.map { " \($0)" } ?? "")
         case .word(let w): "set \(setting.text) = \(w)"
+        case .cuts(let letter, let cuts):
+            "set \(setting.text) \(letter.rawValue) = " + (cuts.map { $0.map(NumberText.plain).joined(separator: ", ") } ?? "quantiles")
         }
     }
 

@@ -50,13 +50,15 @@ struct ValueChainExplanation {
     /// `explain rfm`: the rule, this data's thresholds and, for a customer, where it lands.
     private func rfmLines(_ row: Int?, _ label: String) throws(Diagnostic) -> [Prose] {
         var lines: [Prose]
-        let result = scope.analytics.rfm(scope.snapshot)
+        let result = scope.analytics.rfm(scope.snapshot, scope.settings)
+        func source(_ letter: RFMLetter) -> String { scope.settings.rfmCuts[letter] == nil ? "" : " (set)" }
         lines = [
-            "rfm: three scores 1–5, each by the 20/40/60/80% quantiles of the customers who bought",
-            "  (linear interpolation); score = 1 + the number of cuts at or below the value",
-            "  R on −days_since: cuts \(result.cuts.r.map(number).joined(separator: ", ")) (so 5 = the most recent)",
-            "  F on orders:      cuts \(result.cuts.f.map(number).joined(separator: ", "))",
-            "  M on revenue:     cuts \(result.cuts.m.map(number).joined(separator: ", "))",
+            "rfm: three scores 1–5, each by four cuts: the \(RFM.quantilesText) quantiles of the customers who bought",
+            "  (linear interpolation) unless `set rfm_cuts` gives them; score = 1 + the number of cuts strictly below",
+            "  the value, so the lowest value scores 1 and equal values share the lower score",
+            "  R on −days_since: cuts \(result.cuts.r.map(number).joined(separator: ", ")) (so 5 = the most recent)\(source(.recency))",
+            "  F on orders:      cuts \(result.cuts.f.map(number).joined(separator: ", "))\(source(.frequency))",
+            "  M on revenue:     cuts \(result.cuts.m.map(number).joined(separator: ", "))\(source(.monetary))",
             "  segments, first match: " + RFM.segments.map { "\($0.name) (R \($0.r.lowerBound)–\($0.r.upperBound), F \($0.f.lowerBound)–\($0.f.upperBound), M \($0.m.lowerBound)–\($0.m.upperBound))" }.joined(separator: "; ") + "; else Others",
         ]
         if let c = row {

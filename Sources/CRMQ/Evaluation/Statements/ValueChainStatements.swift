@@ -164,7 +164,7 @@ struct ValueChainStatements {
     /// The named segments in their order of precedence, and the recency × frequency grid.
     func rfm(_ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         let rows = try scope.rows(filter)
-        let result = scope.analytics.rfm(scope.snapshot)
+        let result = scope.analytics.rfm(scope.snapshot, scope.settings)
         let revenue = scope.snapshot.customers.numbers(CustomerFields.revenue)
         let names = RFM.segmentNames
         var counts = [Double](repeating: 0, count: names.count), sums = counts
@@ -193,6 +193,23 @@ struct ValueChainStatements {
             rowTitle: "recency", rows: ["R5", "R4", "R3", "R2", "R1"], columnTitle: "frequency", columns: ["F1", "F2", "F3", "F4", "F5"],
             values: grid, cells: grid.map { $0.map { "\($0, .count)" } }))
         let gridTable = ResultTable(title: title, columns: gridColumns, drawing: heat)
-        return StatementResult([.table(segments), .table(gridTable)])
+        return StatementResult([.table(segments), .table(gridTable), .table(rfmCuts(result))])
+    }
+
+    /// The cuts each score used: cut k divides score k from k + 1 (a value at a cut takes the
+    /// lower score). Recency's are days_since, where fewer days score higher.
+    private func rfmCuts(_ result: RFM.Result) -> ResultTable {
+        let cuts = [result.cuts.r.map { -$0 }, result.cuts.f, result.cuts.m]
+        var columns = [
+            ResultColumn("score", .text(TextColumn(RFMLetter.allCases.map(\.rawValue)))),
+            ResultColumn("field", .text(TextColumn([CustomerFields.daysSince, CustomerFields.orders, CustomerFields.revenue].map(\.name)))),
+        ]
+        for k in 0..<4 {
+            columns.append(ResultColumn("cut_\(k + 1)", unit: .plain, .number(cuts.map { $0.count == 4 ? $0[k] : .nan })))
+        }
+        columns.append(ResultColumn("from", .text(TextColumn(RFMLetter.allCases.map { scope.settings.rfmCuts[$0] == nil ? "quantiles" : "set" }))))
+        return ResultTable(title: "cuts: score = 1 + the cuts below the value (recency: above days_since)", columns: columns, notes: [
+            "`set rfm_cuts frequency = 1, 2, 4, 8` sets a score's cuts; `= quantiles` goes back to the \(RFM.quantilesText) quantiles",
+        ])
     }
 }
