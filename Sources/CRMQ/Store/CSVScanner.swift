@@ -14,20 +14,26 @@ struct CSVSyntaxError: Error {
     var message: String
 }
 
-/// An RFC 4180 record scanner over bytes in memory: quoted fields with embedded commas,
+/// An RFC 4180 record scanner over bytes in memory: quoted fields with embedded delimiters,
 /// doubled quotes and newlines, CRLF or LF line ends. It hands out byte ranges, never
-/// strings, so that reading millions of rows makes no allocation per field.
+/// strings, so that reading millions of rows makes no allocation per field. The delimiter
+/// is a comma unless told (`;`, tab, `|`), or runs of spaces, where spaces at the start and
+/// end of a line separate nothing.
 struct CSVScanner {
     let base: UnsafePointer<UInt8>
     let end: Int
+    let delimiter: UInt8
+    let spaceRuns: Bool
     private(set) var position: Int
     /// The physical line number (1-based) at `position`.
     private(set) var line: Int
     /// The line on which the record last returned by `next` began.
     private(set) var recordLine = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, to end: Int? = nil, line: Int = 1) {
+    init(bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, to end: Int? = nil, line: Int = 1, delimiter: Delimiter = .comma) {
         self.base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        self.delimiter = delimiter.byte
+        self.spaceRuns = delimiter == .spaces
         self.position = start
         self.end = end ?? bytes.count
         self.line = line
@@ -41,9 +47,14 @@ struct CSVScanner {
             if base[position] == 0x0A { line += 1 }
             position += 1
         }
+        if spaceRuns {
+            while position < end, base[position] == 0x20 { position += 1 }
+            if position < end, base[position] == 0x0A || base[position] == 0x0D { return try next(&fields) }  // a line of spaces
+        }
         guard position < end else { return false }
         recordLine = line
         var p = position
+        let delimiter = self.delimiter
         while true {
             if p < end, base[p] == 0x22 {
                 let (field, after) = try scanQuoted(from: p, fieldNumber: fields.count + 1)
@@ -53,28 +64,43 @@ struct CSVScanner {
                 let start = p
                 while p < end {
                     let c = base[p]
-                    if c == 0x2C || c == 0x0A || c == 0x0D { break }
+                    if c == delimiter || c == 0x0A || c == 0x0D { break }
                     p += 1
                 }
                 fields.append(CSVField(start: start, end: p, quoted: false, hasDoubledQuotes: false))
             }
             if p >= end { break }
             let c = base[p]
-            if c == 0x2C {
+            if c == delimiter {
                 p += 1
+                if spaceRuns {
+                    while p < end, base[p] == 0x20 { p += 1 }
+                    // Spaces before the line's end end the record; they start no field.
+                    if p >= end { break }
+                    if base[p] == 0x0A || base[p] == 0x0D {
+                        endLine(&p)
+                        break
+                    }
+                }
                 continue
             }
-            if c == 0x0D {
-                p += 1
-                if p < end, base[p] == 0x0A { p += 1 }
-            } else {
-                p += 1
-            }
-            line += 1
+            endLine(&p)
             break
         }
         position = p
         return true
+    }
+
+    /// Past the CR, LF or CRLF at `p`.
+    @inline(__always)
+    private mutating func endLine(_ p: inout Int) {
+        if base[p] == 0x0D {
+            p += 1
+            if p < end, base[p] == 0x0A { p += 1 }
+        } else {
+            p += 1
+        }
+        line += 1
     }
 
     private mutating func scanQuoted(from open: Int, fieldNumber: Int) throws(CSVSyntaxError) -> (CSVField, Int) {
@@ -91,7 +117,7 @@ struct CSVScanner {
                 }
                 let field = CSVField(start: open + 1, end: p, quoted: true, hasDoubledQuotes: doubled)
                 p += 1
-                if p < end, base[p] != 0x2C, base[p] != 0x0A, base[p] != 0x0D {
+                if p < end, base[p] != delimiter, base[p] != 0x0A, base[p] != 0x0D {
                     throw CSVSyntaxError(
                         line: line, field: fieldNumber,
                         message: "a quoted field must end at its closing quote; found more text after it")

@@ -71,6 +71,11 @@ struct TableReader {
     var keepLines = false
     var customerIndex: InternedStrings?
     var customerFile = "customers.csv"
+    /// How the file writes fields, numbers and dates; crmq's own layout unless sniffed or told.
+    var dialect = Dialect.standard
+    /// The spec each of the file's columns is read as, by its normalised name, where the
+    /// names differ (`id` read as `customer_id`).
+    var rename: [String: String] = [:]
     /// Told how far the first piece has got (0…1), now and then.
     var progress: (@Sendable (Double) -> Void)?
     var interrupted: InterruptCheck = ctrlCPressed
@@ -101,7 +106,7 @@ struct TableReader {
     private func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(DataError) -> ReadTable {
         var start = 0
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
-        var scanner = CSVScanner(bytes: buffer, from: start)
+        var scanner = CSVScanner(bytes: buffer, from: start, delimiter: dialect.delimiter)
         var fields: [CSVField] = []
         let hasHeader: Bool
         do { hasHeader = try scanner.next(&fields) } catch { throw dataError(error, line: 0) }
@@ -109,12 +114,26 @@ struct TableReader {
             throw DataError(file: displayName, line: 1, message: "the file is empty; a header row is required")
         }
         var header: [String] = []
+        var shown: [String] = []
         var seen = Set<String>()  // a set, not the list: a header of 100,000 columns is no square
+        if !dialect.header {
+            // No header: the columns are column1, column2, …, and the first line is data.
+            shown = (1...fields.count).map { "column\($0)" }
+            scanner = CSVScanner(bytes: buffer, from: start, delimiter: dialect.delimiter)
+        }
         for (i, field) in fields.enumerated() {
-            guard let name = scanner.string(of: field) else {
-                throw DataError(file: displayName, line: 1, column: i + 1, message: "the header is not valid UTF-8")
+            let written: String
+            if dialect.header {
+                guard let name = scanner.string(of: field) else {
+                    throw DataError(file: displayName, line: 1, column: i + 1, message: "the header is not valid UTF-8")
+                }
+                written = name.trimming(" \t").isEmpty ? "column\(i + 1)" : name  // a blank header gets a name
+                shown.append(written)
+            } else {
+                written = shown[i]
             }
-            let normalised = Self.normalise(name)
+            let own = Self.normalise(written)
+            let normalised = rename[own] ?? own
             if !seen.insert(normalised).inserted {
                 throw DataError(file: displayName, line: 1, column: i + 1, message: "column `\(normalised)` appears twice in the header")
             }
@@ -127,7 +146,8 @@ struct TableReader {
                 file: displayName, line: 1,
                 message: "missing required column\(missing.count > 1 ? "s" : "") \(list) (the header has: \(header.joined(separator: ", ")))")
         }
-        let plan = ColumnPlan(header: header, specs: specs)
+        var plan = ColumnPlan(header: header, specs: specs)
+        plan.shown = shown.map(Self.normalise)
         let bodyStart = scanner.position
         let bodyLine = scanner.line
         let pieces = Self.split(buffer, from: bodyStart, into: quotesAbsent(buffer, from: bodyStart) ? 2 : 1)
@@ -137,7 +157,8 @@ struct TableReader {
             // Lines of later pieces are counted from 1 and put right only if an error needs them.
             var piece = PieceParser(
                 reader: self, plan: plan,
-                scanner: CSVScanner(bytes: buffer, from: range.lowerBound, to: range.upperBound, line: k == 0 ? bodyLine : 1),
+                scanner: CSVScanner(
+                    bytes: buffer, from: range.lowerBound, to: range.upperBound, line: k == 0 ? bodyLine : 1, delimiter: dialect.delimiter),
                 expectedRows: Self.estimateRows(buffer, range))
             if k == 0 { piece.reportsProgress = progress }
             do throws(DataError) {
@@ -245,6 +266,8 @@ struct ColumnPlan {
     /// The spec of each header column (nil for extra columns), for messages.
     var specs: [ColumnSpec?] = []
     var header: [String]
+    /// The file's own name of each column, for messages.
+    var shown: [String]
     var emptyAllowed: [Bool] = []
     var negativeRefused: [String?] = []
     var notBefore: [(day: Int32, why: String)?] = []
@@ -256,6 +279,7 @@ struct ColumnPlan {
 
     init(header: [String], specs: [ColumnSpec]) {
         self.header = header
+        self.shown = header
         for name in header {
             let spec = specs.first { $0.name == name }
             self.specs.append(spec)
@@ -306,6 +330,8 @@ private struct PieceParser {
     var scanner: CSVScanner
     var piece: Piece
     private let customerIndex: InternedStrings
+    private let dialect: Dialect
+    private let standardNumbers: Bool
     /// Customer id fields waiting to be looked up: a batch looked up in a tight loop lets
     /// the processor wait for several cache misses at once instead of one per parsed row.
     private var pendingIds: [(start: Int, end: Int, line: Int32)] = []
@@ -323,6 +349,8 @@ private struct PieceParser {
         self.scanner = scanner
         self.piece = Piece(plan: plan, expectedRows: expectedRows, keepLines: reader.keepLines)
         self.customerIndex = reader.customerIndex ?? InternedStrings()
+        self.dialect = reader.dialect
+        self.standardNumbers = reader.dialect.decimal == 0x2E && reader.dialect.thousands == nil
         self.start = scanner.position
     }
 
@@ -374,7 +402,7 @@ private struct PieceParser {
     }
 
     private func error(_ line: Int, _ column: Int, _ message: String) -> DataError {
-        DataError(file: reader.displayName, line: line, column: column + 1, columnName: plan.header[column], message: message)
+        DataError(file: reader.displayName, line: line, column: column + 1, columnName: plan.shown[column], message: message)
     }
 
     private func shown(_ field: CSVField) -> String {
@@ -423,7 +451,7 @@ private struct PieceParser {
                 piece.numbers[k].append(.nan)
                 return
             }
-            guard let value = scanner.withBytes(of: field, { DecimalParser.parse($0) }) else {
+            guard let value = scanner.withBytes(of: field, { standardNumbers ? DecimalParser.parse($0) : dialect.number($0) }) else {
                 throw error(line, column, "expected a number (like 1234.50), found \(shown(field))")
             }
             if value < 0, let why = plan.negativeRefused[column] {
@@ -437,8 +465,14 @@ private struct PieceParser {
                 return
             }
             let bytes = UnsafeBufferPointer(start: scanner.base + field.start, count: field.end - field.start)
-            guard let value = field.quoted ? scanner.withBytes(of: field, { CalendarDay.parse($0) }) : date(trimmed(bytes)) else {
-                throw error(line, column, "expected a date as YYYY-MM-DD, found \(shown(field))")
+            let value: Int32?
+            if dialect.dates == .iso {
+                value = field.quoted ? scanner.withBytes(of: field, { CalendarDay.parse($0) }) : date(trimmed(bytes))
+            } else {
+                value = scanner.withBytes(of: field) { dialect.date(trimmed($0)) }
+            }
+            guard let value else {
+                throw error(line, column, "expected a date as \(dialect.dates.rawValue), found \(shown(field))")
             }
             if let bound = plan.notBefore[column], value < bound.day {
                 throw error(line, column, "expected a date from \(CalendarDay.format(bound.day)) on, found \(shown(field)): \(bound.why)")
