@@ -17,7 +17,7 @@ struct CRMQCommand: ParsableCommand {
             Otherwise it starts the interactive shell. Type `help` there.
             """)
 
-    @Argument(help: "A snapshot directory to load first (customers.csv, transactions.csv, …).")
+    @Argument(help: "A snapshot to load first: a folder (customers.csv, transactions.csv, …) or one file of transactions as exported.")
     var snapshot: String?
 
     @Option(name: .customShort("c"), help: "Run a statement (repeatable).")

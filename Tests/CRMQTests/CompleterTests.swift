@@ -63,8 +63,10 @@ import Testing
     @Test func file_paths_after_load_read_and_save_to() {
         _ = FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
         #expect(complete("load \"examples/ac") == ["examples/acme/"])
-        #expect(complete("load \"examples/first-") == [])  // a snapshot is a folder: no script or golden file
-        #expect(complete("load \"examples/") == ["examples/acme/", "examples/cdnow/", "examples/cdnow-sample/"])
+        // A snapshot is a folder or a data file: no script or golden text, though a CSV is data.
+        #expect(complete("load \"examples/first-") == ["examples/first-look.out.csv\""])
+        #expect(complete("load \"examples/a") == ["examples/acme/", "examples/apparel/"])
+        #expect(complete("load \"examples/apparel/") == ["examples/apparel/apparel_static_cov.csv\"", "examples/apparel/apparel_trans.csv\"", "examples/apparel/reference.json\""].filter { !$0.hasSuffix(".json\"") })
         #expect(complete(".read examples/first-") == ["examples/first-look.crmq", "examples/first-look.out", "examples/first-look.out.csv", "examples/first-look.out.json", "examples/first-look.out.md"])
         #expect(complete("save to \"README.m") == ["README.md\""])
     }

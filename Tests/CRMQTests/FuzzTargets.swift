@@ -7,12 +7,13 @@ import Foundation
 /// target. The same functions replay every input a fuzzer ever crashed on
 /// (Tests/fuzz/regressions/TARGET/), as ordinary tests, so that a crash found once stays fixed.
 enum FuzzTargets {
-    static let names = ["parser", "csv", "snapshot-json", "statements"]
+    static let names = ["parser", "csv", "export", "snapshot-json", "statements"]
 
     static func run(_ target: String, _ bytes: [UInt8]) {
         switch target {
         case "parser": parser(bytes)
         case "csv": csv(bytes)
+        case "export": export(bytes)
         case "snapshot-json": snapshotJSON(bytes)
         case "statements": statements(bytes)
         default: break
@@ -40,6 +41,18 @@ enum FuzzTargets {
     static func csv(_ bytes: [UInt8]) {
         load(["customers.csv": bytes, "transactions.csv": Array("customer_id,date,amount\n".utf8)])
         load(["customers.csv": Array("id\nA\nB\n".utf8), "transactions.csv": bytes])
+    }
+
+    /// The bytes as one export file: sniffed, its columns recognised, loaded or refused.
+    static func export(_ bytes: [UInt8]) {
+        let path = NSTemporaryDirectory() + "crmq-fuzz-export-\(getpid()).csv"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { unlink(path) }
+        let session = Session()
+        session.interrupted = { false }
+        if (try? session.load(directory: path)) != nil {
+            StatementRunner(session: session, sink: FuzzCapture(), stopOnError: false).run("customers; describe; fit")
+        }
     }
 
     /// The bytes as snapshot.json beside two small CSV files.

@@ -33,12 +33,29 @@ public final class Session {
     public var current: Snapshot? { currentName.flatMap { snapshots[$0] } }
 
     /// Loads a snapshot and makes it current; used by the command line's SNAPSHOT_DIR.
-    public func load(directory: String, name: String? = nil, asOf: Int32? = nil) throws(DataError) -> Snapshot {
+    public func load(
+        directory: String, name: String? = nil, asOf: Int32? = nil,
+        columns: [(field: String, column: String)] = [], format: FormatOverrides = FormatOverrides()
+    ) throws(DataError) -> Snapshot {
         let name = name ?? Self.defaultName(for: directory)
-        var loader = SnapshotLoader(directory: directory, name: name, asOf: asOf)
-        loader.progress = progress
-        loader.interrupted = interrupted
-        let snapshot = try loader.load()
+        var isDirectory: ObjCBool = false
+        let snapshot: Snapshot
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            var loader = ExportFileLoader(path: directory, name: name, asOf: asOf)
+            loader.columns = columns
+            loader.format = format
+            loader.progress = progress
+            loader.interrupted = interrupted
+            snapshot = try loader.load()
+        } else {
+            guard columns.isEmpty, format == FormatOverrides() else {
+                throw DataError(file: directory, message: "columns (…) and format (…) describe a single file, and this is a folder")
+            }
+            var loader = SnapshotLoader(directory: directory, name: name, asOf: asOf)
+            loader.progress = progress
+            loader.interrupted = interrupted
+            snapshot = try loader.load()
+        }
         if snapshots[name] == nil { snapshotOrder.append(name) }
         snapshots[name] = snapshot
         models.keep(only: Array(snapshots.values))
@@ -47,9 +64,12 @@ public final class Session {
         return snapshot
     }
 
-    /// `examples/acme/` is known as `acme`.
+    /// `examples/acme/` is known as `acme`, `exports/orders.csv` as `orders`.
     static func defaultName(for directory: String) -> String {
-        let last = directory.split(separator: "/").last.map(String.init) ?? "snapshot"
+        var last = directory.split(separator: "/").last.map(String.init) ?? "snapshot"
+        for ending in [".csv", ".txt", ".tsv"] where last.lowercased().hasSuffix(ending) && last.count > ending.count {
+            last.removeLast(ending.count)
+        }
         let name = TableReader.normalise(last)
         return name.isEmpty ? "snapshot" : name
     }
@@ -106,6 +126,11 @@ public final class Session {
     static func loadedMessage(_ snapshot: Snapshot) -> Prose {
         var text: Prose = "loaded \(snapshot.name): \(count: snapshot.customers.count) customers, "
             + "\(count: snapshot.transactions.count) transactions, as of \(CalendarDay.format(snapshot.info.asOf))"
+        for source in snapshot.sources {
+            let dialect = source.dialect == .standard ? "" : " (\(source.dialect.summary))"
+            let mapping = source.mapping.isEmpty ? "its own column names" : source.mapping
+            text += "; from \(ExportFileLoader.fileName(source.file)): \(mapping)\(dialect)"
+        }
         let later = snapshot.setAside.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         if !later.isEmpty {
             text += " (set aside as later: \(later.map { "\(count: $0.value) rows of \($0.key)" as Prose }.joined(separator: ", ")))"

@@ -57,8 +57,8 @@ public struct Completer {
         case .snapshots: candidates = Self.matching(session.snapshotOrder, partial)
         case .segments: candidates = Self.matching(session.segments.keys.sorted(), partial)
         case .customers: candidates = customers(partial, quoted: quoted)
-        case .paths(let directoriesOnly):
-            candidates = paths(partial, closingQuote: quoted ? String(UnicodeScalar(bytes[openQuote!])) : nil, directoriesOnly: directoriesOnly)
+        case .paths(let endings):
+            candidates = paths(partial, closingQuote: quoted ? String(UnicodeScalar(bytes[openQuote!])) : nil, endings: endings)
         }
         return Completion(start: wordStart, candidates: candidates)
     }
@@ -111,7 +111,7 @@ public struct Completer {
         return out.filter { seen.insert($0).inserted }.sorted()
     }
 
-    private func paths(_ partial: String, closingQuote: String?, directoriesOnly: Bool) -> [String] {
+    private func paths(_ partial: String, closingQuote: String?, endings: [String]?) -> [String] {
         let slash = partial.lastIndex(of: "/")
         let directoryPart = slash.map { String(partial[...$0]) } ?? ""
         let base = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
@@ -123,7 +123,7 @@ public struct Completer {
         return entries.filter { $0.hasPrefix(base) && (base.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().compactMap { entry in
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory)
-            if directoriesOnly, !isDirectory.boolValue { return nil }
+            if let endings, !isDirectory.boolValue, !endings.contains(where: { entry.lowercased().hasSuffix($0) }) { return nil }
             return directoryPart + entry + (isDirectory.boolValue ? "/" : closingQuote ?? "")
         }
     }

@@ -35,9 +35,8 @@ public enum ResultFile {
     /// The loaded snapshot one of whose files `path` is, after links are followed.
     private static func snapshotOwning(_ path: String, _ snapshots: [Snapshot]) -> String? {
         guard let target = resolved(path) else { return nil }
-        for snapshot in snapshots {
-            guard let folder = resolved(snapshot.directory) else { continue }
-            if SnapshotLoader.fileNames.contains(where: { folder + "/" + $0 == target }) { return snapshot.name }
+        for snapshot in snapshots where snapshot.files.contains(where: { resolved($0) == target }) {
+            return snapshot.name
         }
         return nil
     }

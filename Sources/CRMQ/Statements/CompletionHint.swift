@@ -9,8 +9,11 @@ enum CompletionHint: Equatable {
     case customers
     case snapshots
     case segments
-    /// File paths; only folders where `directoriesOnly` (a snapshot is a folder).
-    case paths(directoriesOnly: Bool)
+    /// File paths: folders, and the files whose names end in one of `endings` (any file when nil).
+    case paths(endings: [String]?)
+
+    /// What `load` reads: a snapshot folder, or an export of data.
+    static let dataFileEndings = [".csv", ".tsv", ".txt"]
 
     /// The words of a closed set.
     static func choices<Choice: CaseIterable & RawRepresentable>(_: Choice.Type) -> CompletionHint where Choice.RawValue == String {

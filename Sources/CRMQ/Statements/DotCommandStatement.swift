@@ -33,7 +33,7 @@ struct DotCommandStatement: Statement {
         switch name {
         case "mode" where !argument.contains(" "): .choices(OutputMode.self)
         case "timer" where argument.isEmpty: .words(["on", "off"])
-        case "read": .paths(directoriesOnly: false)
+        case "read": .paths(endings: nil)
         default: .nothing
         }
     }

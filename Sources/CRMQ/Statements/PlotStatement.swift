@@ -33,7 +33,7 @@ struct PlotStatement: Statement {
 
     static func complete(_ typed: TypedWords) -> CompletionHint {
         if typed.isEmpty { return .words(StatementCatalog.charting) }
-        if typed.lastWord == "to" { return .paths(directoriesOnly: false) }
+        if typed.lastWord == "to" { return .paths(endings: nil) }
         let inner = TypedWords(tokens: Array(typed.tokens.dropFirst()))
         guard let key = typed.tokens.first?.key, let type = StatementCatalog.statement(startingWith: key) else { return .nothing }
         switch type.complete(inner) {

@@ -14,7 +14,7 @@ struct SaveStatement: Statement {
     }
 
     static func complete(_ typed: TypedWords) -> CompletionHint {
-        typed.isEmpty ? .words(["to"]) : typed.count == 1 && typed.lastWord == "to" ? .paths(directoriesOnly: false) : .nothing
+        typed.isEmpty ? .words(["to"]) : typed.count == 1 && typed.lastWord == "to" ? .paths(endings: nil) : .nothing
     }
 
     var description: String { "save to \(SourceText.quoted(path))" }

@@ -160,13 +160,17 @@ public final class Snapshot: Sendable {
     public let valueStar: ValueStarTable?
     /// Rows dated after `as_of`, per file: set aside, not lost (the models' holdout).
     public let setAside: [String: Int]
+    /// Where each table came from when it was not crmq's own layout: file, dialect, mapping.
+    public let sources: [TableSource]
     let index: InternedStrings
 
     init(
         name: String, directory: String, info: SnapshotInfo, customers: CustomerTable,
         transactions: TransactionTable, activities: ActivityTable?, payments: PaymentTable?,
-        interactions: InteractionTable?, valueStar: ValueStarTable?, setAside: [String: Int], index: InternedStrings
+        interactions: InteractionTable?, valueStar: ValueStarTable?, setAside: [String: Int], index: InternedStrings,
+        sources: [TableSource] = []
     ) {
+        self.sources = sources
         self.name = name
         self.directory = directory
         self.info = info
@@ -180,6 +184,22 @@ public final class Snapshot: Sendable {
         self.index = index
     }
 
+    /// Every file the snapshot was read from, which no result may overwrite.
+    public var files: [String] {
+        sources.isEmpty ? SnapshotLoader.fileNames.map { (directory.hasSuffix("/") ? directory : directory + "/") + $0 } : sources.map(\.file)
+    }
+
     /// The row of the customer with this id.
     public func row(ofId id: String) -> Int? { index.find(id).map(Int.init) }
+}
+
+/// How one table of a snapshot was read from a user's file: what `describe` and the load
+/// message show.
+public struct TableSource: Sendable {
+    public var table: String
+    public var file: String
+    public var dialect: Dialect
+    /// `customer_id ← Id, date ← Date, amount ← Price`; empty when every name was crmq's own.
+    public var mapping: String
+    public var rows: Int
 }

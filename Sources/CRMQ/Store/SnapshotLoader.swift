@@ -75,7 +75,7 @@ public struct SnapshotLoader {
         var customers = customerTable
         CustomerFigures(transactions: transactions, activities: activities, asOf: info.asOf)
             .derive(into: &customers)
-        try checkSumsAreFinite(customers)
+        try Self.checkSumsAreFinite(customers, folder: self)
         return Snapshot(
             name: name, directory: directory, info: info, customers: customers, transactions: transactions,
             activities: activities, payments: payments, interactions: interactions, valueStar: valueStar,
@@ -144,12 +144,14 @@ public struct SnapshotLoader {
 
     /// Each amount is a number, but sums of them can pass the largest one a Double holds: a
     /// load error naming the customer, never an infinity that shows as null and still compares.
-    private func checkSumsAreFinite(_ customers: CustomerTable) throws(DataError) {
+    /// Sums past the largest double, named by the file their rows came from (`file` for a
+    /// single export, else the folder's own files).
+    static func checkSumsAreFinite(_ customers: CustomerTable, file: String? = nil, folder: SnapshotLoader? = nil) throws(DataError) {
         let sums = [(CustomerFields.revenue, "transactions.csv", "amounts"), (CustomerFields.margin, "transactions.csv", "margins"),
                     (CustomerFields.costToServe, "activities.csv", "activity costs (quantity × unit_cost)")]
-        for (field, file, what) in sums {
+        for (field, name, what) in sums {
             guard let c = customers.numbers(field).firstIndex(where: \.isInfinite) else { continue }
-            throw DataError(file: path(file), message: "the \(what) of customer \(customers.ids[c] ?? "") add up past the largest number crmq holds (about 1.8e308)")
+            throw DataError(file: file ?? folder?.path(name) ?? name, message: "the \(what) of customer \(customers.ids[c] ?? "") add up past the largest number crmq holds (about 1.8e308)")
         }
     }
 
