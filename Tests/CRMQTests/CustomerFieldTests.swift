@@ -61,6 +61,40 @@ import Testing
         #expect(snapshot.number("aov", "C").isNaN)
     }
 
+    @Test func a_negative_amount_is_a_return_and_a_zero_amount_a_purchase() throws {
+        let f = Fixture([
+            "customers.csv": "id\nA\nB\nC\n",
+            // A buys 100 on 1 Jan, returns 30 on 5 Jan and 20 on 12 Feb, buys 50 on 1 Feb; B only
+            // returns; C's one row is a purchase of 0 (CDNOW has 80 of those); a later return of A's
+            // is set aside but is no holdout purchase.
+            "transactions.csv": """
+                customer_id,date,amount,margin,quantity
+                A,2024-01-01,100,40,2
+                A,2024-01-05,-30,-12,1
+                A,2024-02-01,50,20,1
+                A,2024-02-12,-20,-8,1
+                B,2024-01-03,-20,-8,1
+                C,2024-01-02,0,0,1
+                A,2024-03-01,-5,-2,1
+                """,
+        ])
+        let s = try f.load(asOf: "2024-02-15")
+        #expect(s.number("revenue", "A") == 100)  // 100 − 30 + 50 − 20
+        #expect(s.number("margin", "A") == 40)  // 40 − 12 + 20 − 8
+        #expect(s.number("orders", "A") == 2)  // the two purchases; the returns are not orders
+        #expect(s.number("frequency", "A") == 1)  // purchase days 1 Jan and 1 Feb
+        #expect(s.number("recency", "A") == 31.0 / 7)  // 1 Jan → 1 Feb, not to the 12 Feb return
+        #expect(s.date("last_purchase", "A") == "2024-02-01")
+        #expect(s.number("days_since", "A") == 14)  // 1 Feb → 15 Feb
+        #expect(s.number("monetary", "A") == 50)  // the repeat day's 50; returns are not spend per purchase
+        #expect(s.number("aov", "A") == 50)  // revenue 100 / 2 orders
+        #expect(s.number("revenue", "B") == -20)
+        #expect(s.number("orders", "B") == 0)
+        #expect(s.number("frequency", "B").isNaN && s.date("first_purchase", "B") == nil && s.number("aov", "B").isNaN)
+        #expect(s.number("orders", "C") == 1 && s.number("frequency", "C") == 0 && s.number("revenue", "C") == 0)
+        #expect(s.setAside["transactions.csv"] == 1 && s.transactions.later.count == 0)
+    }
+
     @Test func first_last_and_days_since() {
         #expect(snapshot.date("first_purchase", "A") == "2024-01-01")
         #expect(snapshot.date("last_purchase", "A") == "2024-01-29")

@@ -143,20 +143,28 @@ import Testing
     }
 
     @Test func customers_without_a_purchase_or_with_no_positive_spend_get_zero_with_a_reason() throws {
-        // 300 customers who buy as BG/NBD says, and two more: one who never bought, one whose repeat purchase was a refund.
+        // 300 customers who buy as BG/NBD says, and three more: one who never bought, one whose
+        // repeat purchase cost nothing (a free sample: amount 0), and one who returned part of
+        // a purchase (a negative amount is a return, not a purchase).
         let f = Fixture([:])
         try SyntheticSnapshot(customers: 300, seed: 3).write(to: f.directory)
         let customers = try String(contentsOfFile: f.directory + "/customers.csv", encoding: .utf8)
         let transactions = try String(contentsOfFile: f.directory + "/transactions.csv", encoding: .utf8)
-        f.write("customers.csv", customers + "NEVER,Never,retail,North\nREFUND,Refund,retail,North\n")
-        f.write("transactions.csv", transactions + "REFUND,2023-01-05,20.00,5.00,1\nREFUND,2023-02-05,-5.00,-1.00,1\n")
+        f.write("customers.csv", customers + "NEVER,Never,retail,North\nFREE,Free,retail,North\nREFUND,Refund,retail,North\n")
+        f.write("transactions.csv", transactions
+            + "FREE,2023-01-05,20.00,5.00,1\nFREE,2023-02-05,0.00,0.00,1\n"
+            + "REFUND,2023-01-05,20.00,5.00,1\nREFUND,2023-02-05,-5.00,-1.00,1\n")
         let snapshot = try f.load()
         let fitted = try ModelStore().fitted(snapshot, Settings())
-        let never = snapshot.row(ofId: "NEVER")!, refund = snapshot.row(ofId: "REFUND")!
+        let never = snapshot.row(ofId: "NEVER")!, free = snapshot.row(ofId: "FREE")!, refund = snapshot.row(ofId: "REFUND")!
         #expect(fitted.clv[never] == 0)
         #expect(fitted.unvalued[never]?.contains("no purchase") == true)
-        #expect(fitted.clv[refund] == 0)
-        #expect(fitted.unvalued[refund]?.contains("not positive") == true)
+        #expect(fitted.clv[free] == 0)
+        #expect(fitted.unvalued[free]?.contains("not positive") == true)
+        // REFUND bought once (frequency 0): valued as a one-time buyer, at the margin it kept:
+        // (5 − 1) / (20 − 5) of its revenue.
+        #expect(fitted.unvalued[refund] == nil && fitted.clv[refund] > 0)
+        #expect(abs(fitted.marginRatio[refund] - 4.0 / 15) < 1e-12)
         let finite = fitted.clv.allSatisfy { $0.isFinite }
         let probabilities = fitted.pAlive.indices.allSatisfy { $0 == never || (fitted.pAlive[$0] >= 0 && fitted.pAlive[$0] <= 1) }
         #expect(finite)

@@ -23,13 +23,13 @@ public enum CustomerFields {
 
     static func attribute(_ name: String) -> Field? { attributes.first { $0.name == name } }
 
-    static let orders = Field("orders", .number, unit: .count, "transaction rows up to as_of")
-    static let revenue = Field("revenue", .number, unit: .money, "sum of amount over transactions up to as_of")
+    static let orders = Field("orders", .number, unit: .count, "purchases up to as_of: rows with an amount ≥ 0 (a negative one is a return)")
+    static let revenue = Field("revenue", .number, unit: .money, "sum of amount over transactions up to as_of, returns (negative amounts) taken off")
     static let margin = Field(
         "margin", .number, unit: .money,
         "sum of gross margin up to as_of: the margin column, else amount × margin_rate; null when neither is known")
-    static let firstPurchase = Field("first_purchase", .date, "day of the first transaction")
-    static let lastPurchase = Field("last_purchase", .date, "day of the latest transaction up to as_of")
+    static let firstPurchase = Field("first_purchase", .date, "day of the first purchase")
+    static let lastPurchase = Field("last_purchase", .date, "day of the latest purchase up to as_of")
     static let frequency = Field(
         "frequency", .number, unit: .count, "repeat purchases: distinct purchase days − 1 (same-day purchases are one)")
     static let recency = Field("recency", .number, unit: .weeks, "(last − first purchase day) / 7, in weeks")

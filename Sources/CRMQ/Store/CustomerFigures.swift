@@ -4,7 +4,9 @@
 /// The definitions are those of `lifetimes`' `summary_data_from_transaction_data` with the
 /// week as the unit: purchases on one day are one purchase; `frequency` counts the repeat
 /// purchase days, `recency` and `age` are weeks from the first purchase day to the last
-/// one and to `as_of`, `monetary` is the mean of the repeat days' amounts.
+/// one and to `as_of`, `monetary` is the mean of the repeat days' amounts. A row with a
+/// negative amount is a return: it lowers revenue and margin and is not a purchase (nor is
+/// it one of `orders`); a zero amount is a purchase, as CDNOW's published summary counts it.
 struct CustomerFigures {
     var transactions: TransactionTable
     var activities: ActivityTable?
@@ -40,14 +42,22 @@ struct CustomerFigures {
                         var sum = 0.0
                         var marginSum = 0.0
                         var recent = 0.0
-                        var days = 0
+                        var purchases = 0
+                        var days = -1  // distinct purchase days − 1, once the first is seen
                         var repeatSum = 0.0
                         var dayTotal = 0.0
-                        var currentDay = day[s]
+                        var currentDay = CalendarDay.null
+                        var firstDay = CalendarDay.null
+                        var lastDay = CalendarDay.null
                         for i in s..<e {
                             sum += amount[i]
                             marginSum += rowMargin[i]
                             if day[i] > windowStart { recent += amount[i] }
+                            // A return gives money back: it counts in revenue and margin, and is no purchase.
+                            guard amount[i] >= 0 else { continue }
+                            if purchases == 0 { firstDay = day[i] }
+                            purchases += 1
+                            lastDay = day[i]
                             if day[i] != currentDay {
                                 if days > 0 { repeatSum += dayTotal }
                                 days += 1
@@ -56,20 +66,21 @@ struct CustomerFigures {
                             }
                             dayTotal += amount[i]
                         }
-                        if days > 0 { repeatSum += dayTotal }
-                        let repeatDays = days  // distinct purchase days − 1
-                        orders[c] = Double(e - s)
                         revenue[c] = sum
                         margin[c] = marginSum
                         yearRevenue[c] = recent
-                        first[c] = day[s]
-                        last[c] = day[e - 1]
+                        guard purchases > 0 else { continue }  // only returns: no purchase to count from
+                        if days > 0 { repeatSum += dayTotal }
+                        let repeatDays = days
+                        orders[c] = Double(purchases)
+                        first[c] = firstDay
+                        last[c] = lastDay
                         frequency[c] = Double(repeatDays)
-                        recency[c] = Double(day[e - 1] - day[s]) / 7
-                        age[c] = Double(asOf - day[s]) / 7
+                        recency[c] = Double(lastDay - firstDay) / 7
+                        age[c] = Double(asOf - firstDay) / 7
                         monetary[c] = repeatDays > 0 ? repeatSum / Double(repeatDays) : 0
-                        daysSince[c] = Double(asOf - day[e - 1])
-                        aov[c] = sum / Double(e - s)
+                        daysSince[c] = Double(asOf - lastDay)
+                        aov[c] = sum / Double(purchases)
                     }
                 }
             }

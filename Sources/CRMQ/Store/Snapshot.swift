@@ -93,14 +93,14 @@ public struct TransactionTable: Sendable {
         rows(of: customer).reduce(0) { day[$1] > from && day[$1] <= through ? $0 + values[$1] : $0 }
     }
 
-    /// Whether the customer bought after `from` and up to `through`.
+    /// Whether the customer bought after `from` and up to `through` (a return is no purchase).
     func bought(_ customer: Int, after from: Int32, through: Int32) -> Bool {
-        rows(of: customer).contains { day[$0] > from && day[$0] <= through }
+        rows(of: customer).contains { day[$0] > from && day[$0] <= through && amount[$0] >= 0 }
     }
 }
 
-/// The transactions dated after `as_of`, set aside: the holdout that `validate` compares
-/// the models' predictions with. In file order.
+/// The purchases dated after `as_of`, set aside: the holdout that `validate` compares the
+/// models' predictions with. In file order; returns are left out.
 public struct LaterTransactions: Sendable {
     public let customer: [Int32]
     public let day: [Int32]

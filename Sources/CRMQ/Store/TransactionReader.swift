@@ -68,8 +68,9 @@ struct TransactionReader {
         setAside["transactions.csv"] = total - kept
         var later = (customer: [Int32](), day: [Int32]())
         if total > kept {
-            for (customer, day) in zip(raw.customer, raw.day) {
-                for i in customer.indices where day[i] > asOf {
+            // The holdout's purchases: a later return is no purchase to predict.
+            for (customer, (day, amount)) in zip(raw.customer, zip(raw.day, raw.amount)) {
+                for i in customer.indices where day[i] > asOf && amount[i] >= 0 {
                     later.customer.append(customer[i])
                     later.day.append(day[i])
                 }

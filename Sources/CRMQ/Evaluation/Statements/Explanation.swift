@@ -65,7 +65,8 @@ struct Explanation {
         let parameters = zip(modelFit.names, modelFit.values).map { "\(symbol($0)) = \(n($1))" as Prose }.joined(separator: ", ")
         lines += numbered(1, walkthrough.assumes + ["Fitted on \(count: modelFit.customers) customers: \(parameters)."])
         lines.append("2. This customer, as of \(CalendarDay.format(scope.snapshot.info.asOf)), in weeks (7 days):")
-        lines.append("   x = \(count(x)) repeat purchase days, tₓ = \(n(tx)) (first to last purchase), T = \(n(T)) (first purchase to as_of).")
+        lines.append("   x = \(count(x)) repeat purchase days, tₓ = \(n(tx)) (first to last purchase), T = \(n(T)) (first purchase to as_of); "
+            + "a return (a negative amount) is no purchase.")
         lines += numbered(3, walkthrough.pAlive)
         if topic == "p_alive" { return lines.joined(separator: "\n") }
         if let reason = fitted.unvalued[row] {

@@ -77,7 +77,12 @@ struct ValueChainStatements {
         volume.withUnsafeMutableBufferPointer { volume in
             units.withUnsafeBufferPointer { units in
                 transactions.customer.withUnsafeBufferPointer { customer in
-                    for i in 0..<units.count where !units[i].isNaN { volume[Int(customer[i])] += units[i] }
+                    transactions.amount.withUnsafeBufferPointer { amount in
+                        // A return's quantity is what went back: it takes units off.
+                        for i in 0..<units.count where !units[i].isNaN {
+                            volume[Int(customer[i])] += amount[i] < 0 ? -units[i].magnitude : units[i]
+                        }
+                    }
                 }
             }
         }
