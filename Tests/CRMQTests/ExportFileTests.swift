@@ -144,4 +144,89 @@ import Testing
         let told = run("load \"\(f.directory)/slashes.csv\" format (date 'DD/MM/YYYY')\ncustomers show id, first_purchase", session: session, mode: .csv)
         #expect(told.out.hasSuffix("id,first_purchase\nA,2024-02-01\nB,2024-04-03\n"), "\(told.out)\(told.err)")
     }
+
+    /// A shop's orders export: a hundred columns in real life, a few here; refunded and
+    /// cancelled orders left out by `where` before anything is derived.
+    static let shop = """
+        order_id,customer_id,created_timestamp,total_price,financial_status,cancelled_timestamp,note
+        1001,C1,2024-01-03T10:00:00+01:00,120.50,paid,,first
+        1002,C2,2024-01-05T11:00:00+01:00,80.00,refunded,,
+        1003,C1,2024-02-03T09:00:00+01:00,60.00,paid,2024-02-04T09:00:00+01:00,cancelled
+        1004,C3,2024-02-10T09:00:00+01:00,40.00,paid,,
+        1005,C1,2024-03-01T09:00:00+01:00,55.25,paid,,
+
+        """
+
+    /// UCI's Online Retail layout: no amount column, returns as negative quantities.
+    static let retail = """
+        InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+        536365,85123A,WHITE HANGING HEART,6,12/01/2010 08:26,2.55,17850,United Kingdom
+        536366,22633,HAND WARMER,6,12/01/2010 08:28,1.85,17850,United Kingdom
+        C536379,D,Discount,-1,12/01/2010 09:41,27.50,14527,United Kingdom
+        536380,22961,JAM MAKING SET,24,12/13/2010 09:41,1.45,14527,United Kingdom
+        536381,22139,RETROSPOT TEA SET,2,12/14/2010 09:45,4.25,12583,France
+
+        """
+
+    @Test func where_leaves_rows_out_before_anything_is_derived() {
+        let f = Fixture(["shop.csv": Self.shop])
+        let session = Session()
+        let loaded = run("load \"\(f.directory)/shop.csv\" where financial_status != 'refunded' and cancelled_timestamp is null", session: session)
+        #expect(loaded.out.contains("loaded shop: 2 customers, 3 transactions, as of 2024-03-01"), "\(loaded.out)\(loaded.err)")
+        #expect(loaded.out.contains("date ← created_timestamp, amount ← total_price"))
+        #expect(loaded.out.contains("left out 2 rows of 5"))
+        // C1 keeps 1001 and 1005: 120.50 + 55.25 = 175.75 over 2 orders, 3 Jan → 1 Mar (58 days);
+        // C2's only order was refunded, so C2 is no customer of this snapshot; C3 keeps its 40.
+        let table = run("customers show id, orders, revenue, recency", session: session, mode: .csv).out
+        #expect(table == "id,orders,revenue,recency\nC1,2,175.75,\(58.0 / 7)\nC3,1,40,0\n", "\(table)")
+    }
+
+    @Test func a_field_may_be_an_expression_and_a_negative_quantity_a_return() {
+        let f = Fixture(["retail.csv": Self.retail])
+        let session = Session()
+        let loaded = run("load \"\(f.directory)/retail.csv\" columns (amount = Quantity * UnitPrice)", session: session)
+        #expect(loaded.out.contains("customer_id ← CustomerID, date ← InvoiceDate, quantity ← Quantity, amount ← Quantity * UnitPrice"),
+                "\(loaded.out)\(loaded.err)")
+        #expect(loaded.out.contains("date 'MM/DD/YYYY'"))  // 12/13/2010 and 12/14/2010 put the month first
+        // 17850: 6 × 2.55 + 6 × 1.85 = 26.40 on one day; 14527: a return of −1 × 27.50, then
+        // 24 × 1.45 = 34.80, so revenue 7.30 over 1 order; 12583: 2 × 4.25 = 8.50.
+        let table = run("customers show id, orders, frequency", session: session, mode: .csv).out
+        #expect(table == "id,orders,frequency\n17850,2,0\n14527,1,0\n12583,1,0\n", "\(table)")
+        let snapshot = session.current!
+        for (id, revenue) in [("17850", 26.40), ("14527", 7.30), ("12583", 8.50)] {
+            #expect(abs(snapshot.number("revenue", id) - revenue) < 1e-9, "\(id): \(snapshot.number("revenue", id))")
+        }
+        let ssc = run("load \"\(f.directory)/retail.csv\" columns (amount = Quantity * UnitPrice) where country = 'France'", session: session)
+        #expect(ssc.out.contains("loaded retail: 1 customer, 1 transaction") && ssc.out.contains("left out 4 rows of 5"), "\(ssc.out)\(ssc.err)")
+    }
+
+    @Test func rules_that_cannot_hold_are_errors_at_their_token_and_change_nothing() {
+        let f = Fixture([
+            "retail.csv": Self.retail,
+            "holes.csv": "CustomerID,InvoiceDate,Quantity,UnitPrice\nA,2024-01-01,2,3\nA,2024-01-02,,3\n",
+            "minus.csv": "customer,date,amount,quantity\nA,2024-01-01,10,1\nA,2024-01-02,10,-1\n",
+        ])
+        let session = Session()
+        _ = run("load \"\(repositoryRoot)/examples/acme\"", session: session)
+        let retail = "load \"\(f.directory)/retail.csv\""
+        let cases: [(String, String)] = [
+            ("\(retail) columns (amount = Quantity * UnitPrice) where countr = 'France'", "unknown column `countr`"),
+            ("\(retail) columns (amount = Quantity * UnitPrice) where countr = 'France'", "did you mean `country`?"),
+            ("\(retail) columns (amount = Quantity * Price)", "retail.csv has: InvoiceNo, StockCode, Description, Quantity"),
+            ("\(retail) columns (amount = Quantity * UnitPrice) where Country > 3", "cannot compare a text with a number"),
+            ("\(retail) columns (amount = Country = 'France')", "amount must be a number, and this is a true/false value"),
+            ("\(retail) columns (amount = Quantity * UnitPrice) where Quantity", "a condition must be true or false"),
+            ("\(retail) columns (date = InvoiceDate + 1)", "only amount, margin, quantity can be expressions"),
+            ("load \"\(f.directory)/holes.csv\" columns (amount = Quantity * UnitPrice)",
+             "holes.csv:3: amount = Quantity * UnitPrice is not a number on this row"),
+            ("load \"\(f.directory)/minus.csv\"", "minus.csv:3: column quantity: a negative quantity (-1) on a purchase"),
+            ("load \"\(repositoryRoot)/examples/acme\" where amount > 3", "where on a load filters a single file's rows"),
+        ]
+        for (statement, message) in cases {
+            let result = run(statement, session: session)
+            #expect(result.outcome == .failed && result.err.contains(message), "\(statement)\n\(result.err)")
+        }
+        #expect(run("count", session: session).out.contains("61"))
+        #expect(session.current?.name == "acme")
+    }
 }

@@ -32,30 +32,34 @@ public final class Session {
 
     public var current: Snapshot? { currentName.flatMap { snapshots[$0] } }
 
-    /// Loads a snapshot and makes it current; used by the command line's SNAPSHOT_DIR.
-    public func load(
-        directory: String, name: String? = nil, asOf: Int32? = nil,
-        columns: [(field: String, column: String)] = [], format: FormatOverrides = FormatOverrides()
-    ) throws(DataError) -> Snapshot {
+    /// Loads a snapshot — a folder, or one export file as it is — and makes it current; what
+    /// the command line's SNAPSHOT does.
+    public func load(directory: String, name: String? = nil, asOf: Int32? = nil) throws(DataError) -> Snapshot {
         let name = name ?? Self.defaultName(for: directory)
+        if Self.isFile(directory) { return try load(ExportFileLoader(path: directory, name: name, asOf: asOf)) }
+        var loader = SnapshotLoader(directory: directory, name: name, asOf: asOf)
+        loader.progress = progress
+        loader.interrupted = interrupted
+        return keep(try loader.load())
+    }
+
+    /// Loads one export file as its loader describes it, and makes it current.
+    public func load(_ file: ExportFileLoader) throws(DataError) -> Snapshot {
+        var loader = file
+        loader.progress = progress
+        loader.interrupted = interrupted
+        return keep(try loader.load())
+    }
+
+    /// Whether a path is a file (an export) rather than a folder (a snapshot in crmq's layout).
+    public static func isFile(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
-        let snapshot: Snapshot
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
-            var loader = ExportFileLoader(path: directory, name: name, asOf: asOf)
-            loader.columns = columns
-            loader.format = format
-            loader.progress = progress
-            loader.interrupted = interrupted
-            snapshot = try loader.load()
-        } else {
-            guard columns.isEmpty, format == FormatOverrides() else {
-                throw DataError(file: directory, message: "columns (…) and format (…) describe a single file, and this is a folder")
-            }
-            var loader = SnapshotLoader(directory: directory, name: name, asOf: asOf)
-            loader.progress = progress
-            loader.interrupted = interrupted
-            snapshot = try loader.load()
-        }
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    /// A snapshot loaded: kept under its name (replacing one of that name) and made current.
+    private func keep(_ snapshot: Snapshot) -> Snapshot {
+        let name = snapshot.name
         if snapshots[name] == nil { snapshotOrder.append(name) }
         snapshots[name] = snapshot
         models.keep(only: Array(snapshots.values))
@@ -124,12 +128,15 @@ public final class Session {
     }
 
     static func loadedMessage(_ snapshot: Snapshot) -> Prose {
-        var text: Prose = "loaded \(snapshot.name): \(count: snapshot.customers.count) customers, "
-            + "\(count: snapshot.transactions.count) transactions, as of \(CalendarDay.format(snapshot.info.asOf))"
+        var text: Prose = "loaded \(snapshot.name): \(count: snapshot.customers.count, "customer"), "
+            + "\(count: snapshot.transactions.count, "transaction"), as of \(CalendarDay.format(snapshot.info.asOf))"
         for source in snapshot.sources {
             let dialect = source.dialect == .standard ? "" : " (\(source.dialect.summary))"
             let mapping = source.mapping.isEmpty ? "its own column names" : source.mapping
             text += "; from \(ExportFileLoader.fileName(source.file)): \(mapping)\(dialect)"
+            if let condition = source.condition {
+                text += "; where \(condition) left out \(count: source.filtered, "row") of \(count: source.rows)"
+            }
         }
         let later = snapshot.setAside.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         if !later.isEmpty {

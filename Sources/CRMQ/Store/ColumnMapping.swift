@@ -40,10 +40,11 @@ struct ColumnMapping: Sendable, Equatable {
     ]
 
     /// The mapping for a file with this header: the user's pairs first, checked, then each
-    /// other field by the names it is known by. An unknown field or column, a missing
+    /// other field by the names it is known by, except the fields computed by expressions. An unknown field or column, a missing
     /// required field or two candidates for one field is an error that says what to write.
     static func resolve(
-        header: [String], written: [String], given: [(field: String, column: String)], roles: [Role], file: String
+        header: [String], written: [String], given: [(field: String, column: String)], computed: Set<String> = [], roles: [Role],
+        file: String
     ) throws(DataError) -> ColumnMapping {
         var pairs: [(field: String, column: String)] = []
         let fields = roles.map(\.field)
@@ -62,7 +63,7 @@ struct ColumnMapping: Sendable, Equatable {
             pairs.append((f, c))
         }
         let taken = Set(pairs.map(\.column))
-        for role in roles where !pairs.contains(where: { $0.field == role.field }) {
+        for role in roles where !pairs.contains(where: { $0.field == role.field }) && !computed.contains(role.field) {
             var found = role.names.filter { header.contains($0) && !taken.contains($0) }
             if found.isEmpty { found = role.lastResort.filter { header.contains($0) && !taken.contains($0) } }
             if found.count > 1 {

@@ -86,6 +86,23 @@ enum DialectSniffer {
         return (0x2E, commaGroups > 0 && delimiter != .comma ? 0x2C : nil)
     }
 
+    /// What a column's sample values read as in this dialect: numbers when every one is a
+    /// number, dates when every one is a date as the dialect writes them, else text. A
+    /// column empty in the sample is text.
+    static func valueType(_ values: [String], _ dialect: Dialect) -> ValueType {
+        let present = values.map { $0.trimming(" ") }.filter { !$0.isEmpty }
+        guard !present.isEmpty else { return .text }
+        func all(_ reads: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+            present.allSatisfy { value in
+                var value = value
+                return value.withUTF8 { reads($0) }
+            }
+        }
+        if all({ dialect.number($0) != nil }) { return .number }
+        if all({ dialect.date($0) != nil }) { return .date }
+        return .text
+    }
+
     /// How a date column's values are written, from its values in the sample. Day-first and
     /// month-first are told apart by a part above 12; a column where no value shows which is
     /// an error naming the file and column, never a guess.

@@ -1,6 +1,7 @@
 /// One file a user exported — orders, invoices, a public data set — loaded as it is: its
-/// dialect sniffed (or told), its columns recognised (or named), and read as a snapshot's
-/// transactions. The customers are those who appear in it, in order of first appearance.
+/// dialect sniffed (or told), its columns recognised (or named), rows left out by `where`,
+/// and read as a snapshot's transactions. The customers are those who appear in the rows
+/// kept, in order of first appearance.
 public struct ExportFileLoader {
     public var path: String
     public var name: String
@@ -9,6 +10,8 @@ public struct ExportFileLoader {
     public var columns: [(field: String, column: String)] = []
     /// `format (…)`: what the user says of the dialect, over what the sniffer finds.
     public var format = FormatOverrides()
+    /// `where …` and the fields that are expressions, compiled by the evaluation layer.
+    public var rules: RowRules?
     public var progress: (@Sendable (String, Double) -> Void)?
     public var interrupted: InterruptCheck = ctrlCPressed
 
@@ -19,62 +22,77 @@ public struct ExportFileLoader {
     }
 
     /// Transactions as crmq reads them, with the customer read as text: its codes, in order
-    /// of first appearance, are the customers' rows.
+    /// of first appearance, are the customers' rows. A quantity may be negative: exports
+    /// write a return as a negative quantity, and a return's quantity is what went back.
     static let specs: [ColumnSpec] = TransactionReader.specs.map {
         var spec = $0
         if spec.kind == .customer { (spec.kind, spec.emptyAllowed) = (.text, false) }
+        spec.negativeRefused = nil
         return spec
     }
 
+
     public func load() throws(DataError) -> Snapshot {
-        let (dialect, mapping, written) = try plan()
-        var reader = TableReader(path: path, displayName: path, specs: Self.specs)
-        reader.dialect = dialect
-        reader.rename = Dictionary(mapping.pairs.filter { $0.field != $0.column }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a })
-        let shown = Self.fileName(path)
-        reader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
-        reader.interrupted = interrupted
-        let read = try reader.read()
-        let ids = read.texts["customer_id"]!
-        // The text column is merged whole; the other columns stay in their pieces: cut the
-        // customer codes the same way.
-        let dayPieces = read.dates.pieces["date"]!
-        var customerPieces: [[Int32]] = []
-        var at = 0
-        for piece in dayPieces {
-            customerPieces.append(Array(ids.codes[at..<(at + piece.count)]))
-            at += piece.count
-        }
-        var raw = TransactionReader.Raw(
-            customer: customerPieces, day: dayPieces, amount: read.numbers.pieces["amount"]!,
-            margin: read.numbers.pieces["margin"], quantity: read.numbers.pieces["quantity"], product: read.texts["product"])
+        let plan = try inspect(computing: Set(rules?.computed.map(\.field) ?? []))
+        let read = try read(plan)
+        var rows = try ExportRows(read, plan: plan, rules: rules, file: path)
+        var customers = CustomerTable(count: rows.ids.values.count)
+        customers.add(CustomerFields.attribute("id")!, .text(TextColumn(codes: (0..<Int32(rows.ids.values.count)).map { $0 }, values: rows.ids.values)))
         var info = SnapshotInfo(asOf: CalendarDay.null)
         if let asOf {
             info.asOf = asOf
         } else {
-            guard let latest = raw.latestDay else {
-                throw DataError(file: path, message: "has no rows, so as_of cannot be its latest date: load … as of DATE")
+            guard let latest = rows.raw.latestDay else {
+                throw DataError(file: path, message: "has no rows\(rows.filtered > 0 ? " left after where" : ""), so as_of cannot be its latest date: load … as of DATE")
             }
             info.asOf = latest
         }
-        var customers = CustomerTable(count: ids.values.count)
-        customers.add(CustomerFields.attribute("id")!, .text(TextColumn(codes: (0..<Int32(ids.values.count)).map { $0 }, values: ids.values)))
         var setAside: [String: Int] = [:]
-        let transactions = TransactionReader(path: path, index: read.interned["customer_id"]!, marginRate: nil)
-            .arrange(&raw, customers: customers.count, asOf: info.asOf, setAside: &setAside)
+        let transactions = TransactionReader(path: path, index: rows.index, marginRate: nil)
+            .arrange(&rows.raw, customers: customers.count, asOf: info.asOf, setAside: &setAside)
         if let later = setAside.removeValue(forKey: "transactions.csv") { setAside[Self.fileName(path)] = later }
         CustomerFigures(transactions: transactions, activities: nil, asOf: info.asOf).derive(into: &customers)
         try SnapshotLoader.checkSumsAreFinite(customers, file: path)
+        let named = plan.mapping.summary(written: Dictionary(zip(plan.header, plan.written), uniquingKeysWith: { a, _ in a }))
+        let mapping = ([named].filter { !$0.isEmpty } + (rules?.computed ?? []).map { "\($0.field) ← \($0.written)" }).joined(separator: ", ")
         let source = TableSource(
-            table: "transactions", file: path, dialect: dialect, mapping: mapping.summary(written: written), rows: read.rowCount)
+            table: "transactions", file: path, dialect: plan.dialect, mapping: mapping, rows: read.rowCount,
+            condition: rules?.condition, filtered: rows.filtered)
         return Snapshot(
             name: name, directory: path, info: info, customers: customers, transactions: transactions,
             activities: nil, payments: nil, interactions: nil, valueStar: nil,
-            setAside: setAside, index: read.interned["customer_id"]!, sources: [source])
+            setAside: setAside, index: rows.index, sources: [source])
     }
 
-    /// The dialect, the column mapping and the header's own spelling, from the file's first lines.
-    private func plan() throws(DataError) -> (Dialect, ColumnMapping, [String: String]) {
+    /// The file read: the mapped fields under their own names, the columns the rules name,
+    /// and nothing else (an export's other columns are passed over).
+    private func read(_ plan: ExportPlan) throws(DataError) -> ReadTable {
+        let computed = Set(rules?.computed.map(\.field) ?? [])
+        var specs = Self.specs.filter { !computed.contains($0.name) }
+        for column in rules?.columns ?? [] where !specs.contains(where: { $0.name == plan.readAs(column) }) {
+            let kind: ColumnSpec.Kind = switch plan.types[column] {
+            case .number: .number
+            case .date: .date
+            default: .text
+            }
+            specs.append(ColumnSpec(name: column, kind: kind, required: true))
+        }
+        var reader = TableReader(path: path, displayName: path, specs: specs)
+        reader.dialect = plan.dialect
+        reader.keepsExtras = false
+        // Lines name the rows a rule or a quantity is wrong on.
+        reader.keepLines = rules != nil || plan.mapping.column(for: "quantity") != nil
+        reader.rename = Dictionary(
+            plan.mapping.pairs.filter { $0.field != $0.column }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a })
+        let shown = Self.fileName(path)
+        reader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
+        reader.interrupted = interrupted
+        return try reader.read()
+    }
+
+    /// The dialect, the column mapping, the header and its columns' types, from the file's
+    /// first lines. The fields `computing` names (expressions) are not looked for among the columns.
+    public func inspect(computing computed: Set<String> = []) throws(DataError) -> ExportPlan {
         let bytes = try FileBytes.read(path: path, displayName: path)
         return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
             let start = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
@@ -89,12 +107,18 @@ public struct ExportFileLoader {
                 : (1...first.count).map { "column\($0)" }
             let header = written.map(TableReader.normalise)
             let mapping = try ColumnMapping.resolve(
-                header: header, written: written, given: columns, roles: ColumnMapping.transactionRoles, file: path)
+                header: header, written: written, given: columns, computed: computed, roles: ColumnMapping.transactionRoles, file: path)
+            let body = Array(records.dropFirst(dialect.header ? 1 : 0))
+            func values(_ k: Int) -> [String] { body.compactMap { k < $0.count ? $0[k] : nil } }
             if format.dates == nil, let column = mapping.column(for: "date"), let k = header.firstIndex(of: column) {
-                let values = records.dropFirst(dialect.header ? 1 : 0).compactMap { k < $0.count ? $0[k] : nil }
-                dialect.dates = try DialectSniffer.dateOrder(values, file: path, column: written[k])
+                dialect.dates = try DialectSniffer.dateOrder(values(k), file: path, column: written[k])
             }
-            return (dialect, mapping, Dictionary(zip(header, written), uniquingKeysWith: { a, _ in a }))
+            var types: [String: ValueType] = [:]
+            for (k, column) in header.enumerated() { types[column] = DialectSniffer.valueType(values(k), dialect) }
+            for (field, column) in mapping.pairs {
+                types[column] = field == "date" ? .date : field == "customer_id" || field == "product" ? .text : .number
+            }
+            return ExportPlan(dialect: dialect, header: header, written: written, mapping: mapping, types: types)
         }
     }
 

@@ -201,5 +201,9 @@ public struct TableSource: Sendable {
     public var dialect: Dialect
     /// `customer_id ← Id, date ← Date, amount ← Price`; empty when every name was crmq's own.
     public var mapping: String
+    /// Rows read from the file.
     public var rows: Int
+    /// `where …` as written, when the load had one, and the rows it left out.
+    public var condition: String? = nil
+    public var filtered = 0
 }

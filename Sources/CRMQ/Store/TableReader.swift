@@ -69,6 +69,9 @@ struct TableReader {
     var displayName: String
     var specs: [ColumnSpec]
     var keepLines = false
+    /// Whether columns the specs do not name are kept as text (a customers file's attributes)
+    /// or passed over (the hundred other columns of a shop's export).
+    var keepsExtras = true
     var customerIndex: InternedStrings?
     var customerFile = "customers.csv"
     /// How the file writes fields, numbers and dates; crmq's own layout unless sniffed or told.
@@ -146,7 +149,7 @@ struct TableReader {
                 file: displayName, line: 1,
                 message: "missing required column\(missing.count > 1 ? "s" : "") \(list) (the header has: \(header.joined(separator: ", ")))")
         }
-        var plan = ColumnPlan(header: header, specs: specs)
+        var plan = ColumnPlan(header: header, specs: specs, keepsExtras: keepsExtras)
         plan.shown = shown.map(Self.normalise)
         let bodyStart = scanner.position
         let bodyLine = scanner.line
@@ -260,6 +263,8 @@ struct ColumnPlan {
         case bool(Int)
         case customer
         case extra(Int)
+        /// A column no one asked for, passed over.
+        case skip
     }
 
     var slots: [Slot] = []
@@ -277,7 +282,7 @@ struct ColumnPlan {
     var boolNames: [String] = []
     var extraNames: [String] = []
 
-    init(header: [String], specs: [ColumnSpec]) {
+    init(header: [String], specs: [ColumnSpec], keepsExtras: Bool = true) {
         self.header = header
         self.shown = header
         for name in header {
@@ -287,6 +292,7 @@ struct ColumnPlan {
             negativeRefused.append(spec?.negativeRefused)
             notBefore.append(spec?.notBefore)
             switch spec?.kind {
+            case nil where !keepsExtras: slots.append(.skip)
             case nil: slots.append(.extra(extraNames.count)); extraNames.append(name)
             case .number: slots.append(.number(numberNames.count)); numberNames.append(name)
             case .date: slots.append(.date(dateNames.count)); dateNames.append(name)
@@ -519,6 +525,8 @@ private struct PieceParser {
             guard let text = scanner.string(of: field) else { throw error(line, column, "the text is not valid UTF-8") }
             let value = field.quoted ? text : text.trimming(" ")
             piece.extras[k].append(value.isEmpty ? nil : value)
+        case .skip:
+            break
         }
     }
 

@@ -40,6 +40,10 @@ struct ExpressionCompiler {
     /// The text field that has this word as a value, if any: `region = West` means 'West'.
     var fieldHolding: (String) -> String? = { _ in nil }
     var allowsAggregates = false
+    /// What a name stands for here (`field`; a load's `where` names a file's `column`), and
+    /// where to find the list when no name is close.
+    var nameKind = "field"
+    var namesHint = "`help fields` lists the fields"
 
     func compile(_ expr: Expr) throws(Diagnostic) -> TypedExpression {
         try compile(expr, insideAggregate: false)
@@ -84,8 +88,8 @@ struct ExpressionCompiler {
                 let quoted = "'" + name.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
                 let hint = fieldHolding(name).map { "\(quoted) is a value of \($0): quote it, \($0) = \(quoted)" }
                 throw Diagnostic(
-                    "unknown field `\(name)`", at: expr.range,
-                    hint: hint ?? Suggestion.hint(for: name, in: fieldNames) ?? "`help fields` lists the fields")
+                    "unknown \(nameKind) `\(name)`", at: expr.range,
+                    hint: hint ?? Suggestion.hint(for: name, in: fieldNames) ?? namesHint)
             }
             return TypedExpression(node: .value(Vector(column)), type: field.type, unit: field.unit)
         case .negate(let operand):
