@@ -185,6 +185,10 @@ import Testing
         #expect(NumberText.counted(1, "customer") == "1 customer")
         #expect(NumberText.counted(0, "customer") == "0 customers")
         #expect(NumberText.counted(12345, "row") == "12,345 rows")
+        // Plain figures keep four decimals and drop trailing zeros: a tiny one rounds to 0, never "0.".
+        #expect(ValueText.display(0.00123, unit: .plain) == "0.0012")
+        #expect(ValueText.display(7.6e-16, unit: .plain) == "0")
+        #expect(ValueText.display(-1e-9, unit: .plain) == "0")
     }
 
     @Test func a_diagnostic_puts_a_caret_under_the_token() {

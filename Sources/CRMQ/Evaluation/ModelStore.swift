@@ -154,7 +154,10 @@ final class ModelStore {
     private func values(_ type: any PurchaseModel.Type, _ snapshot: Snapshot, _ value: LifetimeValue) throws(Diagnostic) -> Fitted {
         let (model, _) = try purchase(type, snapshot)
         let histories = histories(snapshot)
-        var fitted = Self.assemble(snapshot, histories, try gammaGamma(snapshot), value, model.lifetimeValues(histories, value))
+        // A summary of purchases alone (no monetary column) has no spend to fit Gamma-Gamma on.
+        let spendKnown = snapshot.customers.numbers(CustomerFields.monetary).contains { !$0.isNaN }
+        let spend = spendKnown ? try gammaGamma(snapshot) : nil
+        var fitted = Self.assemble(snapshot, histories, spend, value, model.lifetimeValues(histories, value))
         if type.word != Settings.defaultModel.rawValue { fitted.notes.append("transaction model: \(type.title)") }
         return fitted
     }
@@ -162,19 +165,20 @@ final class ModelStore {
     /// Each customer's fields from its row's (P(alive), next 52 weeks, discounted purchases),
     /// Gamma-Gamma's spend and the margin ratio.
     private static func assemble(
-        _ snapshot: Snapshot, _ histories: PurchaseHistories, _ gammaGamma: (GammaGamma, ModelFit), _ value: LifetimeValue,
+        _ snapshot: Snapshot, _ histories: PurchaseHistories, _ gammaGamma: (GammaGamma, ModelFit)?, _ value: LifetimeValue,
         _ perRow: [RowLifetimeValue]
     ) -> Fitted {
+        let noSpend = "no spend is known (a summary without a monetary column), so there is no value to put on the purchases"
         let customers = snapshot.customers
         let frequency = customers.numbers(CustomerFields.frequency), monetary = customers.numbers(CustomerFields.monetary)
-        let (gg, ggFit) = gammaGamma
         let n = customers.count
         let revenue = customers.numbers(CustomerFields.revenue), margin = customers.numbers(CustomerFields.margin)
         var fitted = Fitted(
             value: value,
             pAlive: [Double](repeating: .nan, count: n), expectedPurchases: [Double](repeating: .nan, count: n),
             expectedSpend: [Double](repeating: .nan, count: n), marginRatio: [Double](repeating: 1, count: n),
-            clv: [Double](repeating: 0, count: n), unvalued: [String?](repeating: nil, count: n), notes: ggFit.notes)
+            clv: [Double](repeating: 0, count: n), unvalued: [String?](repeating: nil, count: n),
+            notes: gammaGamma?.1.notes ?? ["clv is unknown: \(noSpend)"])
         let marginKnown = snapshot.transactions.marginKnown
         if !marginKnown { fitted.notes.append("margin is unknown, so clv values revenue (margin ratio 1)") }
         for c in 0..<n {
@@ -186,6 +190,11 @@ final class ModelStore {
             let (alive, next, discounted) = (perRow[row].alive, perRow[row].nextYear, perRow[row].discounted)
             fitted.pAlive[c] = alive
             fitted.expectedPurchases[c] = next
+            guard let gg = gammaGamma?.0 else {
+                fitted.clv[c] = .nan
+                fitted.unvalued[c] = noSpend
+                continue
+            }
             if frequency[c] > 0, !(monetary[c] > 0) {
                 fitted.unvalued[c] = "a mean repeat spend of \(NumberText.plain(monetary[c])), not positive: Gamma-Gamma cannot value it"
                 continue

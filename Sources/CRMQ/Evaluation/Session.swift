@@ -129,7 +129,12 @@ public final class Session {
 
     static func loadedMessage(_ snapshot: Snapshot) -> Prose {
         var text: Prose = "loaded \(snapshot.name): \(count: snapshot.customers.count, "customer"), "
-            + "\(count: snapshot.transactions.count, "transaction"), as of \(CalendarDay.format(snapshot.info.asOf))"
+        if let unit = snapshot.sources.first?.timeUnit {
+            text += "a summary with no transactions (recency and T in \(unit.rawValue)"
+                + (unit == .weeks ? "" : ", turned into weeks") + "), as of \(CalendarDay.format(snapshot.info.asOf))"
+        } else {
+            text += "\(count: snapshot.transactions.count, "transaction"), as of \(CalendarDay.format(snapshot.info.asOf))"
+        }
         for source in snapshot.sources {
             let dialect = source.dialect == .standard ? "" : " (\(source.dialect.summary))"
             let mapping = source.mapping.isEmpty ? "its own column names" : source.mapping

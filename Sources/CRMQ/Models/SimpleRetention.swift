@@ -15,7 +15,7 @@ public struct SimpleRetention: Sendable, Equatable {
     /// The snapshot's retention rate: of the customers who bought in the year before last
     /// (52 to 104 weeks before as_of), the share who bought again in the last 52 weeks.
     static func retentionRate(_ transactions: TransactionTable, customers: Int, asOf: Int32) -> (rate: Double, base: Int, kept: Int)? {
-        let yearStart = asOf - 364, previousStart = asOf - 728
+        let yearStart = CalendarDay.shift(asOf, by: -364), previousStart = CalendarDay.shift(asOf, by: -728)
         var base = 0, kept = 0
         for c in 0..<customers where transactions.bought(c, after: previousStart, through: yearStart) {
             base += 1
@@ -28,6 +28,6 @@ public struct SimpleRetention: Sendable, Equatable {
     /// Each customer's margin in the 52 weeks to as_of (revenue where margin is unknown).
     static func yearlyMargin(_ transactions: TransactionTable, customers: Int, asOf: Int32) -> [Double] {
         let values = transactions.marginKnown ? transactions.margin : transactions.amount
-        return (0..<customers).map { transactions.sum(values, of: $0, after: asOf - 364, through: asOf) }
+        return (0..<customers).map { transactions.sum(values, of: $0, after: CalendarDay.shift(asOf, by: -364), through: asOf) }
     }
 }

@@ -34,7 +34,8 @@ public enum ValueText {
             if abs(value) >= 1 { return NumberText.grouped(value, decimals: 2) }
             var text = NumberText.grouped(value, decimals: 4)
             while text.hasSuffix("0") { text.removeLast() }
-            return text
+            if text.hasSuffix(".") { text.removeLast() }  // 0.00001 rounds to 0, not "0."
+            return text == "-0" ? "0" : text
         }
     }
 

@@ -15,16 +15,17 @@ struct LoadStatement: Statement {
     static let word = "load"
     static let help = StatementHelp(
         syntax: "load \"DIR\"|\"FILE\" [as NAME] [as of DATE] [columns (FIELD = COLUMN|EXPRESSION, …)] "
-            + "[format (delimiter ';', decimal ',', thousands '.', date 'DD.MM.YYYY', header false)] [where CONDITION]",
+            + "[format (delimiter ';', decimal ',', thousands '.', date 'DD.MM.YYYY', header false, time_unit 'days')] [where CONDITION]",
         summary: "Load a snapshot and use it: a folder of customers.csv, transactions.csv and the optional files, or one "
             + "file of transactions as a shop or a data set exports it (the customers are those in it). A file's "
             + "delimiter, decimal mark and date order are sniffed, and its customer, date and amount columns recognised "
             + "by their usual names; `columns` and `format` say otherwise, and a field may be an expression of the file's "
             + "columns (amount = Quantity * UnitPrice). `where` keeps only the file's rows it holds for. With `as of`, "
-            + "rows dated later are set aside.",
+            + "rows dated later are set aside. A summary — frequency, recency and T a customer, as lifetimes writes it "
+            + "— loads as a snapshot the models fit on.",
         example: "load \"examples/acme\" as acme as of 2024-06-30")
 
-    static let formatKeys = ["delimiter", "decimal", "thousands", "date", "header"]
+    static let formatKeys = ["delimiter", "decimal", "thousands", "date", "header", "time_unit"]
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
         var statement = Self(path: try parser.path("a snapshot folder or file in quotes, like \"examples/acme\""))
@@ -168,6 +169,11 @@ struct LoadStatement: Statement {
             case "header":
                 guard let b = ["true": true, "false": false][v.lowercased()] else { throw Diagnostic("header is true or false", at: value.range) }
                 out.header = b
+            case "time_unit":
+                guard let unit = TimeUnit(rawValue: v.lowercased()) else {
+                    throw Diagnostic("a summary's time unit is " + TimeUnit.allCases.map(\.rawValue).joined(separator: ", "), at: value.range)
+                }
+                out.timeUnit = unit
             default:
                 throw Diagnostic(
                     "unknown format setting `\(key.text)`", at: key.range,

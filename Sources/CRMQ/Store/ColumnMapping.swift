@@ -15,7 +15,8 @@ struct ColumnMapping: Sendable, Equatable {
     /// `customer_id ← Id, date ← Date, amount ← Price`, with the header's own spelling; the
     /// fields written as crmq writes them are left out.
     func summary(written: [String: String]) -> String {
-        pairs.map { ($0.field, written[$0.column] ?? $0.column) }.filter { $0.0 != $0.1 }.map { "\($0.0) ← \($0.1)" }.joined(separator: ", ")
+        pairs.map { ($0.field, written[$0.column] ?? $0.column) }.filter { $0.0 != $0.1 }.map { "\($0.0) ← \($0.1)" }
+            .joined(separator: ", ")
     }
 
     /// A field crmq reads from a file, and the names it is known by in other tools' exports
@@ -38,6 +39,34 @@ struct ColumnMapping: Sendable, Equatable {
         Role(field: "quantity", names: ["quantity"], required: false),
         Role(field: "product", names: ["product"], required: false),
     ]
+
+    /// A summary's columns: the names of `lifetimes` (frequency, recency, T, monetary_value),
+    /// of CLVTools and BTYD (x, t.x, T.cal, m.x, zbar) and a weight that makes a row stand
+    /// for that many customers (`lifetimes`' donations.csv).
+    static let summaryRoles = [
+        Role(field: "id", names: ["id", "customer_id", "customerid", "customer", "cust"], required: false),
+        Role(field: "frequency", names: ["frequency", "x", "frequency_cal"], required: true),
+        Role(field: "recency", names: ["recency", "t_x", "recency_cal"], required: true),
+        Role(field: "age", names: ["t", "age", "t_cal", "periods"], required: true),
+        Role(field: "monetary", names: ["monetary_value", "monetary", "m_x", "zbar", "monetary_value_cal"], required: false),
+        Role(field: "weights", names: ["weights", "weight", "count", "n_custs", "custs"], required: false),
+    ]
+
+    /// A summary field as `columns (…)` may name it: `T`, `age`, `monetary_value`, `weight`.
+    static func summaryField(_ written: String) -> String {
+        let field = TableReader.normalise(written)
+        return ["t": "age", "monetary_value": "monetary", "weight": "weights", "customer_id": "id"][field] ?? field
+    }
+
+    /// Whether a header is a summary's: it has a frequency, a recency and an age (T) column,
+    /// and no date column a transactions file would have.
+    static func isSummary(_ header: [String], given: [(field: String, column: String)]) -> Bool {
+        let fields = Set(given.map { summaryField($0.field) })
+        if !fields.isDisjoint(with: ["frequency", "recency", "age", "monetary", "weights"]) { return true }
+        if !fields.isDisjoint(with: ["date", "amount"]) { return false }
+        let has = { (field: String) in summaryRoles.first { $0.field == field }!.names.contains(where: header.contains) }
+        return has("frequency") && has("recency") && has("age")
+    }
 
     /// The mapping for a file with this header: the user's pairs first, checked, then each
     /// other field by the names it is known by, except the fields computed by expressions. An unknown field or column, a missing

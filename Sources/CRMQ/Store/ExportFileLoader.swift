@@ -34,6 +34,16 @@ public struct ExportFileLoader {
 
     public func load() throws(DataError) -> Snapshot {
         let plan = try inspect(computing: Set(rules?.computed.map(\.field) ?? []))
+        if plan.isSummary {
+            if rules != nil {
+                throw DataError(file: path, message: "is a summary (frequency, recency, T a row): where and expressions are for transactions")
+            }
+            let shown = Self.fileName(path)
+            var loader = SummaryLoader(path: path, name: name, asOf: asOf, unit: format.timeUnit ?? .weeks, plan: plan)
+            loader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
+            loader.interrupted = interrupted
+            return try loader.load()
+        }
         let read = try read(plan)
         var rows = try ExportRows(read, plan: plan, rules: rules, file: path)
         var customers = CustomerTable(count: rows.ids.values.count)
@@ -106,19 +116,21 @@ public struct ExportFileLoader {
                 ? first.enumerated().map { $1.trimming(" \t").isEmpty ? "column\($0 + 1)" : $1 }
                 : (1...first.count).map { "column\($0)" }
             let header = written.map(TableReader.normalise)
+            let isSummary = computed.isEmpty && ColumnMapping.isSummary(header, given: columns)
             let mapping = try ColumnMapping.resolve(
-                header: header, written: written, given: columns, computed: computed, roles: ColumnMapping.transactionRoles, file: path)
+                header: header, written: written, given: isSummary ? columns.map { (ColumnMapping.summaryField($0.field), $0.column) } : columns,
+                computed: computed, roles: isSummary ? ColumnMapping.summaryRoles : ColumnMapping.transactionRoles, file: path)
             let body = Array(records.dropFirst(dialect.header ? 1 : 0))
             func values(_ k: Int) -> [String] { body.compactMap { k < $0.count ? $0[k] : nil } }
-            if format.dates == nil, let column = mapping.column(for: "date"), let k = header.firstIndex(of: column) {
+            if !isSummary, format.dates == nil, let column = mapping.column(for: "date"), let k = header.firstIndex(of: column) {
                 dialect.dates = try DialectSniffer.dateOrder(values(k), file: path, column: written[k])
             }
             var types: [String: ValueType] = [:]
             for (k, column) in header.enumerated() { types[column] = DialectSniffer.valueType(values(k), dialect) }
             for (field, column) in mapping.pairs {
-                types[column] = field == "date" ? .date : field == "customer_id" || field == "product" ? .text : .number
+                types[column] = field == "date" ? .date : ["customer_id", "product", "id"].contains(field) ? .text : .number
             }
-            return ExportPlan(dialect: dialect, header: header, written: written, mapping: mapping, types: types)
+            return ExportPlan(dialect: dialect, header: header, written: written, mapping: mapping, isSummary: isSummary, types: types)
         }
     }
 
@@ -133,6 +145,8 @@ public struct FormatOverrides: Sendable, Equatable {
     public var thousands: UInt8??
     public var dates: DateOrder?
     public var header: Bool?
+    /// A summary's unit of recency and T (weeks unless told).
+    public var timeUnit: TimeUnit?
 
     public init() {}
 

@@ -33,6 +33,8 @@ public struct ExportPlan: Sendable {
     /// The header's names as the file writes them (`columnN` for a blank one).
     public var written: [String]
     var mapping: ColumnMapping
+    /// Whether the file is a summary (frequency, recency, T a row) rather than transactions.
+    public var isSummary: Bool
     /// Each column's type by its normalised name: number, date or text, as its sample reads.
     public var types: [String: ValueType]
 

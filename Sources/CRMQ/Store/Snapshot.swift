@@ -206,4 +206,6 @@ public struct TableSource: Sendable {
     /// `where …` as written, when the load had one, and the rows it left out.
     public var condition: String? = nil
     public var filtered = 0
+    /// The unit of a summary's recency and T; nil for transactions.
+    public var timeUnit: TimeUnit? = nil
 }

@@ -218,6 +218,12 @@ public struct SnapshotLoader {
                 case .bool: table.add(field, .bool(read.bools[name]!))
                 }
             } else if let values = extras[name] {
+                if let derived = CustomerFields.derived.first(where: { $0.name == name }) {
+                    throw DataError(
+                        file: file, line: 1, column: read.header.firstIndex(of: name)! + 1, columnName: name,
+                        message: "a column named like the field crmq derives from the transactions, \(name) (\(derived.definition)); "
+                            + "rename the column, or load a summary file on its own (frequency, recency, T a row)")
+                }
                 let (type, data) = ExtraColumn.infer(values)
                 table.add(Field(name, type, "a column of customers.csv"), data)
             }

@@ -62,7 +62,15 @@ public enum CalendarDay {
         return from(year: year, month: month, day: day)
     }
 
+    /// `days` before `day` (after, when negative); null stays null: a summary loaded without
+    /// `as of` has no calendar to count in, and null minus a year must not overflow.
+    public static func shift(_ day: Int32, by days: Int32) -> Int32 {
+        day == null ? null : day &+ days
+    }
+
+    /// `2024-06-30`; `no date` for null (a summary loaded without `as of` has no calendar).
     public static func format(_ days: Int32) -> String {
+        guard days != null else { return "no date" }
         let (y, m, d) = components(days)
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)

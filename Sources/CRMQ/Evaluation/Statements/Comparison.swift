@@ -11,7 +11,7 @@ struct Comparison {
     static func yearRevenue(_ snapshot: Snapshot) -> [Double] {
         let t = snapshot.transactions
         let asOf = snapshot.info.asOf
-        return (0..<snapshot.customers.count).map { t.sum(t.amount, of: $0, after: asOf - 364, through: asOf) }
+        return (0..<snapshot.customers.count).map { t.sum(t.amount, of: $0, after: CalendarDay.shift(asOf, by: -364), through: asOf) }
     }
 
     /// Each customer's row in the other snapshot (−1: not in it), both ways, matched by id once.
@@ -58,7 +58,7 @@ struct Comparison {
     }
 
     private func hasPurchaseInYear(_ s: Snapshot, _ c: Int) -> Bool {
-        s.transactions.bought(c, after: s.info.asOf - 364, through: s.info.asOf)
+        s.transactions.bought(c, after: CalendarDay.shift(s.info.asOf, by: -364), through: s.info.asOf)
     }
 
     func result(by: Expr?, list: ComparisonList?) throws(Diagnostic) -> StatementResult {

@@ -70,7 +70,7 @@ struct Explanation {
         lines += numbered(3, walkthrough.pAlive)
         if topic == "p_alive" { return lines.joined(separator: "\n") }
         if let reason = fitted.unvalued[row] {
-            lines.append("4. clv = 0: \(reason).")
+            lines.append(fitted.clv[row].isNaN ? "4. clv is unknown: \(reason)." : "4. clv = 0: \(reason).")
             return lines.joined(separator: "\n")
         }
         let value = fitted.value

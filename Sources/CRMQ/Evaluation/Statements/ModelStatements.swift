@@ -13,14 +13,19 @@ struct ModelStatements {
             // All customers: the session's own fits, which clv and the other fields use too. Each
             // model is fitted on its own, so that one that cannot be fitted does not stop another.
             var fits: [ModelFit] = []
+            // A summary of purchases alone (frequency, recency, T) has no spend to fit.
+            let spendKnown = model != nil || scope.snapshot.customers.numbers(CustomerFields.monetary).contains { !$0.isNaN }
             for name in wanted {
                 if let type = name.purchaseModel {
                     fits.append(try scope.models.purchase(type, scope.snapshot, standardErrors: true).1)
-                } else if name == .gammagamma {
+                } else if name == .gammagamma, spendKnown {
                     fits.append(try scope.models.gammaGamma(scope.snapshot, standardErrors: true).1)
                 }
             }
-            return StatementResult(fits.flatMap(Self.tables))
+            let unfitted: [ResultBlock] = spendKnown ? [] : [
+                .message("Gamma-Gamma is not fitted: \(scope.snapshot.name) has no spend (no monetary column), so clv cannot be valued"),
+            ]
+            return StatementResult(fits.flatMap(Self.tables) + unfitted)
         }
         let rows = try scope.rows(filter)
         let customers = scope.snapshot.customers
@@ -86,7 +91,7 @@ struct ModelStatements {
                 + fitted.notes, isRecord: true))])
         }
         if let reason = fitted.unvalued[row] {
-            return .message("clv of \(label) (\(id)) is 0: \(reason)")
+            return .message("clv of \(label) (\(id)) is \(fitted.clv[row].isNaN ? "unknown" : "0"): \(reason)")
         }
         let (x, tx, T) = (customers.numbers(CustomerFields.frequency)[row], customers.numbers(CustomerFields.recency)[row],
                           customers.numbers(CustomerFields.age)[row])

@@ -17,7 +17,7 @@ struct Validation {
         guard let lastDay = later.day.max() else {
             throw Diagnostic(
                 "validate needs transactions after as_of to compare with, and this snapshot has none",
-                hint: "load it as of an earlier day: load \"\(snapshot.directory)\" as of \(CalendarDay.format(asOf - 182))")
+                hint: "load it as of an earlier day: load \"\(snapshot.directory)\" as of \(CalendarDay.format(CalendarDay.shift(asOf, by: -182)))")
         }
         let end = holdoutEnd ?? lastDay
         guard end > asOf else { throw Diagnostic("the holdout must end after as_of (\(CalendarDay.format(asOf)))") }

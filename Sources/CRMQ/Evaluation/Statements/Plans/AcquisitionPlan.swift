@@ -17,7 +17,7 @@ extension Plans {
                 // Today's cost: that of the customers won in the last 52 weeks, else of all.
                 var recent: [Int] = []
                 if let won = customers.dates(CustomerFields.acquiredOn) {
-                    recent = known.filter { won[$0] != CalendarDay.null && won[$0] > scope.snapshot.info.asOf - 364 }
+                    recent = known.filter { won[$0] != CalendarDay.null && won[$0] > CalendarDay.shift(scope.snapshot.info.asOf, by: -364) }
                 }
                 let basis = recent.isEmpty ? known : recent
                 cost = (basis.reduce(0) { $0 + paid[$1] } / Double(basis.count), basis.count, recent.count)

@@ -54,7 +54,7 @@ struct Plans {
     func revenue(of c: Int, daysBefore from: Int32, to: Int32) -> Double {
         let t = scope.snapshot.transactions
         let asOf = scope.snapshot.info.asOf
-        return t.sum(t.amount, of: c, after: asOf - from, through: asOf - to)
+        return t.sum(t.amount, of: c, after: CalendarDay.shift(asOf, by: -from), through: CalendarDay.shift(asOf, by: -to))
     }
 
     /// One statement of a plan, the way a person reads it: "why: …".

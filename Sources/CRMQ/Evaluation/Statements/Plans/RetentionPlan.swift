@@ -50,7 +50,7 @@ extension Plans {
         if let interactions = scope.snapshot.interactions {
             let asOf = scope.snapshot.info.asOf
             let complaints = interactions.customer.indices.filter {
-                Int(interactions.customer[$0]) == c && interactions.day[$0] > asOf - 364 && interactions.kind[$0]?.lowercased() == "complaint"
+                Int(interactions.customer[$0]) == c && interactions.day[$0] > CalendarDay.shift(asOf, by: -364) && interactions.kind[$0]?.lowercased() == "complaint"
             }
             let notes = complaints.compactMap { interactions.note[$0] }.map { "“\($0)”" }
             signals.append((.complaints,
@@ -94,7 +94,7 @@ extension Plans {
         let gapDays = try usualGap(c)
         let measure: Prose = plan.group == "sack"
             ? "its cost to serve falls; no retention spend is booked against it"
-            : "a purchase by \(CalendarDay.format(scope.snapshot.info.asOf + Int32(gapDays.rounded()))) (its usual gap), p_alive at least \(percent(max(plan.pAlive, 0.8))) at the next snapshot, "
+            : "a purchase by \(CalendarDay.format(CalendarDay.shift(scope.snapshot.info.asOf, by: Int32(gapDays.rounded())))) (its usual gap), p_alive at least \(percent(max(plan.pAlive, 0.8))) at the next snapshot, "
               + "no new complaint; check with `compare` on the next snapshot"
         let now = profit > 0 ? "profitable now" : "not profitable now"
         let potential = Portfolio.hasPotential(plan.clv, threshold) ? Portfolio.above : Portfolio.notAbove
