@@ -95,6 +95,32 @@ import Testing
         #expect(s.setAside["transactions.csv"] == 1 && s.transactions.later.count == 0)
     }
 
+    @Test func set_margin_rate_fills_the_margins_the_data_does_not_give() throws {
+        let session = Session()
+        _ = try session.load(directory: Self.fixture.directory, name: "hand")
+        // snapshot.json's 25%: A's margins are 4 + 30 × 0.25 + 20 + 70 × 0.25 = 49.
+        #expect(session.current!.number("margin", "A") == 49)
+        // At 50% the gaps are 15 and 35: 4 + 15 + 20 + 35 = 74; the file's own margins stay.
+        _ = run("set margin_rate = 50%", session: session)
+        #expect(session.current!.number("margin", "A") == 74)
+        #expect(session.current!.number("profit", "A") == 74 - 18)  // cost to serve 2 × 7.5 + 3 = 18
+        #expect(run("settings", session: session).out.contains("margin_rate          50%"))
+        // `none` goes back to snapshot.json's rate.
+        _ = run("set margin_rate = none", session: session)
+        #expect(session.current!.number("margin", "A") == 49)
+
+        // An export without margins has none until a rate is set; a later load gets the rate too.
+        let f = Fixture(["orders.csv": "customer,date,amount\nA,2024-01-01,100\nA,2024-02-01,-20\nB,2024-01-05,50\n"])
+        let loaded = run("load \"\(f.directory)/orders.csv\"\ncustomers show id, margin", session: session, mode: .csv)
+        #expect(loaded.out.contains("id,margin\nA,\nB,\n"), "\(loaded.out)")
+        _ = run("set margin_rate = 30%\nload \"\(f.directory)/orders.csv\" as again", session: session)
+        #expect(session.current!.name == "again")
+        #expect(abs(session.current!.number("margin", "A") - 24) < 1e-9)  // 30% of 100 − 20
+        #expect(session.current!.number("margin", "B") == 15)
+        #expect(run("set margin_rate = 2", session: session).err.contains("write the rate as a percentage"))
+        #expect(run("set fixed_costs = 120000\nsettings", session: session, mode: .csv).out.contains("fixed_costs,120000,set,"))
+    }
+
     @Test func first_last_and_days_since() {
         #expect(snapshot.date("first_purchase", "A") == "2024-01-01")
         #expect(snapshot.date("last_purchase", "A") == "2024-01-29")

@@ -1,51 +1,109 @@
-"""The CDNOW master file as the `lifetimes` package ships it (runs of spaces, CRLF line ends,
-YYYYMMDD dates, zero-padded ids, its amount named dollar_value) loads as it is, needing only
-its amount and quantity named, and gives every customer the same derived fields as
-examples/cdnow (the same purchases in crmq's own layout).
+"""The data files shipped inside the `lifetimes` package, loaded by crmq as they are:
+
+- the CDNOW master file (runs of spaces, CRLF line ends, YYYYMMDD dates, zero-padded ids,
+  its amount named dollar_value) needs only its amount and quantity named, and gives every
+  customer the same derived fields as examples/cdnow (the same purchases in crmq's layout);
+- the CDNOW summaries (ID, frequency, recency, T; and ID, x, t_x, T, zbar) fit to the
+  published BG/NBD and Gamma-Gamma parameters (Fader, Hardie & Lee 2005) and to what
+  lifetimes' own fitters give on the same files;
+- donations.csv (a compressed summary: a weight a row) stands for as many customers as its
+  weights add up to.
 
     .venv/bin/python Tests/exports/test_lifetimes_files.py .build/debug/crmq
 """
+import csv
+import io
 import os
 import subprocess
 import sys
 
 import lifetimes
+import pandas as pd
+from lifetimes import BetaGeoFitter, GammaGammaFitter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MASTER = os.path.join(os.path.dirname(lifetimes.__file__), "datasets", "CDNOW_master.txt")
-FIELDS = "orders, revenue, quantity_total, frequency, recency, age, monetary, first_purchase, last_purchase, days_since"
+DATA = os.path.join(os.path.dirname(lifetimes.__file__), "datasets")
+FIELDS = "orders, revenue, frequency, recency, age, monetary, first_purchase, last_purchase, days_since"
+# Fader, Hardie & Lee (2005), "Counting your customers the easy way", and their Gamma-Gamma note.
+PUBLISHED_BGNBD = {"r": 0.2426, "alpha": 4.4135, "a": 0.7929, "b": 2.4258}
+PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}
+
+binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/crmq"
+results = []
 
 
-def crmq(binary, load, statement):
-    run = subprocess.run([binary, "--format", "csv", "-c", load, "-c", statement], cwd=ROOT, capture_output=True, text=True)
+def check(ok, name, detail=""):
+    results.append(ok)
+    print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail and not ok else ""))
+
+
+def crmq(*statements):
+    args = [binary, "--format", "csv"]
+    for s in statements:
+        args += ["-c", s]
+    run = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
     if run.returncode != 0:
-        sys.exit(f"FAIL {load}: {run.stderr}")
-    return run.stdout, run.stderr
+        sys.exit(f"FAIL {statements[0]}: {run.stderr}")
+    return run.stdout
 
 
-def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/crmq"
-    failed = 0
-    with open(MASTER, "rb") as f:
-        head = f.read(200)
-    assert b"\r\n" in head and b"  " in head, "the master file is not as lifetimes ships it"
-    for as_of in ["", " as of 1997-09-30"]:
-        statement = f"customers show {FIELDS.replace('quantity_total, ', '')}"
-        ours, message = crmq(binary, f'load "{MASTER}" as master{as_of} columns (amount = dollar_value, quantity = number_of_cds)', statement)
-        plain, _ = crmq(binary, f'load "examples/cdnow"{as_of}', statement)
-        # The load message comes first; the tables after it must match row for row.
-        table = lambda out: out[out.index("orders,"):]
-        if table(ours) != table(plain):
-            failed += 1
-            print(f"FAIL master{as_of}: fields differ from examples/cdnow")
-        else:
-            rows = table(ours).count("\n") - 1
-            print(f"ok   CDNOW_master.txt{as_of}: every derived field of {rows} customers equals examples/cdnow's")
-        if "amount ← dollar_value, quantity ← number_of_cds (delimiter 'spaces', date 'YYYYMMDD')" not in ours:
-            failed += 1
-            print(f"FAIL master{as_of}: the load message does not say the mapping and dialect:\n{ours[:300]}")
-    print(f"{2 - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+def parameters(out, model):
+    """The parameter table of `fit` for one model, from crmq's CSV: {name: value}."""
+    values, inside = {}, False
+    for row in csv.reader(io.StringIO(out)):
+        if row == ["parameter", "value", "std_error"]:
+            inside = True
+            values.setdefault(model, {})
+            continue
+        if not row:
+            if inside:
+                break
+            continue
+        if inside:
+            values[model][row[0]] = float(row[1])
+    return values.get(model, {})
 
 
-main()
+def close(ours, theirs, tolerance):
+    return all(abs(ours[k] / v - 1) < tolerance for k, v in theirs.items())
+
+
+master = os.path.join(DATA, "CDNOW_master.txt")
+with open(master, "rb") as f:
+    head = f.read(200)
+check(b"\r\n" in head and b"  " in head, "CDNOW_master.txt is as lifetimes ships it (CRLF, runs of spaces)")
+for as_of in ["", " as of 1997-09-30"]:
+    statement = f"customers show {FIELDS}"
+    ours = crmq(f'load "{master}" as master{as_of} columns (amount = dollar_value, quantity = number_of_cds)', statement)
+    plain = crmq(f'load "examples/cdnow"{as_of}', statement)
+    table = lambda out: out[out.index("orders,"):]
+    check(table(ours) == table(plain), f"CDNOW_master.txt{as_of}: every derived field of {table(ours).count(chr(10)) - 1} customers equals examples/cdnow's")
+    check("amount ← dollar_value, quantity ← number_of_cds (delimiter 'spaces', date 'YYYYMMDD')" in ours,
+          f"CDNOW_master.txt{as_of}: the load message says the mapping and the dialect", ours[:300])
+
+summary_file = os.path.join(DATA, "cdnow_customers_summary.csv")
+summary = pd.read_csv(summary_file)
+bg = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+ours = parameters(crmq(f'load "{summary_file}"', "fit bgnbd"), "bgnbd")
+check(close(ours, PUBLISHED_BGNBD, 5e-4), "cdnow_customers_summary.csv: BG/NBD to the published r, α, a, b", f"{ours}")
+check(close(ours, dict(bg.params_), 1e-3), "cdnow_customers_summary.csv: BG/NBD as lifetimes' BetaGeoFitter fits it",
+      f"crmq {ours}, lifetimes {dict(bg.params_)}")
+
+with_spend = os.path.join(DATA, "cdnow_customers_summary_with_transactions.csv")
+spend = pd.read_csv(with_spend)
+repeat = spend[spend["x"] > 0]
+gg = GammaGammaFitter().fit(repeat["x"], repeat["zbar"])
+ours = parameters(crmq(f'load "{with_spend}"', "fit gammagamma"), "gammagamma")
+theirs = {"p": gg.params_["p"], "q": gg.params_["q"], "gamma": gg.params_["v"]}
+check(close(ours, PUBLISHED_GG, 2e-3), "cdnow_customers_summary_with_transactions.csv: Gamma-Gamma to the published p, q, γ", f"{ours}")
+check(close(ours, theirs, 1e-3), "cdnow_customers_summary_with_transactions.csv: Gamma-Gamma as lifetimes' GammaGammaFitter fits it",
+      f"crmq {ours}, lifetimes {theirs}")
+
+donations = os.path.join(DATA, "donations.csv")
+weights = int(pd.read_csv(donations)["weights"].sum())
+out = crmq(f'load "{donations}" format (time_unit \'years\')', "count")
+check(out.strip().endswith(str(weights)), f"donations.csv: its weights make {weights} customers", out)
+
+failed = results.count(False)
+print(f"{len(results) - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

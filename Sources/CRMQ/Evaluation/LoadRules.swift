@@ -29,7 +29,7 @@ enum LoadRules {
                 throw Diagnostic("\(field.text) must be a number, and this is a \(ExpressionCompiler.name(typed.type))", at: source.range)
             }
         }
-        let columns = Set(([condition].compactMap { $0 } + computed.map(\.source)).flatMap(names)).map(TableReader.normalise).sorted()
+        let columns = Set(([condition].compactMap { $0 } + computed.map(\.source)).flatMap(\.fieldNames)).map(TableReader.normalise).sorted()
         let fields = computed.map { (TableReader.normalise($0.field.text), $0.source) }
         return RowRules(
             columns: columns, computed: fields.map { ($0.0, "\($0.1)") }, condition: condition.map { "\($0)" },
@@ -46,12 +46,6 @@ enum LoadRules {
                 }
                 return (keep, values)
             })
-    }
-
-    /// Every name an expression reads.
-    private static func names(_ expr: Expr) -> [String] {
-        if case .field(let name) = expr.kind { return [name] }
-        return expr.kind.children.flatMap(names)
     }
 
     private static func emptyColumn(_ type: ValueType) -> ColumnData {

@@ -58,7 +58,8 @@ public final class Session {
     }
 
     /// A snapshot loaded: kept under its name (replacing one of that name) and made current.
-    private func keep(_ snapshot: Snapshot) -> Snapshot {
+    private func keep(_ loaded: Snapshot) -> Snapshot {
+        let snapshot = rated(loaded)
         let name = snapshot.name
         if snapshots[name] == nil { snapshotOrder.append(name) }
         snapshots[name] = snapshot
@@ -118,8 +119,18 @@ public final class Session {
 
     /// `set NAME = VALUE`.
     func change(_ setting: Name, _ value: SettingValue, at range: SourceRange) throws(Diagnostic) {
+        let rate = settings.marginRate
         try settings.set(setting, value, at: range)
+        // Margins are part of the snapshot: another rate derives every loaded one's anew.
+        if settings.marginRate != rate {
+            for (name, snapshot) in snapshots { snapshots[name] = rated(snapshot) }
+            models.keep(only: Array(snapshots.values))
+            analytics.keep(only: Array(snapshots.values))
+        }
     }
+
+    /// A snapshot at the margin rate in force: the one set, else its own snapshot.json's.
+    private func rated(_ snapshot: Snapshot) -> Snapshot { snapshot.rated(settings.marginRate ?? snapshot.info.marginRate) }
 
     /// Every field a statement can name in the snapshot in use: its own, then the models',
     /// then the value chain's.

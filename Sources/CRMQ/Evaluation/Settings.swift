@@ -15,10 +15,14 @@ public struct Settings: Sendable, Equatable {
     public var potentialThreshold: Double?
     /// RFM cuts set per score; the quantiles where unset.
     var rfmCuts = RFM.Cuts()
+    /// Margin as a share of amount where transactions give none; snapshot.json's when unset.
+    public var marginRate: Double?
+    /// The company's fixed costs a year (ssc's cost magnets); snapshot.json's when unset.
+    public var fixedCosts: Double?
 
     public init() {}
 
-    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts"]
+    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts", "margin_rate", "fixed_costs"]
 
     mutating func set(_ name: Name, _ value: SettingValue, at valueRange: SourceRange) throws(Diagnostic) {
         switch name.text.lowercased() {
@@ -57,6 +61,21 @@ public struct Settings: Sendable, Equatable {
             case .number(let v, false, nil): potentialThreshold = v
             default: throw Diagnostic("the potential threshold is a CLV amount, or `median`", at: valueRange)
             }
+        case "margin_rate":
+            switch value {
+            case .word(let w) where ["none", "default"].contains(w.lowercased()): marginRate = nil
+            case .number(let v, let percent, nil):
+                guard percent || v <= 1 else { throw Diagnostic("write the rate as a percentage (30%) or a fraction (0.30)", at: valueRange) }
+                guard Assumptions.marginRate.contains(v) else { throw Diagnostic(Assumptions.marginRateText, at: valueRange) }
+                marginRate = v
+            default: throw Diagnostic("the margin rate is a share of the amount, like 30%, or `none` for snapshot.json's", at: valueRange)
+            }
+        case "fixed_costs":
+            switch value {
+            case .word(let w) where ["none", "default"].contains(w.lowercased()): fixedCosts = nil
+            case .number(let v, false, nil) where v >= 0: fixedCosts = v
+            default: throw Diagnostic("fixed costs are an amount a year, 0 or more, or `none` for snapshot.json's", at: valueRange)
+            }
         case "rfm_cuts":
             guard case .cuts(let letter, let cuts) = value else { throw Diagnostic("rfm_cuts takes a score, then its cuts", at: valueRange) }
             if let cuts {
@@ -89,10 +108,14 @@ public struct Settings: Sendable, Equatable {
         rows.append((
             "potential_threshold", potentialThreshold.map { NumberText.plain($0) } ?? "median clv", potentialThreshold == nil ? "default" : "set",
             "clv above which a customer has potential (portfolio)"))
-        let margin = snapshot?.info.marginRate
+        let margin: (Double, String)? = marginRate.map { ($0, "set") } ?? snapshot?.info.marginRate.map { ($0, "snapshot.json") }
         rows.append((
-            "margin_rate", margin.map(percent) ?? "none", margin == nil ? "none" : "snapshot.json",
+            "margin_rate", margin.map { percent($0.0) } ?? "none", margin?.1 ?? "none",
             "margin as a share of amount where transactions have no margin"))
+        let fixed: (Double, String)? = fixedCosts.map { ($0, "set") } ?? snapshot?.info.fixedCosts.map { ($0, "snapshot.json") }
+        rows.append((
+            "fixed_costs", fixed.map { NumberText.plain($0.0) } ?? "none", fixed?.1 ?? "none",
+            "the company's fixed costs a year (ssc: a cost magnet draws a large share)"))
         for letter in RFMLetter.allCases {
             rows.append((
                 "rfm_cuts \(letter.rawValue)", rfmCuts[letter].map { $0.map(NumberText.plain).joined(separator: ", ") } ?? "quantiles",

@@ -49,6 +49,14 @@ extension Expr.Kind {
     }
 }
 
+extension Expr {
+    /// Every field name the expression reads, as written.
+    var fieldNames: [String] {
+        if case .field(let name) = kind { return [name] }
+        return kind.children.flatMap(\.fieldNames)
+    }
+}
+
 public enum BinaryOperator: String, Sendable, Equatable {
     case add = "+", subtract = "-", multiply = "*", divide = "/"
     case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="

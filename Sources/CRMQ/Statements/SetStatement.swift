@@ -7,8 +7,11 @@ struct SetStatement: Statement {
     static let word = "set"
     static let help = StatementHelp(
         syntax: "set discount = RATE | horizon = N months | model = \(ModelName.lifetimeValue.map(\.rawValue).joined(separator: "|")) "
-            + "| potential_threshold = AMOUNT|median | rfm_cuts recency|frequency|monetary = A, B, C, D|quantiles",
-        summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from.",
+            + "| potential_threshold = AMOUNT|median | rfm_cuts recency|frequency|monetary = A, B, C, D|quantiles "
+            + "| margin_rate = RATE|none | fixed_costs = AMOUNT|none",
+        summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from. "
+            + "margin_rate values margin as that share of the amount where the transactions give none (every loaded snapshot's "
+            + "margins, profit and clv follow); `none` goes back to snapshot.json's.",
         example: "set discount = 8%")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
@@ -61,6 +64,7 @@ struct SetStatement: Statement {
         switch typed.words.first {
         case "model": return .words(ModelName.lifetimeValue.map(\.rawValue))
         case "potential_threshold": return .words(["median"])
+        case "margin_rate", "fixed_costs": return .words(["none"])
         case "rfm_cuts": return typed.words.count == 1 ? .words(RFMLetter.allCases.map(\.rawValue)) : .words(["quantiles"])
         default: return .nothing
         }

@@ -75,13 +75,48 @@ public struct TransactionTable: Sendable {
     public let amount: [Double]
     /// Gross margin per row: the file's `margin`, else `amount × margin_rate`; NaN when unknown.
     public let margin: [Double]
+    /// The file's margin column, arranged as the rows are (NaN where a row has none); nil
+    /// without one. Kept so that another margin rate can fill the gaps anew.
+    let fileMargin: [Double]?
+    /// The rate that filled the margins the file does not give, if any.
+    public let marginRate: Double?
     public let quantity: [Double]?
     public let product: TextColumn?
     public let start: [Int32]
-    /// Whether margins come from the data (a margin column or a margin rate) at all.
-    public let marginKnown: Bool
-    /// The rows dated after as_of.
+    /// The purchases dated after as_of (returns left out).
     public let later: LaterTransactions
+
+    init(
+        customer: [Int32], day: [Int32], amount: [Double], fileMargin: [Double]?, marginRate: Double?, quantity: [Double]?,
+        product: TextColumn?, start: [Int32], later: LaterTransactions
+    ) {
+        self.customer = customer
+        self.day = day
+        self.amount = amount
+        self.fileMargin = fileMargin
+        self.marginRate = marginRate
+        self.quantity = quantity
+        self.product = product
+        self.start = start
+        self.later = later
+        // Without a rate the margins are the file's as they are (one array, not a copy).
+        if let marginRate {
+            margin = fileMargin.map { given in zip(given, amount).map { $0.isNaN ? $1 * marginRate : $0 } }
+                ?? amount.map { $0 * marginRate }
+        } else {
+            margin = fileMargin ?? [Double](repeating: .nan, count: amount.count)
+        }
+    }
+
+    /// Whether margins come from the data (a margin column or a margin rate) at all.
+    public var marginKnown: Bool { fileMargin != nil || marginRate != nil }
+
+    /// The same rows with the margins the file does not give filled at another rate (none: nil).
+    func rated(_ rate: Double?) -> TransactionTable {
+        TransactionTable(
+            customer: customer, day: day, amount: amount, fileMargin: fileMargin, marginRate: rate, quantity: quantity,
+            product: product, start: start, later: later)
+    }
 
     public var count: Int { customer.count }
 
@@ -187,6 +222,19 @@ public final class Snapshot: Sendable {
     /// Every file the snapshot was read from, which no result may overwrite.
     public var files: [String] {
         sources.isEmpty ? SnapshotLoader.fileNames.map { (directory.hasSuffix("/") ? directory : directory + "/") + $0 } : sources.map(\.file)
+    }
+
+    /// The snapshot with the margins its transactions do not give filled at `rate` (none when
+    /// nil) and every derived figure worked out anew: what `set margin_rate` does. A summary
+    /// has no transactions to rate.
+    func rated(_ rate: Double?) -> Snapshot {
+        guard sources.first?.timeUnit == nil, rate != transactions.marginRate else { return self }
+        let transactions = transactions.rated(rate)
+        var customers = customers
+        CustomerFigures(transactions: transactions, activities: activities, asOf: info.asOf).derive(into: &customers)
+        return Snapshot(
+            name: name, directory: directory, info: info, customers: customers, transactions: transactions, activities: activities,
+            payments: payments, interactions: interactions, valueStar: valueStar, setAside: setAside, index: index, sources: sources)
     }
 
     /// The row of the customer with this id.

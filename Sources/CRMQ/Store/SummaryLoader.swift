@@ -74,8 +74,8 @@ struct SummaryLoader {
         table.add(F.profit, .number(unknown))
         table.add(F.shareOfWallet, .number(unknown))
         let transactions = TransactionTable(
-            customer: [], day: [], amount: [], margin: [], quantity: nil, product: nil,
-            start: [Int32](repeating: 0, count: count + 1), marginKnown: false, later: LaterTransactions(customer: [], day: []))
+            customer: [], day: [], amount: [], fileMargin: nil, marginRate: nil, quantity: nil, product: nil,
+            start: [Int32](repeating: 0, count: count + 1), later: LaterTransactions(customer: [], day: []))
         let written = Dictionary(zip(plan.header, plan.written), uniquingKeysWith: { a, _ in a })
         let source = TableSource(
             table: "summary", file: path, dialect: plan.dialect, mapping: plan.mapping.summary(written: written), rows: n, timeUnit: unit)

@@ -37,8 +37,8 @@ struct TransactionReader {
             margin: read.numbers.pieces["margin"], quantity: read.numbers.pieces["quantity"], product: read.texts["product"])
     }
 
-    /// Keeps the rows up to `asOf`, ordered by customer, then date, then file order, and
-    /// fills in margins from the margin rate where the file has none.
+    /// Keeps the rows up to `asOf`, ordered by customer, then date, then file order; the
+    /// table fills in margins from the margin rate where the file has none.
     ///
     /// A counting sort by customer, done as a two-pass radix partition so that no pass
     /// writes at random over the whole table (a file in date order would otherwise cost a
@@ -106,7 +106,6 @@ struct TransactionReader {
             var at = offsets[k]
             let customer = raw.customer[k], day = raw.day[k], amount = raw.amount[k]
             let margin = raw.margin?[k], quantity = raw.quantity?[k]
-            let rate = marginRate
             for i in customer.indices where day[i] <= asOf {
                 let b = Int(customer[i]) >> shift
                 let to = at[b]
@@ -114,14 +113,13 @@ struct TransactionReader {
                 staged.customer[to] = customer[i]
                 staged.day[to] = day[i]
                 staged.amount[to] = amount[i]
-                let given = margin?[i] ?? .nan
-                staged.margin[to] = !given.isNaN ? given : rate.map { amount[i] * $0 } ?? .nan
+                staged.margin[to] = margin?[i] ?? .nan
                 if let quantity { staged.quantity[to] = quantity[i] }
                 if let product = raw.product { staged.product[to] = product.codes[pieceStart[k] + i] }
             }
             return true
         }
-        let hasQuantity = raw.quantity != nil, product = raw.product, marginKnown = raw.margin != nil || marginRate != nil
+        let hasQuantity = raw.quantity != nil, product = raw.product, hasMargin = raw.margin != nil
         raw = Raw(customer: [], day: [], amount: [])  // the parsed pieces are no longer needed
         // Pass 2: each bucket places its rows by customer; buckets are shared out among the cores.
         var destination = Columns(count: kept, quantity: hasQuantity, product: product != nil)
@@ -148,10 +146,11 @@ struct TransactionReader {
             }
         }
         return TransactionTable(
-            customer: destination.customer, day: destination.day, amount: destination.amount, margin: destination.margin,
+            customer: destination.customer, day: destination.day, amount: destination.amount,
+            fileMargin: hasMargin ? destination.margin : nil, marginRate: marginRate,
             quantity: hasQuantity ? destination.quantity : nil,
             product: product.map { TextColumn(codes: destination.product, values: $0.values) },
-            start: start, marginKnown: marginKnown, later: LaterTransactions(customer: later.customer, day: later.day))
+            start: start, later: LaterTransactions(customer: later.customer, day: later.day))
     }
 
     /// The arranged columns being filled in.

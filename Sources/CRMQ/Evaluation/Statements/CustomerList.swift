@@ -28,6 +28,10 @@ struct CustomerList {
         }
         var notes: [Prose] = []
         if rows.count < total { notes.append("\(count: rows.count) of \(count: total) customers") }
+        let named = (query.show.map(\.expr) + query.order.map(\.expr)).flatMap(\.fieldNames).map { $0.lowercased() }
+        if named.contains(ModelField.clv.rawValue), !scope.snapshot.transactions.marginKnown {
+            notes.append("clv values revenue: no margin is known (set margin_rate = 30% to value a share of it)")
+        }
         return ResultTable(columns: columns, notes: notes)
     }
 

@@ -92,7 +92,7 @@ struct Explanation {
             let margin = customers.numbers(CustomerFields.margin)[row], revenue = customers.numbers(CustomerFields.revenue)[row]
             lines.append("6. Margin ratio = margin / revenue = \(money(margin)) / \(money(revenue)) = \(self.ratio(ratio)).")
         } else {
-            lines.append("6. Margin ratio = 1: the transactions carry no margin and snapshot.json no margin_rate, so clv values revenue.")
+            lines.append("6. Margin ratio = 1: the transactions carry no margin and no margin_rate is set (set margin_rate = 30%), so clv values revenue.")
         }
         let annual = pow(1 + value.monthlyRate, 12) - 1
         lines.append("7. Discount \(self.ratio(annual)) a year → d = (1 + \(n(annual)))^(1/12) − 1 = \(n(value.monthlyRate)) a month.")

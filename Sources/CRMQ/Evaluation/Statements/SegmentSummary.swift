@@ -38,7 +38,7 @@ struct SegmentSummary {
     }
 
     private var notes: [Prose] {
-        scope.snapshot.transactions.marginKnown ? [] : ["margin and profit are unknown: the transactions have no margin and snapshot.json no margin_rate"]
+        scope.snapshot.transactions.marginKnown ? [] : ["margin and profit are unknown: the transactions have no margin and no margin_rate is set (set margin_rate = 30%)"]
     }
 
     /// Customers, revenue, margin and profit of each group, each with its share of the

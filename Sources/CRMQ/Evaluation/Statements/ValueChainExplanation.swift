@@ -125,7 +125,7 @@ struct ValueChainExplanation {
             "  inspiration: the inspiration column is true, or \(StrategicCustomers.ideasText)",
             "  cost magnet: \(exact: StrategicCustomers.costMagnetShare * 100)% or more of all units (of revenue when transactions have no quantity)",
             "  fixed cost absorbed = share of volume × fixed_costs (snapshot.json)"
-                + (scope.snapshot.info.fixedCosts.map { ": here \(money($0))" } ?? ": none given here"),
+                + ((scope.settings.fixedCosts ?? scope.snapshot.info.fixedCosts).map { ": here \(money($0))" } ?? ": none given here"),
         ]
         return lines
     }

@@ -24,7 +24,7 @@ struct ValueChainStatements {
     func portfolio(_ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         let rows = try scope.rows(filter)
         guard scope.snapshot.transactions.marginKnown else {
-            throw Diagnostic("portfolio needs profit, and this snapshot has no margins (no margin column, no margin_rate)")
+            throw Diagnostic("portfolio needs profit, and this snapshot has no margins (no margin column, no margin_rate)", hint: "set margin_rate = 30% values margin as that share of the amount")
         }
         let (groups, clvAll, threshold, source) = try scope.portfolio()
         let revenue = figures(rows, CustomerFields.revenue), profit = figures(rows, CustomerFields.profit)
@@ -93,7 +93,7 @@ struct ValueChainStatements {
         if rows.count != customers.count { for row in rows { chosen[Int(row)] = true } }
         let kept = evidence.ranked.indices.filter { chosen[Int(evidence.ranked[$0])] }
         let listed = kept.map { Int(evidence.ranked[$0]) }
-        let fixed = scope.snapshot.info.fixedCosts
+        let fixed = scope.settings.fixedCosts ?? scope.snapshot.info.fixedCosts
         let referrals = customers.optionalNumbers(CustomerFields.referrals), ideas = customers.optionalNumbers(CustomerFields.ideas)
         let ids = customers.ids
         let kindText = (0..<16).map { mask in
