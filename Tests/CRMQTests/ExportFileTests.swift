@@ -179,6 +179,12 @@ import Testing
         // C2's only order was refunded, so C2 is no customer of this snapshot; C3 keeps its 40.
         let table = run("customers show id, orders, revenue, recency", session: session, mode: .csv).out
         #expect(table == "id,orders,revenue,recency\nC1,2,175.75,\(58.0 / 7)\nC3,1,40,0\n", "\(table)")
+        // describe says where the rows came from: 5 read, 2 left out by where, none set aside.
+        let described = run("describe", session: session, mode: .csv).out
+        #expect(described.contains("transactions,shop.csv,5,2,0,\"delimiter ',', date 'YYYY-MM-DD'\",\"date ← created_timestamp, amount ← total_price; "
+            + "where financial_status != 'refunded' and cancelled_timestamp is null\""), "\(described)")
+        let columns = run("describe transactions", session: session, mode: .csv).out
+        #expect(columns.contains("amount,number,3,0,3,40,120.5,\(215.75 / 3),"), "\(columns)")  // 120.50, 40 and 55.25
     }
 
     @Test func a_field_may_be_an_expression_and_a_negative_quantity_a_return() {

@@ -29,3 +29,8 @@ public enum ExplainTopic: String, Sendable, CaseIterable {
     case pAlive = "p_alive"
     case fit, portfolio, ssc, rfm, credit, pareto, plan, whatif, valuestar, compare
 }
+
+/// The tables of a snapshot, as `describe TABLE` names them.
+public enum SnapshotTable: String, Sendable, CaseIterable {
+    case customers, transactions, activities, payments, interactions
+}

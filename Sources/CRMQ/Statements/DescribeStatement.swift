@@ -1,32 +1,60 @@
-/// `describe [in S] [where …]`: what the snapshot holds, a row per customer field — its
-/// type, how many customers have a value, how many distinct values, and the range — as
-/// DuckDB's SUMMARIZE describes a table. The first thing to ask of one's own data.
+/// `describe [TABLE] [in S] [where …]`: what the snapshot holds, a row per customer field —
+/// its type, how many customers have a value, how many distinct values, and the range — as
+/// DuckDB's SUMMARIZE describes a table, and where each table came from. The first thing to
+/// ask of one's own data.
 struct DescribeStatement: Statement {
+    /// The table described; the customers' fields, and where every table came from, when nil.
+    var table: SnapshotTable?
     var filter = CustomerFilter()
 
     static let word = "describe"
     static let help = StatementHelp(
-        syntax: "describe [in SEGMENT] [where EXPR]",
+        syntax: "describe [customers|transactions|activities|payments|interactions] [in SEGMENT] [where EXPR]",
         summary: "What the snapshot holds: a row per customer field with its type, how many customers have a value and "
             + "how many do not, distinct values, the smallest, largest and mean number, the first and last date, and "
-            + "the most common text. The model and value-chain fields are left out: `help fields` lists them.",
-        example: "describe")
+            + "the most common text; then each table — its file, the dialect it was read in, the columns used, the rows "
+            + "read, left out by a load's where and set aside by as of. Name a table for its own columns (over the rows of "
+            + "the customers chosen). The model and value-chain fields are left out: `help fields` lists them.",
+        example: "describe transactions")
 
-    static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self { Self(filter: try parser.filter()) }
-    static func complete(_ typed: TypedWords) -> CompletionHint { .clauses(typed, first: ["in", "where"]) }
-    var description: String { "describe" + SourceText.filter(filter) }
+    static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
+        var statement = Self()
+        if case .word(_, let key) = parser.token.kind, let table = SnapshotTable(rawValue: key) {
+            _ = parser.advance()
+            statement.table = table
+        }
+        statement.filter = try parser.filter()
+        return statement
+    }
+
+    static func complete(_ typed: TypedWords) -> CompletionHint {
+        typed.isEmpty ? .words(SnapshotTable.allCases.map(\.rawValue) + ["in", "where"]) : .clauses(typed, first: ["in", "where"])
+    }
+
+    var description: String { "describe" + (table.map { " " + $0.rawValue } ?? "") + SourceText.filter(filter) }
 
     func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult {
         let scope = try session.scope(range)
         let rows = try scope.rows(filter).map(Int.init)
-        let customers = scope.snapshot.customers
-        var summaries: [Summary] = []
-        for field in customers.fields {
-            guard let data = customers.column(field.name) else { continue }
-            summaries.append(Summary(field, data, rows))
+        let description = SnapshotDescription(snapshot: scope.snapshot)
+        guard let table, table != .customers else {
+            let fields = scope.snapshot.customers.fields.compactMap { field in scope.snapshot.customers.column(field.name).map { (field, $0) } }
+            let summary = Self.summary(fields, rows, title: "fields of \(scope.snapshot.name)", notes: ["\(count: rows.count, "customer") described"])
+            return StatementResult(table == nil ? [.table(summary), .table(description.tables())] : [.table(summary)])
         }
+        guard let (fields, tableRows) = description.columns(of: table, customers: rows) else {
+            throw Diagnostic("\(scope.snapshot.name) has no \(table.rawValue)", at: range)
+        }
+        return StatementResult([.table(Self.summary(
+            fields, tableRows, title: "\(table.rawValue) of \(scope.snapshot.name)",
+            notes: ["\(count: tableRows.count, "row") of \(count: rows.count, "customer") described"]))])
+    }
+
+    /// A row per column: its type, values, nulls, distinct values and range.
+    private static func summary(_ fields: [(Field, ColumnData)], _ rows: [Int], title: Prose, notes: [Prose]) -> ResultTable {
+        let summaries = fields.map { Summary($0.0, $0.1, rows) }
         func numbers(_ pick: (Summary) -> Double) -> ColumnData { .number(summaries.map(pick)) }
-        return StatementResult([.table(ResultTable(title: "fields of \(scope.snapshot.name)", columns: [
+        return ResultTable(title: title, columns: [
             ResultColumn("field", .text(TextColumn(summaries.map(\.field.name)))),
             ResultColumn("type", .text(TextColumn(summaries.map(\.field.type.rawValue)))),
             ResultColumn("values", unit: .count, numbers { Double($0.values) }),
@@ -38,7 +66,7 @@ struct DescribeStatement: Statement {
             ResultColumn("first", .date(summaries.map(\.first))),
             ResultColumn("last", .date(summaries.map(\.last))),
             ResultColumn("most_common", .text(TextColumn(summaries.map(\.mostCommon)))),
-        ], notes: ["\(count: rows.count, "customer") described"]))])
+        ], notes: notes)
     }
 
     /// One field over the chosen rows. Numbers give min, max and mean; dates the first and
