@@ -14,7 +14,10 @@ let package = Package(
         // Ctrl-C as a flag that long work polls (one C definition: a signal handler may only set a flag).
         .target(name: "CInterrupt"),
         // The engine: store, language, evaluation, rendering. Knows nothing of terminals.
-        .target(name: "CRMQ", dependencies: ["CInterrupt"]),
+        .target(name: "CRMQ", dependencies: ["CInterrupt", "CSQLite", "CLibPQ"]),
+        // SQLite and PostgreSQL's client library: the databases `load sqlite` and `load postgres` read.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // libedit, the line editor of the interactive shell (history, search, completion).
         .systemLibrary(
             name: "CEditLine",

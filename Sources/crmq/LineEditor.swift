@@ -64,6 +64,8 @@ final class LineEditor {
     /// they stand under the first line's text as they did after the continuation prompt
     /// (libedit draws a recalled line break at column 0).
     func remember(_ statement: String, indent: Int) {
+        // A connection string's password is kept out of the history file.
+        let statement = Secrets.redacted(statement)
         let lines = (statement.hasSuffix("\n") ? String(statement.dropLast()) : statement).split(separator: "\n", omittingEmptySubsequences: false)
         let margin = String(repeating: " ", count: indent)
         let entry = ([String(lines[0])] + lines.dropFirst().map { margin + $0.drop { $0 == " " || $0 == "\t" } }).joined(separator: "\n")

@@ -19,6 +19,13 @@ import Testing
 
     static let forms = [
         "load \"examples/acme\" as q3 as of 2024-06-30",
+        "load \"orders.csv\" columns (customer_id = Id, amount = Quantity * UnitPrice) format (delimiter ';', date 'DD.MM.YYYY') where status != 'refunded'",
+        "load \"summary.csv\" format (time_unit 'days')",
+        "load postgres \"postgresql://crm@localhost/shop\" as shop as of 2024-12-31 tables (transactions = 'crm.orders', customers = 'select * from crm.clients') columns (customer_id = client_no)",
+        "load sqlite \"crm.db\" tables (transactions = sales)",
+        "describe transactions where region = 'West'",
+        "set margin_rate = 30%",
+        "set fixed_costs = 120000",
         "use q3",
         "snapshots",
         "segments",
@@ -179,4 +186,25 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
     mutating func next(below n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+/// No password of a connection string is shown: not in errors, echoed statements, JSON or history.
+@Suite struct SecretsTests {
+    @Test func passwords_in_connection_strings_are_redacted_and_masked() {
+        let uri = #"load postgres "postgresql://ann:s3cret@db.example:5432/shop?sslmode=require" tables (transactions = orders)"#
+        #expect(Secrets.redacted(uri) == #"load postgres "postgresql://ann:***@db.example:5432/shop?sslmode=require" tables (transactions = orders)"#)
+        // Masked byte for byte, so that a caret under `orders` still points at it.
+        let masked = Secrets.masked(uri)
+        #expect(masked.utf8.count == uri.utf8.count && !masked.contains("s3cret") && masked.contains("ann:******@db"))
+        #expect(Secrets.redacted("host=/tmp dbname=shop user=ann password=s3cret") == "host=/tmp dbname=shop user=ann password=***")
+        #expect(Secrets.redacted(#"host=x PASSWORD='a \'b' user=ann"#) == "host=x PASSWORD='***' user=ann")  // libpq's quoting
+        // Nothing that looks like a password is left alone.
+        #expect(Secrets.redacted("postgresql://ann@db/shop") == "postgresql://ann@db/shop")
+        #expect(Secrets.redacted("count where revenue > 10k") == "count where revenue > 10k")
+    }
+
+    @Test func an_error_in_a_load_with_a_password_echoes_no_password() {
+        let result = run(#"load postgres "postgresql://ann:s3cret@/shop?host=/nonexistent" tables (transactions = orders)"#, mode: .json)
+        #expect(result.outcome == .failed && result.err.contains("ann:******@") && !result.err.contains("s3cret"), "\(result.err)")
+    }
 }

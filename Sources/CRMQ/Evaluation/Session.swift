@@ -51,6 +51,13 @@ public final class Session {
         return keep(try loader.load())
     }
 
+    /// Loads a snapshot from a database, and makes it current.
+    public func load(_ database: DatabaseLoader) throws(DataError) -> Snapshot {
+        var loader = database
+        loader.interrupted = interrupted
+        return keep(try loader.load())
+    }
+
     /// Whether a path is a file (an export) rather than a folder (a snapshot in crmq's layout).
     public static func isFile(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
@@ -149,7 +156,7 @@ public final class Session {
         for source in snapshot.sources {
             let dialect = source.dialect == .standard ? "" : " (\(source.dialect.summary))"
             let mapping = source.mapping.isEmpty ? "its own column names" : source.mapping
-            text += "; from \(ExportFileLoader.fileName(source.file)): \(mapping)\(dialect)"
+            text += "; from \(source.shown): \(mapping)\(dialect)"
             if let condition = source.condition {
                 text += "; where \(condition) left out \(count: source.filtered, "row") of \(count: source.rows)"
             }

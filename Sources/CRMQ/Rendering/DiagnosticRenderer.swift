@@ -29,7 +29,8 @@ public struct DiagnosticRenderer {
         guard let range = diagnostic.range else {
             return (fileName.map { "\($0): " } ?? "") + "\(error): \(message)\n" + hint(diagnostic)
         }
-        let bytes = Array(source.utf8)
+        // A password in a connection string is never echoed; masked byte for byte, so the caret stays put.
+        let bytes = Array(Secrets.masked(source).utf8)
         let start = min(range.start, bytes.count)
         var lineStart = start
         while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }

@@ -12,7 +12,7 @@ public enum JSONRenderer {
     public static func render(_ result: StatementResult, statement: String) -> String {
         let tables = result.tables.map(render)
         let messages = result.messages.map { string(ProseText.display($0)) }.joined(separator: ",")
-        return "{\"statement\":\(string(statement)),\"tables\":[" + (tables.isEmpty ? "" : "\n" + tables.joined(separator: ",\n") + "\n")
+        return "{\"statement\":\(string(Secrets.redacted(statement))),\"tables\":[" + (tables.isEmpty ? "" : "\n" + tables.joined(separator: ",\n") + "\n")
             + "],\"messages\":[\(messages)]}\n"
     }
 

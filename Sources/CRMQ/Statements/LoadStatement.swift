@@ -1,6 +1,8 @@
 /// `load "PATH" [as NAME] [as of DATE] [columns (…)] [format (…)] [where …]`: a snapshot
 /// folder, or a single export file read as it is, made the one in use.
 struct LoadStatement: Statement {
+    /// `load postgres "…"` or `load sqlite "…"`: a database, not a file or folder.
+    var database: DatabaseKind?
     var path: String
     var alias: Name?
     var asOf: Int32?
@@ -11,24 +13,36 @@ struct LoadStatement: Statement {
     var format: [(key: Name, value: Name)] = []
     /// `where financial_status != 'refunded'`: the file's rows to keep, before anything is derived.
     var condition: Expr?
+    /// `tables (transactions = orders, customers = 'select …')`: a database's tables.
+    var tables: [(table: Spelled<SnapshotTable>, reference: Name)] = []
 
     static let word = "load"
     static let help = StatementHelp(
         syntax: "load \"DIR\"|\"FILE\" [as NAME] [as of DATE] [columns (FIELD = COLUMN|EXPRESSION, …)] "
-            + "[format (delimiter ';', decimal ',', thousands '.', date 'DD.MM.YYYY', header false, time_unit 'days')] [where CONDITION]",
+            + "[format (delimiter ';', decimal ',', thousands '.', date 'DD.MM.YYYY', header false, time_unit 'days')] [where CONDITION]\n"
+            + "load postgres|sqlite \"CONNECTION\"|\"FILE\" [as NAME] [as of DATE] tables (transactions = TABLE|'QUERY', customers = …) "
+            + "[columns (FIELD = COLUMN, …)]",
         summary: "Load a snapshot and use it: a folder of customers.csv, transactions.csv and the optional files, or one "
             + "file of transactions as a shop or a data set exports it (the customers are those in it). A file's "
             + "delimiter, decimal mark and date order are sniffed, and its customer, date and amount columns recognised "
             + "by their usual names; `columns` and `format` say otherwise, and a field may be an expression of the file's "
             + "columns (amount = Quantity * UnitPrice). `where` keeps only the file's rows it holds for. With `as of`, "
             + "rows dated later are set aside. A summary — frequency, recency and T a customer, as lifetimes writes it "
-            + "— loads as a snapshot the models fit on.",
+            + "— loads as a snapshot the models fit on. `load postgres` and `load sqlite` read a database's tables where "
+            + "they live, each a table or a query.",
         example: "load \"examples/acme\" as acme as of 2024-06-30")
 
     static let formatKeys = ["delimiter", "decimal", "thousands", "date", "header", "time_unit"]
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
-        var statement = Self(path: try parser.path("a snapshot folder or file in quotes, like \"examples/acme\""))
+        var database: DatabaseKind?
+        if case .word(_, let key) = parser.token.kind, let kind = DatabaseKind(rawValue: key) {
+            _ = parser.advance()
+            database = kind
+        }
+        let what = database == .postgres ? "a connection string in quotes, like \"postgresql://crm@localhost/shop\""
+            : database == .sqlite ? "a SQLite file in quotes, like \"crm.db\"" : "a snapshot folder or file in quotes, like \"examples/acme\""
+        var statement = Self(database: database, path: try parser.path(what))
         while true {
             if parser.accept("as") != nil {
                 if parser.accept("of") != nil {
@@ -40,6 +54,8 @@ struct LoadStatement: Statement {
                 statement.columns = try columnPairs(&parser)
             } else if parser.accept("format") != nil {
                 statement.format = try formatPairs(&parser)
+            } else if database != nil, parser.accept("tables") != nil {
+                statement.tables = try tablePairs(&parser)
             } else if statement.condition == nil, parser.accept("where") != nil {
                 statement.condition = try parser.expression()
             } else {
@@ -56,6 +72,20 @@ struct LoadStatement: Statement {
             let field = try word(&parser, "a field, `=` and the file's column, like customer_id = Id")
             try parser.expectSymbol("=")
             out.append((field, try parser.expression()))
+        } while parser.acceptSymbol(",") != nil
+        try parser.expectSymbol(")")
+        return out
+    }
+
+    /// `(transactions = orders, customers = 'select …')`: a table of the snapshot, then a
+    /// table of the database (in quotes when it has a schema: 'crm.orders') or a query.
+    private static func tablePairs(_ parser: inout Parser) throws(Diagnostic) -> [(Spelled<SnapshotTable>, Name)] {
+        try parser.expectSymbol("(")
+        var out: [(Spelled<SnapshotTable>, Name)] = []
+        repeat {
+            let table: Spelled<SnapshotTable> = try parser.choice("snapshot table")
+            try parser.expectSymbol("=")
+            out.append((table, try word(&parser, "a table of the database, or a query in quotes")))
         } while parser.acceptSymbol(",") != nil
         try parser.expectSymbol(")")
         return out
@@ -84,13 +114,18 @@ struct LoadStatement: Statement {
 
     static func complete(_ typed: TypedWords) -> CompletionHint {
         if typed.isEmpty { return .paths(endings: CompletionHint.dataFileEndings) }
+        if typed.count == 1, let kind = typed.words.first, DatabaseKind(rawValue: kind) != nil { return .nothing }
+        if typed.words.first.flatMap(DatabaseKind.init) != nil {
+            return .words(typed.lastWord == "as" ? ["of"] : ["as", "tables", "columns"])
+        }
         return .words(typed.lastWord == "as" ? ["of"] : ["as", "columns", "format", "where"])
     }
 
     var description: String {
-        var text = "load \(SourceText.quoted(path))" + (alias.map { " as \($0.text)" } ?? "") + (asOf.map { " as of \(CalendarDay.format($0))" } ?? "")
+        var text = "load " + (database.map { $0.rawValue + " " } ?? "") + SourceText.quoted(path) + (alias.map { " as \($0.text)" } ?? "") + (asOf.map { " as of \(CalendarDay.format($0))" } ?? "")
         if !columns.isEmpty { text += " columns (" + columns.map { "\($0.field.text) = \($0.source)" }.joined(separator: ", ") + ")" }
         if !format.isEmpty { text += " format (" + format.map { "\($0.key.text) \(SourceText.quoted($0.value.text))" }.joined(separator: ", ") + ")" }
+        if !tables.isEmpty { text += " tables (" + tables.map { "\($0.table.value.rawValue) = \(SourceText.quoted($0.reference.text))" }.joined(separator: ", ") + ")" }
         if let condition { text += " where \(condition)" }
         return text
     }
@@ -98,7 +133,10 @@ struct LoadStatement: Statement {
     func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult {
         let name = alias?.text.lowercased()
         let snapshot: Snapshot
-        if Session.isFile(path) {
+        if let database {
+            let loader = try databaseLoader(database, name: name ?? Self.defaultName(database, path))
+            snapshot = try loading(at: range) { () throws(DataError) in try session.load(loader) }
+        } else if Session.isFile(path) {
             let loader = try exportLoader(name: name ?? Session.defaultName(for: path), at: range)
             snapshot = try loading(at: range) { () throws(DataError) in try session.load(loader) }
         } else {
@@ -121,6 +159,43 @@ struct LoadStatement: Statement {
             }
             throw Diagnostic("cannot load the snapshot: \(error)", at: range)
         }
+    }
+
+    /// A database's snapshot is named after it: `crm` for crm.db, `shop` for postgresql://…/shop.
+    static func defaultName(_ kind: DatabaseKind, _ location: String) -> String {
+        var name = location
+        switch kind {
+        case .sqlite:
+            for ending in [".sqlite3", ".sqlite", ".db"] where name.lowercased().hasSuffix(ending) { name.removeLast(ending.count) }
+        case .postgres:
+            if let key = name.range(of: "dbname=") {
+                name = String(name[key.upperBound...].prefix { $0 != " " })
+            } else if name.contains("://") {
+                name = String(name.split(separator: "?").first ?? "")
+                if name.filter({ $0 == "/" }).count < 3 { name = "" }  // no database after the host
+            }
+        }
+        let last = TableReader.normalise(name.split(separator: "/").last.map(String.init) ?? "")
+        return last.isEmpty ? kind.rawValue : last
+    }
+
+    /// The database's loader: its tables, and the transactions' columns named.
+    private func databaseLoader(_ kind: DatabaseKind, name: String) throws(Diagnostic) -> DatabaseLoader {
+        if let key = format.first?.key { throw Diagnostic("format (…) describes a file; a database says what its columns are", at: key.range) }
+        if let condition {
+            throw Diagnostic("where on a load filters a file's rows; of a database, ask for the rows in a query: tables (transactions = 'select … where …')", at: condition.range)
+        }
+        guard !tables.isEmpty else {
+            throw Diagnostic("say which tables to read: tables (transactions = orders, customers = 'select …')", hint: Secrets.redacted("\(self) tables (transactions = orders)"))
+        }
+        var loader = DatabaseLoader(kind: kind, location: path, name: name, asOf: asOf, tables: tables.map { ($0.table.value, TableReference($0.reference.text)) })
+        for (field, source) in columns {
+            switch source.kind {
+            case .field(let column), .string(let column): loader.columns.append((field.text, column))
+            default: throw Diagnostic("of a database, a field is a column; compute it in a query instead", at: source.range)
+            }
+        }
+        return loader
     }
 
     /// The file's loader: its columns named or computed, its format, and its `where`, the

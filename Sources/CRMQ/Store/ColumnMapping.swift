@@ -40,6 +40,10 @@ struct ColumnMapping: Sendable, Equatable {
         Role(field: "product", names: ["product"], required: false),
     ]
 
+    /// A customers table's id, by the names a customer's column has in exports.
+    static let customerIdRole = Role(
+        field: "id", names: ["id", "customer_id", "customerid", "customer", "client_id", "user_id", "account_id"], required: true)
+
     /// A summary's columns: the names of `lifetimes` (frequency, recency, T, monetary_value),
     /// of CLVTools and BTYD (x, t.x, T.cal, m.x, zbar) and a weight that makes a row stand
     /// for that many customers (`lifetimes`' donations.csv).

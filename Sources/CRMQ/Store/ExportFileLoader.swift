@@ -14,6 +14,8 @@ public struct ExportFileLoader {
     public var rules: RowRules?
     public var progress: (@Sendable (String, Double) -> Void)?
     public var interrupted: InterruptCheck = ctrlCPressed
+    /// The file's bytes when a database sent them; `path` then names the table for messages.
+    var bytes: FileBytes?
 
     public init(path: String, name: String, asOf: Int32? = nil) {
         self.path = path
@@ -38,8 +40,9 @@ public struct ExportFileLoader {
             if rules != nil {
                 throw DataError(file: path, message: "is a summary (frequency, recency, T a row): where and expressions are for transactions")
             }
-            let shown = Self.fileName(path)
+            let shown = self.shown
             var loader = SummaryLoader(path: path, name: name, asOf: asOf, unit: format.timeUnit ?? .weeks, plan: plan)
+            loader.bytes = bytes
             loader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
             loader.interrupted = interrupted
             return try loader.load()
@@ -60,14 +63,14 @@ public struct ExportFileLoader {
         var setAside: [String: Int] = [:]
         let transactions = TransactionReader(path: path, index: rows.index, marginRate: nil)
             .arrange(&rows.raw, customers: customers.count, asOf: info.asOf, setAside: &setAside)
-        if let later = setAside.removeValue(forKey: "transactions.csv") { setAside[Self.fileName(path)] = later }
+        if let later = setAside.removeValue(forKey: "transactions.csv") { setAside[shown] = later }
         CustomerFigures(transactions: transactions, activities: nil, asOf: info.asOf).derive(into: &customers)
         try SnapshotLoader.checkSumsAreFinite(customers, file: path)
         let named = plan.mapping.summary(written: Dictionary(zip(plan.header, plan.written), uniquingKeysWith: { a, _ in a }))
         let mapping = ([named].filter { !$0.isEmpty } + (rules?.computed ?? []).map { "\($0.field) ← \($0.written)" }).joined(separator: ", ")
         let source = TableSource(
             table: "transactions", file: path, dialect: plan.dialect, mapping: mapping, rows: read.rowCount,
-            condition: rules?.condition, filtered: rows.filtered)
+            condition: rules?.condition, filtered: rows.filtered, isDatabase: bytes != nil)
         return Snapshot(
             name: name, directory: path, info: info, customers: customers, transactions: transactions,
             activities: nil, payments: nil, interactions: nil, valueStar: nil,
@@ -88,13 +91,14 @@ public struct ExportFileLoader {
             specs.append(ColumnSpec(name: column, kind: kind, required: true))
         }
         var reader = TableReader(path: path, displayName: path, specs: specs)
+        reader.bytes = bytes
         reader.dialect = plan.dialect
         reader.keepsExtras = false
         // Lines name the rows a rule or a quantity is wrong on.
         reader.keepLines = rules != nil || plan.mapping.column(for: "quantity") != nil
         reader.rename = Dictionary(
             plan.mapping.pairs.filter { $0.field != $0.column }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a })
-        let shown = Self.fileName(path)
+        let shown = self.shown
         reader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
         reader.interrupted = interrupted
         return try reader.read()
@@ -103,7 +107,8 @@ public struct ExportFileLoader {
     /// The dialect, the column mapping, the header and its columns' types, from the file's
     /// first lines. The fields `computing` names (expressions) are not looked for among the columns.
     public func inspect(computing computed: Set<String> = []) throws(DataError) -> ExportPlan {
-        let bytes = try FileBytes.read(path: path, displayName: path)
+        let bytes: FileBytes
+        if let given = self.bytes { bytes = given } else { bytes = try FileBytes.read(path: path, displayName: path) }
         return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
             let start = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
             let sample = DialectSniffer.sample(buffer, from: start)
@@ -134,6 +139,9 @@ public struct ExportFileLoader {
         }
     }
 
+    /// What messages call the source: the file's name, or a database's table whole.
+    private var shown: String { bytes == nil ? Self.fileName(path) : path }
+
     /// `orders.csv` of `exports/orders.csv`.
     static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 }
@@ -149,6 +157,13 @@ public struct FormatOverrides: Sendable, Equatable {
     public var timeUnit: TimeUnit?
 
     public init() {}
+
+    /// crmq's own dialect, as a database's rows are written for the reader: nothing to sniff.
+    static let crmq: FormatOverrides = {
+        var format = FormatOverrides()
+        (format.delimiter, format.decimal, format.thousands, format.dates, format.header) = (.comma, 0x2E, .some(nil), .iso, true)
+        return format
+    }()
 
     func apply(to dialect: inout Dialect) {
         if let delimiter { dialect.delimiter = delimiter }

@@ -245,6 +245,7 @@ public final class Snapshot: Sendable {
 /// message show.
 public struct TableSource: Sendable {
     public var table: String
+    /// The file's path, or the database and table (`postgres crm@localhost/shop crm.orders`).
     public var file: String
     public var dialect: Dialect
     /// `customer_id ← Id, date ← Date, amount ← Price`; empty when every name was crmq's own.
@@ -256,4 +257,10 @@ public struct TableSource: Sendable {
     public var filtered = 0
     /// The unit of a summary's recency and T; nil for transactions.
     public var timeUnit: TimeUnit? = nil
+
+    /// Whether the rows came from a database rather than a file.
+    public var isDatabase = false
+
+    /// What messages call it: a file by its name (`orders.csv`), a database's table whole.
+    public var shown: String { isDatabase ? file : ExportFileLoader.fileName(file) }
 }

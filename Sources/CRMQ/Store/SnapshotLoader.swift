@@ -28,20 +28,35 @@ public struct SnapshotLoader {
         self.asOf = asOf
     }
 
-    private func path(_ file: String) -> String {
-        directory.hasSuffix("/") ? directory + file : directory + "/" + file
+    /// The snapshot's files held in memory instead of a folder, by file name: a database's
+    /// tables, each with the name its errors call it by (`postgres crm.orders`).
+    var memory: [String: (bytes: FileBytes, name: String)]?
+    /// How each table was read when it was not from crmq's own files, for `describe`.
+    var sources: [TableSource] = []
+
+    func path(_ file: String) -> String {
+        if let memory { return memory[file]?.name ?? file }
+        return directory.hasSuffix("/") ? directory + file : directory + "/" + file
     }
 
     private func exists(_ file: String) -> Bool {
-        FileManager.default.fileExists(atPath: path(file))
+        if let memory { return memory[file] != nil }
+        return FileManager.default.fileExists(atPath: path(file))
+    }
+
+    /// A reader of one of the snapshot's files, from the folder or from memory.
+    private func reader(_ file: String, specs: [ColumnSpec], keepLines: Bool = false, customerIndex: InternedStrings? = nil) -> TableReader {
+        var reader = TableReader(path: path(file), displayName: path(file), specs: specs, keepLines: keepLines, customerIndex: customerIndex)
+        reader.bytes = memory?[file]?.bytes
+        return reader
     }
 
     public func load() throws(DataError) -> Snapshot {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+        guard memory != nil || FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw DataError(file: directory, message: "no such snapshot directory")
         }
-        guard isDirectory.boolValue else {
+        guard memory != nil || isDirectory.boolValue else {
             throw DataError(file: directory, message: "a snapshot is a directory holding customers.csv and transactions.csv")
         }
         for required in ["customers.csv", "transactions.csv"] where !exists(required) {
@@ -51,6 +66,7 @@ public struct SnapshotLoader {
         let (customerTable, index) = try readCustomers()
         try checkInterrupt()
         var reader = TransactionReader(path: path("transactions.csv"), index: index, marginRate: info.marginRate)
+        reader.bytes = memory?["transactions.csv"]?.bytes
         reader.progress = progress.map { report in { @Sendable fraction in report("transactions.csv", fraction) } }
         reader.interrupted = interrupted
         var raw = try reader.read()
@@ -79,7 +95,7 @@ public struct SnapshotLoader {
         return Snapshot(
             name: name, directory: directory, info: info, customers: customers, transactions: transactions,
             activities: activities, payments: payments, interactions: interactions, valueStar: valueStar,
-            setAside: setAside, index: index)
+            setAside: setAside, index: index, sources: sources)
     }
 
     /// Ctrl-C between the steps of a load.
@@ -174,7 +190,7 @@ public struct SnapshotLoader {
 
     private func readCustomers() throws(DataError) -> (CustomerTable, InternedStrings) {
         let file = path("customers.csv")
-        var reader = TableReader(path: file, displayName: file, specs: Self.customerSpecs, keepLines: true)
+        var reader = self.reader("customers.csv", specs: Self.customerSpecs, keepLines: true)
         reader.progress = progress.map { report in { @Sendable fraction in report("customers.csv", fraction) } }
         reader.interrupted = interrupted
         let read = try reader.read()
@@ -239,8 +255,8 @@ public struct SnapshotLoader {
             throw DataError(file: path("activity_rates.csv"), message: "missing: activities.csv needs the unit cost of each activity")
         }
         let ratesFile = path("activity_rates.csv")
-        let rates = try TableReader(
-            path: ratesFile, displayName: ratesFile,
+        let rates = try reader(
+            "activity_rates.csv",
             specs: [
                 ColumnSpec(name: "activity", kind: .text, required: true, emptyAllowed: false),
                 ColumnSpec(name: "unit_cost", kind: .number, required: true, emptyAllowed: false),
@@ -258,8 +274,8 @@ public struct SnapshotLoader {
             unitCost[name] = rates.numbers["unit_cost"]![row]
         }
         let file = path("activities.csv")
-        let read = try TableReader(
-            path: file, displayName: file,
+        let read = try reader(
+            "activities.csv",
             specs: [
                 ColumnSpec(name: "customer_id", kind: .customer, required: true),
                 ColumnSpec(name: "date", kind: .date, required: true, emptyAllowed: false),
@@ -293,9 +309,8 @@ public struct SnapshotLoader {
 
     private func readPayments(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> PaymentTable? {
         guard exists("payments.csv") else { return nil }
-        let file = path("payments.csv")
-        let read = try TableReader(
-            path: file, displayName: file,
+        let read = try reader(
+            "payments.csv",
             specs: [
                 ColumnSpec(name: "customer_id", kind: .customer, required: true),
                 ColumnSpec(name: "due", kind: .date, required: true, emptyAllowed: false, notBefore: Self.earliestInvoice),
@@ -318,9 +333,8 @@ public struct SnapshotLoader {
 
     private func readInteractions(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> InteractionTable? {
         guard exists("interactions.csv") else { return nil }
-        let file = path("interactions.csv")
-        let read = try TableReader(
-            path: file, displayName: file,
+        let read = try reader(
+            "interactions.csv",
             specs: [
                 ColumnSpec(name: "customer_id", kind: .customer, required: true),
                 ColumnSpec(name: "date", kind: .date, required: true, emptyAllowed: false),
@@ -344,8 +358,8 @@ public struct SnapshotLoader {
     private func readValueStar() throws(DataError) -> ValueStarTable? {
         guard exists("valuestar.csv") else { return nil }
         let file = path("valuestar.csv")
-        let read = try TableReader(
-            path: file, displayName: file,
+        let read = try reader(
+            "valuestar.csv",
             specs: [
                 ColumnSpec(name: "segment", kind: .text, required: true, emptyAllowed: false),
                 ColumnSpec(name: "dimension", kind: .text, required: true, emptyAllowed: false),

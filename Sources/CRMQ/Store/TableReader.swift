@@ -74,6 +74,8 @@ struct TableReader {
     var keepsExtras = true
     var customerIndex: InternedStrings?
     var customerFile = "customers.csv"
+    /// The file's bytes when they are in memory already (a database's table), not on disk.
+    var bytes: FileBytes?
     /// How the file writes fields, numbers and dates; crmq's own layout unless sniffed or told.
     var dialect = Dialect.standard
     /// The spec each of the file's columns is read as, by its normalised name, where the
@@ -98,7 +100,8 @@ struct TableReader {
     }
 
     func read() throws(DataError) -> ReadTable {
-        let bytes = try FileBytes.read(path: path, displayName: displayName)
+        let bytes: FileBytes
+        if let given = self.bytes { bytes = given } else { bytes = try FileBytes.read(path: path, displayName: displayName) }
         return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
             try parse(buffer)
         }
@@ -536,49 +539,5 @@ private struct PieceParser {
         case "false", "f", "no", "n", "0": false
         default: nil
         }
-    }
-}
-
-/// A whole file's bytes, mapped into memory rather than copied: the pages come straight
-/// from the page cache, with nothing to zero or copy first.
-final class FileBytes {
-    private let base: UnsafeMutableRawPointer?
-    let count: Int
-
-    private init(base: UnsafeMutableRawPointer?, count: Int) {
-        self.base = base
-        self.count = count
-    }
-
-    deinit { if let base { munmap(base, count) } }
-
-    static func read(path: String, displayName: String) throws(DataError) -> FileBytes {
-        // Without blocking: a FIFO in the place of a file would otherwise wait for a writer forever.
-        let fd = open(path, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else {
-            throw DataError(file: displayName, message: "cannot open \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw DataError(file: displayName, message: "a directory, not a file")
-        default: throw DataError(file: displayName, message: "not a regular file (a pipe, a socket or a device): a snapshot's files are read from disk")
-        }
-        let size = Int(info.st_size)
-        guard size > 0 else { return FileBytes(base: nil, count: 0) }
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
-            throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        madvise(mapped, size, MADV_WILLNEED)
-        return FileBytes(base: mapped, count: size)
-    }
-
-    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws(DataError) -> R) throws(DataError) -> R {
-        guard let base else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
-        return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
     }
 }

@@ -3,6 +3,8 @@ struct TransactionReader {
     var path: String
     var index: InternedStrings
     var marginRate: Double?
+    /// The file's bytes when a database sent them, not a folder.
+    var bytes: FileBytes?
     var progress: (@Sendable (Double) -> Void)?
     var interrupted: InterruptCheck = ctrlCPressed
 
@@ -29,6 +31,7 @@ struct TransactionReader {
 
     func read() throws(DataError) -> Raw {
         var reader = TableReader(path: path, displayName: path, specs: Self.specs, customerIndex: index)
+        reader.bytes = bytes
         reader.progress = progress
         reader.interrupted = interrupted
         let read = try reader.read()

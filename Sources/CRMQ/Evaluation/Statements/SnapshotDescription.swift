@@ -22,7 +22,7 @@ struct SnapshotDescription {
             add(.interactions, snapshot.interactions?.customer.count)
         }
         for source in snapshot.sources {
-            let file = ExportFileLoader.fileName(source.file)
+            let file = source.shown
             var columns = source.mapping.isEmpty ? "its own names" : source.mapping
             if let condition = source.condition { columns += "; where \(condition)" }
             rows.append((

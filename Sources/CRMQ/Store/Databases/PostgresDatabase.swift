@@ -1,0 +1,76 @@
+import CLibPQ
+
+/// A PostgreSQL server, through libpq: `load postgres "postgresql://user@host/db" tables (…)`.
+/// Rows come as `COPY (query) TO STDOUT` in CSV, streamed into memory and read by the
+/// reader every file goes through.
+final class PostgresDatabase: SQLDatabase {
+    private let connection: OpaquePointer
+    let label: String
+
+    /// Connects; a refusal (no server, a wrong password, no such database) is an error that
+    /// says what the server said. The connection string is never shown: it may hold a password.
+    init(_ conninfo: String) throws(DataError) {
+        guard let connection = PQconnectdb(conninfo) else {
+            throw DataError(file: "postgres \(Secrets.redacted(conninfo))", message: "out of memory opening a connection")
+        }
+        self.connection = connection
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.message(connection)
+            PQfinish(connection)
+            throw DataError(file: "postgres \(Secrets.redacted(conninfo))", message: "cannot connect: \(message)")
+        }
+        let host = String(cString: PQhost(connection))
+        label = "postgres \(String(cString: PQuser(connection)))@\(host.hasPrefix("/") ? "localhost" : host)/\(String(cString: PQdb(connection)))"
+        // Dates as crmq reads them, whatever the server's default.
+        _ = try run("SET DateStyle = ISO, YMD")
+    }
+
+    deinit { PQfinish(connection) }
+
+    func columns(of query: String) throws(DataError) -> [String] {
+        let result = try run("SELECT * FROM (\(query)) AS crmq_source LIMIT 0")
+        defer { PQclear(result) }
+        return (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+    }
+
+    func csv(_ query: String) throws(DataError) -> (bytes: [UInt8], rows: Int) {
+        guard let started = PQexec(connection, "COPY (\(query)) TO STDOUT WITH (FORMAT csv, HEADER true)") else {
+            throw DataError(file: label, message: Self.message(connection))
+        }
+        let status = PQresultStatus(started)
+        PQclear(started)
+        guard status == PGRES_COPY_OUT else { throw DataError(file: label, message: Self.message(connection)) }
+        var bytes: [UInt8] = []
+        var lines = 0
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let count = PQgetCopyData(connection, &buffer, 0)
+            if count == -1 { break }  // the copy is done
+            guard count > 0, let buffer else { throw DataError(file: label, message: Self.message(connection)) }
+            buffer.withMemoryRebound(to: UInt8.self, capacity: Int(count)) { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(count))) }
+            PQfreemem(buffer)
+            lines += 1  // COPY hands over one row at a time
+        }
+        // The copy's own outcome comes after its data.
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw DataError(file: label, message: Self.message(connection)) }
+        }
+        return (bytes, max(0, lines - 1))
+    }
+
+    private func run(_ sql: String) throws(DataError) -> OpaquePointer? {
+        let result = PQexec(connection, sql)
+        let status = result.map(PQresultStatus)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+            PQclear(result)
+            throw DataError(file: label, message: Self.message(connection))
+        }
+        return result
+    }
+
+    /// libpq's message, on one line.
+    private static func message(_ connection: OpaquePointer) -> String {
+        String(cString: PQerrorMessage(connection)).split(whereSeparator: \.isNewline).map { String($0).trimming(" ") }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,49 @@
+/// A database crmq reads tables from: the column names of a query, and its rows as CSV,
+/// which the reader every file goes through reads. Errors name the database as `label`
+/// does, never with a password.
+protocol SQLDatabase: AnyObject {
+    /// `postgres crm@localhost/shop`, `sqlite crm.db`.
+    var label: String { get }
+    /// The columns a query gives, as the database names them.
+    func columns(of query: String) throws(DataError) -> [String]
+    /// The query's rows as CSV with a header, and how many rows there are.
+    func csv(_ query: String) throws(DataError) -> (bytes: [UInt8], rows: Int)
+}
+
+/// The kinds of database `load` reads.
+public enum DatabaseKind: String, Sendable, CaseIterable {
+    case postgres, sqlite
+}
+
+extension SQLDatabase {
+    /// `"Customer ID"` as SQL writes a name: in double quotes, a quote doubled.
+    static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}
+
+/// What a `tables (…)` entry names: a table (`crm.orders`) or a query (`select …`).
+public enum TableReference: Sendable, Equatable {
+    case table(String)
+    case query(String)
+
+    /// A text is a query when it starts like one (`select`, `with`, `values`, `(`), else a table's name.
+    public init(_ text: String) {
+        let head = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" }.prefix(7).lowercased()
+        self = head.hasPrefix("select") || head.hasPrefix("with") || head.hasPrefix("values") || head.hasPrefix("(") ? .query(text) : .table(text)
+    }
+
+    /// The rows as a query: `select * from crm.orders`, or the query itself.
+    var select: String {
+        switch self {
+        case .table(let name): "SELECT * FROM \(name)"
+        case .query(let text): text
+        }
+    }
+
+    /// As messages and `describe` show it.
+    var shown: String {
+        switch self {
+        case .table(let name): name
+        case .query(let text): text.count > 60 ? "(" + text.prefix(57) + "…)" : "(\(text))"
+        }
+    }
+}

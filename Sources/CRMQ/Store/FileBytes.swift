@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole file's bytes, mapped into memory rather than copied: the pages come straight
+/// from the page cache, with nothing to zero or copy first. Or bytes a database sent, held
+/// in memory, read by the same reader.
+final class FileBytes: @unchecked Sendable {
+    private let base: UnsafeMutableRawPointer?
+    let count: Int
+    /// Whether `base` is a mapping (unmapped at the end) or memory of its own (freed).
+    private let mapped: Bool
+
+    private init(base: UnsafeMutableRawPointer?, count: Int, mapped: Bool = true) {
+        self.base = base
+        self.count = count
+        self.mapped = mapped
+    }
+
+    /// Bytes in memory, copied once into memory of the reader's own.
+    convenience init(_ bytes: [UInt8]) {
+        let base = bytes.isEmpty ? nil : UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 16)
+        if let base { bytes.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) } }
+        self.init(base: base, count: bytes.count, mapped: false)
+    }
+
+    deinit {
+        guard let base else { return }
+        if mapped { munmap(base, count) } else { base.deallocate() }
+    }
+
+    static func read(path: String, displayName: String) throws(DataError) -> FileBytes {
+        // Without blocking: a FIFO in the place of a file would otherwise wait for a writer forever.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else {
+            throw DataError(file: displayName, message: "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw DataError(file: displayName, message: "a directory, not a file")
+        default: throw DataError(file: displayName, message: "not a regular file (a pipe, a socket or a device): a snapshot's files are read from disk")
+        }
+        let size = Int(info.st_size)
+        guard size > 0 else { return FileBytes(base: nil, count: 0) }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        madvise(mapped, size, MADV_WILLNEED)
+        return FileBytes(base: mapped, count: size)
+    }
+
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws(DataError) -> R) throws(DataError) -> R {
+        guard let base else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+}

@@ -1,0 +1,182 @@
+"""crmq reading where the data lives: a SQLite file and a real PostgreSQL server (started
+here from a temporary folder, as a non-root user, on a Unix socket only), each holding
+examples/acme's customers and transactions under other names and types. Every derived field
+of every customer must equal the plain CSV load's; a wrong password, a missing table or
+column, a server that is not there are each one clear error; no password is ever echoed.
+
+    .venv/bin/python Tests/databases/test_databases.py .build/debug/crmq
+"""
+import csv
+import glob
+import os
+import pwd
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ACME = os.path.join(ROOT, "examples", "acme")
+FIELDS = "id, orders, revenue, margin, frequency, recency, age, monetary, first_purchase, last_purchase, days_since, region"
+PASSWORD = "s3cret-Pa55"
+# acme's snapshot.json says as_of; a database has no snapshot.json, so its loads say it.
+AS_OF = "as of 2024-12-31"
+
+binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/crmq"
+results = []
+
+
+def check(ok, name, detail=""):
+    results.append(ok)
+    print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f"\n     {detail}" if detail and not ok else ""))
+
+
+def crmq(*statements, expect_ok=True):
+    args = [binary, "--format", "csv"]
+    for s in statements:
+        args += ["-c", s]
+    run = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    if expect_ok and run.returncode != 0:
+        check(False, statements[0], run.stderr)
+    return run
+
+
+def table(out):
+    """The answer's table, without the load message before it or the answers after it."""
+    rest = out[out.index("id,orders"):] if "id,orders" in out else ""
+    return rest.split("\n\n")[0].rstrip("\n") + "\n"
+
+
+def sorted_rows(text):
+    """The table's rows in id order: a load without a customers table lists them as they first buy."""
+    lines = text.rstrip("\n").split("\n")
+    return "\n".join([lines[0]] + sorted(lines[1:])) + "\n"
+
+
+def rows(name):
+    with open(os.path.join(ACME, name), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+PLAIN = table(crmq(f'load "{ACME}"', f"customers show {FIELDS}").stdout)
+# A transactions-only load has the customers who bought; the plain load has one more.
+BOUGHT = sorted_rows(table(crmq(f'load "{ACME}"', f"customers where orders > 0 show {FIELDS.replace(', region', '')}").stdout))
+
+
+def test_sqlite(folder):
+    path = os.path.join(folder, "crm.db")
+    db = sqlite3.connect(path)
+    db.execute("create table clients (client_no text primary key, name text, segment text, region text)")
+    db.executemany("insert into clients values (?, ?, ?, ?)", [(r["id"], r["name"], r["segment"], r["region"]) for r in rows("customers.csv")])
+    db.execute("create table sales (client_no text, sold_on text, total real, margin real, qty integer, product text)")
+    db.executemany("insert into sales values (?, ?, ?, ?, ?, ?)", [
+        (r["customer_id"], r["date"], float(r["amount"]), float(r["margin"]) if r["margin"] else None,
+         int(r["quantity"]) if r["quantity"] else None, r["product"]) for r in rows("transactions.csv")])
+    db.commit()
+    db.close()
+    mapped = "columns (customer_id = client_no, date = sold_on, amount = total, quantity = qty)"
+    out = crmq(f'load sqlite "{path}" {AS_OF} tables (transactions = sales, customers = clients) {mapped}', f"customers show {FIELDS}")
+    check(out.returncode == 0 and table(out.stdout) == PLAIN, "sqlite: every derived field of every customer equals the CSV load's", out.stdout[:400] + out.stderr)
+    check("customer_id ← client_no, date ← sold_on, amount ← total, quantity ← qty" in out.stdout, "sqlite: the load message says the mapping", out.stdout[:300])
+    out = crmq(f'load sqlite "{path}" {AS_OF} tables (transactions = \'select * from sales where total > 0\') {mapped}',
+               f"customers show {FIELDS.replace(', region', '')}")
+    check(out.returncode == 0 and sorted_rows(table(out.stdout)) == BOUGHT, "sqlite: a query as the transactions, without a customers table", out.stderr)
+    for statement, message in [
+        (f'load sqlite "{folder}/nope.db" tables (transactions = sales)', "sqlite " + folder + "/nope.db: no such database file"),
+        (f'load sqlite "{path}" tables (transactions = nosuch)', "no such table: nosuch"),
+        (f'load sqlite "{path}" tables (transactions = sales) columns (amount = nosuch)', "maps amount to `nosuch`, and the header has no such column"),
+        (f'load sqlite "{path}" tables (transactions = \'select client_no, sold_on from sales\') columns (customer_id = client_no, date = sold_on)', "no column for amount"),
+    ]:
+        out = crmq(statement, expect_ok=False)
+        check(out.returncode == 1 and message in out.stderr, f"sqlite refuses: {message}", out.stderr)
+
+
+def postgres_bin():
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return os.path.dirname(found[-1]) if found else None
+
+
+def as_postgres(command, **kw):
+    """Runs a server command as a user that is not root, as PostgreSQL insists."""
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--"] + command
+    return subprocess.run(command, capture_output=True, text=True, **kw)
+
+
+def test_postgres(folder):
+    bin = postgres_bin()
+    if bin is None:
+        check(False, "postgres: initdb found (apt-get install postgresql)")
+        return
+    data, sockets = os.path.join(folder, "pg"), os.path.join(folder, "sock")
+    os.makedirs(sockets)
+    with open(os.path.join(folder, "pw"), "w") as f:
+        f.write(PASSWORD)
+    if os.geteuid() == 0:
+        uid = pwd.getpwnam("postgres").pw_uid
+        for path in [folder, sockets, os.path.join(folder, "pw")]:
+            os.chown(path, uid, -1)
+    init = as_postgres([f"{bin}/initdb", "-D", data, "-U", "crm", "--auth=scram-sha-256", f"--pwfile={folder}/pw", "-E", "UTF8"])
+    if init.returncode != 0:
+        check(False, "postgres: initdb", init.stderr)
+        return
+    start = as_postgres([f"{bin}/pg_ctl", "-D", data, "-l", f"{folder}/log", "-w", "-o", f"-k {sockets} -c listen_addresses=''", "start"])
+    if start.returncode != 0:
+        check(False, "postgres: the server starts", start.stderr + open(f"{folder}/log").read())
+        return
+    try:
+        env = dict(os.environ, PGPASSWORD=PASSWORD, PGHOST=sockets, PGUSER="crm", PGDATABASE="postgres")
+        psql = lambda sql, db="postgres": subprocess.run([f"{bin}/psql", "-v", "ON_ERROR_STOP=1", "-q", "-d", db, "-c", sql], env=env, capture_output=True, text=True)
+        psql("create database shop")
+        setup = psql("create schema crm; "
+                     "create table crm.clients (client_no text primary key, name text, segment text, region text); "
+                     "create table crm.orders (client_no text, ordered_at timestamp, total numeric(12,2), margin numeric(12,2), qty int, product text)", "shop")
+        check(setup.returncode == 0, "postgres: the tables are made", setup.stderr)
+        copy = lambda table, cols, path: subprocess.run(
+            [f"{bin}/psql", "-q", "-d", "shop", "-c", f"\\copy {table} ({cols}) from '{path}' csv header"], env=env, capture_output=True, text=True)
+        clients = os.path.join(folder, "clients.csv")
+        with open(clients, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["client_no", "name", "segment", "region"])
+            for r in rows("customers.csv"):
+                w.writerow([r["id"], r["name"], r["segment"], r["region"]])
+        loaded = copy("crm.clients", "client_no, name, segment, region", clients)
+        loaded2 = copy("crm.orders", "client_no, ordered_at, total, margin, qty, product", os.path.join(ACME, "transactions.csv"))
+        check(loaded.returncode == 0 and loaded2.returncode == 0, "postgres: acme copied in", loaded.stderr + loaded2.stderr)
+
+        uri = f"postgresql://crm:{PASSWORD}@/shop?host={sockets}"
+        mapped = "columns (customer_id = client_no, date = ordered_at, amount = total, quantity = qty)"
+        out = crmq(f'load postgres "{uri}" {AS_OF} tables (transactions = \'crm.orders\', customers = \'crm.clients\') {mapped}', f"customers show {FIELDS}", "snapshots")
+        check(out.returncode == 0 and table(out.stdout) == PLAIN, "postgres: every derived field of every customer equals the CSV load's", out.stderr)
+        check("loaded shop:" in out.stdout and "from postgres crm@localhost/shop crm.orders:" in out.stdout, "postgres: named after the database, the table shown", out.stdout[:300])
+        check(PASSWORD not in out.stdout + out.stderr, "postgres: the password is nowhere in the output")
+        narrow = "columns (customer_id = client_no, date = ordered_at, amount = total)"
+        out = crmq(f'load postgres "host={sockets} dbname=shop user=crm password={PASSWORD}" {AS_OF} tables '
+                   f'(transactions = \'select client_no, ordered_at, total, margin from crm.orders where total > 0\') {narrow}',
+                   f"customers show {FIELDS.replace(', region', '')}")
+        check(out.returncode == 0 and sorted_rows(table(out.stdout)) == BOUGHT, "postgres: a query as the transactions, a key=value connection string", out.stderr)
+        for statement, message in [
+            (f'load postgres "postgresql://crm:wrong-{PASSWORD}@/shop?host={sockets}" tables (transactions = orders)', "password authentication failed for user \"crm\""),
+            (f'load postgres "postgresql://crm:{PASSWORD}@/shop?host={folder}/nowhere" tables (transactions = orders)', "cannot connect"),
+            (f'load postgres "{uri}" tables (transactions = \'crm.nosuch\')', "relation \"crm.nosuch\" does not exist"),
+            (f'load postgres "{uri}" tables (transactions = \'crm.orders\') columns (amount = nosuch)', "maps amount to `nosuch`"),
+            (f'load postgres "{uri}" tables (transactions = \'select client_no, ordered_at, total / 0 as total from crm.orders\') {narrow}', "division by zero"),
+        ]:
+            out = crmq(statement, expect_ok=False)
+            check(out.returncode == 1 and message in out.stderr, f"postgres refuses: {message}", out.stderr)
+            check(PASSWORD not in out.stderr, f"postgres: no password in the error ({message})", out.stderr)
+    finally:
+        as_postgres([f"{bin}/pg_ctl", "-D", data, "-m", "fast", "stop"])
+
+
+folder = tempfile.mkdtemp(prefix="crmq-db-")
+os.chmod(folder, 0o755)
+try:
+    test_sqlite(folder)
+    test_postgres(folder)
+finally:
+    shutil.rmtree(folder, ignore_errors=True)
+failed = results.count(False)
+print(f"{len(results) - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
