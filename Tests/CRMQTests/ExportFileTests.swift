@@ -211,6 +211,7 @@ import Testing
             "retail.csv": Self.retail,
             "holes.csv": "CustomerID,InvoiceDate,Quantity,UnitPrice\nA,2024-01-01,2,3\nA,2024-01-02,,3\n",
             "minus.csv": "customer,date,amount,quantity\nA,2024-01-01,10,1\nA,2024-01-02,10,-1\n",
+            "currencies.csv": "customer_id,date,amount,currency\nA,2024-01-01,10,EUR\nB,2024-01-02,20,USD\nA,2024-01-03,5,EUR\n",
         ])
         let session = Session()
         _ = run("load \"\(repositoryRoot)/examples/acme\"", session: session)
@@ -227,6 +228,7 @@ import Testing
              "holes.csv:3: amount = Quantity * UnitPrice is not a number on this row"),
             ("load \"\(f.directory)/minus.csv\"", "minus.csv:3: column quantity: a negative quantity (-1) on a purchase"),
             ("load \"\(repositoryRoot)/examples/acme\" where amount > 3", "where on a load filters a single file's rows"),
+            ("load \"\(f.directory)/currencies.csv\"", "currencies.csv: column currency: amounts in 2 currencies (EUR, USD), and crmq adds amounts of one; keep one: load … where currency = 'EUR'"),
         ]
         for (statement, message) in cases {
             let result = run(statement, session: session)
@@ -234,5 +236,54 @@ import Testing
         }
         #expect(run("count", session: session).out.contains("61"))
         #expect(session.current?.name == "acme")
+        // A where that keeps one currency lets the file in.
+        let euros = run("load \"\(f.directory)/currencies.csv\" where currency = 'EUR'\ncustomers show id, revenue", session: session, mode: .csv)
+        #expect(euros.out.hasSuffix("id,revenue\nA,15\n"), "\(euros.out)\(euros.err)")
+    }
+
+    /// Rows that arrive in blocks (a database's COPY) read as the same rows in one file do,
+    /// an error in a later block at its line in the whole.
+    @Test func rows_arriving_in_blocks_read_as_one_file_does() throws {
+        let text = "customer_id,date,amount\n" + (0..<3000).map { "C\($0 % 97),2024-01-\(10 + $0 % 19),\($0).5" }.joined(separator: "\n") + "\n"
+        let bytes = Array(text.utf8)
+        // Cut at row ends into blocks of about 10 KB.
+        var blocks: [[UInt8]] = []
+        var from = 0
+        while from < bytes.count {
+            var to = min(bytes.count, from + 10_000)
+            while to < bytes.count, bytes[to - 1] != 0x0A { to += 1 }
+            blocks.append(Array(bytes[from..<to]))
+            from = to
+        }
+        #expect(blocks.count > 4)
+        let specs = ExportFileLoader.specs.filter { ["customer_id", "date", "amount"].contains($0.name) }
+        func streamed(_ parts: [[UInt8]]) -> TableReader {
+            var reader = TableReader(path: "rows", displayName: "rows", specs: specs)
+            reader.blocks = BlockStream { deliver in for part in parts where !deliver(FileBytes(part)) { break } }
+            return reader
+        }
+        var whole = TableReader(path: "rows", displayName: "rows", specs: specs)
+        whole.bytes = FileBytes(bytes)
+        let a = try streamed(blocks).read(), b = try whole.read()
+        #expect(a.rowCount == 3000 && a.rowCount == b.rowCount)
+        #expect(a.numbers["amount"] == b.numbers["amount"] && a.dates["date"] == b.dates["date"])
+        #expect(a.texts["customer_id"] == b.texts["customer_id"])
+        // Row 2,500 is line 2,502 of the whole (after the header), in the last blocks.
+        var broken = bytes
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false)[2501]
+        let at = text.utf8.distance(from: text.startIndex, to: text.range(of: "\n" + line + "\n")!.lowerBound) + 1
+        broken[at + line.utf8.count - 1] = UInt8(ascii: "x")  // its amount, 2500.5, becomes 2500.x
+        var cut: [[UInt8]] = []
+        from = 0
+        for part in blocks {
+            cut.append(Array(broken[from..<(from + part.count)]))
+            from += part.count
+        }
+        #expect(throws: DataError.self) { try streamed(cut).read() }
+        do {
+            _ = try streamed(cut).read()
+        } catch {
+            #expect(error.line == 2502 && error.columnName == "amount", "\(error)")
+        }
     }
 }

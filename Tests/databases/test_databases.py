@@ -7,14 +7,14 @@ column, a server that is not there are each one clear error; no password is ever
     .venv/bin/python Tests/databases/test_databases.py .build/debug/crmq
 """
 import csv
-import glob
 import os
-import pwd
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
+
+from postgres_server import PostgresServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ACME = os.path.join(ROOT, "examples", "acme")
@@ -92,60 +92,31 @@ def test_sqlite(folder):
         check(out.returncode == 1 and message in out.stderr, f"sqlite refuses: {message}", out.stderr)
 
 
-def postgres_bin():
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return os.path.dirname(found[-1]) if found else None
-
-
-def as_postgres(command, **kw):
-    """Runs a server command as a user that is not root, as PostgreSQL insists."""
-    if os.geteuid() == 0:
-        command = ["runuser", "-u", "postgres", "--"] + command
-    return subprocess.run(command, capture_output=True, text=True, **kw)
-
-
 def test_postgres(folder):
-    bin = postgres_bin()
-    if bin is None:
-        check(False, "postgres: initdb found (apt-get install postgresql)")
-        return
-    data, sockets = os.path.join(folder, "pg"), os.path.join(folder, "sock")
-    os.makedirs(sockets)
-    with open(os.path.join(folder, "pw"), "w") as f:
-        f.write(PASSWORD)
-    if os.geteuid() == 0:
-        uid = pwd.getpwnam("postgres").pw_uid
-        for path in [folder, sockets, os.path.join(folder, "pw")]:
-            os.chown(path, uid, -1)
-    init = as_postgres([f"{bin}/initdb", "-D", data, "-U", "crm", "--auth=scram-sha-256", f"--pwfile={folder}/pw", "-E", "UTF8"])
-    if init.returncode != 0:
-        check(False, "postgres: initdb", init.stderr)
-        return
-    start = as_postgres([f"{bin}/pg_ctl", "-D", data, "-l", f"{folder}/log", "-w", "-o", f"-k {sockets} -c listen_addresses=''", "start"])
-    if start.returncode != 0:
-        check(False, "postgres: the server starts", start.stderr + open(f"{folder}/log").read())
+    try:
+        server = PostgresServer(os.path.join(folder, "postgres"), password=PASSWORD)
+        os.makedirs(server.folder)
+        server.start()
+    except RuntimeError as error:
+        check(False, "postgres: a server starts", str(error))
         return
     try:
-        env = dict(os.environ, PGPASSWORD=PASSWORD, PGHOST=sockets, PGUSER="crm", PGDATABASE="postgres")
-        psql = lambda sql, db="postgres": subprocess.run([f"{bin}/psql", "-v", "ON_ERROR_STOP=1", "-q", "-d", db, "-c", sql], env=env, capture_output=True, text=True)
-        psql("create database shop")
-        setup = psql("create schema crm; "
-                     "create table crm.clients (client_no text primary key, name text, segment text, region text); "
-                     "create table crm.orders (client_no text, ordered_at timestamp, total numeric(12,2), margin numeric(12,2), qty int, product text)", "shop")
+        server.psql("create database shop")
+        setup = server.psql("create schema crm; "
+                            "create table crm.clients (client_no text primary key, name text, segment text, region text); "
+                            "create table crm.orders (client_no text, ordered_at timestamp, total numeric(12,2), margin numeric(12,2), qty int, product text)", "shop")
         check(setup.returncode == 0, "postgres: the tables are made", setup.stderr)
-        copy = lambda table, cols, path: subprocess.run(
-            [f"{bin}/psql", "-q", "-d", "shop", "-c", f"\\copy {table} ({cols}) from '{path}' csv header"], env=env, capture_output=True, text=True)
         clients = os.path.join(folder, "clients.csv")
         with open(clients, "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["client_no", "name", "segment", "region"])
             for r in rows("customers.csv"):
                 w.writerow([r["id"], r["name"], r["segment"], r["region"]])
-        loaded = copy("crm.clients", "client_no, name, segment, region", clients)
-        loaded2 = copy("crm.orders", "client_no, ordered_at, total, margin, qty, product", os.path.join(ACME, "transactions.csv"))
+        loaded = server.psql(f"\\copy crm.clients (client_no, name, segment, region) from '{clients}' csv header", "shop")
+        loaded2 = server.psql(f"\\copy crm.orders (client_no, ordered_at, total, margin, qty, product) from '{ACME}/transactions.csv' csv header", "shop")
         check(loaded.returncode == 0 and loaded2.returncode == 0, "postgres: acme copied in", loaded.stderr + loaded2.stderr)
 
-        uri = f"postgresql://crm:{PASSWORD}@/shop?host={sockets}"
+        uri, sockets = server.uri("shop"), server.sockets
         mapped = "columns (customer_id = client_no, date = ordered_at, amount = total, quantity = qty)"
         out = crmq(f'load postgres "{uri}" {AS_OF} tables (transactions = \'crm.orders\', customers = \'crm.clients\') {mapped}', f"customers show {FIELDS}", "snapshots")
         check(out.returncode == 0 and table(out.stdout) == PLAIN, "postgres: every derived field of every customer equals the CSV load's", out.stderr)
@@ -167,7 +138,7 @@ def test_postgres(folder):
             check(out.returncode == 1 and message in out.stderr, f"postgres refuses: {message}", out.stderr)
             check(PASSWORD not in out.stderr, f"postgres: no password in the error ({message})", out.stderr)
     finally:
-        as_postgres([f"{bin}/pg_ctl", "-D", data, "-m", "fast", "stop"])
+        server.stop()
 
 
 folder = tempfile.mkdtemp(prefix="crmq-db-")

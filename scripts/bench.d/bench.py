@@ -40,6 +40,7 @@ def main():
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--value-chain-data", help="the same snapshot with activities and payments")
     parser.add_argument("--no-models", action="store_true")
+    parser.add_argument("--only-own-data", action="store_true", help="the load comparisons and a user's own data, no more")
     args = parser.parse_args()
 
     sql = open(os.path.join(HERE, "duckdb-load.sql")).read().replace("DIR", args.data)
@@ -91,6 +92,9 @@ def main():
         print(f"{label:46} {a:8.1f}ms {b:10.1f}ms {a / b:7.2f}")
     print()
     print("targets (issue 2): load ratio <= 0.75, peak memory < 1 GB, filter < 5 ms, group-by < 20 ms")
+    own_data(args)
+    if args.only_own_data:
+        return
     value_chain(args)
     if not args.no_models:
         models(args)
@@ -112,6 +116,80 @@ def value_chain(args):
         print(f"{statement:46} {statistics.median(t[k] for t in times):8.1f}ms")
     print(f"{'peak memory':46} {max(r[1] for r in runs):8.0f}MB")
     print("targets (issue 5): portfolio, rfm, pareto and ssc each < 100 ms")
+
+
+def own_data(args):
+    """A user's own data, as it comes: the same transactions as one export file (sniffed,
+    its columns recognised), as a European export (semicolons, decimal commas, DD.MM.YYYY),
+    and from a PostgreSQL server, against the bare transfer out of it (psql's \\copy)."""
+    transactions = os.path.join(args.data, "transactions.csv")
+    european = os.path.join(args.data, "european.csv")
+    if not os.path.exists(european):
+        with open(transactions) as source, open(european + ".part", "w") as out:
+            out.write(source.readline().replace(",", ";"))
+            for line in source:
+                c, d, amount, margin, quantity = line.rstrip("\n").split(",")
+                y, m, day = d.split("-")
+                out.write(f"{c};{day}.{m}.{y};{amount.replace('.', ',')};{margin.replace('.', ',')};{quantity}\n")
+        os.replace(european + ".part", european)
+    timed = lambda argv: [run_measured(argv) for _ in range(args.runs)]
+    folder = timed([args.crmq, args.data, "-c", "count"])
+    export = timed([args.crmq, transactions, "-c", "count"])
+    told = timed([args.crmq, "-c", f'load "{transactions}" columns (customer_id = customer_id, date = date, amount = amount) '
+                  "format (delimiter ',', decimal '.', date 'YYYY-MM-DD', header true)", "-c", "count"])
+    euro = timed([args.crmq, european, "-c", "count"])
+    median = lambda runs: statistics.median(r[0] for r in runs)
+    peak = lambda runs: max(r[1] for r in runs)
+    print()
+    print(f"your own data: {transactions} and the same rows written otherwise; median of {args.runs}")
+    print(f"{'':46} {'crmq':>10} {'peak':>9} {'ratio':>7}")
+    print(f"{'folder (customers.csv + transactions.csv)':46} {median(folder):9.2f}s {peak(folder):7.0f}MB")
+    print(f"{'transactions.csv alone, format and columns told':46} {median(told):9.2f}s {peak(told):7.0f}MB")
+    print(f"{'transactions.csv alone, sniffed and recognised':46} {median(export):9.2f}s {peak(export):7.0f}MB "
+          f"{median(export) / median(told):7.2f}  (sniffing and mapping; target <= 1.05)")
+    print(f"{'european.csv: ; 1.234,56 DD.MM.YYYY, sniffed':46} {median(euro):9.2f}s {peak(euro):7.0f}MB "
+          f"{median(euro) / median(export):7.2f}  (against the plain file)")
+    postgres(args, transactions, median, peak)
+
+
+def postgres(args, transactions, median, peak):
+    """The same transactions from a PostgreSQL server started for the bench, against psql
+    copying them out to nowhere: the transfer crmq cannot go below."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "Tests", "databases"))
+    from postgres_server import PostgresServer
+    folder = tempfile.mkdtemp(prefix="crmq-bench-pg-")
+    os.chmod(folder, 0o755)
+    try:
+        server = PostgresServer(os.path.join(folder, "pg"))
+        os.makedirs(server.folder)
+        server.start()
+    except RuntimeError as error:
+        print(f"PostgreSQL not measured: {error}")
+        return
+    try:
+        server.psql("create database bench")
+        server.psql("create table transactions (customer_id text, date date, amount numeric(12,2), margin numeric(12,2), quantity int)", "bench")
+        loaded = server.psql(f"\\copy transactions from '{transactions}' csv header", "bench")
+        if loaded.returncode != 0:
+            print(f"PostgreSQL not measured: {loaded.stderr}")
+            return
+        server.psql("vacuum analyze transactions", "bench")
+        query = "select customer_id, date, amount, margin, quantity from transactions"
+        floor = []
+        for _ in range(args.runs):
+            with open(os.devnull, "w") as null:
+                start = time.perf_counter()
+                server.psql(f"\\copy ({query}) to stdout csv header", "bench", out=null)
+                floor.append((time.perf_counter() - start, 0))
+        ours = [run_measured([args.crmq, "-c", f'load postgres "{server.uri("bench")}" tables (transactions = transactions)', "-c", "count"])
+                for _ in range(args.runs)]
+        floor_label, ours_label = "PostgreSQL: psql \\copy (query) to /dev/null", "PostgreSQL: load postgres … tables (…), count"
+        print(f"{floor_label:46} {median(floor):9.2f}s {'':>9}          (the floor)")
+        print(f"{ours_label:46} {median(ours):9.2f}s {peak(ours):7.0f}MB "
+              f"{median(ours) / median(floor):7.2f}  (target <= 1.3)")
+    finally:
+        server.stop()
+        subprocess.run(["rm", "-rf", folder])
 
 
 def json_documents(text):

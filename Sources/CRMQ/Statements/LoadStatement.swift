@@ -32,8 +32,6 @@ struct LoadStatement: Statement {
             + "they live, each a table or a query.",
         example: "load \"examples/acme\" as acme as of 2024-06-30")
 
-    static let formatKeys = ["delimiter", "decimal", "thousands", "date", "header", "time_unit"]
-
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
         var database: DatabaseKind?
         if case .word(_, let key) = parser.token.kind, let kind = DatabaseKind(rawValue: key) {
@@ -221,38 +219,10 @@ struct LoadStatement: Statement {
     private func formatOverrides() throws(Diagnostic) -> FormatOverrides {
         var out = FormatOverrides()
         for (key, value) in format {
-            let v = value.text
-            switch key.text.lowercased() {
-            case "delimiter":
-                let byName: [String: Delimiter] = [",": .comma, ";": .semicolon, "\t": .tab, "\\t": .tab, "tab": .tab, "|": .pipe, "spaces": .spaces, " ": .spaces]
-                guard let d = byName[v.lowercased()] else {
-                    throw Diagnostic("the delimiter is ',', ';', '\\t' (or tab), '|' or spaces, not '\(v)'", at: value.range)
-                }
-                out.delimiter = d
-            case "decimal":
-                guard v == "." || v == "," else { throw Diagnostic("the decimal mark is '.' or ',', not '\(v)'", at: value.range) }
-                out.decimal = v.utf8.first
-            case "thousands":
-                guard ["", ".", ",", " ", "'"].contains(v) else { throw Diagnostic("the thousands separator is '.', ',', ' ', \"'\" or '' for none", at: value.range) }
-                out.thousands = .some(v.utf8.first)
-            case "date":
-                guard let order = DateOrder.allCases.first(where: { $0.rawValue == v.uppercased() }) ?? (v.uppercased() == "DD/MM/YYYY" ? .dayMonthYear : nil) else {
-                    throw Diagnostic(
-                        "the date formats are " + (DateOrder.allCases.map(\.rawValue) + ["DD/MM/YYYY"]).joined(separator: ", "), at: value.range)
-                }
-                out.dates = order
-            case "header":
-                guard let b = ["true": true, "false": false][v.lowercased()] else { throw Diagnostic("header is true or false", at: value.range) }
-                out.header = b
-            case "time_unit":
-                guard let unit = TimeUnit(rawValue: v.lowercased()) else {
-                    throw Diagnostic("a summary's time unit is " + TimeUnit.allCases.map(\.rawValue).joined(separator: ", "), at: value.range)
-                }
-                out.timeUnit = unit
-            default:
-                throw Diagnostic(
-                    "unknown format setting `\(key.text)`", at: key.range,
-                    hint: Suggestion.hint(for: key.text, in: Self.formatKeys) ?? "the settings are " + Self.formatKeys.joined(separator: ", "))
+            do {
+                try out.set(key.text, value.text)
+            } catch {
+                throw Diagnostic(error.message, at: error.atKey ? key.range : value.range, hint: error.hint)
             }
         }
         return out

@@ -14,8 +14,9 @@ public struct ExportFileLoader {
     public var rules: RowRules?
     public var progress: (@Sendable (String, Double) -> Void)?
     public var interrupted: InterruptCheck = ctrlCPressed
-    /// The file's bytes when a database sent them; `path` then names the table for messages.
-    var bytes: FileBytes?
+    /// A database's rows, arriving in blocks, with the column names that are their header;
+    /// `path` then names the table for messages.
+    var blocks: (stream: BlockStream, header: [String])?
 
     public init(path: String, name: String, asOf: Int32? = nil) {
         self.path = path
@@ -42,7 +43,7 @@ public struct ExportFileLoader {
             }
             let shown = self.shown
             var loader = SummaryLoader(path: path, name: name, asOf: asOf, unit: format.timeUnit ?? .weeks, plan: plan)
-            loader.bytes = bytes
+            loader.blocks = blocks?.stream
             loader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
             loader.interrupted = interrupted
             return try loader.load()
@@ -70,7 +71,7 @@ public struct ExportFileLoader {
         let mapping = ([named].filter { !$0.isEmpty } + (rules?.computed ?? []).map { "\($0.field) ← \($0.written)" }).joined(separator: ", ")
         let source = TableSource(
             table: "transactions", file: path, dialect: plan.dialect, mapping: mapping, rows: read.rowCount,
-            condition: rules?.condition, filtered: rows.filtered, isDatabase: bytes != nil)
+            condition: rules?.condition, filtered: rows.filtered, isDatabase: blocks != nil)
         return Snapshot(
             name: name, directory: path, info: info, customers: customers, transactions: transactions,
             activities: nil, payments: nil, interactions: nil, valueStar: nil,
@@ -90,8 +91,12 @@ public struct ExportFileLoader {
             }
             specs.append(ColumnSpec(name: column, kind: kind, required: true))
         }
+        // A currency column is read to check that the amounts are in one.
+        if plan.header.contains("currency"), !specs.contains(where: { $0.name == "currency" }), plan.readAs("currency") == "currency" {
+            specs.append(ColumnSpec(name: "currency", kind: .text))
+        }
         var reader = TableReader(path: path, displayName: path, specs: specs)
-        reader.bytes = bytes
+        reader.blocks = blocks?.stream
         reader.dialect = plan.dialect
         reader.keepsExtras = false
         // Lines name the rows a rule or a quantity is wrong on.
@@ -107,8 +112,9 @@ public struct ExportFileLoader {
     /// The dialect, the column mapping, the header and its columns' types, from the file's
     /// first lines. The fields `computing` names (expressions) are not looked for among the columns.
     public func inspect(computing computed: Set<String> = []) throws(DataError) -> ExportPlan {
-        let bytes: FileBytes
-        if let given = self.bytes { bytes = given } else { bytes = try FileBytes.read(path: path, displayName: path) }
+        // A database says its columns; its rows are in crmq's dialect, with nothing to sniff.
+        if let header = blocks?.header { return try plan(Dialect(), written: header, sample: [], computed: computed) }
+        let bytes = try FileBytes.read(path: path, displayName: path)
         return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
             let start = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
             let sample = DialectSniffer.sample(buffer, from: start)
@@ -120,56 +126,34 @@ public struct ExportFileLoader {
             let written = dialect.header
                 ? first.enumerated().map { $1.trimming(" \t").isEmpty ? "column\($0 + 1)" : $1 }
                 : (1...first.count).map { "column\($0)" }
-            let header = written.map(TableReader.normalise)
-            let isSummary = computed.isEmpty && ColumnMapping.isSummary(header, given: columns)
-            let mapping = try ColumnMapping.resolve(
-                header: header, written: written, given: isSummary ? columns.map { (ColumnMapping.summaryField($0.field), $0.column) } : columns,
-                computed: computed, roles: isSummary ? ColumnMapping.summaryRoles : ColumnMapping.transactionRoles, file: path)
-            let body = Array(records.dropFirst(dialect.header ? 1 : 0))
-            func values(_ k: Int) -> [String] { body.compactMap { k < $0.count ? $0[k] : nil } }
-            if !isSummary, format.dates == nil, let column = mapping.column(for: "date"), let k = header.firstIndex(of: column) {
-                dialect.dates = try DialectSniffer.dateOrder(values(k), file: path, column: written[k])
-            }
-            var types: [String: ValueType] = [:]
-            for (k, column) in header.enumerated() { types[column] = DialectSniffer.valueType(values(k), dialect) }
-            for (field, column) in mapping.pairs {
-                types[column] = field == "date" ? .date : ["customer_id", "product", "id"].contains(field) ? .text : .number
-            }
-            return ExportPlan(dialect: dialect, header: header, written: written, mapping: mapping, isSummary: isSummary, types: types)
+            return try plan(dialect, written: written, sample: Array(records.dropFirst(dialect.header ? 1 : 0)), computed: computed)
         }
     }
 
+    /// The plan of a header: summary or transactions, the mapping, the date order its sample
+    /// shows and each column's type.
+    private func plan(_ sniffed: Dialect, written: [String], sample body: [[String]], computed: Set<String>) throws(DataError) -> ExportPlan {
+        var dialect = sniffed
+        let header = written.map(TableReader.normalise)
+        let isSummary = computed.isEmpty && ColumnMapping.isSummary(header, given: columns)
+        let mapping = try ColumnMapping.resolve(
+            header: header, written: written, given: isSummary ? columns.map { (ColumnMapping.summaryField($0.field), $0.column) } : columns,
+            computed: computed, roles: isSummary ? ColumnMapping.summaryRoles : ColumnMapping.transactionRoles, file: path)
+        func values(_ k: Int) -> [String] { body.compactMap { k < $0.count ? $0[k] : nil } }
+        if !isSummary, format.dates == nil, blocks == nil, let column = mapping.column(for: "date"), let k = header.firstIndex(of: column) {
+            dialect.dates = try DialectSniffer.dateOrder(values(k), file: path, column: written[k])
+        }
+        var types: [String: ValueType] = [:]
+        for (k, column) in header.enumerated() { types[column] = DialectSniffer.valueType(values(k), dialect) }
+        for (field, column) in mapping.pairs {
+            types[column] = field == "date" ? .date : ["customer_id", "product", "id"].contains(field) ? .text : .number
+        }
+        return ExportPlan(dialect: dialect, header: header, written: written, mapping: mapping, isSummary: isSummary, types: types)
+    }
+
     /// What messages call the source: the file's name, or a database's table whole.
-    private var shown: String { bytes == nil ? Self.fileName(path) : path }
+    private var shown: String { blocks == nil ? Self.fileName(path) : path }
 
     /// `orders.csv` of `exports/orders.csv`.
     static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
-}
-
-/// What `format (…)` says of a file's dialect; nil leaves the sniffer's finding.
-public struct FormatOverrides: Sendable, Equatable {
-    public var delimiter: Delimiter?
-    public var decimal: UInt8?
-    public var thousands: UInt8??
-    public var dates: DateOrder?
-    public var header: Bool?
-    /// A summary's unit of recency and T (weeks unless told).
-    public var timeUnit: TimeUnit?
-
-    public init() {}
-
-    /// crmq's own dialect, as a database's rows are written for the reader: nothing to sniff.
-    static let crmq: FormatOverrides = {
-        var format = FormatOverrides()
-        (format.delimiter, format.decimal, format.thousands, format.dates, format.header) = (.comma, 0x2E, .some(nil), .iso, true)
-        return format
-    }()
-
-    func apply(to dialect: inout Dialect) {
-        if let delimiter { dialect.delimiter = delimiter }
-        if let decimal { dialect.decimal = decimal }
-        if let thousands { dialect.thousands = thousands }
-        if let dates { dialect.dates = dates }
-        if let header { dialect.header = header }
-    }
 }

@@ -10,6 +10,8 @@ struct ExportRows {
     var filtered = 0
     /// The file's line of each row kept, when the reader kept them.
     private var lines: [Int32]
+    /// The rows of the file `where` kept; nil when it kept them all.
+    private var keptRows: [Int]?
 
     init(_ read: ReadTable, plan: ExportPlan, rules: RowRules?, file: String) throws(DataError) {
         lines = read.lines
@@ -28,6 +30,7 @@ struct ExportRows {
             customer: customer, day: day, amount: read.numbers.pieces["amount"] ?? [],
             margin: read.numbers.pieces["margin"], quantity: read.numbers.pieces["quantity"], product: read.texts["product"])
         if let rules { try apply(rules, read, plan, file) }
+        if let currency = read.texts["currency"] { try checkOneCurrency(currency, file: file) }
         try checkQuantities(file: file, column: plan.mapping.column(for: "quantity").map { plan.written[plan.header.firstIndex(of: $0)!] })
     }
 
@@ -68,6 +71,7 @@ struct ExportRows {
         let kept = keep.indices.filter { keep[$0] == 1 }
         filtered = keep.count - kept.count
         guard filtered > 0 else { return }
+        keptRows = kept
         func pick<T>(_ column: [T]) -> [T] { kept.map { column[$0] } }
         raw.day = [pick(raw.day[0])]
         raw.amount = [pick(raw.amount[0])]
@@ -91,6 +95,19 @@ struct ExportRows {
         raw.customer = [codes]
         ids = TextColumn(codes: codes, values: keptIds)
         self.index = index
+    }
+
+    /// Amounts in one currency only: sums of euros and dollars mean nothing. A `currency`
+    /// column with more than one value among the rows kept is an error listing them.
+    private func checkOneCurrency(_ currency: TextColumn, file: String) throws(DataError) {
+        var seen = Set<Int32>()
+        for row in keptRows ?? Array(currency.codes.indices) where currency.codes[row] >= 0 { seen.insert(currency.codes[row]) }
+        guard seen.count > 1 else { return }
+        let names = seen.sorted().map { currency.values[Int($0)] }
+        throw DataError(
+            file: file, columnName: "currency",
+            message: "amounts in \(names.count) currencies (\(names.prefix(10).joined(separator: ", "))\(names.count > 10 ? ", …" : "")), "
+                + "and crmq adds amounts of one; keep one: load … where currency = '\(names[0])'")
     }
 
     /// Exports write a return's quantity with a minus sign; crmq keeps what went back (0 or

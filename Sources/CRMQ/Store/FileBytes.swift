@@ -1,7 +1,6 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// A whole file's bytes, mapped into memory rather than copied: the pages come straight
@@ -21,14 +20,30 @@ final class FileBytes: @unchecked Sendable {
 
     /// Bytes in memory, copied once into memory of the reader's own.
     convenience init(_ bytes: [UInt8]) {
-        let base = bytes.isEmpty ? nil : UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 16)
+        let base = bytes.isEmpty ? nil : malloc(bytes.count)
         if let base { bytes.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) } }
         self.init(base: base, count: bytes.count, mapped: false)
     }
 
+    /// Memory from `malloc` that a database's rows were written into, taken over: given back
+    /// to `pool` when read, else freed.
+    convenience init(adopting base: UnsafeMutableRawPointer, count: Int, pool: BlockPool? = nil) {
+        self.init(base: base, count: count, mapped: false)
+        self.pool = pool
+    }
+
+    /// Where an adopted block goes back to, to be written again.
+    private var pool: BlockPool?
+
     deinit {
         guard let base else { return }
-        if mapped { munmap(base, count) } else { base.deallocate() }
+        if mapped {
+            munmap(base, count)
+        } else if let pool {
+            pool.giveBack(base)
+        } else {
+            free(base)
+        }
     }
 
     static func read(path: String, displayName: String) throws(DataError) -> FileBytes {
@@ -59,5 +74,29 @@ final class FileBytes: @unchecked Sendable {
     func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws(DataError) -> R) throws(DataError) -> R {
         guard let base else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
         return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+}
+
+/// Blocks of one size, written, read and written again: fresh memory costs a page fault
+/// every 4 KiB, and a stream of eight-megabyte blocks would pay that for every row.
+final class BlockPool: @unchecked Sendable {
+    let size: Int
+    private var free: [UnsafeMutableRawPointer] = []
+    private let lock = NSLock()
+
+    init(size: Int) { self.size = size }
+
+    deinit { for block in free { Glibc.free(block) } }
+
+    func take() -> UnsafeMutableRawPointer {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.popLast() ?? malloc(size)!
+    }
+
+    func giveBack(_ block: UnsafeMutableRawPointer) {
+        lock.lock()
+        free.append(block)
+        lock.unlock()
     }
 }

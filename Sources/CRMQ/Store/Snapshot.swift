@@ -237,6 +237,13 @@ public final class Snapshot: Sendable {
             payments: payments, interactions: interactions, valueStar: valueStar, setAside: setAside, index: index, sources: sources)
     }
 
+    /// The same snapshot with where its tables came from said.
+    func described(by sources: [TableSource]) -> Snapshot {
+        Snapshot(
+            name: name, directory: directory, info: info, customers: customers, transactions: transactions, activities: activities,
+            payments: payments, interactions: interactions, valueStar: valueStar, setAside: setAside, index: index, sources: sources)
+    }
+
     /// The row of the customer with this id.
     public func row(ofId id: String) -> Int? { index.find(id).map(Int.init) }
 }

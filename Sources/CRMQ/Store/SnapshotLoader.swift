@@ -31,15 +31,17 @@ public struct SnapshotLoader {
     /// The snapshot's files held in memory instead of a folder, by file name: a database's
     /// tables, each with the name its errors call it by (`postgres crm.orders`).
     var memory: [String: (bytes: FileBytes, name: String)]?
-    /// How each table was read when it was not from crmq's own files, for `describe`.
-    var sources: [TableSource] = []
+    /// The transactions when they arrive from a database in blocks, and what errors call them.
+    var transactionStream: (stream: BlockStream, name: String)?
 
     func path(_ file: String) -> String {
+        if file == "transactions.csv", let transactionStream { return transactionStream.name }
         if let memory { return memory[file]?.name ?? file }
         return directory.hasSuffix("/") ? directory + file : directory + "/" + file
     }
 
     private func exists(_ file: String) -> Bool {
+        if file == "transactions.csv", transactionStream != nil { return true }
         if let memory { return memory[file] != nil }
         return FileManager.default.fileExists(atPath: path(file))
     }
@@ -67,6 +69,7 @@ public struct SnapshotLoader {
         try checkInterrupt()
         var reader = TransactionReader(path: path("transactions.csv"), index: index, marginRate: info.marginRate)
         reader.bytes = memory?["transactions.csv"]?.bytes
+        reader.blocks = transactionStream?.stream
         reader.progress = progress.map { report in { @Sendable fraction in report("transactions.csv", fraction) } }
         reader.interrupted = interrupted
         var raw = try reader.read()
@@ -95,7 +98,7 @@ public struct SnapshotLoader {
         return Snapshot(
             name: name, directory: directory, info: info, customers: customers, transactions: transactions,
             activities: activities, payments: payments, interactions: interactions, valueStar: valueStar,
-            setAside: setAside, index: index, sources: sources)
+            setAside: setAside, index: index)
     }
 
     /// Ctrl-C between the steps of a load.

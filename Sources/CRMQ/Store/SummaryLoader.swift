@@ -9,7 +9,7 @@ struct SummaryLoader {
     var asOf: Int32?
     var unit: TimeUnit
     var plan: ExportPlan
-    var bytes: FileBytes?
+    var blocks: BlockStream?
     var progress: (@Sendable (Double) -> Void)?
     var interrupted: InterruptCheck = ctrlCPressed
 
@@ -79,7 +79,7 @@ struct SummaryLoader {
             start: [Int32](repeating: 0, count: count + 1), later: LaterTransactions(customer: [], day: []))
         let written = Dictionary(zip(plan.header, plan.written), uniquingKeysWith: { a, _ in a })
         let source = TableSource(
-            table: "summary", file: path, dialect: plan.dialect, mapping: plan.mapping.summary(written: written), rows: n, timeUnit: unit, isDatabase: bytes != nil)
+            table: "summary", file: path, dialect: plan.dialect, mapping: plan.mapping.summary(written: written), rows: n, timeUnit: unit, isDatabase: blocks != nil)
         return Snapshot(
             name: name, directory: path, info: SnapshotInfo(asOf: day), customers: table, transactions: transactions,
             activities: nil, payments: nil, interactions: nil, valueStar: nil, setAside: [:], index: index, sources: [source])
@@ -94,7 +94,7 @@ struct SummaryLoader {
         specs.append(ColumnSpec(name: "weights", kind: .number, emptyAllowed: false))
         specs.append(ColumnSpec(name: "id", kind: .text, emptyAllowed: false))
         var reader = TableReader(path: path, displayName: path, specs: specs)
-        reader.bytes = bytes
+        reader.blocks = blocks
         reader.dialect = plan.dialect
         reader.keepLines = true
         reader.rename = Dictionary(

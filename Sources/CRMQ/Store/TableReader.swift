@@ -76,6 +76,8 @@ struct TableReader {
     var customerFile = "customers.csv"
     /// The file's bytes when they are in memory already (a database's table), not on disk.
     var bytes: FileBytes?
+    /// The file's bytes when they arrive in blocks (a database's COPY), parsed as they come.
+    var blocks: BlockStream?
     /// How the file writes fields, numbers and dates; crmq's own layout unless sniffed or told.
     var dialect = Dialect.standard
     /// The spec each of the file's columns is read as, by its normalised name, where the
@@ -100,6 +102,7 @@ struct TableReader {
     }
 
     func read() throws(DataError) -> ReadTable {
+        if let blocks { return try read(blocks) }
         let bytes: FileBytes
         if let given = self.bytes { bytes = given } else { bytes = try FileBytes.read(path: path, displayName: displayName) }
         return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
@@ -107,9 +110,9 @@ struct TableReader {
         }
     }
 
-    /// The header, checked and planned, then every row; one function, because the plan the
-    /// header gives is what each row's loop reads by.
-    private func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(DataError) -> ReadTable {
+    /// The header of a file's first bytes, checked and planned: where each column goes, and
+    /// where the rows begin.
+    private func plan(_ buffer: UnsafeBufferPointer<UInt8>) throws(DataError) -> (plan: ColumnPlan, header: [String], bodyStart: Int, bodyLine: Int) {
         var start = 0
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
         var scanner = CSVScanner(bytes: buffer, from: start, delimiter: dialect.delimiter)
@@ -154,8 +157,42 @@ struct TableReader {
         }
         var plan = ColumnPlan(header: header, specs: specs, keepsExtras: keepsExtras)
         plan.shown = shown.map(Self.normalise)
-        let bodyStart = scanner.position
-        let bodyLine = scanner.line
+        return (plan, header, scanner.position, scanner.line)
+    }
+
+    /// Rows arriving in blocks, each parsed while the next one is received; the blocks'
+    /// pieces are merged as a file's are.
+    private func read(_ blocks: BlockStream) throws(DataError) -> ReadTable {
+        var planned: (plan: ColumnPlan, header: [String])?
+        // One piece for every block: parsed one after another, they add to the same columns,
+        // and text is interned once rather than merged block by block.
+        var parsed: Piece?
+        var line = 1
+        try blocks.consume { block throws(DataError) in
+            try block.withUnsafeBufferPointer { buffer throws(DataError) in
+                var from = 0
+                if planned == nil {
+                    let head = try plan(buffer)
+                    planned = (head.plan, head.header)
+                    (from, line) = (head.bodyStart, head.bodyLine)
+                }
+                var piece = PieceParser(
+                    reader: self, plan: planned!.plan,
+                    scanner: CSVScanner(bytes: buffer, from: from, line: line, delimiter: dialect.delimiter),
+                    expectedRows: parsed == nil ? Self.estimateRows(buffer, from..<buffer.count) : 0)
+                if let parsed { piece.piece = parsed }
+                try piece.run()
+                line = piece.scanner.line
+                parsed = piece.piece
+            }
+        }
+        guard let planned, let parsed else { throw DataError(file: displayName, line: 1, message: "no rows and no header came") }
+        return merge([parsed], plan: planned.plan, header: planned.header)
+    }
+
+    /// The header, then every row, in pieces parsed on all cores.
+    private func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(DataError) -> ReadTable {
+        let (plan, header, bodyStart, bodyLine) = try plan(buffer)
         let pieces = Self.split(buffer, from: bodyStart, into: quotesAbsent(buffer, from: bodyStart) ? 2 : 1)
 
         let results = parallelMap(pieces.count) { k -> Result<Piece, DataError> in

@@ -3,8 +3,9 @@ struct TransactionReader {
     var path: String
     var index: InternedStrings
     var marginRate: Double?
-    /// The file's bytes when a database sent them, not a folder.
+    /// The file's bytes when a database sent them, not a folder; or its blocks as they come.
     var bytes: FileBytes?
+    var blocks: BlockStream?
     var progress: (@Sendable (Double) -> Void)?
     var interrupted: InterruptCheck = ctrlCPressed
 
@@ -32,6 +33,7 @@ struct TransactionReader {
     func read() throws(DataError) -> Raw {
         var reader = TableReader(path: path, displayName: path, specs: Self.specs, customerIndex: index)
         reader.bytes = bytes
+        reader.blocks = blocks
         reader.progress = progress
         reader.interrupted = interrupted
         let read = try reader.read()

@@ -46,24 +46,26 @@ public struct DatabaseLoader {
         if ColumnMapping.isSummary(header, given: columns) || reference(.customers) == nil {
             // Read as one export: the summary whole, or transactions' columns under their own names.
             var select = transactions.select
+            var names = written
             if !ColumnMapping.isSummary(header, given: columns) {
                 let mapping = try ColumnMapping.resolve(header: header, written: written, given: columns, roles: ColumnMapping.transactionRoles, file: label)
+                names = mapping.pairs.map { written[header.firstIndex(of: $0.column)!] }
                 select = "SELECT \(mapping.pairs.map { quoted($0.column) }.joined(separator: ", ")) FROM (\(transactions.select)) AS crmq_source"
             }
             var loader = ExportFileLoader(path: label, name: name, asOf: asOf)
             loader.columns = columns
             loader.format = FormatOverrides.crmq
-            loader.bytes = FileBytes(try database.csv(select).bytes)
+            loader.blocks = (database.stream(select), names)
             loader.interrupted = interrupted
             return try loader.load()
         }
         let mapping = try ColumnMapping.resolve(header: header, written: written, given: columns, roles: ColumnMapping.transactionRoles, file: label)
         let fields = mapping.pairs.map { "\(quoted($0.column)) AS \($0.field)" }.joined(separator: ", ")
-        let read = try database.csv("SELECT \(fields) FROM (\(transactions.select)) AS crmq_source")
-        var memory = ["transactions.csv": (FileBytes(read.bytes), label)]
+        let streamed = database.stream("SELECT \(fields) FROM (\(transactions.select)) AS crmq_source")
+        var memory: [String: (bytes: FileBytes, name: String)] = [:]
         var sources = [TableSource(
             table: "transactions", file: label, dialect: .standard,
-            mapping: mapping.summary(written: Dictionary(zip(header, written), uniquingKeysWith: { a, _ in a })), rows: read.rows,
+            mapping: mapping.summary(written: Dictionary(zip(header, written), uniquingKeysWith: { a, _ in a })), rows: 0,
             isDatabase: true)]
         for (table, reference) in tables where table != .transactions {
             guard Self.readable.contains(table) else {
@@ -94,9 +96,12 @@ public struct DatabaseLoader {
         }
         var loader = SnapshotLoader(directory: database.label, name: name, asOf: asOf)
         loader.memory = memory
-        loader.sources = sources
+        loader.transactionStream = (streamed, label)
         loader.interrupted = interrupted
-        return try loader.load()
+        let snapshot = try loader.load()
+        // The transactions streamed by: their rows are counted once read.
+        sources[0].rows = snapshot.transactions.count + (snapshot.setAside["transactions.csv"] ?? 0)
+        return snapshot.described(by: sources)
     }
 
     private func reference(_ table: SnapshotTable) -> TableReference? { tables.first { $0.table == table }?.reference }

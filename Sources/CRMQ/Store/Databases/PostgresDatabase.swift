@@ -1,9 +1,12 @@
 import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A PostgreSQL server, through libpq: `load postgres "postgresql://user@host/db" tables (…)`.
-/// Rows come as `COPY (query) TO STDOUT` in CSV, streamed into memory and read by the
-/// reader every file goes through.
-final class PostgresDatabase: SQLDatabase {
+/// Rows come as `COPY (query) TO STDOUT` in CSV, in blocks that the reader every file goes
+/// through parses while the next ones arrive. One thread at a time uses the connection.
+final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
     private let connection: OpaquePointer
     let label: String
 
@@ -57,6 +60,67 @@ final class PostgresDatabase: SQLDatabase {
             guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw DataError(file: label, message: Self.message(connection)) }
         }
         return (bytes, max(0, lines - 1))
+    }
+
+    /// Rows a block holds, about: 8 MiB of CSV, cut at a row's end.
+    static let blockBytes = 8 << 20
+
+    /// The query's rows as CSV with a header, in blocks of whole rows, handed over as they
+    /// come off the connection; the copy stops early when the reader wants no more.
+    func stream(_ query: String) -> BlockStream {
+        BlockStream { [self] deliver throws(DataError) in
+            guard let started = PQexec(connection, "COPY (\(query)) TO STDOUT WITH (FORMAT csv, HEADER true)") else {
+                throw DataError(file: label, message: Self.message(connection))
+            }
+            let status = PQresultStatus(started)
+            PQclear(started)
+            guard status == PGRES_COPY_OUT else { throw DataError(file: label, message: Self.message(connection)) }
+            let pool = BlockPool(size: Self.blockBytes)
+            var block = pool.take()
+            var capacity = Self.blockBytes, used = 0
+            var wanted = true
+            while true {
+                var row: UnsafeMutablePointer<CChar>?
+                let count = Int(PQgetCopyData(connection, &row, 0))
+                if count == -1 { break }  // the copy is done
+                guard count > 0, let row else {
+                    release(block, capacity, pool)
+                    throw DataError(file: label, message: Self.message(connection))
+                }
+                if wanted, used + count > capacity, used > 0 {
+                    wanted = deliver(FileBytes(adopting: block, count: used, pool: capacity == Self.blockBytes ? pool : nil))
+                    (block, capacity, used) = (pool.take(), Self.blockBytes, 0)
+                }
+                if used + count > capacity {
+                    // A row longer than a block: a block of its own size, not the pool's.
+                    let bigger = malloc(used + count)!
+                    memcpy(bigger, block, used)
+                    release(block, capacity, pool)
+                    (block, capacity) = (bigger, used + count)
+                }
+                // After the reader has stopped, the rest of the copy is read and dropped.
+                if wanted {
+                    memcpy(block + used, row, count)
+                    used += count
+                }
+                PQfreemem(row)
+            }
+            if wanted, used > 0 {
+                _ = deliver(FileBytes(adopting: block, count: used, pool: capacity == Self.blockBytes ? pool : nil))
+            } else {
+                release(block, capacity, pool)
+            }
+            // The copy's own outcome comes after its data.
+            while let result = PQgetResult(connection) {
+                defer { PQclear(result) }
+                guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw DataError(file: label, message: Self.message(connection)) }
+            }
+        }
+    }
+
+    /// A block back to its pool, or freed when it was one of its own size.
+    private func release(_ block: UnsafeMutableRawPointer, _ capacity: Int, _ pool: BlockPool) {
+        if capacity == Self.blockBytes { pool.giveBack(block) } else { free(block) }
     }
 
     private func run(_ sql: String) throws(DataError) -> OpaquePointer? {

@@ -1,13 +1,15 @@
 /// A database crmq reads tables from: the column names of a query, and its rows as CSV,
 /// which the reader every file goes through reads. Errors name the database as `label`
 /// does, never with a password.
-protocol SQLDatabase: AnyObject {
+protocol SQLDatabase: AnyObject, Sendable {
     /// `postgres crm@localhost/shop`, `sqlite crm.db`.
     var label: String { get }
     /// The columns a query gives, as the database names them.
     func columns(of query: String) throws(DataError) -> [String]
     /// The query's rows as CSV with a header, and how many rows there are.
     func csv(_ query: String) throws(DataError) -> (bytes: [UInt8], rows: Int)
+    /// The same rows in blocks, parsed as they arrive.
+    func stream(_ query: String) -> BlockStream
 }
 
 /// The kinds of database `load` reads.

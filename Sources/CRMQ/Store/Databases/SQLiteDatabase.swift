@@ -1,8 +1,9 @@
 import CSQLite
 import Foundation
 
-/// A SQLite file, opened read-only: `load sqlite "crm.db" tables (…)`.
-final class SQLiteDatabase: SQLDatabase {
+/// A SQLite file, opened read-only: `load sqlite "crm.db" tables (…)`. SQLite runs in this
+/// process, so there is no transfer to overlap: its rows come as one block.
+final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
     private var db: OpaquePointer?
     let label: String
 
@@ -58,6 +59,10 @@ final class SQLiteDatabase: SQLDatabase {
             out.endRow()
         }
         return (out.bytes, out.rows - 1)
+    }
+
+    func stream(_ query: String) -> BlockStream {
+        BlockStream { [self] deliver throws(DataError) in _ = deliver(FileBytes(try csv(query).bytes)) }
     }
 
     private func prepare(_ query: String) throws(DataError) -> OpaquePointer? {
