@@ -7,6 +7,7 @@ column, a server that is not there are each one clear error; no password is ever
     .venv/bin/python Tests/databases/test_databases.py .build/debug/crmq
 """
 import csv
+import json
 import os
 import shutil
 import sqlite3
@@ -82,6 +83,15 @@ def test_sqlite(folder):
     out = crmq(f'load sqlite "{path}" {AS_OF} tables (transactions = \'select * from sales where total > 0\') {mapped}',
                f"customers show {FIELDS.replace(', region', '')}")
     check(out.returncode == 0 and sorted_rows(table(out.stdout)) == BOUGHT, "sqlite: a query as the transactions, without a customers table", out.stderr)
+    # A folder whose snapshot.json names the database and its tables loads the same.
+    recipe = os.path.join(folder, "recipe")
+    os.makedirs(recipe)
+    with open(os.path.join(recipe, "snapshot.json"), "w") as f:
+        json.dump({"as_of": "2024-12-31", "source": {"sqlite": path}, "tables": {
+            "transactions": {"table": "sales", "columns": {"customer_id": "client_no", "date": "sold_on", "amount": "total", "quantity": "qty"}},
+            "customers": {"query": "select * from clients"}}}, f)
+    out = crmq(f'load "{recipe}"', f"customers show {FIELDS}")
+    check(out.returncode == 0 and table(out.stdout) == PLAIN, "sqlite: a snapshot.json naming the database and its tables", out.stderr)
     for statement, message in [
         (f'load sqlite "{folder}/nope.db" tables (transactions = sales)', "sqlite " + folder + "/nope.db: no such database file"),
         (f'load sqlite "{path}" tables (transactions = nosuch)', "no such table: nosuch"),

@@ -36,7 +36,14 @@ public final class Session {
     /// the command line's SNAPSHOT does.
     public func load(directory: String, name: String? = nil, asOf: Int32? = nil) throws(DataError) -> Snapshot {
         let name = name ?? Self.defaultName(for: directory)
-        if Self.isFile(directory) { return try load(ExportFileLoader(path: directory, name: name, asOf: asOf)) }
+        if Self.isFile(directory) || FileBytes.isPartFolder(directory) { return try load(ExportFileLoader(path: directory, name: name, asOf: asOf)) }
+        // A snapshot.json that describes the tables: files as exports are read, or a database.
+        if let recipe = try SnapshotRecipe.read(folder: directory) {
+            switch try RecipeLoader(recipe: recipe, name: name, asOf: asOf).loader() {
+            case .file(let loader): return try load(loader)
+            case .database(let loader): return try load(loader)
+            }
+        }
         var loader = SnapshotLoader(directory: directory, name: name, asOf: asOf)
         loader.progress = progress
         loader.interrupted = interrupted

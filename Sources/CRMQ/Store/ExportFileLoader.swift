@@ -14,6 +14,12 @@ public struct ExportFileLoader {
     public var rules: RowRules?
     public var progress: (@Sendable (String, Double) -> Void)?
     public var interrupted: InterruptCheck = ctrlCPressed
+    /// What snapshot.json says of the snapshot (its as_of, margin rate, …), when a folder's
+    /// snapshot.json describes this file as its transactions.
+    var info: SnapshotInfo?
+    /// A customers file beside the transactions: its customers are the snapshot's, and each
+    /// row's customer must be one of them.
+    var customersFile: FileLayout?
     /// A database's rows, arriving in blocks, with the column names that are their header;
     /// `path` then names the table for messages.
     var blocks: (stream: BlockStream, header: [String])?
@@ -50,32 +56,48 @@ public struct ExportFileLoader {
         }
         let read = try read(plan)
         var rows = try ExportRows(read, plan: plan, rules: rules, file: path)
-        var customers = CustomerTable(count: rows.ids.values.count)
-        customers.add(CustomerFields.attribute("id")!, .text(TextColumn(codes: (0..<Int32(rows.ids.values.count)).map { $0 }, values: rows.ids.values)))
-        var info = SnapshotInfo(asOf: CalendarDay.null)
+        var customers: CustomerTable
+        let index: InternedStrings
+        if let customersFile {
+            // The customers are the file's; each row's customer is looked up among them.
+            var loader = SnapshotLoader(directory: customersFile.path, name: name)
+            loader.layouts["customers.csv"] = customersFile
+            loader.interrupted = interrupted
+            (customers, index) = try loader.readCustomers()
+            let column = plan.mapping.column(for: "customer_id").flatMap { plan.header.firstIndex(of: $0) }
+            try rows.join(index, file: path, column: column.map { ($0 + 1, plan.written[$0]) }, customersFile: customersFile.path)
+        } else {
+            customers = CustomerTable(count: rows.ids.values.count)
+            customers.add(CustomerFields.attribute("id")!, .text(TextColumn(codes: (0..<Int32(rows.ids.values.count)).map { $0 }, values: rows.ids.values)))
+            index = rows.index
+        }
+        var info = self.info ?? SnapshotInfo(asOf: CalendarDay.null)
         if let asOf {
             info.asOf = asOf
-        } else {
+        } else if info.asOf == CalendarDay.null {
             guard let latest = rows.raw.latestDay else {
                 throw DataError(file: path, message: "has no rows\(rows.filtered > 0 ? " left after where" : ""), so as_of cannot be its latest date: load … as of DATE")
             }
             info.asOf = latest
         }
         var setAside: [String: Int] = [:]
-        let transactions = TransactionReader(path: path, index: rows.index, marginRate: nil)
+        let transactions = TransactionReader(path: path, index: index, marginRate: info.marginRate)
             .arrange(&rows.raw, customers: customers.count, asOf: info.asOf, setAside: &setAside)
         if let later = setAside.removeValue(forKey: "transactions.csv") { setAside[shown] = later }
         CustomerFigures(transactions: transactions, activities: nil, asOf: info.asOf).derive(into: &customers)
         try SnapshotLoader.checkSumsAreFinite(customers, file: path)
         let named = plan.mapping.summary(written: Dictionary(zip(plan.header, plan.written), uniquingKeysWith: { a, _ in a }))
         let mapping = ([named].filter { !$0.isEmpty } + (rules?.computed ?? []).map { "\($0.field) ← \($0.written)" }).joined(separator: ", ")
+        let sources = customersFile.map { [TableSource(
+            table: "customers", file: $0.path, dialect: $0.dialect, mapping: $0.rename.map { "\($0.value) ← \($0.key)" }.joined(separator: ", "),
+            rows: customers.count)] } ?? []
         let source = TableSource(
             table: "transactions", file: path, dialect: plan.dialect, mapping: mapping, rows: read.rowCount,
             condition: rules?.condition, filtered: rows.filtered, isDatabase: blocks != nil)
         return Snapshot(
             name: name, directory: path, info: info, customers: customers, transactions: transactions,
             activities: nil, payments: nil, interactions: nil, valueStar: nil,
-            setAside: setAside, index: rows.index, sources: [source])
+            setAside: setAside, index: index, sources: sources + [source])
     }
 
     /// The file read: the mapped fields under their own names, the columns the rules name,
@@ -100,7 +122,7 @@ public struct ExportFileLoader {
         reader.dialect = plan.dialect
         reader.keepsExtras = false
         // Lines name the rows a rule or a quantity is wrong on.
-        reader.keepLines = rules != nil || plan.mapping.column(for: "quantity") != nil
+        reader.keepLines = rules != nil || plan.mapping.column(for: "quantity") != nil || customersFile != nil
         reader.rename = Dictionary(
             plan.mapping.pairs.filter { $0.field != $0.column }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a })
         let shown = self.shown

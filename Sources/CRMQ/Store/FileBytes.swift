@@ -59,7 +59,9 @@ final class FileBytes: @unchecked Sendable {
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw DataError(file: displayName, message: "a directory, not a file")
+        case S_IFDIR:
+            if let parts = Self.parts(of: path) { return try joined(parts, displayName: displayName) }
+            throw DataError(file: displayName, message: "a directory, not a file")
         default: throw DataError(file: displayName, message: "not a regular file (a pipe, a socket or a device): a snapshot's files are read from disk")
         }
         let size = Int(info.st_size)
@@ -69,6 +71,50 @@ final class FileBytes: @unchecked Sendable {
         }
         madvise(mapped, size, MADV_WILLNEED)
         return FileBytes(base: mapped, count: size)
+    }
+
+    /// The part files of a folder Spark (or Hadoop) wrote a table into — `part-00000-….csv`,
+    /// in name order — or nil when it holds none.
+    static func parts(of folder: String) -> [String]? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
+        let parts = names.filter { $0.hasPrefix("part-") && !$0.hasSuffix(".crc") }.sorted()
+        return parts.isEmpty ? nil : parts.map { (folder.hasSuffix("/") ? folder : folder + "/") + $0 }
+    }
+
+    /// Whether a path is a folder of part files: one table, not a snapshot folder.
+    static func isPartFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return false }
+        return parts(of: path) != nil && !FileManager.default.fileExists(atPath: (path.hasSuffix("/") ? path : path + "/") + "customers.csv")
+    }
+
+    /// The parts one after another as one file: the first part's header, and each later
+    /// part's header checked to be the same and left out. Empty parts (Spark writes them)
+    /// add nothing.
+    private static func joined(_ parts: [String], displayName: String) throws(DataError) -> FileBytes {
+        var bytes: [UInt8] = []
+        var header: ArraySlice<UInt8>?
+        for part in parts {
+            let file = try read(path: part, displayName: part)
+            try file.withUnsafeBufferPointer { buffer throws(DataError) in
+                guard buffer.count > 0 else { return }
+                var end = 0
+                while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                let first = ArraySlice(buffer[0..<min(end + 1, buffer.count)])
+                if let header {
+                    guard header == first else {
+                        throw DataError(file: part, line: 1, message: "its header differs from the first part's: the parts of one table share one")
+                    }
+                    bytes.append(contentsOf: buffer[min(end + 1, buffer.count)...])
+                } else {
+                    header = first
+                    bytes.append(contentsOf: buffer)
+                }
+                if bytes.last != 0x0A { bytes.append(0x0A) }
+            }
+        }
+        guard !bytes.isEmpty else { throw DataError(file: displayName, message: "its part files are all empty") }
+        return FileBytes(bytes)
     }
 
     func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws(DataError) -> R) throws(DataError) -> R {

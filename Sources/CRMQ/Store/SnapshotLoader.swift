@@ -31,17 +31,24 @@ public struct SnapshotLoader {
     /// The snapshot's files held in memory instead of a folder, by file name: a database's
     /// tables, each with the name its errors call it by (`postgres crm.orders`).
     var memory: [String: (bytes: FileBytes, name: String)]?
+    /// Files read from elsewhere or written otherwise, by the name they stand for (a
+    /// snapshot.json's `tables`).
+    var layouts: [String: FileLayout] = [:]
+    /// What snapshot.json would say, when the snapshot has none of its own (a database's).
+    var info: SnapshotInfo?
     /// The transactions when they arrive from a database in blocks, and what errors call them.
     var transactionStream: (stream: BlockStream, name: String)?
 
     func path(_ file: String) -> String {
         if file == "transactions.csv", let transactionStream { return transactionStream.name }
+        if let layout = layouts[file] { return layout.path }
         if let memory { return memory[file]?.name ?? file }
         return directory.hasSuffix("/") ? directory + file : directory + "/" + file
     }
 
     private func exists(_ file: String) -> Bool {
         if file == "transactions.csv", transactionStream != nil { return true }
+        if layouts[file] != nil { return true }
         if let memory { return memory[file] != nil }
         return FileManager.default.fileExists(atPath: path(file))
     }
@@ -50,6 +57,7 @@ public struct SnapshotLoader {
     private func reader(_ file: String, specs: [ColumnSpec], keepLines: Bool = false, customerIndex: InternedStrings? = nil) -> TableReader {
         var reader = TableReader(path: path(file), displayName: path(file), specs: specs, keepLines: keepLines, customerIndex: customerIndex)
         reader.bytes = memory?[file]?.bytes
+        if let layout = layouts[file] { (reader.dialect, reader.rename) = (layout.dialect, layout.rename) }
         return reader
     }
 
@@ -109,9 +117,14 @@ public struct SnapshotLoader {
     // MARK: snapshot.json
 
     private func readInfo() throws(DataError) -> SnapshotInfo {
-        var info = SnapshotInfo(asOf: CalendarDay.null)
-        guard exists("snapshot.json") else { return info }
+        if let info { return info }
+        guard exists("snapshot.json") else { return SnapshotInfo(asOf: CalendarDay.null) }
         let file = path("snapshot.json")
+        return try Self.info(try Self.json(file), file: file)
+    }
+
+    /// snapshot.json's object.
+    static func json(_ file: String) throws(DataError) -> [String: Any] {
         let object: Any
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -122,6 +135,13 @@ public struct SnapshotLoader {
         guard let json = object as? [String: Any] else {
             throw DataError(file: file, message: "expected a JSON object with name, as_of, currency, description")
         }
+        return json
+    }
+
+    /// What snapshot.json says of the snapshot: its name, as_of, currency and the models'
+    /// defaults, each checked as `set` checks it.
+    static func info(_ json: [String: Any], file: String) throws(DataError) -> SnapshotInfo {
+        var info = SnapshotInfo(asOf: CalendarDay.null)
         func text(_ key: String) throws(DataError) -> String? {
             guard let value = json[key], !(value is NSNull) else { return nil }
             guard let string = value as? String else {
@@ -191,7 +211,7 @@ public struct SnapshotLoader {
         ColumnSpec(name: "inspiration", kind: .bool),
     ]
 
-    private func readCustomers() throws(DataError) -> (CustomerTable, InternedStrings) {
+    func readCustomers() throws(DataError) -> (CustomerTable, InternedStrings) {
         let file = path("customers.csv")
         var reader = self.reader("customers.csv", specs: Self.customerSpecs, keepLines: true)
         reader.progress = progress.map { report in { @Sendable fraction in report("customers.csv", fraction) } }

@@ -15,6 +15,8 @@ public struct DatabaseLoader {
     /// the transactions name their customer by).
     public var columns: [(field: String, column: String)] = []
     public var interrupted: InterruptCheck = ctrlCPressed
+    /// What a folder's snapshot.json says of the snapshot, when it names the database.
+    var info: SnapshotInfo?
 
     /// The tables a database may give; activities need their rates, which only a folder holds.
     public static let readable: [SnapshotTable] = [.transactions, .customers, .payments, .interactions]
@@ -55,6 +57,7 @@ public struct DatabaseLoader {
             var loader = ExportFileLoader(path: label, name: name, asOf: asOf)
             loader.columns = columns
             loader.format = FormatOverrides.crmq
+            loader.info = info
             loader.blocks = (database.stream(select), names)
             loader.interrupted = interrupted
             return try loader.load()
@@ -96,6 +99,7 @@ public struct DatabaseLoader {
         }
         var loader = SnapshotLoader(directory: database.label, name: name, asOf: asOf)
         loader.memory = memory
+        loader.info = info
         loader.transactionStream = (streamed, label)
         loader.interrupted = interrupted
         let snapshot = try loader.load()

@@ -1,0 +1,83 @@
+/// A folder whose snapshot.json describes its tables (`"tables"`, and `"source"` for a
+/// database), loaded through the same loaders as `load "FILE" …` and `load postgres …`:
+/// the `where` and the column expressions written in snapshot.json are read by the parser
+/// and checked against the file's header, and an error in one names snapshot.json and its key.
+struct RecipeLoader {
+    let recipe: SnapshotRecipe
+    let name: String
+    let asOf: Int32?
+
+    /// The tables a file recipe reads; a database's are `DatabaseLoader.readable`.
+    static let fileTables: [SnapshotTable] = [.transactions, .customers]
+
+    func loader() throws(DataError) -> SnapshotSource {
+        let transactions = recipe.tables.first { $0.table == .transactions }!
+        if let source = recipe.source { return .database(try database(source, transactions)) }
+        if let other = recipe.tables.first(where: { !Self.fileTables.contains($0.table) }) {
+            throw DataError(
+                file: recipe.file, columnName: "tables.\(other.table.rawValue)",
+                message: "a snapshot.json's files are transactions and customers for now; \(other.table.rawValue) are read from a folder's own \(other.table.rawValue).csv")
+        }
+        let path = recipe.path(of: transactions.file!)
+        var loader = ExportFileLoader(path: path, name: name, asOf: asOf)
+        loader.info = recipe.info
+        loader.format = transactions.format
+        if let customers = recipe.tables.first(where: { $0.table == .customers }) {
+            loader.customersFile = try FileLayout.customers(
+                path: recipe.path(of: customers.file!), format: customers.format,
+                columns: customers.columns.map { (ColumnMapping.summaryField($0.field) == "id" ? "id" : $0.field, $0.column) })
+        }
+        var computed: [(field: Name, source: Expr)] = []
+        for (field, written) in transactions.columns {
+            let source = try expression(written, key: "tables.transactions.columns.\(field)")
+            switch source.kind {
+            case .field(let column), .string(let column): loader.columns.append((field, column))
+            default: computed.append((Name(field, SourceRange(0, 0)), source))
+            }
+        }
+        let condition = try transactions.condition.map { (text) throws(DataError) in try expression(text, key: "tables.transactions.where") }
+        guard condition != nil || !computed.isEmpty else { return .file(loader) }
+        do {
+            let fields = try LoadRules.fields(computed)
+            let plan = try loader.inspect(computing: fields)
+            loader.rules = try LoadRules.compile(condition: condition, computed: computed, plan: plan, file: path)
+        } catch let error as Diagnostic {
+            throw DataError(file: recipe.file, columnName: condition != nil ? "tables.transactions.where" : "tables.transactions.columns", message: error.message)
+        } catch let error as DataError {
+            throw error
+        } catch {
+            throw DataError(file: recipe.file, message: "\(error)")
+        }
+        return .file(loader)
+    }
+
+    /// A database's tables: each a table or a query; the customers' id named by their `columns`.
+    private func database(_ source: (kind: DatabaseKind, location: String), _ transactions: SnapshotRecipe.Table) throws(DataError) -> DatabaseLoader {
+        var loader = DatabaseLoader(
+            kind: source.kind, location: source.location, name: name, asOf: asOf, tables: recipe.tables.map { ($0.table, $0.reference!) })
+        loader.info = recipe.info
+        loader.columns = transactions.columns
+        if let id = recipe.tables.first(where: { $0.table == .customers })?.columns.first(where: { ColumnMapping.summaryField($0.field) == "id" }) {
+            loader.columns.append(("id", id.column))
+        }
+        return loader
+    }
+
+    /// A `where` or a column's expression as the language reads it: the whole text, one expression.
+    private func expression(_ text: String, key: String) throws(DataError) -> Expr {
+        var parser = Parser(text)
+        do throws(Diagnostic) {
+            let expr = try parser.expression()
+            guard parser.atStatementEnd else { throw parser.expected("the end of the expression") }
+            return expr
+        } catch {
+            throw DataError(file: recipe.file, columnName: key, message: "\(error.message) in \"\(text)\"")
+        }
+    }
+}
+
+/// Where a snapshot comes from, ready to load.
+enum SnapshotSource {
+    case file(ExportFileLoader)
+    case database(DatabaseLoader)
+}
