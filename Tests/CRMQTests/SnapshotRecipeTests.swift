@@ -83,4 +83,19 @@ import Testing
         #expect(unknown.err.contains("apparel_trans.csv:") && unknown.err.contains("unknown customer id \"2\": no such id in apparel_static_cov.csv"), "\(unknown.err)")
         #expect(session.current?.name == "acme")
     }
+
+    @Test func a_folder_without_customers_csv_has_the_customers_who_bought() throws {
+        let acme = repositoryRoot + "/examples/acme/"
+        let f = Fixture([:])
+        for name in ["transactions.csv", "snapshot.json"] { try FileManager.default.copyItem(atPath: acme + name, toPath: f.directory + "/" + name) }
+        let session = Session()
+        let loaded = run("load \"\(f.directory)\"\ncustomers where id = 'ACME' show id, orders, revenue, days_since", session: session, mode: .csv)
+        // acme's 60 buyers (its 61st customer never bought); snapshot.json's as_of, 2024-12-31, holds.
+        #expect(loaded.out.contains("60 customers") && loaded.out.contains("as of 2024-12-31"), "\(loaded.out)\(loaded.err)")
+        let plain = run("load \"\(acme)\"\ncustomers where id = 'ACME' show id, orders, revenue, days_since", session: Session(), mode: .csv)
+        #expect(SummaryFileTests.firstTable(String(loaded.out[loaded.out.range(of: "id,orders")!.lowerBound...]))
+            == SummaryFileTests.firstTable(String(plain.out[plain.out.range(of: "id,orders")!.lowerBound...])))
+        try FileManager.default.copyItem(atPath: acme + "payments.csv", toPath: f.directory + "/payments.csv")
+        #expect(run("load \"\(f.directory)\"", session: session).err.contains("customers.csv: missing: payments.csv names customers"))
+    }
 }

@@ -44,6 +44,8 @@ public final class Session {
             case .database(let loader): return try load(loader)
             }
         }
+        // transactions.csv without customers.csv: the customers are those who bought.
+        if let loader = try SnapshotLoader.transactionsAlone(directory, name: name, asOf: asOf) { return try load(loader) }
         var loader = SnapshotLoader(directory: directory, name: name, asOf: asOf)
         loader.progress = progress
         loader.interrupted = interrupted

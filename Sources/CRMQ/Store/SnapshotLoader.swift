@@ -70,7 +70,7 @@ public struct SnapshotLoader {
             throw DataError(file: directory, message: "a snapshot is a directory holding customers.csv and transactions.csv")
         }
         for required in ["customers.csv", "transactions.csv"] where !exists(required) {
-            throw DataError(file: path(required), message: "missing: every snapshot needs customers.csv and transactions.csv")
+            throw DataError(file: path(required), message: "missing: a folder's snapshot needs transactions.csv (and customers.csv for who the customers are)")
         }
         var info = try readInfo()
         let (customerTable, index) = try readCustomers()
@@ -107,6 +107,21 @@ public struct SnapshotLoader {
             name: name, directory: directory, info: info, customers: customers, transactions: transactions,
             activities: activities, payments: payments, interactions: interactions, valueStar: valueStar,
             setAside: setAside, index: index)
+    }
+
+    /// A folder with transactions.csv and no customers.csv, read as that one file is: its
+    /// customers are those who appear in it, and snapshot.json (if any) holds as for any
+    /// folder. Nil when the folder has customers.csv or no transactions.csv. The other tables
+    /// name customers, so they need customers.csv.
+    public static func transactionsAlone(_ directory: String, name: String, asOf: Int32?) throws(DataError) -> ExportFileLoader? {
+        let folder = SnapshotLoader(directory: directory, name: name, asOf: asOf)
+        guard !folder.exists("customers.csv"), folder.exists("transactions.csv") else { return nil }
+        for file in ["activities.csv", "payments.csv", "interactions.csv"] where folder.exists(file) {
+            throw DataError(file: folder.path("customers.csv"), message: "missing: \(file) names customers, and customers.csv says who they are")
+        }
+        var loader = ExportFileLoader(path: folder.path("transactions.csv"), name: name, asOf: asOf)
+        loader.info = try folder.readInfo()
+        return loader
     }
 
     /// Ctrl-C between the steps of a load.
