@@ -1,5 +1,6 @@
 /// `load "PATH" [as NAME] [as of DATE] [columns (…)] [format (…)] [where …]`: a snapshot
-/// folder, or a single export file read as it is, made the one in use.
+/// folder, or a single export file read as it is, made the one in use; `load postgres|sqlite
+/// "…" tables (…)`: a database's tables, read where they live.
 struct LoadStatement: Statement {
     /// `load postgres "…"` or `load sqlite "…"`: a database, not a file or folder.
     var database: DatabaseKind?

@@ -14,6 +14,26 @@ enum DialectSniffer {
         return UnsafeBufferPointer(rebasing: buffer[start..<end])
     }
 
+    /// A file's first lines: its dialect (sniffed, then what `format` says over it), the
+    /// header's names as written (`columnN` for a blank one, or for every one without a
+    /// header) and the sampled rows after it.
+    static func head(of path: String, format: FormatOverrides) throws(DataError) -> (dialect: Dialect, written: [String], rows: [[String]]) {
+        let bytes = try FileBytes.read(path: path, displayName: path)
+        return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
+            let start = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+            let sample = Self.sample(buffer, from: start)
+            var dialect = sniff(sample)
+            format.apply(to: &dialect)
+            guard let records = records(sample, dialect.delimiter), let first = records.first else {
+                throw DataError(file: path, line: 1, message: "the file is empty; a header row is required")
+            }
+            let written = dialect.header
+                ? first.enumerated().map { $1.trimming(" \t").isEmpty ? "column\($0 + 1)" : $1 }
+                : (1...first.count).map { "column\($0)" }
+            return (dialect, written, Array(records.dropFirst(dialect.header ? 1 : 0)))
+        }
+    }
+
     /// The sample's records as text, split by `delimiter`; at most `limit` of them.
     static func records(_ sample: UnsafeBufferPointer<UInt8>, _ delimiter: Delimiter, limit: Int = 200) -> [[String]]? {
         var scanner = CSVScanner(bytes: sample, delimiter: delimiter)

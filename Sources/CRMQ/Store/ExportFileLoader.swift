@@ -136,20 +136,8 @@ public struct ExportFileLoader {
     public func inspect(computing computed: Set<String> = []) throws(DataError) -> ExportPlan {
         // A database says its columns; its rows are in crmq's dialect, with nothing to sniff.
         if let header = blocks?.header { return try plan(Dialect(), written: header, sample: [], computed: computed) }
-        let bytes = try FileBytes.read(path: path, displayName: path)
-        return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
-            let start = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
-            let sample = DialectSniffer.sample(buffer, from: start)
-            var dialect = DialectSniffer.sniff(sample)
-            format.apply(to: &dialect)
-            guard let records = DialectSniffer.records(sample, dialect.delimiter), let first = records.first else {
-                throw DataError(file: path, line: 1, message: "the file is empty; a header row is required")
-            }
-            let written = dialect.header
-                ? first.enumerated().map { $1.trimming(" \t").isEmpty ? "column\($0 + 1)" : $1 }
-                : (1...first.count).map { "column\($0)" }
-            return try plan(dialect, written: written, sample: Array(records.dropFirst(dialect.header ? 1 : 0)), computed: computed)
-        }
+        let head = try DialectSniffer.head(of: path, format: format)
+        return try plan(head.dialect, written: head.written, sample: head.rows, computed: computed)
     }
 
     /// The plan of a header: summary or transactions, the mapping, the date order its sample

@@ -9,19 +9,9 @@ struct FileLayout: Sendable {
     /// A customers file as it is: its dialect sniffed (or told), and its id column named by
     /// `columns (id = …)`, else found by the names ids go by. Its other columns are attributes.
     static func customers(path: String, format: FormatOverrides, columns: [(field: String, column: String)]) throws(DataError) -> FileLayout {
-        let bytes = try FileBytes.read(path: path, displayName: path)
-        return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
-            let start = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
-            let sample = DialectSniffer.sample(buffer, from: start)
-            var dialect = DialectSniffer.sniff(sample)
-            format.apply(to: &dialect)
-            guard let first = DialectSniffer.records(sample, dialect.delimiter)?.first else {
-                throw DataError(file: path, line: 1, message: "the file is empty; a header row is required")
-            }
-            let written = dialect.header ? first : (1...first.count).map { "column\($0)" }
-            let header = written.map(TableReader.normalise)
-            let id = try ColumnMapping.resolve(header: header, written: written, given: columns, roles: [ColumnMapping.customerIdRole], file: path)
-            return FileLayout(path: path, dialect: dialect, rename: Dictionary(id.pairs.filter { $0.column != $0.field }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a }))
-        }
+        let (dialect, written, _) = try DialectSniffer.head(of: path, format: format)
+        let header = written.map(TableReader.normalise)
+        let id = try ColumnMapping.resolve(header: header, written: written, given: columns, roles: [ColumnMapping.customerIdRole], file: path)
+        return FileLayout(path: path, dialect: dialect, rename: Dictionary(id.pairs.filter { $0.column != $0.field }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a }))
     }
 }
