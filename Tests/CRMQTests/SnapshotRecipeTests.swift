@@ -98,4 +98,35 @@ import Testing
         try FileManager.default.copyItem(atPath: acme + "payments.csv", toPath: f.directory + "/payments.csv")
         #expect(run("load \"\(f.directory)\"", session: session).err.contains("customers.csv: missing: payments.csv names customers"))
     }
+
+    @Test func every_table_may_be_a_file_of_its_own_name_and_layout() throws {
+        // acme's files under other names, its invoices' customer column renamed and written
+        // with semicolons: every figure, costs to serve and credit included, as the folder's.
+        let acme = repositoryRoot + "/examples/acme/"
+        let f = Fixture([:])
+        let copies = ["transactions.csv": "sales.csv", "customers.csv": "clients.csv", "activities.csv": "acts.csv",
+                      "activity_rates.csv": "rates.csv", "interactions.csv": "contacts.csv"]
+        for (from, to) in copies { try FileManager.default.copyItem(atPath: acme + from, toPath: f.directory + "/" + to) }
+        let invoices = try String(contentsOfFile: acme + "payments.csv", encoding: .utf8)
+        f.write("invoices.csv", invoices.replacingOccurrences(of: "customer_id", with: "client").replacingOccurrences(of: ",", with: ";"))
+        f.write("snapshot.json", """
+            {"as_of": "2024-12-31",
+             "tables": {"transactions": {"file": "sales.csv"}, "customers": {"file": "clients.csv"},
+                        "payments": {"file": "invoices.csv", "columns": {"customer_id": "client"}},
+                        "activities": {"file": "acts.csv"}, "activity_rates": {"file": "rates.csv"},
+                        "interactions": {"file": "contacts.csv"}}}
+            """)
+        let fields = "customers show id, orders, revenue, margin, cost_to_serve, profit, credit_score, credit_grade"
+        let ours = run("load \"\(f.directory)\"\n\(fields)", session: Session(), mode: .csv).out
+        let theirs = run("load \"\(acme)\"\n\(fields)", session: Session(), mode: .csv).out
+        #expect(ours.contains("id,orders") && ours[ours.range(of: "id,orders")!.lowerBound...] == theirs[theirs.range(of: "id,orders")!.lowerBound...],
+                "\(ours.prefix(600))")
+        let described = run("load \"\(f.directory)\"\ndescribe", session: Session(), mode: .csv).out
+        #expect(described.contains("payments,invoices.csv,485,0,27,\"delimiter ';', date 'YYYY-MM-DD'\",customer_id ← client"), "\(described)")
+        // Activities come with their rates; a where is the transactions' only.
+        f.write("snapshot.json", #"{"tables": {"transactions": {"file": "sales.csv"}, "activities": {"file": "acts.csv"}}}"#)
+        #expect(run("load \"\(f.directory)\"").err.contains("activities and activity_rates come together"))
+        f.write("snapshot.json", #"{"tables": {"transactions": {"file": "sales.csv"}, "interactions": {"file": "contacts.csv", "where": "kind = 'visit'"}}}"#)
+        #expect(run("load \"\(f.directory)\"").err.contains("tables.interactions.where: where filters the transactions' rows only"))
+    }
 }

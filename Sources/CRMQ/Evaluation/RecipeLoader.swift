@@ -7,17 +7,13 @@ struct RecipeLoader {
     let name: String
     let asOf: Int32?
 
-    /// The tables a file recipe reads; a database's are `DatabaseLoader.readable`.
+    /// The tables a recipe reads through the export loader itself; the others are read as a
+    /// folder's are, from the files the recipe names.
     static let fileTables: [SnapshotTable] = [.transactions, .customers]
 
     func loader() throws(DataError) -> SnapshotSource {
         let transactions = recipe.tables.first { $0.table == .transactions }!
         if let source = recipe.source { return .database(try database(source, transactions)) }
-        if let other = recipe.tables.first(where: { !Self.fileTables.contains($0.table) }) {
-            throw DataError(
-                file: recipe.file, columnName: "tables.\(other.table.rawValue)",
-                message: "a snapshot.json's files are transactions and customers for now; \(other.table.rawValue) are read from a folder's own \(other.table.rawValue).csv")
-        }
         let path = recipe.path(of: transactions.file!)
         var loader = ExportFileLoader(path: path, name: name, asOf: asOf)
         loader.info = recipe.info
@@ -26,6 +22,14 @@ struct RecipeLoader {
             loader.customersFile = try FileLayout.customers(
                 path: recipe.path(of: customers.file!), format: customers.format,
                 columns: customers.columns.map { (ColumnMapping.summaryField($0.field) == "id" ? "id" : $0.field, $0.column) })
+        }
+        let others = recipe.tables.filter { !Self.fileTables.contains($0.table) }.map { ("\($0.table.rawValue)", $0) }
+            + (recipe.activityRates.map { [("activity_rates", $0)] } ?? [])
+        for (name, table) in others {
+            if let condition = table.condition {
+                throw DataError(file: recipe.file, columnName: "tables.\(name).where", message: "where filters the transactions' rows only, not \"\(condition)\"")
+            }
+            loader.otherFiles["\(name).csv"] = try FileLayout.table(path: recipe.path(of: table.file!), format: table.format, columns: table.columns)
         }
         var computed: [(field: Name, source: Expr)] = []
         for (field, written) in transactions.columns {

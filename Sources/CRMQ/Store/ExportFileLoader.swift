@@ -20,6 +20,9 @@ public struct ExportFileLoader {
     /// A customers file beside the transactions: its customers are the snapshot's, and each
     /// row's customer must be one of them.
     var customersFile: FileLayout?
+    /// The snapshot's other tables, by the file name they stand for (`payments.csv`,
+    /// `interactions.csv`, `activities.csv` with `activity_rates.csv`).
+    var otherFiles: [String: FileLayout] = [:]
     /// A database's rows, arriving in blocks, with the column names that are their header;
     /// `path` then names the table for messages.
     var blocks: (stream: BlockStream, header: [String])?
@@ -84,20 +87,37 @@ public struct ExportFileLoader {
         let transactions = TransactionReader(path: path, index: index, marginRate: info.marginRate)
             .arrange(&rows.raw, customers: customers.count, asOf: info.asOf, setAside: &setAside)
         if let later = setAside.removeValue(forKey: "transactions.csv") { setAside[shown] = later }
-        CustomerFigures(transactions: transactions, activities: nil, asOf: info.asOf).derive(into: &customers)
+        // The other tables, read as a folder's are, their customers looked up among these.
+        var others = SnapshotLoader(directory: path, name: name)
+        others.layouts = otherFiles
+        others.interrupted = interrupted
+        let activities = try others.readActivities(index: index, asOf: info.asOf, setAside: &setAside)
+        let payments = try others.readPayments(index: index, asOf: info.asOf, setAside: &setAside)
+        let interactions = try others.readInteractions(index: index, asOf: info.asOf, setAside: &setAside)
+        CustomerFigures(transactions: transactions, activities: activities, asOf: info.asOf).derive(into: &customers)
         try SnapshotLoader.checkSumsAreFinite(customers, file: path)
         let named = plan.mapping.summary(written: Dictionary(zip(plan.header, plan.written), uniquingKeysWith: { a, _ in a }))
         let mapping = ([named].filter { !$0.isEmpty } + (rules?.computed ?? []).map { "\($0.field) ← \($0.written)" }).joined(separator: ", ")
         let sources = customersFile.map { [TableSource(
             table: "customers", file: $0.path, dialect: $0.dialect, mapping: $0.rename.map { "\($0.value) ← \($0.key)" }.joined(separator: ", "),
             rows: customers.count)] } ?? []
+        // The other tables' rows: those kept and those set aside; activities name their rates' file.
+        let kept = ["activities.csv": activities?.customer.count, "payments.csv": payments?.customer.count, "interactions.csv": interactions?.customer.count]
+        let otherSources = otherFiles.keys.sorted().compactMap { file -> TableSource? in
+            guard let layout = otherFiles[file], let rows = kept[file] ?? nil else { return nil }
+            var mapping = layout.rename.sorted { $0.key < $1.key }.map { "\($0.value) ← \($0.key)" }
+            if file == "activities.csv", let rates = otherFiles["activity_rates.csv"] { mapping.append("unit costs from \(Self.fileName(rates.path))") }
+            return TableSource(
+                table: String(file.dropLast(4)), file: layout.path, dialect: layout.dialect, mapping: mapping.joined(separator: ", "),
+                rows: rows + (setAside[file] ?? 0))
+        }
         let source = TableSource(
             table: "transactions", file: path, dialect: plan.dialect, mapping: mapping, rows: read.rowCount,
             condition: rules?.condition, filtered: rows.filtered, isDatabase: blocks != nil)
         return Snapshot(
             name: name, directory: path, info: info, customers: customers, transactions: transactions,
-            activities: nil, payments: nil, interactions: nil, valueStar: nil,
-            setAside: setAside, index: index, sources: sources + [source])
+            activities: activities, payments: payments, interactions: interactions, valueStar: nil,
+            setAside: setAside, index: index, sources: sources + [source] + otherSources)
     }
 
     /// The file read: the mapped fields under their own names, the columns the rules name,

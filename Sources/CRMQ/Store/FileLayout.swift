@@ -14,4 +14,22 @@ struct FileLayout: Sendable {
         let id = try ColumnMapping.resolve(header: header, written: written, given: columns, roles: [ColumnMapping.customerIdRole], file: path)
         return FileLayout(path: path, dialect: dialect, rename: Dictionary(id.pairs.filter { $0.column != $0.field }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a }))
     }
+
+    /// Another table's file (payments, interactions, activities, their rates): its dialect
+    /// sniffed (or told), and `columns` naming the file's column for each crmq field whose
+    /// name it does not use.
+    static func table(path: String, format: FormatOverrides, columns: [(field: String, column: String)]) throws(DataError) -> FileLayout {
+        let (dialect, written, _) = try DialectSniffer.head(of: path, format: format)
+        let header = written.map(TableReader.normalise)
+        var rename: [String: String] = [:]
+        for (field, column) in columns {
+            let c = TableReader.normalise(column)
+            guard header.contains(c) else {
+                throw DataError(
+                    file: path, line: 1, message: "columns maps \(field) to `\(column)`, and the header has no such column; it has " + written.joined(separator: ", "))
+            }
+            rename[c] = TableReader.normalise(field)
+        }
+        return FileLayout(path: path, dialect: dialect, rename: rename)
+    }
 }

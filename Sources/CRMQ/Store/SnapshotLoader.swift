@@ -287,7 +287,7 @@ public struct SnapshotLoader {
 
     // MARK: activities, payments, interactions, value star
 
-    private func readActivities(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> ActivityTable? {
+    func readActivities(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> ActivityTable? {
         guard exists("activities.csv") else { return nil }
         guard exists("activity_rates.csv") else {
             throw DataError(file: path("activity_rates.csv"), message: "missing: activities.csv needs the unit cost of each activity")
@@ -345,7 +345,7 @@ public struct SnapshotLoader {
             unitCost: keep.map { costOfCode[Int(activity.codes[$0])] })
     }
 
-    private func readPayments(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> PaymentTable? {
+    func readPayments(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> PaymentTable? {
         guard exists("payments.csv") else { return nil }
         let read = try reader(
             "payments.csv",
@@ -369,7 +369,7 @@ public struct SnapshotLoader {
             amount: keep.map { amount[$0] })
     }
 
-    private func readInteractions(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> InteractionTable? {
+    func readInteractions(index: InternedStrings, asOf: Int32, setAside: inout [String: Int]) throws(DataError) -> InteractionTable? {
         guard exists("interactions.csv") else { return nil }
         let read = try reader(
             "interactions.csv",

@@ -28,6 +28,8 @@ public struct SnapshotRecipe: Sendable {
     public var file: String
     public var info: SnapshotInfo
     public var tables: [Table]
+    /// The unit cost of each activity, which activities need: `"activity_rates": {"file": …}`.
+    public var activityRates: Table?
     public var source: (kind: DatabaseKind, location: String)?
 
     /// The folder's recipe; nil when its snapshot.json has no `tables` (crmq's own files).
@@ -53,10 +55,17 @@ public struct SnapshotRecipe: Sendable {
         }
         for name in tables.keys.sorted() {
             let key = "tables.\(name)"
+            if name == "activity_rates", recipe.source == nil {
+                guard let object = tables[name] as? [String: Any] else {
+                    throw DataError(file: file, columnName: key, message: "expected an object with file, columns and format")
+                }
+                recipe.activityRates = try Self.table(.activities, object, key: key, file: file, fromDatabase: false)
+                continue
+            }
             guard let table = SnapshotTable(rawValue: name) else {
                 throw DataError(
                     file: file, columnName: key,
-                    message: "no such table; the tables are " + SnapshotTable.allCases.map(\.rawValue).joined(separator: ", ")
+                    message: "no such table; the tables are " + (SnapshotTable.allCases.map(\.rawValue) + ["activity_rates"]).joined(separator: ", ")
                         + (Suggestion.hint(for: name, in: SnapshotTable.allCases.map(\.rawValue)).map { " (\($0))" } ?? ""))
             }
             guard let object = tables[name] as? [String: Any] else {
@@ -66,6 +75,9 @@ public struct SnapshotRecipe: Sendable {
         }
         guard recipe.tables.contains(where: { $0.table == .transactions }) else {
             throw DataError(file: file, columnName: "tables", message: "no transactions: every snapshot needs them")
+        }
+        if recipe.tables.contains(where: { $0.table == .activities }) != (recipe.activityRates != nil), recipe.source == nil {
+            throw DataError(file: file, columnName: "tables.activity_rates", message: "activities and activity_rates come together: each activity's unit cost is in the rates")
         }
         return recipe
     }

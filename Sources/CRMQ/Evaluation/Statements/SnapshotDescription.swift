@@ -27,7 +27,7 @@ struct SnapshotDescription {
             if let condition = source.condition { columns += "; where \(condition)" }
             rows.append((
                 source.timeUnit == nil ? source.table : "summary (\(source.timeUnit!.rawValue))", file, source.rows, source.filtered,
-                snapshot.setAside[file] ?? 0, source.dialect.summary, columns))
+                snapshot.setAside[source.table == "transactions" ? file : "\(source.table).csv"] ?? 0, source.dialect.summary, columns))
         }
         return ResultTable(title: "tables of \(snapshot.name)", columns: [
             ResultColumn("table", .text(TextColumn(rows.map(\.table)))),
