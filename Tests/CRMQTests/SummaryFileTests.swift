@@ -87,6 +87,8 @@ import Testing
             "half.csv": "id,frequency,recency,T\nA,1.5,3,10\n",
             "minus.csv": "id,frequency,recency,T\nA,-1,3,10\n",
             "twice.csv": "id,frequency,recency,T\nA,1,3,10\nA,1,3,10\n",
+            "heavy.csv": "frequency,recency,T,weights\n0,0,10,900000000\n1,2,10,900000000\n",
+            "ancient.csv": "id,frequency,recency,T\nA,1,3,1e12\n",
         ])
         let session = Session()
         _ = run("load \"\(repositoryRoot)/examples/acme\"", session: session)
@@ -96,6 +98,8 @@ import Testing
             ("half.csv", "half.csv:2:2: column frequency: expected a whole number of repeat purchases, found 1.5"),
             ("minus.csv", "minus.csv:2:2: column frequency: expected 0 or more, found \"-1\": repeat purchases cannot be negative"),
             ("twice.csv", "twice.csv:3:1: column id: duplicate customer id \"A\""),
+            ("ancient.csv", "ancient.csv:2:4: column T: T of 1000000000000 weeks is more than 10,000 years"),
+            ("heavy.csv", "heavy.csv: column weights: the weights add up to 1800000000 customers, more than crmq holds (10000000)"),
         ]
         for (file, message) in cases {
             let result = run("load \"\(f.directory)/\(file)\"", session: session)

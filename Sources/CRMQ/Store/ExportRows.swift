@@ -49,13 +49,21 @@ struct ExportRows {
             }
         }
         let (keep, values) = rules.apply(columns, read.rowCount)
+        // The rules were checked against the header's types before the read; a column that
+        // read as another type after all cannot be evaluated, and nothing is guessed then.
+        if let condition = rules.condition, keep == nil {
+            throw DataError(file: file, message: "where \(condition) could not be applied: a column in it did not read as its first lines did")
+        }
+        if let missing = rules.computed.first(where: { values[$0.field] == nil }) {
+            throw DataError(file: file, message: "\(missing.field) = \(missing.written) could not be computed: a column in it did not read as its first lines did")
+        }
         raw.customer = [ids.codes]
         raw.day = [Array(raw.day.joined())]
         raw.amount = [Array(raw.amount.joined())]
         raw.margin = raw.margin.map { [Array($0.joined())] }
         raw.quantity = raw.quantity.map { [Array($0.joined())] }
         for (field, written) in rules.computed {
-            guard let v = values[field] else { continue }
+            let v = values[field]!
             if let i = v.indices.first(where: { (keep?[$0] ?? 1) == 1 && !v[$0].isFinite }) {
                 throw DataError(
                     file: file, line: Int(read.lines[i]),

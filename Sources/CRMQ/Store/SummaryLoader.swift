@@ -13,6 +13,13 @@ struct SummaryLoader {
     var progress: (@Sendable (Double) -> Void)?
     var interrupted: InterruptCheck = ctrlCPressed
 
+    /// The longest T a summary may give, in weeks: 10,000 years, so that its days count in 32 bits.
+    static let longestWeeks = 521_775.0
+
+    /// The most customers a weighted summary may stand for: each is a row of every column,
+    /// so a few bytes of weights must not ask for gigabytes.
+    static let mostCustomers = 10_000_000
+
     private static let measures: [(field: String, what: String)] = [
         ("frequency", "repeat purchases"), ("recency", "the time from the first purchase to the last"),
         ("age", "the time from the first purchase to the end of the period (T)"),
@@ -28,6 +35,9 @@ struct SummaryLoader {
             if recency[i] > age[i] * (1 + 1e-9) {
                 throw error(read, i, "recency", "recency \(NumberText.plain(recency[i])) is more than T \(NumberText.plain(age[i])): the last purchase comes after the end of the period")
             }
+            if age[i] * unit.weeks > Self.longestWeeks {
+                throw error(read, i, "age", "T of \(NumberText.plain(age[i])) \(unit.rawValue) is more than 10,000 years")
+            }
             if frequency[i] == 0, recency[i] != 0 {
                 throw error(read, i, "recency", "a customer without repeat purchases has recency 0, found \(NumberText.plain(recency[i]))")
             }
@@ -38,7 +48,13 @@ struct SummaryLoader {
         // Each row as many times as its weight says.
         var rowOf: [Int32] = []
         if let weights {
-            rowOf.reserveCapacity(Int(weights.reduce(0, +)))
+            let total = weights.reduce(0, +)
+            guard total <= Double(Self.mostCustomers) else {
+                throw DataError(
+                    file: path, columnName: "weights",
+                    message: "the weights add up to \(NumberText.plain(total)) customers, more than crmq holds (\(Self.mostCustomers))")
+            }
+            rowOf.reserveCapacity(Int(total))
             for i in 0..<n { rowOf += repeatElement(Int32(i), count: Int(weights[i])) }
         } else {
             rowOf = (0..<Int32(n)).map { $0 }

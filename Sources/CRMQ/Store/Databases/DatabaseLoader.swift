@@ -45,6 +45,10 @@ public struct DatabaseLoader {
         let written = try database.columns(of: transactions.select)
         let header = written.map(TableReader.normalise)
         func quoted(_ column: String) -> String { PostgresDatabase.quoted(written[header.firstIndex(of: column)!]) }
+        if reference(.customers) == nil, let other = tables.first(where: { $0.table != .transactions }) {
+            throw DataError(
+                file: database.label, message: "\(other.table.rawValue) name customers, and a customers table says who they are: tables (…, customers = TABLE)")
+        }
         if ColumnMapping.isSummary(header, given: columns) || reference(.customers) == nil {
             // Read as one export: the summary whole, or transactions' columns under their own names.
             var select = transactions.select
