@@ -39,6 +39,7 @@ public struct ExportFileLoader {
     static let specs: [ColumnSpec] = TransactionReader.specs.map {
         var spec = $0
         if spec.kind == .customer { (spec.kind, spec.emptyAllowed) = (.text, false) }
+        if spec.kind == .text { spec.repeats = true }
         spec.negativeRefused = nil
         return spec
     }

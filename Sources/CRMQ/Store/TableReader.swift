@@ -21,6 +21,9 @@ struct ColumnSpec {
     var negativeRefused: String? = nil
     /// The earliest date the column takes, and why; nil takes any.
     var notBefore: (day: Int32, why: String)? = nil
+    /// Text whose values repeat row after row (a purchase's customer, its product): its
+    /// distinct values are not made room for at the start, as an id column's are.
+    var repeats = false
 }
 
 /// Columns of one type, as the pieces of the file were parsed: a large reader walks the
@@ -321,6 +324,8 @@ struct ColumnPlan {
     var textNames: [String] = []
     var boolNames: [String] = []
     var extraNames: [String] = []
+    /// Whether each text column's values repeat (`ColumnSpec.repeats`), by text slot.
+    var textRepeats: [Bool] = []
 
     init(header: [String], specs: [ColumnSpec], keepsExtras: Bool = true) {
         self.header = header
@@ -336,7 +341,7 @@ struct ColumnPlan {
             case nil: slots.append(.extra(extraNames.count)); extraNames.append(name)
             case .number: slots.append(.number(numberNames.count)); numberNames.append(name)
             case .date: slots.append(.date(dateNames.count)); dateNames.append(name)
-            case .text: slots.append(.text(textNames.count)); textNames.append(name)
+            case .text: slots.append(.text(textNames.count)); textNames.append(name); textRepeats.append(spec?.repeats ?? false)
             case .bool: slots.append(.bool(boolNames.count)); boolNames.append(name)
             case .customer: slots.append(.customer)
             }
@@ -363,7 +368,7 @@ struct Piece {
         extras = Array(repeating: [], count: plan.extraNames.count)
         for i in numbers.indices { numbers[i].reserveCapacity(expectedRows) }
         for i in dates.indices { dates[i].reserveCapacity(expectedRows) }
-        for i in texts.indices { texts[i].expectedRows = expectedRows }
+        for i in texts.indices { texts[i].expectedRows = plan.textRepeats[i] ? 0 : expectedRows }
         if plan.slots.contains(where: { if case .customer = $0 { true } else { false } }) { customers.reserveCapacity(expectedRows) }
         if keepLines { lines.reserveCapacity(expectedRows) }
     }

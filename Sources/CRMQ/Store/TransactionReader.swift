@@ -27,7 +27,7 @@ struct TransactionReader {
         ColumnSpec(name: "amount", kind: .number, required: true, emptyAllowed: false),
         ColumnSpec(name: "margin", kind: .number),
         ColumnSpec(name: "quantity", kind: .number, negativeRefused: "a return is a row with a negative amount; its quantity is what went back, 0 or more"),
-        ColumnSpec(name: "product", kind: .text),
+        ColumnSpec(name: "product", kind: .text, repeats: true),
     ]
 
     func read() throws(DataError) -> Raw {
