@@ -312,6 +312,14 @@ import Testing
         #expect(run(".read \(f.directory)/bad.crmq").err.contains("it is not UTF-8 text"))
     }
 
+    /// A file the kernel makes up says its size is 0 and still holds text: it is read to its
+    /// end, so the error is about what it holds, not that it is empty.
+    @Test func a_file_that_says_it_is_empty_but_is_not_is_read() throws {
+        guard let version = try? String(contentsOfFile: "/proc/version", encoding: .utf8), !version.isEmpty else { return }
+        let result = run("load \"/proc/version\"")
+        #expect(result.outcome == .failed && result.err.contains("Linux version") && !result.err.contains("empty"), "\(result.err)")
+    }
+
     @Test func save_without_a_result_is_an_error() {
         #expect(run("save to \"x.csv\"").err.contains("there is no result to save yet"))
     }

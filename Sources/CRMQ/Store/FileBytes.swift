@@ -65,12 +65,34 @@ final class FileBytes: @unchecked Sendable {
         default: throw DataError(file: displayName, message: "not a regular file (a pipe, a socket or a device): a snapshot's files are read from disk")
         }
         let size = Int(info.st_size)
-        guard size > 0 else { return FileBytes(base: nil, count: 0) }
+        // A size of 0 may still hold text: files the kernel makes up (/proc) say 0 and are
+        // read to their end; these are small, and a cap keeps a strange one from filling memory.
+        guard size > 0 else { return try readToEnd(fd, path: path, displayName: displayName) }
         guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
             throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         madvise(mapped, size, MADV_WILLNEED)
         return FileBytes(base: mapped, count: size)
+    }
+
+    /// Reads what a file that says it is empty holds, up to 64 MiB.
+    private static func readToEnd(_ fd: Int32, path: String, displayName: String) throws(DataError) -> FileBytes {
+        let limit = 64 << 20
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= limit {
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if got == 0 { break }
+            if got < 0 {
+                if errno == EINTR { continue }
+                // A file opened without blocking that has nothing yet (never a regular file on disk).
+                if errno == EAGAIN { break }
+                throw DataError(file: displayName, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            bytes.append(contentsOf: chunk[0..<got])
+        }
+        guard bytes.count <= limit else { throw DataError(file: displayName, message: "says it is empty, yet holds more than 64 MiB") }
+        return bytes.isEmpty ? FileBytes(base: nil, count: 0) : FileBytes(bytes)
     }
 
     /// The part files of a folder Spark (or Hadoop) wrote a table into — `part-00000-….csv`,
