@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import CRMQ
 
 /// The command line of PRODUCT.md §7, run as a script user runs it: the real binary.
 @Suite struct CommandLineTests {
@@ -119,5 +120,50 @@ import Testing
     @Test func the_same_script_prints_the_same_bytes_every_run() throws {
         let arguments = ["examples/acme", "-f", "examples/volume-is-not-value.crmq"]
         #expect(try crmq(arguments).out == crmq(arguments).out)
+    }
+}
+
+/// A load that cannot fit under the process's address-space limit (`ulimit -v`) is refused
+/// before it starts, with exit 1 and what it needs; Swift would otherwise stop the program
+/// on the first allocation that fails.
+@Suite struct MemoryLimitTests {
+    /// The address space, in KiB, of crmq waiting for its first statement.
+    static func startingSize() throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let statm = try String(contentsOfFile: "/proc/\(process.processIdentifier)/statm", encoding: .utf8)
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return Int(statm.split(separator: " ")[0])! * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
+
+    static func underLimit(_ kib: Int, _ arguments: String) throws -> (status: Int32, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "ulimit -v \(kib); exec \(CommandLineTests.binary) \(arguments)"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func a_load_too_big_for_the_memory_limit_is_refused_and_a_fitting_one_is_not() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/self/statm") else { return }
+        let f = Fixture([:])
+        try SyntheticSnapshot(customers: 40_000, seed: 5).write(to: f.directory)
+        let start = try Self.startingSize()
+        // About 11 MB of files need about 2.4 × that and 96 MB of room: 60 MB more is too little.
+        let tight = try Self.underLimit(start + 60 * 1024, "\(f.directory) -c count")
+        #expect(tight.status == 1 && tight.err.contains("needs about") && tight.err.contains("ulimit -v"), "\(tight.status) \(tight.err.prefix(300))")
+        let roomy = try Self.underLimit(start + 600 * 1024, "\(f.directory) -c count")
+        #expect(roomy.status == 0, "\(roomy.err.prefix(300))")
     }
 }

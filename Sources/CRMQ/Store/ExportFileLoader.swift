@@ -46,6 +46,12 @@ public struct ExportFileLoader {
 
 
     public func load() throws(DataError) -> Snapshot {
+        if blocks == nil {
+            let files = FileBytes.parts(of: path) ?? [path]
+            try MemoryBudget.check(
+                inputBytes: MemoryBudget.size(of: files + [customersFile?.path].compactMap { $0 } + otherFiles.values.map(\.path)),
+                kind: .export, file: path)
+        }
         let plan = try inspect(computing: Set(rules?.computed.map(\.field) ?? []))
         if plan.isSummary {
             if rules != nil {

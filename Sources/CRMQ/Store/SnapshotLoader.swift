@@ -72,6 +72,9 @@ public struct SnapshotLoader {
         for required in ["customers.csv", "transactions.csv"] where !exists(required) {
             throw DataError(file: path(required), message: "missing: a folder's snapshot needs transactions.csv (and customers.csv for who the customers are)")
         }
+        if memory == nil, transactionStream == nil {
+            try MemoryBudget.check(inputBytes: MemoryBudget.size(of: Self.fileNames.map(path)), kind: .folder, file: directory)
+        }
         var info = try readInfo()
         let (customerTable, index) = try readCustomers()
         try checkInterrupt()
