@@ -147,6 +147,23 @@ def up_arrow_recalls_and_ctrl_c_abandons():
     shell.wait_for_prompt()
 
 
+def load_an_export_file_and_keep_no_password():
+    shell.send('load "examples/apparel/apparel_tr\t')  # Tab offers export files, not only folders
+    shell.wait_for_line('acme> load "examples/apparel/apparel_trans.csv"')
+    shell.send(" as app\r")
+    shell.wait_for_text("loaded app: 600 customers")
+    shell.wait_for_prompt("app> ")
+    shell.send('load postgres "postgresql://ann:s3cret-pw@/shop?host=/nonexistent" tables (transactions = orders)\r')
+    shell.wait_for_text("cannot connect")
+    shell.wait_for_prompt("app> ")
+    echoed = shell.transcript[shell.transcript.rindex("error:"):]
+    assert "s3cret-pw" not in echoed and "ann:*********@" in echoed, echoed
+    history = open(os.path.join(home, ".crmq_history")).read()
+    assert "s3cret-pw" not in history and "ann:***@" in history, history
+    shell.send("use acme\r")
+    shell.wait_for_prompt()
+
+
 def a_statement_over_two_lines():
     shell.send("count where (revenue\r")
     shell.wait_for(lambda: shell.cursor_line().endswith("...>"), "the continuation prompt")
@@ -239,6 +256,8 @@ for name, fn in [
     ("Tab completes a customer id", complete_customer_id),
     ("an error is shown and the session goes on", an_error_keeps_the_session),
     ("Up recalls the last statement; Ctrl-C abandons the line", up_arrow_recalls_and_ctrl_c_abandons),
+    ("Tab completes an export file, which loads as it is; a password stays out of the error and the history",
+     load_an_export_file_and_keep_no_password),
     ("an open parenthesis continues on a second line", a_statement_over_two_lines),
     ("a recalled two-line statement shows its second line under the first and runs whole", a_recalled_two_line_statement_shows_and_runs_whole),
     ("Ctrl-L clears the screen and keeps the line", ctrl_l_clears_the_screen),
