@@ -71,7 +71,8 @@ public struct ExportFileLoader {
         if let customersFile {
             // The customers are the file's; each row's customer is looked up among them.
             var loader = SnapshotLoader(directory: customersFile.path, name: name)
-            loader.layouts["customers.csv"] = customersFile
+            loader.origins["customers.csv"] = .file(customersFile)
+            loader.folderless = true
             loader.interrupted = interrupted
             (customers, index) = try loader.readCustomers()
             let column = plan.mapping.column(for: "customer_id").flatMap { plan.header.firstIndex(of: $0) }
@@ -96,7 +97,8 @@ public struct ExportFileLoader {
         if let later = setAside.removeValue(forKey: "transactions.csv") { setAside[shown] = later }
         // The other tables, read as a folder's are, their customers looked up among these.
         var others = SnapshotLoader(directory: path, name: name)
-        others.layouts = otherFiles
+        others.origins = otherFiles.mapValues(FileOrigin.file)
+        others.folderless = true
         others.interrupted = interrupted
         let activities = try others.readActivities(index: index, asOf: info.asOf, setAside: &setAside)
         let payments = try others.readPayments(index: index, asOf: info.asOf, setAside: &setAside)

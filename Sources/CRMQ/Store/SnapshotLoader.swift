@@ -1,5 +1,22 @@
 import Foundation
 
+/// Where one of a snapshot's files comes from when it is not the folder's own.
+enum FileOrigin {
+    /// Another file, perhaps written otherwise (a snapshot.json's `tables`).
+    case file(FileLayout)
+    /// A database's table, in memory, and what errors call it.
+    case bytes(FileBytes, name: String)
+    /// A database's table arriving in blocks, and what errors call it.
+    case stream(BlockStream, name: String)
+
+    var name: String {
+        switch self {
+        case .file(let layout): layout.path
+        case .bytes(_, let name), .stream(_, let name): name
+        }
+    }
+}
+
 /// Loads a snapshot directory (PRODUCT.md §2) into columns and derives the fields that need
 /// no model (§3). Nothing it builds is visible until every file has loaded, so a failed
 /// load leaves nothing half-made behind.
@@ -28,62 +45,58 @@ public struct SnapshotLoader {
         self.asOf = asOf
     }
 
-    /// The snapshot's files held in memory instead of a folder, by file name: a database's
-    /// tables, each with the name its errors call it by (`postgres crm.orders`).
-    var memory: [String: (bytes: FileBytes, name: String)]?
-    /// Files read from elsewhere or written otherwise, by the name they stand for (a
-    /// snapshot.json's `tables`).
-    var layouts: [String: FileLayout] = [:]
+    /// Where a file comes from when it is not the folder's own file of that name, by that
+    /// name (`transactions.csv`): another file (a snapshot.json's `tables`), or a database's
+    /// table in memory or arriving in blocks.
+    var origins: [String: FileOrigin] = [:]
+    /// Whether the snapshot has no folder (a database's): its files are its origins only.
+    var folderless = false
     /// What snapshot.json would say, when the snapshot has none of its own (a database's).
     var info: SnapshotInfo?
-    /// The transactions when they arrive from a database in blocks, and what errors call them.
-    var transactionStream: (stream: BlockStream, name: String)?
 
     func path(_ file: String) -> String {
-        if file == "transactions.csv", let transactionStream { return transactionStream.name }
-        if let layout = layouts[file] { return layout.path }
-        if let memory { return memory[file]?.name ?? file }
+        if let origin = origins[file] { return origin.name }
+        if folderless { return file }
         return directory.hasSuffix("/") ? directory + file : directory + "/" + file
     }
 
     private func exists(_ file: String) -> Bool {
-        if file == "transactions.csv", transactionStream != nil { return true }
-        if layouts[file] != nil { return true }
-        if let memory { return memory[file] != nil }
-        return FileManager.default.fileExists(atPath: path(file))
+        origins[file] != nil || !folderless && FileManager.default.fileExists(atPath: path(file))
     }
 
-    /// A reader of one of the snapshot's files, from the folder or from memory.
+    /// A reader of one of the snapshot's files, wherever it comes from.
     private func reader(_ file: String, specs: [ColumnSpec], keepLines: Bool = false, customerIndex: InternedStrings? = nil) -> TableReader {
         var reader = TableReader(path: path(file), displayName: path(file), specs: specs, keepLines: keepLines, customerIndex: customerIndex)
-        reader.bytes = memory?[file]?.bytes
-        if let layout = layouts[file] { (reader.dialect, reader.rename) = (layout.dialect, layout.rename) }
+        switch origins[file] {
+        case .file(let layout): (reader.dialect, reader.rename) = (layout.dialect, layout.rename)
+        case .bytes(let bytes, _): reader.bytes = bytes
+        case .stream(let stream, _): reader.blocks = stream
+        case nil: break
+        }
         return reader
     }
 
     public func load() throws(DataError) -> Snapshot {
         var isDirectory: ObjCBool = false
-        guard memory != nil || FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+        guard folderless || FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw DataError(file: directory, message: "no such snapshot directory")
         }
-        guard memory != nil || isDirectory.boolValue else {
+        guard folderless || isDirectory.boolValue else {
             throw DataError(file: directory, message: "a snapshot is a directory holding customers.csv and transactions.csv")
         }
         for required in ["customers.csv", "transactions.csv"] where !exists(required) {
             throw DataError(file: path(required), message: "missing: a folder's snapshot needs transactions.csv (and customers.csv for who the customers are)")
         }
-        if memory == nil, transactionStream == nil {
+        if !folderless {
             try MemoryBudget.check(inputBytes: MemoryBudget.size(of: Self.fileNames.map(path)), kind: .folder, file: directory)
         }
         var info = try readInfo()
         let (customerTable, index) = try readCustomers()
         try checkInterrupt()
-        var reader = TransactionReader(path: path("transactions.csv"), index: index, marginRate: info.marginRate)
-        reader.bytes = memory?["transactions.csv"]?.bytes
-        reader.blocks = transactionStream?.stream
-        reader.progress = progress.map { report in { @Sendable fraction in report("transactions.csv", fraction) } }
-        reader.interrupted = interrupted
-        var raw = try reader.read()
+        var rows = reader("transactions.csv", specs: TransactionReader.specs, customerIndex: index)
+        rows.progress = progress.map { report in { @Sendable fraction in report("transactions.csv", fraction) } }
+        rows.interrupted = interrupted
+        var raw = try TransactionReader.read(rows)
         if let asOf {
             info.asOf = asOf
         } else if info.asOf == CalendarDay.null {
@@ -97,7 +110,8 @@ public struct SnapshotLoader {
         var setAside: [String: Int] = [:]
         try checkInterrupt()
         progress?("arranging transactions", 1)
-        let transactions = reader.arrange(&raw, customers: customerTable.count, asOf: info.asOf, setAside: &setAside)
+        let transactions = TransactionReader(path: path("transactions.csv"), index: index, marginRate: info.marginRate)
+            .arrange(&raw, customers: customerTable.count, asOf: info.asOf, setAside: &setAside)
         let activities = try readActivities(index: index, asOf: info.asOf, setAside: &setAside)
         let payments = try readPayments(index: index, asOf: info.asOf, setAside: &setAside)
         let interactions = try readInteractions(index: index, asOf: info.asOf, setAside: &setAside)

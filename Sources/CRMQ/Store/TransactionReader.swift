@@ -3,11 +3,6 @@ struct TransactionReader {
     var path: String
     var index: InternedStrings
     var marginRate: Double?
-    /// The file's bytes when a database sent them, not a folder; or its blocks as they come.
-    var bytes: FileBytes?
-    var blocks: BlockStream?
-    var progress: (@Sendable (Double) -> Void)?
-    var interrupted: InterruptCheck = ctrlCPressed
 
     /// The file's columns, in the pieces they were parsed in.
     struct Raw {
@@ -30,12 +25,8 @@ struct TransactionReader {
         ColumnSpec(name: "product", kind: .text, repeats: true),
     ]
 
-    func read() throws(DataError) -> Raw {
-        var reader = TableReader(path: path, displayName: path, specs: Self.specs, customerIndex: index)
-        reader.bytes = bytes
-        reader.blocks = blocks
-        reader.progress = progress
-        reader.interrupted = interrupted
+    /// The rows a reader of transactions (`specs`, the customers' index) gives, as they were parsed.
+    static func read(_ reader: TableReader) throws(DataError) -> Raw {
         let read = try reader.read()
         return Raw(
             customer: read.customerPieces, day: read.dates.pieces["date"]!, amount: read.numbers.pieces["amount"]!,

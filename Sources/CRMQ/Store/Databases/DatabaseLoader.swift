@@ -69,7 +69,7 @@ public struct DatabaseLoader {
         let mapping = try ColumnMapping.resolve(header: header, written: written, given: columns, roles: ColumnMapping.transactionRoles, file: label)
         let fields = mapping.pairs.map { "\(quoted($0.column)) AS \($0.field)" }.joined(separator: ", ")
         let streamed = database.stream("SELECT \(fields) FROM (\(transactions.select)) AS crmq_source")
-        var memory: [String: (bytes: FileBytes, name: String)] = [:]
+        var origins = ["transactions.csv": FileOrigin.stream(streamed, name: label)]
         var sources = [TableSource(
             table: "transactions", file: label, dialect: .standard,
             mapping: mapping.summary(written: Dictionary(zip(header, written), uniquingKeysWith: { a, _ in a })), rows: 0,
@@ -98,13 +98,13 @@ public struct DatabaseLoader {
                 renamed = id.summary(written: Dictionary(zip(normalised, names), uniquingKeysWith: { a, _ in a }))
             }
             let rows = try database.csv(select)
-            memory["\(table.rawValue).csv"] = (FileBytes(rows.bytes), shown)
+            origins["\(table.rawValue).csv"] = .bytes(FileBytes(rows.bytes), name: shown)
             sources.append(TableSource(table: table.rawValue, file: shown, dialect: .standard, mapping: renamed, rows: rows.rows, isDatabase: true))
         }
         var loader = SnapshotLoader(directory: database.label, name: name, asOf: asOf)
-        loader.memory = memory
+        loader.origins = origins
+        loader.folderless = true
         loader.info = info
-        loader.transactionStream = (streamed, label)
         loader.interrupted = interrupted
         let snapshot = try loader.load()
         // The transactions streamed by: their rows are counted once read.
