@@ -12,11 +12,18 @@ struct ColumnMapping: Sendable, Equatable {
     /// The file's column for a field, if any.
     func column(for field: String) -> String? { pairs.first { $0.field == field }?.column }
 
-    /// `customer_id ← Id, date ← Date, amount ← Price`, with the header's own spelling; the
-    /// fields written as crmq writes them are left out.
-    func summary(written: [String: String]) -> String {
-        pairs.map { ($0.field, written[$0.column] ?? $0.column) }.filter { $0.0 != $0.1 }.map { "\($0.0) ← \($0.1)" }
+    /// `customer_id ← Id, date ← Date, amount ← Price`, with the header's own spelling
+    /// (`written`, beside the normalised `header`); the fields written as crmq writes them
+    /// are left out.
+    func summary(header: [String], written: [String]) -> String {
+        let spelled = Dictionary(zip(header, written), uniquingKeysWith: { a, _ in a })
+        return pairs.map { ($0.field, spelled[$0.column] ?? $0.column) }.filter { $0.0 != $0.1 }.map { "\($0.0) ← \($0.1)" }
             .joined(separator: ", ")
+    }
+
+    /// The file's columns read as a field of another name: what a reader renames.
+    var renames: [String: String] {
+        Dictionary(pairs.filter { $0.field != $0.column }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// A field crmq reads from a file, and the names it is known by in other tools' exports

@@ -44,7 +44,6 @@ public struct ExportFileLoader {
         return spec
     }
 
-
     public func load() throws(DataError) -> Snapshot {
         if blocks == nil {
             let files = FileBytes.parts(of: path) ?? [path]
@@ -105,16 +104,16 @@ public struct ExportFileLoader {
         let interactions = try others.readInteractions(index: index, asOf: info.asOf, setAside: &setAside)
         CustomerFigures(transactions: transactions, activities: activities, asOf: info.asOf).derive(into: &customers)
         try SnapshotLoader.checkSumsAreFinite(customers, file: path)
-        let named = plan.mapping.summary(written: Dictionary(zip(plan.header, plan.written), uniquingKeysWith: { a, _ in a }))
+        let named = plan.mapping.summary(header: plan.header, written: plan.written)
         let mapping = ([named].filter { !$0.isEmpty } + (rules?.computed ?? []).map { "\($0.field) ← \($0.written)" }).joined(separator: ", ")
         let sources = customersFile.map { [TableSource(
-            table: "customers", file: $0.path, dialect: $0.dialect, mapping: $0.rename.map { "\($0.value) ← \($0.key)" }.joined(separator: ", "),
+            table: "customers", file: $0.path, dialect: $0.dialect, mapping: $0.renamed.joined(separator: ", "),
             rows: customers.count)] } ?? []
         // The other tables' rows: those kept and those set aside; activities name their rates' file.
         let kept = ["activities.csv": activities?.customer.count, "payments.csv": payments?.customer.count, "interactions.csv": interactions?.customer.count]
         let otherSources = otherFiles.keys.sorted().compactMap { file -> TableSource? in
             guard let layout = otherFiles[file], let rows = kept[file] ?? nil else { return nil }
-            var mapping = layout.rename.sorted { $0.key < $1.key }.map { "\($0.value) ← \($0.key)" }
+            var mapping = layout.renamed
             if file == "activities.csv", let rates = otherFiles["activity_rates.csv"] { mapping.append("unit costs from \(Self.fileName(rates.path))") }
             return TableSource(
                 table: String(file.dropLast(4)), file: layout.path, dialect: layout.dialect, mapping: mapping.joined(separator: ", "),
@@ -152,8 +151,7 @@ public struct ExportFileLoader {
         reader.keepsExtras = false
         // Lines name the rows a rule or a quantity is wrong on.
         reader.keepLines = rules != nil || plan.mapping.column(for: "quantity") != nil || customersFile != nil
-        reader.rename = Dictionary(
-            plan.mapping.pairs.filter { $0.field != $0.column }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a })
+        reader.rename = plan.mapping.renames
         let shown = self.shown
         reader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
         reader.interrupted = interrupted

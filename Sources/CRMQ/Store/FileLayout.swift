@@ -6,13 +6,16 @@ struct FileLayout: Sendable {
     /// The file's column (normalised) → crmq's field.
     var rename: [String: String] = [:]
 
+    /// `customer_id ← client`, each renamed column as `describe` shows it, in column order.
+    var renamed: [String] { rename.sorted { $0.key < $1.key }.map { "\($0.value) ← \($0.key)" } }
+
     /// A customers file as it is: its dialect sniffed (or told), and its id column named by
     /// `columns (id = …)`, else found by the names ids go by. Its other columns are attributes.
     static func customers(path: String, format: FormatOverrides, columns: [(field: String, column: String)]) throws(DataError) -> FileLayout {
         let (dialect, written, _) = try DialectSniffer.head(of: path, format: format)
         let header = written.map(TableReader.normalise)
         let id = try ColumnMapping.resolve(header: header, written: written, given: columns, roles: [ColumnMapping.customerIdRole], file: path)
-        return FileLayout(path: path, dialect: dialect, rename: Dictionary(id.pairs.filter { $0.column != $0.field }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a }))
+        return FileLayout(path: path, dialect: dialect, rename: id.renames)
     }
 
     /// Another table's file (payments, interactions, activities, their rates): its dialect

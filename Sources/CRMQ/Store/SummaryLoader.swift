@@ -93,9 +93,8 @@ struct SummaryLoader {
         let transactions = TransactionTable(
             customer: [], day: [], amount: [], fileMargin: nil, marginRate: nil, quantity: nil, product: nil,
             start: [Int32](repeating: 0, count: count + 1), later: LaterTransactions(customer: [], day: []))
-        let written = Dictionary(zip(plan.header, plan.written), uniquingKeysWith: { a, _ in a })
         let source = TableSource(
-            table: "summary", file: path, dialect: plan.dialect, mapping: plan.mapping.summary(written: written), rows: n, timeUnit: unit, isDatabase: blocks != nil)
+            table: "summary", file: path, dialect: plan.dialect, mapping: plan.mapping.summary(header: plan.header, written: plan.written), rows: n, timeUnit: unit, isDatabase: blocks != nil)
         return Snapshot(
             name: name, directory: path, info: SnapshotInfo(asOf: day), customers: table, transactions: transactions,
             activities: nil, payments: nil, interactions: nil, valueStar: nil, setAside: [:], index: index, sources: [source])
@@ -113,8 +112,7 @@ struct SummaryLoader {
         reader.blocks = blocks
         reader.dialect = plan.dialect
         reader.keepLines = true
-        reader.rename = Dictionary(
-            plan.mapping.pairs.filter { $0.field != $0.column }.map { ($0.column, $0.field) }, uniquingKeysWith: { a, _ in a })
+        reader.rename = plan.mapping.renames
         reader.progress = progress
         reader.interrupted = interrupted
         return try reader.read()

@@ -72,7 +72,7 @@ public struct DatabaseLoader {
         var origins = ["transactions.csv": FileOrigin.stream(streamed, name: label)]
         var sources = [TableSource(
             table: "transactions", file: label, dialect: .standard,
-            mapping: mapping.summary(written: Dictionary(zip(header, written), uniquingKeysWith: { a, _ in a })), rows: 0,
+            mapping: mapping.summary(header: header, written: written), rows: 0,
             isDatabase: true)]
         for (table, reference) in tables where table != .transactions {
             guard Self.readable.contains(table) else {
@@ -95,7 +95,7 @@ public struct DatabaseLoader {
                 let column = names[normalised.firstIndex(of: id.pairs[0].column)!]
                 let others = names.filter { $0 != column }.map(PostgresDatabase.quoted)
                 select = "SELECT \(([PostgresDatabase.quoted(column) + " AS id"] + others).joined(separator: ", ")) FROM (\(reference.select)) AS crmq_source"
-                renamed = id.summary(written: Dictionary(zip(normalised, names), uniquingKeysWith: { a, _ in a }))
+                renamed = id.summary(header: normalised, written: names)
             }
             let rows = try database.csv(select)
             origins["\(table.rawValue).csv"] = .bytes(FileBytes(rows.bytes), name: shown)
