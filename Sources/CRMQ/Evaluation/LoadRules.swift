@@ -6,6 +6,20 @@ enum LoadRules {
     /// The fields a load may compute: numbers of a row. The customer and the date name columns.
     static let computable = ["amount", "margin", "quantity"]
 
+    /// A load's `columns (…)` parted: a field whose source is a column's name (`Id`,
+    /// `'Customer ID'`) is a pair for the column mapping; any other source is an expression.
+    static func split(_ columns: [(field: Name, source: Expr)]) -> (named: [(field: String, column: String)], computed: [(field: Name, source: Expr)]) {
+        var named: [(field: String, column: String)] = []
+        var computed: [(field: Name, source: Expr)] = []
+        for (field, source) in columns {
+            switch source.kind {
+            case .field(let column), .string(let column): named.append((field.text, column))
+            default: computed.append((field, source))
+            }
+        }
+        return (named, computed)
+    }
+
     /// The fields named by expressions, checked to be ones a load may compute, as the store names them.
     static func fields(_ computed: [(field: Name, source: Expr)]) throws(Diagnostic) -> Set<String> {
         for (field, _) in computed where !computable.contains(TableReader.normalise(field.text)) {

@@ -31,14 +31,12 @@ struct RecipeLoader {
             }
             loader.otherFiles["\(name).csv"] = try FileLayout.table(path: recipe.path(of: table.file!), format: table.format, columns: table.columns)
         }
-        var computed: [(field: Name, source: Expr)] = []
+        var sources: [(field: Name, source: Expr)] = []
         for (field, written) in transactions.columns {
-            let source = try expression(written, key: "tables.transactions.columns.\(field)")
-            switch source.kind {
-            case .field(let column), .string(let column): loader.columns.append((field, column))
-            default: computed.append((Name(field, SourceRange(0, 0)), source))
-            }
+            sources.append((Name(field, SourceRange(0, 0)), try expression(written, key: "tables.transactions.columns.\(field)")))
         }
+        let computed: [(field: Name, source: Expr)]
+        (loader.columns, computed) = LoadRules.split(sources)
         let condition = try transactions.condition.map { (text) throws(DataError) in try expression(text, key: "tables.transactions.where") }
         guard condition != nil || !computed.isEmpty else { return .file(loader) }
         do {

@@ -188,12 +188,11 @@ struct LoadStatement: Statement {
             throw Diagnostic("say which tables to read: tables (transactions = orders, customers = 'select …')", hint: Secrets.redacted("\(self) tables (transactions = orders)"))
         }
         var loader = DatabaseLoader(kind: kind, location: path, name: name, asOf: asOf, tables: tables.map { ($0.table.value, TableReference($0.reference.text)) })
-        for (field, source) in columns {
-            switch source.kind {
-            case .field(let column), .string(let column): loader.columns.append((field.text, column))
-            default: throw Diagnostic("of a database, a field is a column; compute it in a query instead", at: source.range)
-            }
+        let (named, computed) = LoadRules.split(columns)
+        if let expression = computed.first {
+            throw Diagnostic("of a database, a field is a column; compute it in a query instead", at: expression.source.range)
         }
+        loader.columns = named
         return loader
     }
 
@@ -202,13 +201,8 @@ struct LoadStatement: Statement {
     private func exportLoader(name: String, at range: SourceRange) throws(Diagnostic) -> ExportFileLoader {
         var loader = ExportFileLoader(path: path, name: name, asOf: asOf)
         loader.format = try formatOverrides()
-        var computed: [(field: Name, source: Expr)] = []
-        for (field, source) in columns {
-            switch source.kind {
-            case .field(let column), .string(let column): loader.columns.append((field.text, column))
-            default: computed.append((field, source))
-            }
-        }
+        let computed: [(field: Name, source: Expr)]
+        (loader.columns, computed) = LoadRules.split(columns)
         guard condition != nil || !computed.isEmpty else { return loader }
         let fields = try LoadRules.fields(computed)
         let plan = try loading(at: range) { () throws(DataError) in try loader.inspect(computing: fields) }
