@@ -232,16 +232,18 @@ public final class Snapshot: Sendable {
         let transactions = transactions.rated(rate)
         var customers = customers
         CustomerFigures(transactions: transactions, activities: activities, asOf: info.asOf).derive(into: &customers)
-        return Snapshot(
-            name: name, directory: directory, info: info, customers: customers, transactions: transactions, activities: activities,
-            payments: payments, interactions: interactions, valueStar: valueStar, setAside: setAside, index: index, sources: sources)
+        return with(customers: customers, transactions: transactions)
     }
 
     /// The same snapshot with where its tables came from said.
-    func described(by sources: [TableSource]) -> Snapshot {
+    func described(by sources: [TableSource]) -> Snapshot { with(sources: sources) }
+
+    /// The same snapshot with some of its parts replaced.
+    private func with(customers: CustomerTable? = nil, transactions: TransactionTable? = nil, sources: [TableSource]? = nil) -> Snapshot {
         Snapshot(
-            name: name, directory: directory, info: info, customers: customers, transactions: transactions, activities: activities,
-            payments: payments, interactions: interactions, valueStar: valueStar, setAside: setAside, index: index, sources: sources)
+            name: name, directory: directory, info: info, customers: customers ?? self.customers, transactions: transactions ?? self.transactions,
+            activities: activities, payments: payments, interactions: interactions, valueStar: valueStar, setAside: setAside, index: index,
+            sources: sources ?? self.sources)
     }
 
     /// The row of the customer with this id.
