@@ -14,11 +14,13 @@ enum DialectSniffer {
         return UnsafeBufferPointer(rebasing: buffer[start..<end])
     }
 
-    /// A file's first lines: its dialect (sniffed, then what `format` says over it), the
+    /// A file's first lines (a part folder's first part's): its dialect (sniffed, then what `format` says over it), the
     /// header's names as written (`columnN` for a blank one, or for every one without a
     /// header) and the sampled rows after it.
     static func head(of path: String, format: FormatOverrides) throws(DataError) -> (dialect: Dialect, written: [String], rows: [[String]]) {
-        let bytes = try FileBytes.read(path: path, displayName: path)
+        // Of a folder of part files, the first part with rows: joining them all is the read's work.
+        let first = FileBytes.parts(of: path)?.first { MemoryBudget.size(of: [$0]) > 0 } ?? path
+        let bytes = try FileBytes.read(path: first, displayName: path)
         return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
             let start = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
             let sample = Self.sample(buffer, from: start)
