@@ -2,10 +2,10 @@ import Testing
 @testable import CRMQ
 
 @Suite struct CSVScannerTests {
-    func records(_ text: String) throws -> [[String]] {
+    func records(_ text: String, delimiter: Delimiter = .comma) throws -> [[String]] {
         let bytes = Array(text.utf8)
         return try bytes.withUnsafeBufferPointer { buffer in
-            var scanner = CSVScanner(bytes: buffer)
+            var scanner = CSVScanner(bytes: buffer, delimiter: delimiter)
             var fields: [CSVField] = []
             var out: [[String]] = []
             while try scanner.next(&fields) { out.append(fields.map { scanner.string(of: $0)! }) }
@@ -23,6 +23,13 @@ import Testing
 
     @Test func empty_fields_and_blank_lines() throws {
         #expect(try records("a,,\n\n,b,\n") == [["a", "", ""], ["", "b", ""]])
+    }
+
+    /// With runs of spaces for a delimiter, a line of spaces is blank: five million of them
+    /// are skipped as one, not one call deeper each (which overflowed the stack).
+    @Test func millions_of_lines_of_spaces_are_blank_lines() throws {
+        let text = "  a  b\r\n" + String(repeating: "   \r\n", count: 5_000_000) + "  c  d\r\n"
+        #expect(try records(text, delimiter: .spaces) == [["a", "b"], ["c", "d"]])
     }
 
     @Test func text_after_a_closing_quote_is_an_error() {

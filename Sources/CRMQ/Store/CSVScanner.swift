@@ -43,13 +43,16 @@ struct CSVScanner {
     /// Empty lines are skipped (a trailing newline at the end of a file is common).
     mutating func next(_ fields: inout [CSVField]) throws(CSVSyntaxError) -> Bool {
         fields.removeAll(keepingCapacity: true)
-        while position < end, base[position] == 0x0A || base[position] == 0x0D {
-            if base[position] == 0x0A { line += 1 }
+        // Blank lines, and with runs of spaces for a delimiter lines of spaces too: a loop,
+        // not a call a line, so that a million of them are no deeper than one.
+        while position < end {
+            let c = base[position]
+            if c == 0x0A {
+                line += 1
+            } else if c != 0x0D, !(spaceRuns && c == 0x20) {
+                break
+            }
             position += 1
-        }
-        if spaceRuns {
-            while position < end, base[position] == 0x20 { position += 1 }
-            if position < end, base[position] == 0x0A || base[position] == 0x0D { return try next(&fields) }  // a line of spaces
         }
         guard position < end else { return false }
         recordLine = line
