@@ -155,8 +155,7 @@ final class ModelStore {
         let (model, _) = try purchase(type, snapshot)
         let histories = histories(snapshot)
         // A summary of purchases alone (no monetary column) has no spend to fit Gamma-Gamma on.
-        let spendKnown = snapshot.customers.numbers(CustomerFields.monetary).contains { !$0.isNaN }
-        let spend = spendKnown ? try gammaGamma(snapshot) : nil
+        let spend = snapshot.knowsSpend ? try gammaGamma(snapshot) : nil
         var fitted = Self.assemble(snapshot, histories, spend, value, model.lifetimeValues(histories, value))
         if type.word != Settings.defaultModel.rawValue { fitted.notes.append("transaction model: \(type.title)") }
         return fitted

@@ -219,6 +219,13 @@ public final class Snapshot: Sendable {
         self.index = index
     }
 
+    /// Whether the snapshot is a summary (frequency, recency, T a customer), with no transactions.
+    public var isSummary: Bool { sources.first?.timeUnit != nil }
+
+    /// Whether any customer's spend is known: a summary without a monetary column knows none,
+    /// and Gamma-Gamma has nothing to fit.
+    public var knowsSpend: Bool { customers.numbers(CustomerFields.monetary).contains { !$0.isNaN } }
+
     /// Every file the snapshot was read from, which no result may overwrite.
     public var files: [String] {
         sources.isEmpty ? SnapshotLoader.fileNames.map { (directory.hasSuffix("/") ? directory : directory + "/") + $0 } : sources.map(\.file)
@@ -228,7 +235,7 @@ public final class Snapshot: Sendable {
     /// nil) and every derived figure worked out anew: what `set margin_rate` does. A summary
     /// has no transactions to rate.
     func rated(_ rate: Double?) -> Snapshot {
-        guard sources.first?.timeUnit == nil, rate != transactions.marginRate else { return self }
+        guard !isSummary, rate != transactions.marginRate else { return self }
         let transactions = transactions.rated(rate)
         var customers = customers
         CustomerFigures(transactions: transactions, activities: activities, asOf: info.asOf).derive(into: &customers)

@@ -14,7 +14,7 @@ struct ModelStatements {
             // model is fitted on its own, so that one that cannot be fitted does not stop another.
             var fits: [ModelFit] = []
             // A summary of purchases alone (frequency, recency, T) has no spend to fit.
-            let spendKnown = model != nil || scope.snapshot.customers.numbers(CustomerFields.monetary).contains { !$0.isNaN }
+            let spendKnown = model != nil || scope.snapshot.knowsSpend
             for name in wanted {
                 if let type = name.purchaseModel {
                     fits.append(try scope.models.purchase(type, scope.snapshot, standardErrors: true).1)

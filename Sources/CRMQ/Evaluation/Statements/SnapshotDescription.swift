@@ -57,7 +57,7 @@ struct SnapshotDescription {
             return nil
         case .transactions:
             let t = snapshot.transactions
-            guard snapshot.sources.first?.timeUnit == nil else { return nil }
+            guard !snapshot.isSummary else { return nil }
             var out = [field("customer_id", .text, who(t.customer)), field("date", .date, .date(t.day)), field("amount", .number, .number(t.amount))]
             if t.marginKnown { out.append(field("margin", .number, .number(t.margin))) }
             if let q = t.quantity { out.append(field("quantity", .number, .number(q))) }
