@@ -286,4 +286,32 @@ import Testing
             #expect(error.line == 2502 && error.columnName == "amount", "\(error)")
         }
     }
+
+    /// Text fields wait in batches before they are interned (so that their cache misses
+    /// overlap); an error in a waiting row still comes before one in a later row or column.
+    @Test func a_text_error_in_a_waiting_row_comes_before_a_later_error() throws {
+        let specs = ExportFileLoader.specs.filter { ["customer_id", "date", "amount"].contains($0.name) }
+        func error(_ bytes: [UInt8]) -> DataError? {
+            var reader = TableReader(path: "rows", displayName: "rows", specs: specs)
+            reader.bytes = FileBytes(bytes)
+            do {
+                _ = try reader.read()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let header = Array("customer_id,date,amount\n".utf8)
+        let good = Array("A,2024-01-02,1.5\n".utf8)
+        // Line 3's customer is not UTF-8 (0xFF); line 5's amount is no number.
+        let notText = header + good + Array("B".utf8) + [0xFF] + Array(",2024-01-02,2\n".utf8) + good + Array("C,2024-01-03,x\n".utf8)
+        #expect(error(notText)?.line == 3 && error(notText)?.column == 1, "\(String(describing: error(notText)))")
+        // In one row: the customer (column 1) before the amount (column 3).
+        let sameRow = header + good + Array("B".utf8) + [0xFF] + Array(",2024-01-02,x\n".utf8)
+        #expect(error(sameRow)?.line == 3 && error(sameRow)?.column == 1, "\(String(describing: error(sameRow)))")
+        // A good file of the same rows reads whole.
+        var reader = TableReader(path: "rows", displayName: "rows", specs: specs)
+        reader.bytes = FileBytes(header + good + good)
+        #expect(try reader.read().texts["customer_id"]?.codes == [0, 0])
+    }
 }

@@ -163,13 +163,15 @@ struct TableReader {
         return (plan, header, scanner.position, scanner.line)
     }
 
-    /// Rows arriving in blocks, each parsed while the next one is received; the blocks'
-    /// pieces are merged as a file's are.
+    /// Rows arriving in blocks, each parsed while the next one is received. Each block's
+    /// numbers, dates and customers are a piece of their own, sized from the block (a stream's
+    /// length is unknown: one growing column would be copied at every doubling, and those
+    /// fresh pages cost more than the parse); text goes on in one builder from block to block,
+    /// so that it is interned once rather than merged.
     private func read(_ blocks: BlockStream) throws(DataError) -> ReadTable {
         var planned: (plan: ColumnPlan, header: [String])?
-        // One piece for every block: parsed one after another, they add to the same columns,
-        // and text is interned once rather than merged block by block.
-        var parsed: Piece?
+        var pieces: [Piece] = []
+        var texts: [TextColumnBuilder]?
         var line = 1
         try blocks.consume { block throws(DataError) in
             try block.withUnsafeBufferPointer { buffer throws(DataError) in
@@ -182,15 +184,18 @@ struct TableReader {
                 var piece = PieceParser(
                     reader: self, plan: planned!.plan,
                     scanner: CSVScanner(bytes: buffer, from: from, line: line, delimiter: dialect.delimiter),
-                    expectedRows: parsed == nil ? Self.estimateRows(buffer, from..<buffer.count) : 0)
-                if let parsed { piece.piece = parsed }
+                    expectedRows: Self.estimateRows(buffer, from..<buffer.count))
+                if let texts { piece.piece.texts = texts }
                 try piece.run()
                 line = piece.scanner.line
-                parsed = piece.piece
+                texts = piece.piece.texts
+                piece.piece.texts = Array(repeating: TextColumnBuilder(), count: planned!.plan.textNames.count)
+                pieces.append(piece.piece)
             }
         }
-        guard let planned, let parsed else { throw DataError(file: displayName, line: 1, message: "no rows and no header came") }
-        return merge([parsed], plan: planned.plan, header: planned.header)
+        guard let planned, !pieces.isEmpty else { throw DataError(file: displayName, line: 1, message: "no rows and no header came") }
+        pieces[0].texts = texts!
+        return merge(pieces, plan: planned.plan, header: planned.header)
     }
 
     /// The header, then every row, in pieces parsed on all cores.
@@ -283,7 +288,7 @@ struct TableReader {
         // Each text column is merged on its own core.
         let merged = parallelMap(plan.textNames.count) { k -> TextColumnBuilder in
             var builder = pieces.first?.texts[k] ?? TextColumnBuilder()
-            for piece in pieces.dropFirst() { builder.append(contentsOf: piece.texts[k]) }
+            for piece in pieces.dropFirst() where !piece.texts[k].column.codes.isEmpty { builder.append(contentsOf: piece.texts[k]) }
             return builder
         }
         for (k, name) in plan.textNames.enumerated() {
@@ -386,6 +391,10 @@ private struct PieceParser {
     /// Customer id fields waiting to be looked up: a batch looked up in a tight loop lets
     /// the processor wait for several cache misses at once instead of one per parsed row.
     private var pendingIds: [(start: Int, end: Int, line: Int32)] = []
+    /// Text fields waiting to be added to their columns, for the same reason.
+    private var pendingTexts: [(k: Int32, column: Int32, start: Int, end: Int, line: Int32)] = []
+    /// What touching the text slots read, kept so that the reads are not optimised away.
+    private var warmed: UInt64 = 0
     /// Only the first piece reports progress, for all.
     var reportsProgress: (@Sendable (Double) -> Void)?
     private let start: Int
@@ -418,12 +427,20 @@ private struct PieceParser {
                     file: reader.displayName, line: line, column: min(fields.count, width) + (fields.count < width ? 0 : 1),
                     message: "expected \(width) fields as in the header, found \(fields.count)")
             }
-            for i in 0..<width {
-                try read(fields[i], into: plan.slots[i], line: line, column: i)
+            do throws(DataError) {
+                for i in 0..<width {
+                    try read(fields[i], into: plan.slots[i], line: line, column: i)
+                }
+            } catch {
+                // An error in a row before this one, still waiting in a batch, comes first.
+                try resolveIds()
+                try appendTexts()
+                throw error
             }
             if reader.keepLines { piece.lines.append(Int32(truncatingIfNeeded: line)) }
             piece.rowCount += 1
             if pendingIds.count >= Self.idBatch { try resolveIds() }
+            if pendingTexts.count >= Self.idBatch { try appendTexts() }
             if piece.rowCount & 0xFFFF == 0 {
                 // Ctrl-C stops a long read; nothing of it is kept.
                 if reader.interrupted() { throw DataError.interrupted(reader.displayName) }
@@ -431,6 +448,33 @@ private struct PieceParser {
             }
         }
         try resolveIds()
+        try appendTexts()
+    }
+
+    /// Adds the waiting text fields to their columns, in row order, after touching the slot
+    /// each one hashes to: a batch's cache misses overlap instead of following one another,
+    /// as the customer ids' do.
+    private mutating func appendTexts() throws(DataError) {
+        guard !pendingTexts.isEmpty else { return }
+        let base = scanner.base
+        var touched: UInt64 = 0
+        for field in pendingTexts where field.end > field.start {
+            touched ^= piece.texts[Int(field.k)].touch(UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
+        }
+        warmed ^= touched
+        for field in pendingTexts {
+            let k = Int(field.k)
+            guard field.end > field.start else {
+                piece.texts[k].appendNull()
+                continue
+            }
+            guard piece.texts[k].append(bytes: UnsafeBufferPointer(start: base + field.start, count: field.end - field.start)) else {
+                let line = Int(field.line), column = Int(field.column)
+                pendingTexts.removeAll(keepingCapacity: true)
+                throw error(line, column, "the text is not valid UTF-8")
+            }
+        }
+        pendingTexts.removeAll(keepingCapacity: true)
     }
 
     private mutating func resolveIds() throws(DataError) {
@@ -530,6 +574,19 @@ private struct PieceParser {
             }
             piece.dates[k].append(value)
         case .text(let k):
+            if !field.hasDoubledQuotes {
+                // Spaces around a bare field are the file's layout; inside quotes, they are the value (RFC 4180).
+                var (start, end) = (field.start, field.end)
+                if !field.quoted {
+                    while start < end, scanner.base[start] == 0x20 { start += 1 }
+                    while end > start, scanner.base[end - 1] == 0x20 { end -= 1 }
+                }
+                if start == end, !plan.emptyAllowed[column] { throw error(line, column, "expected a value, found an empty field") }
+                pendingTexts.append((Int32(k), Int32(column), start, end, Int32(truncatingIfNeeded: line)))
+                return
+            }
+            // Rare: a text with a doubled quote is added now, after the ones before it.
+            try appendTexts()
             let ok = scanner.withBytes(of: field) { raw -> Bool in
                 // Spaces around a bare field are the file's layout; inside quotes, they are the value (RFC 4180).
                 let bytes = field.quoted ? raw : trimmed(raw)

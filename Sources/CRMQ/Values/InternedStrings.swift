@@ -103,6 +103,13 @@ struct InternedStrings: Sendable {
         }
     }
 
+    /// Reads the slot a key hashes to and returns what it holds: done for a batch of keys
+    /// before they are interned, it lets their cache misses overlap.
+    @inline(__always)
+    func touch(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: Self.hash(b)) & mask].meta }
+    }
+
     /// Looks up a batch of keys, all at `base` + their ranges, appending their codes to
     /// `codes`; returns the position of the first key not found, or nil. Every key's first
     /// slot is read before any is compared, so that their cache misses overlap.
