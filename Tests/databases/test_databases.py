@@ -61,6 +61,11 @@ def rows(name):
 
 
 PLAIN = table(crmq(f'load "{ACME}"', f"customers show {FIELDS}").stdout)
+# A load's where and an expression, on the file: the database loads below must agree.
+RULES = "where product != 'bearings' and quantity > 2"
+BOUGHT_FIELDS = FIELDS.replace(", region", "")
+RULED = sorted_rows(table(crmq(f'load "{ACME}/transactions.csv" {AS_OF} columns (amount = amount * 2) {RULES}',
+                               f"customers show {BOUGHT_FIELDS}").stdout))
 # A transactions-only load has the customers who bought; the plain load has one more.
 BOUGHT = sorted_rows(table(crmq(f'load "{ACME}"', f"customers where orders > 0 show {FIELDS.replace(', region', '')}").stdout))
 
@@ -83,6 +88,17 @@ def test_sqlite(folder):
     out = crmq(f'load sqlite "{path}" {AS_OF} tables (transactions = \'select * from sales where total > 0\') {mapped}',
                f"customers show {FIELDS.replace(', region', '')}")
     check(out.returncode == 0 and sorted_rows(table(out.stdout)) == BOUGHT, "sqlite: a query as the transactions, without a customers table", out.stderr)
+    # where and an expression of the table's columns, as on a file; with a customers table too.
+    computed = "columns (customer_id = client_no, date = sold_on, amount = total * 2, quantity = qty)"
+    out = crmq(f'load sqlite "{path}" {AS_OF} tables (transactions = sales) {computed} {RULES}', f"customers show {BOUGHT_FIELDS}")
+    check(out.returncode == 0 and sorted_rows(table(out.stdout)) == RULED and "left out" in out.stdout,
+          "sqlite: where and amount = total * 2 give the file's answers", out.stdout[:300] + out.stderr)
+    out = crmq(f'load sqlite "{path}" {AS_OF} tables (transactions = sales, customers = clients) {computed} {RULES}',
+               f"customers where orders > 0 show {BOUGHT_FIELDS}")
+    check(out.returncode == 0 and sorted_rows(table(out.stdout)) == RULED, "sqlite: the same with a customers table", out.stdout[:300] + out.stderr)
+    out = crmq(f'load sqlite "{path}" tables (transactions = sales) {computed} where prodct = 1', expect_ok=False)
+    check(out.returncode == 1 and "unknown column `prodct`" in out.stderr and "did you mean `product`" in out.stderr,
+          "sqlite: a where on a column the table lacks is an error at it", out.stderr)
     # A folder whose snapshot.json names the database and its tables loads the same.
     recipe = os.path.join(folder, "recipe")
     os.makedirs(recipe)
@@ -92,6 +108,15 @@ def test_sqlite(folder):
             "customers": {"query": "select * from clients"}}}, f)
     out = crmq(f'load "{recipe}"', f"customers show {FIELDS}")
     check(out.returncode == 0 and table(out.stdout) == PLAIN, "sqlite: a snapshot.json naming the database and its tables", out.stderr)
+    ruled = os.path.join(folder, "ruled")
+    os.makedirs(ruled)
+    with open(os.path.join(ruled, "snapshot.json"), "w") as f:
+        json.dump({"as_of": "2024-12-31", "source": {"sqlite": path}, "tables": {
+            "transactions": {"table": "sales", "where": RULES.removeprefix("where "), "columns": {
+                "customer_id": "client_no", "date": "sold_on", "amount": "total * 2", "quantity": "qty"}},
+            "customers": {"table": "clients"}}}, f)
+    out = crmq(f'load "{ruled}"', f"customers where orders > 0 show {BOUGHT_FIELDS}")
+    check(out.returncode == 0 and sorted_rows(table(out.stdout)) == RULED, "sqlite: a snapshot.json's where and expression on a database", out.stdout[:300] + out.stderr)
     for statement, message in [
         (f'load sqlite "{folder}/nope.db" tables (transactions = sales)', "sqlite " + folder + "/nope.db: no such database file"),
         (f'load sqlite "{path}" tables (transactions = nosuch)', "no such table: nosuch"),
@@ -137,6 +162,13 @@ def test_postgres(folder):
                    f'(transactions = \'select client_no, ordered_at, total, margin from crm.orders where total > 0\') {narrow}',
                    f"customers show {FIELDS.replace(', region', '')}")
         check(out.returncode == 0 and sorted_rows(table(out.stdout)) == BOUGHT, "postgres: a query as the transactions, a key=value connection string", out.stderr)
+        computed = "columns (customer_id = client_no, date = ordered_at, amount = total * 2, quantity = qty)"
+        out = crmq(f'load postgres "{uri}" {AS_OF} tables (transactions = \'crm.orders\', customers = \'crm.clients\') {computed} {RULES}',
+                   f"customers where orders > 0 show {BOUGHT_FIELDS}")
+        check(out.returncode == 0 and sorted_rows(table(out.stdout)) == RULED and "left out" in out.stdout,
+              "postgres: where and amount = total * 2 give the file's answers", out.stdout[:300] + out.stderr)
+        out = crmq(f'load postgres "{uri}" tables (transactions = \'crm.orders\') {computed} where ordered_at > 3', expect_ok=False)
+        check(out.returncode == 1 and "cannot compare a date with a number" in out.stderr, "postgres: a where of the wrong type is an error at it", out.stderr)
         for statement, message in [
             (f'load postgres "postgresql://crm:wrong-{PASSWORD}@/shop?host={sockets}" tables (transactions = orders)', "password authentication failed for user \"crm\""),
             (f'load postgres "postgresql://crm:{PASSWORD}@/shop?host={folder}/nowhere" tables (transactions = orders)', "cannot connect"),

@@ -24,18 +24,19 @@ enum LoadRules {
     static func fields(_ computed: [(field: Name, source: Expr)]) throws(Diagnostic) -> Set<String> {
         for (field, _) in computed where !computable.contains(TableReader.normalise(field.text)) {
             throw Diagnostic(
-                "only \(computable.joined(separator: ", ")) can be expressions of a file's columns; \(field.text) names a column", at: field.range)
+                "only \(computable.joined(separator: ", ")) can be expressions of a table's columns; \(field.text) names a column", at: field.range)
         }
         return Set(computed.map { TableReader.normalise($0.field.text) })
     }
 
-    static func compile(condition: Expr?, computed: [(field: Name, source: Expr)], plan: ExportPlan, file: String) throws(Diagnostic) -> RowRules? {
+    /// `shown` is what the hint calls the rows' source: a file's name, `the table`.
+    static func compile(condition: Expr?, computed: [(field: Name, source: Expr)], plan: ExportPlan, shown: String) throws(Diagnostic) -> RowRules? {
         guard condition != nil || !computed.isEmpty else { return nil }
         // Checked on empty columns of the types the sample shows: an unknown column, a type
         // error or a condition that is not true or false is an error at its token.
         let empty = ExpressionCompiler(
             resolve: { name in plan.type(of: TableReader.normalise(name)).map { (Field(name, $0, ""), emptyColumn($0)) } },
-            fieldNames: plan.header, nameKind: "column", namesHint: "\(ExportFileLoader.fileName(file)) has: \(plan.written.joined(separator: ", "))")
+            fieldNames: plan.header, nameKind: "column", namesHint: "\(shown) has: \(plan.written.joined(separator: ", "))")
         if let condition { _ = try empty.condition(condition) }
         for (field, source) in computed {
             let typed = try empty.compile(source)

@@ -13,36 +13,53 @@ struct RecipeLoader {
 
     func loader() throws(DataError) -> SnapshotSource {
         let transactions = recipe.tables.first { $0.table == .transactions }!
-        if let source = recipe.source { return .database(try database(source, transactions)) }
-        let path = recipe.path(of: transactions.file!)
-        var loader = ExportFileLoader(path: path, name: name, asOf: asOf)
-        loader.info = recipe.info
-        loader.format = transactions.format
-        if let customers = recipe.tables.first(where: { $0.table == .customers }) {
-            loader.customersFile = try FileLayout.customers(
-                path: recipe.path(of: customers.file!), format: customers.format,
-                columns: customers.columns.map { (ColumnMapping.summaryField($0.field) == "id" ? "id" : $0.field, $0.column) })
-        }
-        let others = recipe.tables.filter { !Self.fileTables.contains($0.table) }.map { ("\($0.table.rawValue)", $0) }
+        let besides = recipe.tables.filter { $0.table != .transactions }.map { ($0.table.rawValue, $0) }
             + (recipe.activityRates.map { [("activity_rates", $0)] } ?? [])
-        for (name, table) in others {
+        for (name, table) in besides {
             if let condition = table.condition {
                 throw DataError(file: recipe.file, columnName: "tables.\(name).where", message: "where filters the transactions' rows only, not \"\(condition)\"")
             }
-            loader.otherFiles["\(name).csv"] = try FileLayout.table(path: recipe.path(of: table.file!), format: table.format, columns: table.columns)
         }
         var sources: [(field: Name, source: Expr)] = []
         for (field, written) in transactions.columns {
             sources.append((Name(field, SourceRange(0, 0)), try expression(written, key: "tables.transactions.columns.\(field)")))
         }
-        let computed: [(field: Name, source: Expr)]
-        (loader.columns, computed) = LoadRules.split(sources)
+        let (named, computed) = LoadRules.split(sources)
         let condition = try transactions.condition.map { (text) throws(DataError) in try expression(text, key: "tables.transactions.where") }
-        guard condition != nil || !computed.isEmpty else { return .file(loader) }
+        if let source = recipe.source {
+            var loader = try database(source, named: named)
+            loader.rules = try rules(condition, computed, shown: "the table") { (fields) throws(DataError) in try loader.inspect(computing: fields) }
+            return .database(loader)
+        }
+        let path = recipe.path(of: transactions.file!)
+        var loader = ExportFileLoader(path: path, name: name, asOf: asOf)
+        loader.info = recipe.info
+        loader.format = transactions.format
+        loader.columns = named
+        if let customers = recipe.tables.first(where: { $0.table == .customers }) {
+            loader.customersTable = .file(try FileLayout.customers(
+                path: recipe.path(of: customers.file!), format: customers.format,
+                columns: customers.columns.map { (ColumnMapping.summaryField($0.field) == "id" ? "id" : $0.field, $0.column) }))
+        }
+        let others = recipe.tables.filter { !Self.fileTables.contains($0.table) }.map { ("\($0.table.rawValue)", $0) }
+            + (recipe.activityRates.map { [("activity_rates", $0)] } ?? [])
+        for (name, table) in others {
+            loader.otherTables["\(name).csv"] = .file(try FileLayout.table(path: recipe.path(of: table.file!), format: table.format, columns: table.columns))
+        }
+        loader.rules = try rules(condition, computed, shown: ExportFileLoader.fileName(path)) { (fields) throws(DataError) in try loader.inspect(computing: fields) }
+        return .file(loader)
+    }
+
+    /// The transactions' `where` and expressions compiled against the plan of their rows;
+    /// an error in one names snapshot.json and its key.
+    private func rules(
+        _ condition: Expr?, _ computed: [(field: Name, source: Expr)], shown: String, inspect: (Set<String>) throws(DataError) -> ExportPlan
+    ) throws(DataError) -> RowRules? {
+        guard condition != nil || !computed.isEmpty else { return nil }
         do {
             let fields = try LoadRules.fields(computed)
-            let plan = try loader.inspect(computing: fields)
-            loader.rules = try LoadRules.compile(condition: condition, computed: computed, plan: plan, file: path)
+            let plan = try inspect(fields)
+            return try LoadRules.compile(condition: condition, computed: computed, plan: plan, shown: shown)
         } catch let error as Diagnostic {
             throw DataError(file: recipe.file, columnName: condition != nil ? "tables.transactions.where" : "tables.transactions.columns", message: error.message)
         } catch let error as DataError {
@@ -50,15 +67,14 @@ struct RecipeLoader {
         } catch {
             throw DataError(file: recipe.file, message: "\(error)")
         }
-        return .file(loader)
     }
 
     /// A database's tables: each a table or a query; the customers' id named by their `columns`.
-    private func database(_ source: (kind: DatabaseKind, location: String), _ transactions: SnapshotRecipe.Table) throws(DataError) -> DatabaseLoader {
+    private func database(_ source: (kind: DatabaseKind, location: String), named: [(field: String, column: String)]) throws(DataError) -> DatabaseLoader {
         var loader = DatabaseLoader(
             kind: source.kind, location: source.location, name: name, asOf: asOf, tables: recipe.tables.map { ($0.table, $0.reference!) })
         loader.info = recipe.info
-        loader.columns = transactions.columns
+        loader.columns = named
         if let id = recipe.tables.first(where: { $0.table == .customers })?.columns.first(where: { ColumnMapping.summaryField($0.field) == "id" }) {
             loader.columns.append(("id", id.column))
         }

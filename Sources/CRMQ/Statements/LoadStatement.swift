@@ -22,7 +22,7 @@ struct LoadStatement: Statement {
         syntax: "load \"DIR\"|\"FILE\" [as NAME] [as of DATE] [columns (FIELD = COLUMN|EXPRESSION, …)] "
             + "[format (delimiter ';', decimal ',', thousands '.', date 'DD.MM.YYYY', header false, time_unit 'days')] [where CONDITION]\n"
             + "load postgres|sqlite \"CONNECTION\"|\"FILE\" [as NAME] [as of DATE] tables (transactions = TABLE|'QUERY', customers = …) "
-            + "[columns (FIELD = COLUMN, …)]",
+            + "[columns (FIELD = COLUMN|EXPRESSION, …)] [where CONDITION]",
         summary: "Load a snapshot and use it: a folder of customers.csv, transactions.csv and the optional files, or one "
             + "file of transactions as a shop or a data set exports it (the customers are those in it). A file's "
             + "delimiter, decimal mark and date order are sniffed, and its customer, date and amount columns recognised "
@@ -30,7 +30,7 @@ struct LoadStatement: Statement {
             + "columns (amount = Quantity * UnitPrice). `where` keeps only the file's rows it holds for. With `as of`, "
             + "rows dated later are set aside. A summary — frequency, recency and T a customer, as lifetimes writes it "
             + "— loads as a snapshot the models fit on. `load postgres` and `load sqlite` read a database's tables where "
-            + "they live, each a table or a query.",
+            + "they live, each a table or a query, their columns named or computed and their rows kept by `where` as a file's are.",
         example: "load \"examples/acme\" as acme as of 2024-06-30")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
@@ -133,7 +133,7 @@ struct LoadStatement: Statement {
         let name = alias?.text.lowercased()
         let snapshot: Snapshot
         if let database {
-            let loader = try databaseLoader(database, name: name ?? Self.defaultName(database, path))
+            let loader = try databaseLoader(database, name: name ?? Self.defaultName(database, path), at: range)
             snapshot = try loading(at: range) { () throws(DataError) in try session.load(loader) }
         } else if Session.isFile(path) {
             let loader = try exportLoader(name: name ?? Session.defaultName(for: path), at: range)
@@ -178,21 +178,17 @@ struct LoadStatement: Statement {
         return last.isEmpty ? kind.rawValue : last
     }
 
-    /// The database's loader: its tables, and the transactions' columns named.
-    private func databaseLoader(_ kind: DatabaseKind, name: String) throws(Diagnostic) -> DatabaseLoader {
+    /// The database's loader: its tables, the transactions' columns named or computed, and
+    /// its `where`, the expressions checked against the columns the database says before a row is read.
+    private func databaseLoader(_ kind: DatabaseKind, name: String, at range: SourceRange) throws(Diagnostic) -> DatabaseLoader {
         if let key = format.first?.key { throw Diagnostic("format (…) describes a file; a database says what its columns are", at: key.range) }
-        if let condition {
-            throw Diagnostic("where on a load filters a file's rows; of a database, ask for the rows in a query: tables (transactions = 'select … where …')", at: condition.range)
-        }
         guard !tables.isEmpty else {
             throw Diagnostic("say which tables to read: tables (transactions = orders, customers = 'select …')", hint: Secrets.redacted("\(self) tables (transactions = orders)"))
         }
         var loader = DatabaseLoader(kind: kind, location: path, name: name, asOf: asOf, tables: tables.map { ($0.table.value, TableReference($0.reference.text)) })
-        let (named, computed) = LoadRules.split(columns)
-        if let expression = computed.first {
-            throw Diagnostic("of a database, a field is a column; compute it in a query instead", at: expression.source.range)
-        }
-        loader.columns = named
+        let computed: [(field: Name, source: Expr)]
+        (loader.columns, computed) = LoadRules.split(columns)
+        loader.rules = try rules(computed, at: range) { (fields) throws(DataError) in try loader.inspect(computing: fields) }
         return loader
     }
 
@@ -203,11 +199,19 @@ struct LoadStatement: Statement {
         loader.format = try formatOverrides()
         let computed: [(field: Name, source: Expr)]
         (loader.columns, computed) = LoadRules.split(columns)
-        guard condition != nil || !computed.isEmpty else { return loader }
-        let fields = try LoadRules.fields(computed)
-        let plan = try loading(at: range) { () throws(DataError) in try loader.inspect(computing: fields) }
-        loader.rules = try LoadRules.compile(condition: condition, computed: computed, plan: plan, file: path)
+        loader.rules = try rules(computed, at: range) { (fields) throws(DataError) in try loader.inspect(computing: fields) }
         return loader
+    }
+
+    /// The load's `where` and expressions compiled against the plan of the rows they apply
+    /// to (read from the source only when there are any).
+    private func rules(
+        _ computed: [(field: Name, source: Expr)], at range: SourceRange, inspect: (Set<String>) throws(DataError) -> ExportPlan
+    ) throws(Diagnostic) -> RowRules? {
+        guard condition != nil || !computed.isEmpty else { return nil }
+        let fields = try LoadRules.fields(computed)
+        let plan = try loading(at: range) { () throws(DataError) in try inspect(fields) }
+        return try LoadRules.compile(condition: condition, computed: computed, plan: plan, shown: database == nil ? ExportFileLoader.fileName(path) : "the table")
     }
 
     /// `format (…)` checked, each value at its word.

@@ -17,15 +17,17 @@ public struct ExportFileLoader {
     /// What snapshot.json says of the snapshot (its as_of, margin rate, …), when a folder's
     /// snapshot.json describes this file as its transactions.
     var info: SnapshotInfo?
-    /// A customers file beside the transactions: its customers are the snapshot's, and each
-    /// row's customer must be one of them.
-    var customersFile: FileLayout?
+    /// A customers table beside the transactions (a file, or a database's): its customers
+    /// are the snapshot's, and each row's customer must be one of them.
+    var customersTable: FileOrigin?
     /// The snapshot's other tables, by the file name they stand for (`payments.csv`,
     /// `interactions.csv`, `activities.csv` with `activity_rates.csv`).
-    var otherFiles: [String: FileLayout] = [:]
-    /// A database's rows, arriving in blocks, with the column names that are their header;
-    /// `path` then names the table for messages.
-    var blocks: (stream: BlockStream, header: [String])?
+    var otherTables: [String: FileOrigin] = [:]
+    /// The columns a database says the transactions have, and a few of its rows (for their
+    /// types); `path` then names the table for messages.
+    var databaseColumns: (names: [String], sample: [[String]])?
+    /// A database's rows, arriving in blocks.
+    var blocks: BlockStream?
 
     public init(path: String, name: String, asOf: Int32? = nil) {
         self.path = path
@@ -45,11 +47,10 @@ public struct ExportFileLoader {
     }
 
     public func load() throws(DataError) -> Snapshot {
-        if blocks == nil {
+        if databaseColumns == nil {
             let files = FileBytes.parts(of: path) ?? [path]
-            try MemoryBudget.check(
-                inputBytes: MemoryBudget.size(of: files + [customersFile?.path].compactMap { $0 } + otherFiles.values.map(\.path)),
-                kind: .export, file: path)
+            let beside = ([customersTable].compactMap { $0 } + otherTables.values).filter { !$0.isDatabase }.map(\.name)
+            try MemoryBudget.check(inputBytes: MemoryBudget.size(of: files + beside), kind: .export, file: path)
         }
         let plan = try inspect(computing: Set(rules?.computed.map(\.field) ?? []))
         if plan.isSummary {
@@ -58,7 +59,7 @@ public struct ExportFileLoader {
             }
             let shown = self.shown
             var loader = SummaryLoader(path: path, name: name, asOf: asOf, unit: format.timeUnit ?? .weeks, plan: plan)
-            loader.blocks = blocks?.stream
+            loader.blocks = blocks
             loader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
             loader.interrupted = interrupted
             return try loader.load()
@@ -67,15 +68,15 @@ public struct ExportFileLoader {
         var rows = try ExportRows(read, plan: plan, rules: rules, file: path)
         var customers: CustomerTable
         let index: InternedStrings
-        if let customersFile {
-            // The customers are the file's; each row's customer is looked up among them.
-            var loader = SnapshotLoader(directory: customersFile.path, name: name)
-            loader.origins["customers.csv"] = .file(customersFile)
+        if let customersTable {
+            // The customers are the table's; each row's customer is looked up among them.
+            var loader = SnapshotLoader(directory: customersTable.name, name: name)
+            loader.origins["customers.csv"] = customersTable
             loader.folderless = true
             loader.interrupted = interrupted
             (customers, index) = try loader.readCustomers()
             let column = plan.mapping.column(for: "customer_id").flatMap { plan.header.firstIndex(of: $0) }
-            try rows.join(index, file: path, column: column.map { ($0 + 1, plan.written[$0]) }, customersFile: customersFile.path)
+            try rows.join(index, file: path, column: column.map { ($0 + 1, plan.written[$0]) }, customersTable: customersTable.shown)
         } else {
             customers = CustomerTable(count: rows.ids.values.count)
             customers.add(CustomerFields.attribute("id")!, .text(TextColumn(codes: (0..<Int32(rows.ids.values.count)).map { $0 }, values: rows.ids.values)))
@@ -96,7 +97,7 @@ public struct ExportFileLoader {
         if let later = setAside.removeValue(forKey: "transactions.csv") { setAside[shown] = later }
         // The other tables, read as a folder's are, their customers looked up among these.
         var others = SnapshotLoader(directory: path, name: name)
-        others.origins = otherFiles.mapValues(FileOrigin.file)
+        others.origins = otherTables
         others.folderless = true
         others.interrupted = interrupted
         let activities = try others.readActivities(index: index, asOf: info.asOf, setAside: &setAside)
@@ -106,22 +107,22 @@ public struct ExportFileLoader {
         try SnapshotLoader.checkSumsAreFinite(customers, file: path)
         let named = plan.mapping.summary(header: plan.header, written: plan.written)
         let mapping = ([named].filter { !$0.isEmpty } + (rules?.computed ?? []).map { "\($0.field) ← \($0.written)" }).joined(separator: ", ")
-        let sources = customersFile.map { [TableSource(
-            table: "customers", file: $0.path, dialect: $0.dialect, mapping: $0.renamed.joined(separator: ", "),
-            rows: customers.count)] } ?? []
+        let sources = customersTable.map { [TableSource(
+            table: "customers", file: $0.name, dialect: $0.dialect, mapping: $0.renamed.joined(separator: ", "),
+            rows: customers.count, isDatabase: $0.isDatabase)] } ?? []
         // The other tables' rows: those kept and those set aside; activities name their rates' file.
         let kept = ["activities.csv": activities?.customer.count, "payments.csv": payments?.customer.count, "interactions.csv": interactions?.customer.count]
-        let otherSources = otherFiles.keys.sorted().compactMap { file -> TableSource? in
-            guard let layout = otherFiles[file], let rows = kept[file] ?? nil else { return nil }
-            var mapping = layout.renamed
-            if file == "activities.csv", let rates = otherFiles["activity_rates.csv"] { mapping.append("unit costs from \(Self.fileName(rates.path))") }
+        let otherSources = otherTables.keys.sorted().compactMap { file -> TableSource? in
+            guard let origin = otherTables[file], let rows = kept[file] ?? nil else { return nil }
+            var mapping = origin.renamed
+            if file == "activities.csv", let rates = otherTables["activity_rates.csv"] { mapping.append("unit costs from \(rates.shown)") }
             return TableSource(
-                table: String(file.dropLast(4)), file: layout.path, dialect: layout.dialect, mapping: mapping.joined(separator: ", "),
-                rows: rows + (setAside[file] ?? 0))
+                table: String(file.dropLast(4)), file: origin.name, dialect: origin.dialect, mapping: mapping.joined(separator: ", "),
+                rows: rows + (setAside[file] ?? 0), isDatabase: origin.isDatabase)
         }
         let source = TableSource(
             table: "transactions", file: path, dialect: plan.dialect, mapping: mapping, rows: read.rowCount,
-            condition: rules?.condition, filtered: rows.filtered, isDatabase: blocks != nil)
+            condition: rules?.condition, filtered: rows.filtered, isDatabase: databaseColumns != nil)
         return Snapshot(
             name: name, directory: path, info: info, customers: customers, transactions: transactions,
             activities: activities, payments: payments, interactions: interactions, valueStar: nil,
@@ -146,11 +147,11 @@ public struct ExportFileLoader {
             specs.append(ColumnSpec(name: "currency", kind: .text))
         }
         var reader = TableReader(path: path, displayName: path, specs: specs)
-        reader.blocks = blocks?.stream
+        reader.blocks = blocks
         reader.dialect = plan.dialect
         reader.keepsExtras = false
         // Lines name the rows a rule or a quantity is wrong on.
-        reader.keepLines = rules != nil || plan.mapping.column(for: "quantity") != nil || customersFile != nil
+        reader.keepLines = rules != nil || plan.mapping.column(for: "quantity") != nil || customersTable != nil
         reader.rename = plan.mapping.renames
         let shown = self.shown
         reader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
@@ -162,7 +163,7 @@ public struct ExportFileLoader {
     /// first lines. The fields `computing` names (expressions) are not looked for among the columns.
     public func inspect(computing computed: Set<String> = []) throws(DataError) -> ExportPlan {
         // A database says its columns; its rows are in crmq's dialect, with nothing to sniff.
-        if let header = blocks?.header { return try plan(Dialect(), written: header, sample: [], computed: computed) }
+        if let told = databaseColumns { return try plan(Dialect(), written: told.names, sample: told.sample, computed: computed) }
         let head = try DialectSniffer.head(of: path, format: format)
         return try plan(head.dialect, written: head.written, sample: head.rows, computed: computed)
     }
@@ -177,7 +178,7 @@ public struct ExportFileLoader {
             header: header, written: written, given: isSummary ? columns.map { (ColumnMapping.summaryField($0.field), $0.column) } : columns,
             computed: computed, roles: isSummary ? ColumnMapping.summaryRoles : ColumnMapping.transactionRoles, file: path)
         func values(_ k: Int) -> [String] { body.compactMap { k < $0.count ? $0[k] : nil } }
-        if !isSummary, format.dates == nil, blocks == nil, let column = mapping.column(for: "date"), let k = header.firstIndex(of: column) {
+        if !isSummary, format.dates == nil, databaseColumns == nil, let column = mapping.column(for: "date"), let k = header.firstIndex(of: column) {
             dialect.dates = try DialectSniffer.dateOrder(values(k), file: path, column: written[k])
         }
         var types: [String: ValueType] = [:]
@@ -189,7 +190,7 @@ public struct ExportFileLoader {
     }
 
     /// What messages call the source: the file's name, or a database's table whole.
-    private var shown: String { blocks == nil ? Self.fileName(path) : path }
+    private var shown: String { databaseColumns == nil ? Self.fileName(path) : path }
 
     /// `orders.csv` of `exports/orders.csv`.
     static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }

@@ -105,16 +105,16 @@ struct ExportRows {
         self.index = index
     }
 
-    /// The rows' customers as rows of a customers file: each id looked up among its ids; one
+    /// The rows' customers as rows of a customers table (`customersTable`, as messages name it): each id looked up among its ids; one
     /// that is not there is an error at the first line it is on.
-    mutating func join(_ customers: InternedStrings, file: String, column: (number: Int, name: String)?, customersFile: String) throws(DataError) {
+    mutating func join(_ customers: InternedStrings, file: String, column: (number: Int, name: String)?, customersTable: String) throws(DataError) {
         var row = [Int32](repeating: -1, count: ids.values.count)
         for (code, id) in ids.values.enumerated() {
             guard let found = customers.find(id) else {
                 let first = ids.codes.firstIndex(of: Int32(code)).flatMap { $0 < lines.count ? Int(lines[$0]) : nil }
                 throw DataError(
                     file: file, line: first, column: column?.number, columnName: column?.name,
-                    message: "unknown customer id \"\(id)\": no such id in \(ExportFileLoader.fileName(customersFile))")
+                    message: "unknown customer id \"\(id)\": no such id in \(customersTable)")
             }
             row[code] = found
         }

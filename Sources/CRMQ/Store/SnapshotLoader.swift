@@ -4,17 +4,38 @@ import Foundation
 enum FileOrigin {
     /// Another file, perhaps written otherwise (a snapshot.json's `tables`).
     case file(FileLayout)
-    /// A database's table, in memory, and what errors call it.
-    case bytes(FileBytes, name: String)
+    /// A database's table, in memory, what errors call it, and its columns that a query
+    /// renamed to crmq's fields (`id ← client_no`), as `describe` shows them.
+    case bytes(FileBytes, name: String, renamed: [String] = [])
     /// A database's table arriving in blocks, and what errors call it.
     case stream(BlockStream, name: String)
 
     var name: String {
         switch self {
         case .file(let layout): layout.path
-        case .bytes(_, let name), .stream(_, let name): name
+        case .bytes(_, let name, _), .stream(_, let name): name
         }
     }
+
+    var dialect: Dialect {
+        if case .file(let layout) = self { layout.dialect } else { .standard }
+    }
+
+    /// `customer_id ← client`, each renamed column, as `describe` shows them.
+    var renamed: [String] {
+        switch self {
+        case .file(let layout): layout.renamed
+        case .bytes(_, _, let renamed): renamed
+        case .stream: []
+        }
+    }
+
+    var isDatabase: Bool {
+        if case .file = self { false } else { true }
+    }
+
+    /// What messages call it: a file by its name (`clients.csv`), a database's table whole.
+    var shown: String { isDatabase ? name : ExportFileLoader.fileName(name) }
 }
 
 /// Loads a snapshot directory (PRODUCT.md §2) into columns and derives the fields that need
@@ -69,7 +90,7 @@ public struct SnapshotLoader {
         var reader = TableReader(path: path(file), displayName: path(file), specs: specs, keepLines: keepLines, customerIndex: customerIndex)
         switch origins[file] {
         case .file(let layout): (reader.dialect, reader.rename) = (layout.dialect, layout.rename)
-        case .bytes(let bytes, _): reader.bytes = bytes
+        case .bytes(let bytes, _, _): reader.bytes = bytes
         case .stream(let stream, _): reader.blocks = stream
         case nil: break
         }

@@ -85,7 +85,7 @@ public struct SnapshotRecipe: Sendable {
     /// One table's entry, each key checked.
     private static func table(_ table: SnapshotTable, _ object: [String: Any], key: String, file: String, fromDatabase: Bool) throws(DataError) -> Table {
         var out = Table(table: table)
-        let known = fromDatabase ? ["table", "query", "columns"] : ["file", "columns", "format", "where"]
+        let known = fromDatabase ? ["table", "query", "columns", "where"] : ["file", "columns", "format", "where"]
         for name in object.keys.sorted() where !known.contains(name) {
             throw DataError(
                 file: file, columnName: "\(key).\(name)",

@@ -17,6 +17,9 @@ public struct DatabaseLoader {
     public var interrupted: InterruptCheck = ctrlCPressed
     /// What a folder's snapshot.json says of the snapshot, when it names the database.
     var info: SnapshotInfo?
+    /// `where …` and the fields that are expressions, compiled by the evaluation layer
+    /// against the plan `inspect` gives.
+    public var rules: RowRules?
 
     /// The tables a database may give; activities need their rates, which only a folder holds.
     public static let readable: [SnapshotTable] = [.transactions, .customers, .payments, .interactions]
@@ -29,87 +32,91 @@ public struct DatabaseLoader {
         self.tables = tables
     }
 
+    /// The transactions' plan — their columns as the database names them, typed from their
+    /// first rows, and mapped — that `where` and expressions are checked against before a row is read.
+    public func inspect(computing computed: Set<String>) throws(DataError) -> ExportPlan {
+        let database = try connect()
+        return try transactionsLoader(database, computing: computed).loader.inspect(computing: computed)
+    }
+
+    /// Read as one export is (the export loader itself): the transactions streamed, only the
+    /// columns used crossing the connection; the customers and other tables beside them.
     public func load() throws(DataError) -> Snapshot {
-        let database: any SQLDatabase
-        switch kind {
-        case .postgres: database = try PostgresDatabase(location)
-        case .sqlite: database = try SQLiteDatabase(path: location)
+        let database = try connect()
+        let computed = Set(rules?.computed.map(\.field) ?? [])
+        var (loader, select) = try transactionsLoader(database, computing: computed)
+        let plan = try loader.inspect(computing: computed)
+        if !plan.isSummary {
+            // The mapped columns, the rules' (a mapped field standing for its column: `quantity`
+            // for `qty`) and a currency, in that order, once each.
+            let ruled = (rules?.columns ?? []).compactMap { plan.header.contains($0) ? $0 : plan.mapping.column(for: $0) }
+            let kept = (plan.mapping.pairs.map(\.column) + ruled + (plan.header.contains("currency") ? ["currency"] : []))
+                .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            let at = kept.map { plan.header.firstIndex(of: $0)! }
+            loader.databaseColumns = (at.map { plan.written[$0] }, loader.databaseColumns!.sample.map { row in at.map { $0 < row.count ? row[$0] : "" } })
+            loader.columns = plan.mapping.pairs.map { pair in (pair.field, plan.written[plan.header.firstIndex(of: pair.column)!]) }
+            select = "SELECT \(at.map { PostgresDatabase.quoted(plan.written[$0]) }.joined(separator: ", ")) FROM (\(select)) AS crmq_source"
         }
+        loader.blocks = database.stream(select)
+        if !plan.isSummary { try readBeside(database, plan: plan, into: &loader) }
+        return try loader.load()
+    }
+
+    private func connect() throws(DataError) -> any SQLDatabase {
+        switch kind {
+        case .postgres: try PostgresDatabase(location)
+        case .sqlite: try SQLiteDatabase(path: location)
+        }
+    }
+
+    /// The export loader of the transactions, told their columns and first rows, and their query.
+    private func transactionsLoader(_ database: any SQLDatabase, computing computed: Set<String>) throws(DataError) -> (loader: ExportFileLoader, select: String) {
         guard let transactions = reference(.transactions) else {
             throw DataError(file: database.label, message: "tables (…) names no transactions: tables (transactions = TABLE or 'select …')")
         }
-        let label = "\(database.label) \(transactions.shown)"
-        // `columns (id = …)` names the customers table's id; the rest are the transactions'.
-        let columns = self.columns.filter { TableReader.normalise($0.field) != "id" }
-        let idColumn = self.columns.first { TableReader.normalise($0.field) == "id" }
-        let written = try database.columns(of: transactions.select)
-        let header = written.map(TableReader.normalise)
-        func quoted(_ column: String) -> String { PostgresDatabase.quoted(written[header.firstIndex(of: column)!]) }
         if reference(.customers) == nil, let other = tables.first(where: { $0.table != .transactions }) {
             throw DataError(
                 file: database.label, message: "\(other.table.rawValue) name customers, and a customers table says who they are: tables (…, customers = TABLE)")
         }
-        if ColumnMapping.isSummary(header, given: columns) || reference(.customers) == nil {
-            // Read as one export: the summary whole, or transactions' columns under their own names.
-            var select = transactions.select
-            var names = written
-            if !ColumnMapping.isSummary(header, given: columns) {
-                let mapping = try ColumnMapping.resolve(header: header, written: written, given: columns, roles: ColumnMapping.transactionRoles, file: label)
-                names = mapping.pairs.map { written[header.firstIndex(of: $0.column)!] }
-                select = "SELECT \(mapping.pairs.map { quoted($0.column) }.joined(separator: ", ")) FROM (\(transactions.select)) AS crmq_source"
-            }
-            var loader = ExportFileLoader(path: label, name: name, asOf: asOf)
-            loader.columns = columns
-            loader.format = FormatOverrides.crmq
-            loader.info = info
-            loader.blocks = (database.stream(select), names)
-            loader.interrupted = interrupted
-            return try loader.load()
-        }
-        let mapping = try ColumnMapping.resolve(header: header, written: written, given: columns, roles: ColumnMapping.transactionRoles, file: label)
-        let fields = mapping.pairs.map { "\(quoted($0.column)) AS \($0.field)" }.joined(separator: ", ")
-        let streamed = database.stream("SELECT \(fields) FROM (\(transactions.select)) AS crmq_source")
-        var origins = ["transactions.csv": FileOrigin.stream(streamed, name: label)]
-        var sources = [TableSource(
-            table: "transactions", file: label, dialect: .standard,
-            mapping: mapping.summary(header: header, written: written), rows: 0,
-            isDatabase: true)]
+        let head = try database.head(of: transactions.select)
+        var loader = ExportFileLoader(path: "\(database.label) \(transactions.shown)", name: name, asOf: asOf)
+        // `columns (id = …)` names the customers table's id; the rest are the transactions'.
+        loader.columns = columns.filter { TableReader.normalise($0.field) != "id" }
+        loader.format = FormatOverrides.crmq
+        loader.info = info
+        loader.rules = rules
+        loader.interrupted = interrupted
+        loader.databaseColumns = (head.columns, head.rows)
+        return (loader, transactions.select)
+    }
+
+    /// The customers table and the others, each read whole, beside the transactions.
+    private func readBeside(_ database: any SQLDatabase, plan: ExportPlan, into loader: inout ExportFileLoader) throws(DataError) {
         for (table, reference) in tables where table != .transactions {
             guard Self.readable.contains(table) else {
                 throw DataError(file: database.label, message: "\(table.rawValue) are not read from a database: they need a folder's activity_rates.csv")
             }
             let shown = "\(database.label) \(reference.shown)"
-            var select = reference.select
-            var renamed = ""
-            if table == .customers {
-                // The id column as crmq names it; every other column an attribute.
-                let names = try database.columns(of: reference.select)
-                let normalised = names.map(TableReader.normalise)
-                // The id: named, else by the names ids go by, else the transactions' own customer column.
-                var given = idColumn.map { [$0] } ?? []
-                let customerColumn = mapping.column(for: "customer_id")!
-                if given.isEmpty, !ColumnMapping.customerIdRole.names.contains(where: normalised.contains), normalised.contains(customerColumn) {
-                    given = [("id", customerColumn)]
-                }
-                let id = try ColumnMapping.resolve(header: normalised, written: names, given: given, roles: [ColumnMapping.customerIdRole], file: shown)
-                let column = names[normalised.firstIndex(of: id.pairs[0].column)!]
-                let others = names.filter { $0 != column }.map(PostgresDatabase.quoted)
-                select = "SELECT \(([PostgresDatabase.quoted(column) + " AS id"] + others).joined(separator: ", ")) FROM (\(reference.select)) AS crmq_source"
-                renamed = id.summary(header: normalised, written: names)
+            guard table == .customers else {
+                loader.otherTables["\(table.rawValue).csv"] = .bytes(FileBytes(try database.csv(reference.select).bytes), name: shown)
+                continue
             }
-            let rows = try database.csv(select)
-            origins["\(table.rawValue).csv"] = .bytes(FileBytes(rows.bytes), name: shown)
-            sources.append(TableSource(table: table.rawValue, file: shown, dialect: .standard, mapping: renamed, rows: rows.rows, isDatabase: true))
+            // The id column as crmq names it; every other column an attribute. The id: named,
+            // else by the names ids go by, else the transactions' own customer column.
+            let names = try database.columns(of: reference.select)
+            let normalised = names.map(TableReader.normalise)
+            var given = columns.filter { TableReader.normalise($0.field) == "id" }.prefix(1).map { $0 }
+            let customerColumn = plan.mapping.column(for: "customer_id")!
+            if given.isEmpty, !ColumnMapping.customerIdRole.names.contains(where: normalised.contains), normalised.contains(customerColumn) {
+                given = [("id", customerColumn)]
+            }
+            let id = try ColumnMapping.resolve(header: normalised, written: names, given: given, roles: [ColumnMapping.customerIdRole], file: shown)
+            let column = names[normalised.firstIndex(of: id.pairs[0].column)!]
+            let others = names.filter { $0 != column }.map(PostgresDatabase.quoted)
+            let select = "SELECT \(([PostgresDatabase.quoted(column) + " AS id"] + others).joined(separator: ", ")) FROM (\(reference.select)) AS crmq_source"
+            let renamed = id.summary(header: normalised, written: names)
+            loader.customersTable = .bytes(FileBytes(try database.csv(select).bytes), name: shown, renamed: renamed.isEmpty ? [] : [renamed])
         }
-        var loader = SnapshotLoader(directory: database.label, name: name, asOf: asOf)
-        loader.origins = origins
-        loader.folderless = true
-        loader.info = info
-        loader.interrupted = interrupted
-        let snapshot = try loader.load()
-        // The transactions streamed by: their rows are counted once read.
-        sources[0].rows = snapshot.transactions.count + (snapshot.setAside["transactions.csv"] ?? 0)
-        return snapshot.described(by: sources)
     }
 
     private func reference(_ table: SnapshotTable) -> TableReference? { tables.first { $0.table == table }?.reference }

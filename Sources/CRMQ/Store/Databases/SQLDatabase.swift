@@ -20,6 +20,17 @@ public enum DatabaseKind: String, Sendable, CaseIterable {
 extension SQLDatabase {
     /// `"Customer ID"` as SQL writes a name: in double quotes, a quote doubled.
     static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    /// Rows enough to tell each column's type, as a file's first lines tell it.
+    static var sampleRows: Int { 200 }
+
+    /// The columns a query gives and its first rows as text: what a file's first lines say.
+    func head(of query: String) throws(DataError) -> (columns: [String], rows: [[String]]) {
+        let columns = try self.columns(of: query)
+        let first = try csv("SELECT * FROM (\(query)) AS crmq_source LIMIT \(Self.sampleRows)")
+        let records = first.bytes.withUnsafeBufferPointer { DialectSniffer.records($0, Dialect.standard.delimiter, limit: Self.sampleRows + 1) }
+        return (columns, Array((records ?? []).dropFirst()))
+    }
 }
 
 /// What a `tables (…)` entry names: a table (`crm.orders`) or a query (`select …`).
