@@ -87,6 +87,31 @@ enum Credit {
         return overflow ? .max : total
     }
 
+    /// The facts a summary made where the data lives gives (`summary sql … payments = …`),
+    /// as customer fields; nil when it gives none. A customer without invoices has none.
+    static func facts(given customers: CustomerTable) -> [Facts]? {
+        let F = CustomerFields.self
+        guard let invoices = customers.optionalNumbers(F.invoices) else { return nil }
+        func column(_ field: Field) -> [Double] { customers.optionalNumbers(field) ?? [Double](repeating: .nan, count: customers.count) }
+        let onTime = column(F.invoicesOnTime), daysLate = column(F.daysLate), unpaidInvoices = column(F.invoicesUnpaid)
+        let invoiced = column(F.invoiced), unpaid = column(F.unpaid)
+        let recent = (column(F.invoicesRecent), column(F.daysLateRecent)), before = (column(F.invoicesBefore), column(F.daysLateBefore))
+        // A count as the facts hold it: none for a null, and held at Int32.max as the sums are.
+        func count(_ v: Double) -> Int32 { v.isNaN ? 0 : Int32(min(max(v, 0), Double(Int32.max))) }
+        return (0..<customers.count).map { c in
+            var f = Facts()
+            f.invoices = count(invoices[c])
+            f.onTime = count(onTime[c])
+            f.daysLateSum = count(daysLate[c])
+            f.unpaidInvoices = count(unpaidInvoices[c])
+            f.recent = (count(recent.0[c]), count(recent.1[c]))
+            f.before = (count(before.0[c]), count(before.1[c]))
+            f.invoiced = invoiced[c].isNaN ? 0 : invoiced[c]
+            f.unpaid = unpaid[c].isNaN ? 0 : unpaid[c]
+            return f
+        }
+    }
+
     static func facts(_ payments: PaymentTable, customers: Int, asOf: Int32) -> [Facts] {
         var facts = [Facts](repeating: Facts(), count: customers)
         facts.withUnsafeMutableBufferPointer { facts in

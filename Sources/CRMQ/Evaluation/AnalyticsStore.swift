@@ -10,10 +10,14 @@ final class AnalyticsStore {
     /// Each customer's payment facts; an error when the snapshot has no payments.csv.
     func credit(_ snapshot: Snapshot) throws(Diagnostic) -> [Credit.Facts] {
         if let cached = credit[ObjectIdentifier(snapshot)] { return cached }
-        guard let payments = snapshot.payments else {
+        let facts: [Credit.Facts]
+        if let payments = snapshot.payments {
+            facts = Credit.facts(payments, customers: snapshot.customers.count, asOf: snapshot.info.asOf)
+        } else if let given = Credit.facts(given: snapshot.customers) {
+            facts = given
+        } else {
             throw Diagnostic("credit needs payments, and \(snapshot.name) has no payments.csv (customer_id, due, paid, amount)")
         }
-        let facts = Credit.facts(payments, customers: snapshot.customers.count, asOf: snapshot.info.asOf)
         credit[ObjectIdentifier(snapshot)] = facts
         return facts
     }

@@ -178,7 +178,7 @@ final class ModelStore {
             expectedSpend: [Double](repeating: .nan, count: n), marginRatio: [Double](repeating: 1, count: n),
             clv: [Double](repeating: 0, count: n), unvalued: [String?](repeating: nil, count: n),
             notes: gammaGamma?.1.notes ?? ["clv is unknown: \(noSpend)"])
-        let marginKnown = snapshot.transactions.marginKnown
+        let marginKnown = snapshot.marginKnown
         if !marginKnown { fitted.notes.append("margin is unknown, so clv values revenue (margin ratio 1)") }
         for c in 0..<n {
             let row = Int(histories.rowOfCustomer[c])

@@ -42,6 +42,8 @@ public enum ResultBlock: Sendable {
     /// A sentence for the person at the prompt ("loaded acme: 60 customers").
     case message(Prose)
     case chart(Chart)
+    /// A script for another program (`summary sql`): printed exactly as it is, never wrapped.
+    case script(String)
 }
 
 /// What the front end must do beyond printing the answer.
@@ -74,6 +76,11 @@ public struct StatementResult: Sendable {
         blocks.compactMap { if case .message(let m) = $0 { m } else { nil } }
     }
 
+    /// The scripts of the result (`summary sql`), in order.
+    public var scripts: [String] {
+        blocks.compactMap { if case .script(let s) = $0 { s } else { nil } }
+    }
+
     public var tables: [ResultTable] {
         blocks.compactMap { if case .table(let t) = $0 { t } else { nil } }
     }
@@ -84,7 +91,7 @@ public struct StatementResult: Sendable {
             switch $0 {
             case .chart(let c): c
             case .table(let t): t.drawing
-            case .message: nil
+            case .message, .script: nil
             }
         }
     }

@@ -156,7 +156,9 @@ public final class Session {
 
     static func loadedMessage(_ snapshot: Snapshot) -> Prose {
         var text: Prose = "loaded \(snapshot.name): \(count: snapshot.customers.count, "customer"), "
-        if let unit = snapshot.sources.first?.timeUnit {
+        if snapshot.isSummary, snapshot.customers.field(CustomerFields.revenue52Weeks.name) != nil {
+            text += "a summary made where the data lives (every field as summary sql derives it), as of \(CalendarDay.format(snapshot.info.asOf))"
+        } else if let unit = snapshot.sources.first?.timeUnit {
             text += "a summary with no transactions (recency and T in \(unit.rawValue)"
                 + (unit == .weeks ? "" : ", turned into weeks") + "), as of \(CalendarDay.format(snapshot.info.asOf))"
         } else {

@@ -12,6 +12,7 @@ public enum CSVRenderer {
                 if !table.notes.isEmpty { parts.append(lines("note", table.notes.map(ProseText.display))) }
             case .message(let text): parts.append(lines("message", [ProseText.display(text)]))
             case .chart: break  // its numbers are in the tables
+            case .script(let text): parts.append(text)  // a script is not a table: as it is
             }
         }
         return parts.joined(separator: "\n")

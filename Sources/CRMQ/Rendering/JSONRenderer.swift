@@ -12,8 +12,10 @@ public enum JSONRenderer {
     public static func render(_ result: StatementResult, statement: String) -> String {
         let tables = result.tables.map(render)
         let messages = result.messages.map { string(ProseText.display($0)) }.joined(separator: ",")
+        // A script (`summary sql`) is a string of its own, there only when the statement wrote one.
+        let scripts = result.scripts.isEmpty ? "" : ",\"scripts\":[" + result.scripts.map(string).joined(separator: ",") + "]"
         return "{\"statement\":\(string(Secrets.redacted(statement))),\"tables\":[" + (tables.isEmpty ? "" : "\n" + tables.joined(separator: ",\n") + "\n")
-            + "],\"messages\":[\(messages)]}\n"
+            + "],\"messages\":[\(messages)]\(scripts)}\n"
     }
 
     /// One table as an object.

@@ -161,7 +161,7 @@ public final class StatementRunner {
     /// A whole result for a file or a program: every table, note and message.
     private func render(_ result: StatementResult, statement: String, _ format: OutputMode) -> String {
         switch format {
-        case .table: result.tables.map { TableRenderer(layout: layout).render($0) }.joined(separator: "\n")
+        case .table: (result.tables.map { TableRenderer(layout: layout).render($0) } + result.scripts).joined(separator: "\n")
         case .csv: CSVRenderer.render(result)
         case .json: JSONRenderer.render(result, statement: statement)
         case .markdown: MarkdownRenderer.render(result)
@@ -189,6 +189,9 @@ public final class StatementRunner {
                     } else {
                         emit(mode == .table ? TableRenderer(layout: layout).render(table) : MarkdownRenderer.render(table))
                     }
+                case .script(let text):
+                    // Verbatim, to be copied or redirected: never wrapped, never escaped.
+                    emit(mode == .table ? text : "```sql\n" + text + "```\n")
                 case .chart(let chart):
                     if case .plot = result.effect { continue }  // it went to a file
                     emit(mode == .table ? ChartText(color: layout.color).render(chart) : "```\n" + ChartText(color: false).render(chart) + "```\n")

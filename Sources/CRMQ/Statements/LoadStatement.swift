@@ -64,7 +64,7 @@ struct LoadStatement: Statement {
     }
 
     /// `(customer_id = Id, amount = Quantity * UnitPrice)`.
-    private static func columnPairs(_ parser: inout Parser) throws(Diagnostic) -> [(Name, Expr)] {
+    static func columnPairs(_ parser: inout Parser) throws(Diagnostic) -> [(Name, Expr)] {
         try parser.expectSymbol("(")
         var out: [(Name, Expr)] = []
         repeat {
@@ -78,11 +78,12 @@ struct LoadStatement: Statement {
 
     /// `(transactions = orders, customers = 'select …')`: a table of the snapshot, then a
     /// table of the database (in quotes when it has a schema: 'crm.orders') or a query.
-    private static func tablePairs(_ parser: inout Parser) throws(Diagnostic) -> [(Spelled<SnapshotTable>, Name)] {
+    static func tablePairs<Table: CaseIterable & RawRepresentable & Sendable>(_ parser: inout Parser) throws(Diagnostic) -> [(Spelled<Table>, Name)]
+    where Table.RawValue == String {
         try parser.expectSymbol("(")
-        var out: [(Spelled<SnapshotTable>, Name)] = []
+        var out: [(Spelled<Table>, Name)] = []
         repeat {
-            let table: Spelled<SnapshotTable> = try parser.choice("snapshot table")
+            let table: Spelled<Table> = try parser.choice("snapshot table")
             try parser.expectSymbol("=")
             out.append((table, try word(&parser, "a table of the database, or a query in quotes")))
         } while parser.acceptSymbol(",") != nil

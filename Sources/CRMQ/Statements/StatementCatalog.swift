@@ -28,6 +28,7 @@ enum StatementCatalog {
         SetStatement.self,
         SettingsStatement.self,
         SaveStatement.self,
+        SummaryStatement.self,
         HelpStatement.self,
         DotCommandStatement.self,
     ]

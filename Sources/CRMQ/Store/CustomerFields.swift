@@ -48,4 +48,23 @@ public enum CustomerFields {
         orders, revenue, margin, firstPurchase, lastPurchase, frequency, recency, age, monetary, daysSince, aov,
         costToServe, profit, shareOfWallet,
     ]
+
+    // A summary made where the data lives (`summary sql`) carries what a snapshot's other
+    // tables would give: the 52 weeks' revenue compare counts, and the payment facts.
+    static let revenue52Weeks = Field("revenue_52_weeks", .number, unit: .money, "revenue in the 52 weeks to as_of (of a summary made by summary sql)")
+    static let invoices = Field("invoices", .number, unit: .count, "invoices due up to as_of")
+    static let invoicesOnTime = Field("invoices_on_time", .number, unit: .count, "invoices paid by their due date, or not yet due")
+    static let daysLate = Field("days_late", .number, unit: .days, "days late over all invoices: max(0, (paid, or as_of if unpaid) − due), summed")
+    static let invoicesUnpaid = Field("invoices_unpaid", .number, unit: .count, "invoices unpaid on as_of")
+    static let invoiced = Field("invoiced", .number, unit: .money, "amount invoiced")
+    static let unpaid = Field("unpaid", .number, unit: .money, "amount unpaid on as_of")
+    static let invoicesRecent = Field("invoices_recent", .number, unit: .count, "paid invoices due in the 26 weeks to as_of")
+    static let daysLateRecent = Field("days_late_recent", .number, unit: .days, "their days late, summed")
+    static let invoicesBefore = Field("invoices_before", .number, unit: .count, "paid invoices due in the 26 weeks before those")
+    static let daysLateBefore = Field("days_late_before", .number, unit: .days, "their days late, summed")
+
+    /// The payment facts credit scores are made of, as a summary gives them.
+    static let paymentFacts: [Field] = [
+        invoices, invoicesOnTime, daysLate, invoicesUnpaid, invoiced, unpaid, invoicesRecent, daysLateRecent, invoicesBefore, daysLateBefore,
+    ]
 }

@@ -53,6 +53,17 @@ public struct ExportFileLoader {
             try MemoryBudget.check(inputBytes: MemoryBudget.size(of: files + beside), kind: .export, file: path)
         }
         let plan = try inspect(computing: Set(rules?.computed.map(\.field) ?? []))
+        if OwnSummaryLoader.recognises(plan.header) {
+            // crmq's own summary, made where the data lives: its fields as they are.
+            if rules != nil {
+                throw DataError(file: path, message: "is a summary made by summary sql (a customer a row): where and expressions are for transactions")
+            }
+            let origin = blocks.map { FileOrigin.stream($0, name: path) }
+                ?? .file(FileLayout(path: path, dialect: plan.dialect, rename: plan.mapping.renames))
+            var loader = OwnSummaryLoader(path: path, name: name, asOf: asOf, origin: origin)
+            loader.interrupted = interrupted
+            return try loader.load()
+        }
         if plan.isSummary {
             if rules != nil {
                 throw DataError(file: path, message: "is a summary (frequency, recency, T a row): where and expressions are for transactions")
@@ -74,7 +85,7 @@ public struct ExportFileLoader {
             loader.origins["customers.csv"] = customersTable
             loader.folderless = true
             loader.interrupted = interrupted
-            (customers, index) = try loader.readCustomers()
+            (customers, index, _) = try loader.readCustomers()
             let column = plan.mapping.column(for: "customer_id").flatMap { plan.header.firstIndex(of: $0) }
             try rows.join(index, file: path, column: column.map { ($0 + 1, plan.written[$0]) }, customersTable: customersTable.shown)
         } else {

@@ -222,6 +222,12 @@ public final class Snapshot: Sendable {
     /// Whether the snapshot is a summary (frequency, recency, T a customer), with no transactions.
     public var isSummary: Bool { sources.first?.timeUnit != nil }
 
+    /// Whether margins are known: the transactions have them (a margin column or a margin
+    /// rate), or a summary gives a customer's margin.
+    public var marginKnown: Bool {
+        isSummary ? customers.numbers(CustomerFields.margin).contains { !$0.isNaN } : transactions.marginKnown
+    }
+
     /// Whether any customer's spend is known: a summary without a monetary column knows none,
     /// and Gamma-Gamma has nothing to fit.
     public var knowsSpend: Bool { customers.numbers(CustomerFields.monetary).contains { !$0.isNaN } }

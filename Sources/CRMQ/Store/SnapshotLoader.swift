@@ -112,7 +112,7 @@ public struct SnapshotLoader {
             try MemoryBudget.check(inputBytes: MemoryBudget.size(of: Self.fileNames.map(path)), kind: .folder, file: directory)
         }
         var info = try readInfo()
-        let (customerTable, index) = try readCustomers()
+        let (customerTable, index, _) = try readCustomers()
         try checkInterrupt()
         var rows = reader("transactions.csv", specs: TransactionReader.specs, customerIndex: index)
         rows.progress = progress.map { report in { @Sendable fraction in report("transactions.csv", fraction) } }
@@ -264,9 +264,11 @@ public struct SnapshotLoader {
         ColumnSpec(name: "inspiration", kind: .bool),
     ]
 
-    func readCustomers() throws(DataError) -> (CustomerTable, InternedStrings) {
+    /// The customers, their attributes and any other columns of theirs; the columns `more`
+    /// names (a summary's fields) are read as they say and left in the read table for the caller.
+    func readCustomers(with more: [ColumnSpec] = []) throws(DataError) -> (CustomerTable, InternedStrings, ReadTable) {
         let file = path("customers.csv")
-        var reader = self.reader("customers.csv", specs: Self.customerSpecs, keepLines: true)
+        var reader = self.reader("customers.csv", specs: Self.customerSpecs + more, keepLines: true)
         reader.progress = progress.map { report in { @Sendable fraction in report("customers.csv", fraction) } }
         reader.interrupted = interrupted
         let read = try reader.read()
@@ -317,10 +319,10 @@ public struct SnapshotLoader {
                             + "rename the column, or load a summary file on its own (frequency, recency, T a row)")
                 }
                 let (type, data) = ExtraColumn.infer(values)
-                table.add(Field(name, type, "a column of customers.csv"), data)
+                table.add(Field(name, type, "a column of \(origins["customers.csv"]?.shown ?? "customers.csv")"), data)
             }
         }
-        return (table, index)
+        return (table, index, read)
     }
 
     // MARK: activities, payments, interactions, value star

@@ -9,6 +9,8 @@ struct Comparison {
 
     /// Revenue in the 52 weeks to as_of of every customer of a snapshot.
     static func yearRevenue(_ snapshot: Snapshot) -> [Double] {
+        // A summary made where the data lives says it; other summaries have no transactions to sum.
+        if snapshot.isSummary, let given = snapshot.customers.optionalNumbers(CustomerFields.revenue52Weeks) { return given }
         let t = snapshot.transactions
         let asOf = snapshot.info.asOf
         return (0..<snapshot.customers.count).map { t.sum(t.amount, of: $0, after: CalendarDay.shift(asOf, by: -364), through: asOf) }
@@ -44,21 +46,26 @@ struct Comparison {
         let revenueA = Self.yearRevenue(a), revenueB = Self.yearRevenue(b)
         var result = Outcome()
         let rowInB = matching.rowInLater
+        let (boughtA, boughtB) = (Self.boughtInYear(a), Self.boughtInYear(b))
         var activeBefore = [Bool](repeating: false, count: b.customers.count)
-        for c in 0..<a.customers.count where hasPurchaseInYear(a, c) {
+        for c in 0..<a.customers.count where boughtA[c] {
             result.activeBefore += 1
             let other = rowInB[c]
             if other >= 0 { activeBefore[other] = true }
-            if other >= 0, hasPurchaseInYear(b, other) { result.retained.append((c, other)) } else { result.lost.append((c, other)) }
+            if other >= 0, boughtB[other] { result.retained.append((c, other)) } else { result.lost.append((c, other)) }
         }
-        for c in 0..<b.customers.count where !activeBefore[c] && hasPurchaseInYear(b, c) {
+        for c in 0..<b.customers.count where !activeBefore[c] && boughtB[c] {
             result.new.append((c, matching.rowInEarlier[c]))
         }
         return (result, revenueA, revenueB)
     }
 
-    private func hasPurchaseInYear(_ s: Snapshot, _ c: Int) -> Bool {
-        s.transactions.bought(c, after: CalendarDay.shift(s.info.asOf, by: -364), through: s.info.asOf)
+    /// Whether each customer bought in the 52 weeks to as_of: its last purchase up to as_of
+    /// (a return is none) is in them — which a summary says as well as transactions do.
+    static func boughtInYear(_ s: Snapshot) -> [Bool] {
+        let from = CalendarDay.shift(s.info.asOf, by: -364)
+        let last = s.customers.dates(CustomerFields.lastPurchase) ?? []
+        return (0..<s.customers.count).map { c in c < last.count && last[c] != CalendarDay.null && from != CalendarDay.null && last[c] > from }
     }
 
     func result(by: Expr?, list: ComparisonList?) throws(Diagnostic) -> StatementResult {

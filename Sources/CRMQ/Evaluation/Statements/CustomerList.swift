@@ -16,7 +16,7 @@ struct CustomerList {
             let customers = scope.snapshot.customers
             for name in Self.defaultFields {
                 guard let field = customers.field(name), let data = customers.column(name) else { continue }
-                if name == "profit", !scope.snapshot.transactions.marginKnown { continue }
+                if name == "profit", !scope.snapshot.marginKnown { continue }
                 columns.append(ResultColumn(name, unit: field.unit, data.gather(rows)))
             }
         } else {
@@ -29,7 +29,7 @@ struct CustomerList {
         var notes: [Prose] = []
         if rows.count < total { notes.append("\(count: rows.count) of \(count: total) customers") }
         let named = (query.show.map(\.expr) + query.order.map(\.expr)).flatMap(\.fieldNames).map { $0.lowercased() }
-        if named.contains(ModelField.clv.rawValue), !scope.snapshot.transactions.marginKnown {
+        if named.contains(ModelField.clv.rawValue), !scope.snapshot.marginKnown {
             notes.append("clv values revenue: no margin is known (set margin_rate = 30% to value a share of it)")
         }
         return ResultTable(columns: columns, notes: notes)

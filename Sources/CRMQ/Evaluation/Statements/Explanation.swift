@@ -88,7 +88,7 @@ struct Explanation {
         lines.append("5. Expected spend per purchase (Gamma-Gamma: p = \(n(gg.p)), q = \(n(gg.q)), γ = \(n(gg.gamma))), from x and the mean")
         lines.append("   repeat spend m̄ = \(money(x > 0 ? monetary : 0)): (γp + p·x·m̄) / (p·x + q − 1)")
         lines.append("   = (\(n(gg.gamma))×\(n(gg.p)) + \(n(gg.p))×\(count(x))×\(money(x > 0 ? monetary : 0))) / (\(n(gg.p))×\(count(x)) + \(n(gg.q)) − 1) = \(money(spend))")
-        if scope.snapshot.transactions.marginKnown {
+        if scope.snapshot.marginKnown {
             let margin = customers.numbers(CustomerFields.margin)[row], revenue = customers.numbers(CustomerFields.revenue)[row]
             lines.append("6. Margin ratio = margin / revenue = \(money(margin)) / \(money(revenue)) = \(self.ratio(ratio)).")
         } else {

@@ -38,7 +38,7 @@ struct SegmentSummary {
     }
 
     private var notes: [Prose] {
-        scope.snapshot.transactions.marginKnown ? [] : ["margin and profit are unknown: the transactions have no margin and no margin_rate is set (set margin_rate = 30%)"]
+        scope.snapshot.marginKnown ? [] : ["margin and profit are unknown: the transactions have no margin and no margin_rate is set (set margin_rate = 30%)"]
     }
 
     /// Customers, revenue, margin and profit of each group, each with its share of the
@@ -49,7 +49,7 @@ struct SegmentSummary {
             ResultColumn("customers", unit: .count, .number(counts)),
             ResultColumn("customer_share", unit: .ratio, .number(counts.map { base.isEmpty ? .nan : $0 / Double(base.count) })),
         ]
-        let figures = scope.snapshot.transactions.marginKnown ? [CustomerFields.revenue, CustomerFields.margin, CustomerFields.profit] : [CustomerFields.revenue]
+        let figures = scope.snapshot.marginKnown ? [CustomerFields.revenue, CustomerFields.margin, CustomerFields.profit] : [CustomerFields.revenue]
         for field in figures {
             let name = field.name, values = scope.snapshot.customers.numbers(field)
             guard case .numbers(let sums) = grouping.aggregate(.sum, .value(.numbers(values))) else { continue }

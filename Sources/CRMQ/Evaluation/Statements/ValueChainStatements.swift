@@ -23,7 +23,7 @@ struct ValueChainStatements {
     /// The four groups in their fixed order, with their customers' figures and shares.
     func portfolio(_ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         let rows = try scope.rows(filter)
-        guard scope.snapshot.transactions.marginKnown else {
+        guard scope.snapshot.marginKnown else {
             throw Diagnostic("portfolio needs profit, and this snapshot has no margins (no margin column, no margin_rate)", hint: "set margin_rate = 30% values margin as that share of the amount")
         }
         let (groups, clvAll, threshold, source) = try scope.portfolio()
@@ -126,7 +126,7 @@ struct ValueChainStatements {
     /// The whale curve: the top shares, the peak, and what unprofitable customers destroy.
     func pareto(by: ParetoMeasure, _ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         let measure = by.rawValue
-        if by == .profit, !scope.snapshot.transactions.marginKnown {
+        if by == .profit, !scope.snapshot.marginKnown {
             throw Diagnostic("pareto by profit needs margins, and this snapshot has none", hint: "pareto by revenue")
         }
         let rows = try scope.rows(filter)

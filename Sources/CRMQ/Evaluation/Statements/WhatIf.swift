@@ -25,7 +25,7 @@ struct WhatIf {
 
     func result(_ change: WhatIfChange, _ filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         let snapshot = scope.snapshot
-        guard snapshot.transactions.marginKnown else {
+        guard snapshot.marginKnown else {
             throw Diagnostic("whatif compares profit and clv, and this snapshot has no margins (no margin column, no margin_rate)", hint: "set margin_rate = 30% values margin as that share of the amount")
         }
         let chosen = Set(try scope.rows(filter).map(Int.init))

@@ -21,7 +21,7 @@ extension Plans {
             throw Diagnostic("a development plan needs each customer's wallet (a wallet column in customers.csv), and \(scope.snapshot.name) has none")
         }
         let revenueToDate = scope.snapshot.customers.numbers(CustomerFields.revenue), margin = scope.snapshot.customers.numbers(CustomerFields.margin)
-        let known = scope.snapshot.transactions.marginKnown
+        let known = scope.snapshot.marginKnown
         return (0..<scope.count).map { c -> Development? in
             guard !wallet[c].isNaN else { return nil }
             let ratio = known && revenueToDate[c] > 0 && margin[c].isFinite ? margin[c] / revenueToDate[c] : 1

@@ -1,0 +1,227 @@
+"""The summary made where the data lives: `summary sql for duckdb|postgres` run in the real
+engines (DuckDB's Python package; a PostgreSQL server started here as the database tests
+start theirs) on the same tables crmq loads from their CSV files. The summary each engine
+makes, loaded back into crmq, must give every customer every field crmq derives itself — to
+the cent, days exact — the same credit scores, the same fitted parameters and the same
+comparison of two snapshots.
+
+Two data sets: examples/acme (customers, transactions, activities, payments), and a small
+one written here with everything awkward the rules must get right — returns, a zero amount,
+purchases on one day, rows and invoices after as_of, a missing margin, a customer with only
+returns, one who bought only after as_of, one who never bought, an activity without a quantity.
+
+    .venv/bin/python Tests/engines/test_summary_sql.py .build/debug/crmq
+"""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "databases"))
+from postgres_server import PostgresServer  # noqa: E402
+
+binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/crmq"
+results = []
+FIELDS = ["orders", "revenue", "margin", "first_purchase", "last_purchase", "frequency", "recency", "age", "monetary",
+          "days_since", "aov", "cost_to_serve", "profit", "share_of_wallet", "credit_score", "credit_grade", "region"]
+TABLES = {
+    "customers": "id text, name text, segment text, region text, wallet double precision",
+    "transactions": "customer_id text, date date, amount double precision, margin double precision",
+    "activities": "customer_id text, date date, activity text, quantity double precision",
+    "activity_rates": "activity text, unit_cost double precision",
+    "payments": "customer_id text, due date, paid date, amount double precision",
+}
+ALL = "tables (customers = customers, activities = activities, activity_rates = activity_rates, payments = payments)"
+
+
+def check(ok, name, detail=""):
+    results.append(ok)
+    print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f"\n     {detail}" if detail and not ok else ""))
+
+
+def crmq(*statements):
+    args = [binary, "--format", "json"]
+    for s in statements:
+        args += ["-c", s]
+    run = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    if run.returncode != 0:
+        raise RuntimeError(f"{statements}: {run.stderr}")
+    decoder, docs, at = json.JSONDecoder(), [], 0
+    while at < len(run.stdout):
+        if run.stdout[at].isspace():
+            at += 1
+            continue
+        doc, at = decoder.raw_decode(run.stdout, at)
+        docs.append(doc)
+    return docs
+
+
+def script(engine, as_of, extra=""):
+    return crmq(f"summary sql for {engine} as of {as_of} {extra}")[0]["scripts"][0]
+
+
+def customers(*statements, fields=FIELDS):
+    """Every customer's fields, by id, after the statements (a load first)."""
+    rows = crmq(*statements, f"customers show id, {', '.join(fields)}")[-1]["tables"][0]["rows"]
+    return {r["id"]: r for r in rows}
+
+
+def fitted(*statements):
+    tables = crmq(*statements, "fit")[-1]["tables"]
+    return {(t["title"], r["parameter"]): r["value"] for t in tables if t["title"] for r in t["rows"]}
+
+
+def same(a, b):
+    if isinstance(a, float) or isinstance(b, float):
+        if a is None or b is None:
+            return a is None and b is None
+        return abs(a - b) <= 0.005 + 1e-9 * abs(a)
+    return a == b
+
+
+def compare_customers(name, ours, theirs, fields=FIELDS):
+    wrong = [(c, f, ours[c].get(f), theirs.get(c, {}).get(f)) for c in ours for f in fields
+             if c not in theirs or not same(ours[c].get(f), theirs[c].get(f))]
+    missing = sorted(set(ours) ^ set(theirs))
+    check(not wrong and not missing, f"{name}: every field of every customer ({len(ours)}) equals crmq's own",
+          f"{wrong[:6]} missing {missing[:6]}")
+
+
+def compare_fits(name, ours, theirs):
+    wrong = [(k, v, theirs.get(k)) for k, v in ours.items() if theirs.get(k) is None or abs(v - theirs[k]) > 1e-6 * max(1, abs(v))]
+    check(bool(ours) and not wrong, f"{name}: the same fitted parameters", str(wrong))
+
+
+def write_awkward(folder):
+    """A snapshot with every case the rules must get right, in crmq's layout."""
+    os.makedirs(folder)
+    rows = {
+        "customers.csv": [["id", "name", "segment", "region", "wallet"],
+                          ["A", "Able", "retail", "West", "1000"], ["B", "Baker", "retail", "East", ""],
+                          ["C", "Cole", "trade", "West", "500"], ["D", "Dale", "trade", "North", "0"],
+                          ["E", "Eve", "trade", "North", "200"], ["F", "Fox", "retail", "East", "100"]],
+        "transactions.csv": [["customer_id", "date", "amount", "margin"],
+                             # A: two purchases on one day, a return, a zero amount, a purchase after as_of
+                             ["A", "2024-01-05", "100", "30"], ["A", "2024-01-05", "50", "10"], ["A", "2024-02-10", "-20", "-6"],
+                             ["A", "2024-03-01", "0", "0"], ["A", "2024-05-20", "80.25", "20"], ["A", "2024-07-01", "500", "100"],
+                             # B: a missing margin makes B's margin unknown
+                             ["B", "2023-06-30", "40", "12"], ["B", "2024-06-01", "60", ""],
+                             # C: only returns
+                             ["C", "2024-03-03", "-15", "-5"],
+                             # D: only after as_of
+                             ["D", "2024-08-08", "70", "21"],
+                             # E: one purchase long ago (outside the 52 weeks)
+                             ["E", "2022-01-02", "33.33", "9.99"]],
+        "activities.csv": [["customer_id", "date", "activity", "quantity"],
+                           ["A", "2024-02-01", "call", "2"], ["A", "2024-02-02", "visit", ""], ["B", "2024-04-04", "call", "1"],
+                           ["F", "2024-05-05", "visit", "3"], ["A", "2024-09-09", "visit", "1"]],
+        "activity_rates.csv": [["activity", "unit_cost"], ["call", "12.5"], ["visit", "80"]],
+        "payments.csv": [["customer_id", "due", "paid", "amount"],
+                         ["A", "2023-10-01", "2023-10-20", "100"], ["A", "2024-02-01", "2024-01-30", "150"],
+                         ["A", "2024-05-01", "", "80.25"], ["A", "2024-06-30", "", "10"], ["A", "2024-06-01", "2024-07-15", "40"],
+                         ["B", "2024-06-15", "2024-06-20", "60"], ["B", "2024-08-01", "", "5"], ["E", "2022-02-01", "2022-04-01", "33.33"]],
+    }
+    for name, lines in rows.items():
+        with open(os.path.join(folder, name), "w", newline="") as f:
+            csv.writer(f).writerows(lines)
+
+
+def duckdb_summary(folder, sql, out):
+    import duckdb
+    con = duckdb.connect()
+    for table, columns in TABLES.items():
+        path = os.path.join(folder, f"{table}.csv")
+        if os.path.exists(path):
+            with open(path) as f:
+                header = next(csv.reader(f))
+            kinds = {"double": "DOUBLE", "text": "VARCHAR", "date": "DATE"}
+            types = {c.split()[0]: kinds[c.split()[1]] for c in columns.split(", ") if c.split()[0] in header}
+            con.execute(f"create table {table} as select * from read_csv('{path}', header = true, types = {types!r})")
+    con.execute(sql)
+    con.execute(f"copy crmq_summary to '{out}' (header)")
+    return con
+
+
+def test_engine(engine, run_script, label):
+    """run_script(folder, sql, out csv) runs a script on a folder's tables and writes crmq_summary out."""
+    work = tempfile.mkdtemp(prefix=f"crmq-summary-{engine}-")
+    try:
+        awkward = os.path.join(work, "awkward")
+        write_awkward(awkward)
+        for name, folder, as_of in [("acme", os.path.join(ROOT, "examples", "acme"), "2024-12-31"),
+                                    ("acme", os.path.join(ROOT, "examples", "acme"), "2024-06-30"),
+                                    ("awkward", awkward, "2024-06-30")]:
+            out = os.path.join(work, f"{name}-{as_of}.csv")
+            run_script(folder, script(engine, as_of, ALL), out)
+            ours = customers(f'load "{folder}" as of {as_of}')
+            theirs = customers(f'load "{out}"')
+            compare_customers(f"{label} {name} as of {as_of}", ours, theirs)
+            if name == "acme":
+                compare_fits(f"{label} {name} as of {as_of}", fitted(f'load "{folder}" as of {as_of}'), fitted(f'load "{out}"'))
+        # compare counts the 52 weeks' revenue the summary carries.
+        acme = os.path.join(ROOT, "examples", "acme")
+        ours = crmq(f'load "{acme}" as of 2024-06-30 as h1', f'load "{acme}" as of 2024-12-31 as h2', "compare h1 h2")[-1]["tables"]
+        theirs = crmq(f'load "{work}/acme-2024-06-30.csv" as h1', f'load "{work}/acme-2024-12-31.csv" as h2', "compare h1 h2")[-1]["tables"]
+        check(ours == theirs, f"{label}: compare of two summaries answers as of the two snapshots", f"{ours[:1]}\n     {theirs[:1]}")
+        # where and an expression, as a load's: on the transactions alone.
+        rule = "columns (amount = amount * 2) where amount > 100 and customer_id != 'ACME'"
+        out = os.path.join(work, "ruled.csv")
+        run_script(acme, script(engine, "2024-12-31", rule), out)
+        bare = FIELDS[:FIELDS.index("share_of_wallet")]
+        ours = customers(f'load "{acme}/transactions.csv" as of 2024-12-31 {rule}', fields=bare)
+        theirs = customers(f'load "{out}"', fields=bare)
+        compare_customers(f"{label} where and amount = amount * 2", ours, theirs, fields=bare)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def postgres_runner(server):
+    def run(folder, sql, out):
+        server.psql("drop schema if exists public cascade; create schema public", "crm")
+        for table, columns in TABLES.items():
+            path = os.path.join(folder, f"{table}.csv")
+            if not os.path.exists(path):
+                continue
+            with open(path) as f:
+                header = next(csv.reader(f))
+            # crmq's columns typed; any other (acme's account_manager, …) as text.
+            known = {c.split()[0]: c for c in columns.split(", ")}
+            made = server.psql(f"create table {table} ({', '.join(known.get(h, h + ' text') for h in header)})", "crm")
+            copied = server.psql(f"\\copy {table} ({', '.join(header)}) from '{path}' csv header", "crm")
+            if made.returncode or copied.returncode:
+                raise RuntimeError(made.stderr + copied.stderr)
+        ran = subprocess.run([f"{server.bin}/psql", "-v", "ON_ERROR_STOP=1", "-q", "-d", "crm"], input=sql,
+                             env=server.env, capture_output=True, text=True)
+        if ran.returncode:
+            raise RuntimeError(ran.stderr)
+        copied = server.psql(f"\\copy crmq_summary to '{out}' csv header", "crm")
+        if copied.returncode:
+            raise RuntimeError(copied.stderr)
+    return run
+
+
+test_engine("duckdb", duckdb_summary, "duckdb")
+folder = tempfile.mkdtemp(prefix="crmq-summary-pg-")
+os.chmod(folder, 0o755)
+try:
+    server = PostgresServer(os.path.join(folder, "pg"))
+    os.makedirs(server.folder)
+    server.start()
+    try:
+        server.psql("create database crm")
+        test_engine("postgres", postgres_runner(server), "postgres")
+    finally:
+        server.stop()
+except RuntimeError as error:
+    check(False, "postgres: a server starts and the script runs", str(error))
+finally:
+    shutil.rmtree(folder, ignore_errors=True)
+
+failed = results.count(False)
+print(f"{len(results) - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
