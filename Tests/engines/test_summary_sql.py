@@ -1,6 +1,7 @@
-"""The summary made where the data lives: `summary sql for duckdb|postgres` run in the real
-engines (DuckDB's Python package; a PostgreSQL server started here as the database tests
-start theirs) on the same tables crmq loads from their CSV files. The summary each engine
+"""The summary made where the data lives: `summary sql for duckdb|postgres|spark` run in the
+real engines (DuckDB's Python package; a PostgreSQL server started here as the database
+tests start theirs; Spark in local mode through PySpark, its output the folder of part files
+Spark writes) on the same tables crmq loads from their CSV files. The summary each engine
 makes, loaded back into crmq, must give every customer every field crmq derives itself — to
 the cent, days exact — the same credit scores, the same fitted parameters and the same
 comparison of two snapshots.
@@ -144,11 +145,12 @@ def duckdb_summary(folder, sql, out):
             con.execute(f"create table {table} as select * from read_csv('{path}', header = true, types = {types!r})")
     con.execute(sql)
     con.execute(f"copy crmq_summary to '{out}' (header)")
-    return con
+    return out
 
 
 def test_engine(engine, run_script, label):
-    """run_script(folder, sql, out csv) runs a script on a folder's tables and writes crmq_summary out."""
+    """run_script(folder, sql, out csv) runs a script on a folder's tables, writes crmq_summary
+    out and says where (the file, or Spark's folder of parts)."""
     work = tempfile.mkdtemp(prefix=f"crmq-summary-{engine}-")
     try:
         awkward = os.path.join(work, "awkward")
@@ -157,7 +159,7 @@ def test_engine(engine, run_script, label):
                                     ("acme", os.path.join(ROOT, "examples", "acme"), "2024-06-30"),
                                     ("awkward", awkward, "2024-06-30")]:
             out = os.path.join(work, f"{name}-{as_of}.csv")
-            run_script(folder, script(engine, as_of, ALL), out)
+            out = run_script(folder, script(engine, as_of, ALL), out)
             ours = customers(f'load "{folder}" as of {as_of}')
             theirs = customers(f'load "{out}"')
             compare_customers(f"{label} {name} as of {as_of}", ours, theirs)
@@ -166,12 +168,13 @@ def test_engine(engine, run_script, label):
         # compare counts the 52 weeks' revenue the summary carries.
         acme = os.path.join(ROOT, "examples", "acme")
         ours = crmq(f'load "{acme}" as of 2024-06-30 as h1', f'load "{acme}" as of 2024-12-31 as h2', "compare h1 h2")[-1]["tables"]
-        theirs = crmq(f'load "{work}/acme-2024-06-30.csv" as h1', f'load "{work}/acme-2024-12-31.csv" as h2', "compare h1 h2")[-1]["tables"]
+        h1, h2 = (run_script(acme, script(engine, day, ALL), os.path.join(work, f"h-{day}.csv")) for day in ["2024-06-30", "2024-12-31"])
+        theirs = crmq(f'load "{h1}" as h1', f'load "{h2}" as h2', "compare h1 h2")[-1]["tables"]
         check(ours == theirs, f"{label}: compare of two summaries answers as of the two snapshots", f"{ours[:1]}\n     {theirs[:1]}")
         # where and an expression, as a load's: on the transactions alone.
         rule = "columns (amount = amount * 2) where amount > 100 and customer_id != 'ACME'"
         out = os.path.join(work, "ruled.csv")
-        run_script(acme, script(engine, "2024-12-31", rule), out)
+        out = run_script(acme, script(engine, "2024-12-31", rule), out)
         bare = FIELDS[:FIELDS.index("share_of_wallet")]
         ours = customers(f'load "{acme}/transactions.csv" as of 2024-12-31 {rule}', fields=bare)
         theirs = customers(f'load "{out}"', fields=bare)
@@ -202,6 +205,32 @@ def postgres_runner(server):
         copied = server.psql(f"\\copy crmq_summary to '{out}' csv header", "crm")
         if copied.returncode:
             raise RuntimeError(copied.stderr)
+        return out
+    return run
+
+
+def spark_runner(spark):
+    kinds = {"double": "double", "text": "string", "date": "date"}
+
+    def run(folder, sql, out):
+        for table, columns in TABLES.items():
+            path = os.path.join(folder, f"{table}.csv")
+            if not os.path.exists(path):
+                spark.catalog.dropTempView(table)
+                continue
+            with open(path) as f:
+                header = next(csv.reader(f))
+            known = {c.split()[0]: kinds[c.split()[1]] for c in columns.split(", ")}
+            schema = ", ".join(f"`{h}` {known.get(h, 'string')}" for h in header)
+            spark.read.csv(path, header=True, schema=schema).createOrReplaceTempView(table)
+        # The script as spark-sql -f runs it: statement by statement, comments left out.
+        body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
+        for statement in [s.strip() for s in body.split(";") if s.strip()]:
+            spark.sql(statement)
+        # The export the script's comment gives: a folder of part files.
+        folder_out = out[:-len(".csv")]
+        spark.sql(f"INSERT OVERWRITE DIRECTORY '{folder_out}' USING csv OPTIONS (header 'true') SELECT * FROM crmq_summary")
+        return folder_out
     return run
 
 
@@ -221,6 +250,19 @@ except RuntimeError as error:
     check(False, "postgres: a server starts and the script runs", str(error))
 finally:
     shutil.rmtree(folder, ignore_errors=True)
+
+try:
+    from pyspark.sql import SparkSession
+    spark = (SparkSession.builder.master("local[2]").appName("crmq-summary-test")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.shuffle.partitions", "4").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        test_engine("spark", spark_runner(spark), "spark")
+    finally:
+        spark.stop()
+except Exception as error:  # no Java, no PySpark: a failure, not a skip
+    check(False, "spark: a local session starts and the script runs", str(error)[:2000])
 
 failed = results.count(False)
 print(f"{len(results) - failed} passed, {failed} failed")
