@@ -10,7 +10,7 @@ import Testing
         #expect(duck.contains("CREATE OR REPLACE TABLE crmq_summary AS") && duck.contains("(a.as_of - 364)") && duck.contains("\"customer_id\""))
         let spark = run("summary sql for spark").out
         #expect(spark.contains("CREATE OR REPLACE TEMPORARY VIEW crmq_summary AS") && spark.contains("DATE_SUB(a.as_of, 364)"))
-        #expect(spark.contains("`customer_id`") && spark.contains("DATEDIFF(p.last_day, p.first_day)"))
+        #expect(spark.contains("`customer_id`") && spark.contains("DATEDIFF(t.last_day, t.first_day)"))
         #expect(spark.contains("(SELECT MAX(day) FROM crmq_rows)"))  // as_of from the data without `as of`
         let pg = run("summary sql for postgres columns (customer_id = client, amount = qty * price / 100, margin = null) where status != 'void'").out
         #expect(pg.contains("DROP TABLE IF EXISTS crmq_summary;") && pg.contains("DOUBLE PRECISION"))

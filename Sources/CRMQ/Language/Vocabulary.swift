@@ -32,5 +32,5 @@ public enum ExplainTopic: String, Sendable, CaseIterable {
 
 /// The tables of a snapshot, as `describe TABLE` names them.
 public enum SnapshotTable: String, Sendable, CaseIterable {
-    case customers, transactions, activities, payments, interactions
+    case customers, transactions, activities, activityRates = "activity_rates", payments, interactions
 }

@@ -9,7 +9,7 @@ struct DescribeStatement: Statement {
 
     static let word = "describe"
     static let help = StatementHelp(
-        syntax: "describe [customers|transactions|activities|payments|interactions] [in SEGMENT] [where EXPR]",
+        syntax: "describe [customers|transactions|activities|activity_rates|payments|interactions] [in SEGMENT] [where EXPR]",
         summary: "What the snapshot holds: a row per customer field with its type, how many customers have a value and "
             + "how many do not, distinct values, the smallest, largest and mean number, the first and last date, and "
             + "the most common text; then each table — its file, the dialect it was read in, the columns used, the rows "

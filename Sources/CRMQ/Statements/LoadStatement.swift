@@ -16,13 +16,16 @@ struct LoadStatement: Statement {
     var condition: Expr?
     /// `tables (transactions = orders, customers = 'select …')`: a database's tables.
     var tables: [(table: Spelled<SnapshotTable>, reference: Name)] = []
+    /// `load postgres "…" summarised`: the summary made in the server (`summary sql`'s
+    /// query), so that one row per customer crosses the wire; where it was written.
+    var summarised: SourceRange?
 
     static let word = "load"
     static let help = StatementHelp(
         syntax: "load \"DIR\"|\"FILE\" [as NAME] [as of DATE] [columns (FIELD = COLUMN|EXPRESSION, …)] "
             + "[format (delimiter ';', decimal ',', thousands '.', date 'DD.MM.YYYY', header false, time_unit 'days')] [where CONDITION]\n"
             + "load postgres|sqlite \"CONNECTION\"|\"FILE\" [as NAME] [as of DATE] tables (transactions = TABLE|'QUERY', customers = …) "
-            + "[columns (FIELD = COLUMN|EXPRESSION, …)] [where CONDITION]",
+            + "[columns (FIELD = COLUMN|EXPRESSION, …)] [where CONDITION] [summarised]",
         summary: "Load a snapshot and use it: a folder of customers.csv, transactions.csv and the optional files, or one "
             + "file of transactions as a shop or a data set exports it (the customers are those in it). A file's "
             + "delimiter, decimal mark and date order are sniffed, and its customer, date and amount columns recognised "
@@ -30,7 +33,8 @@ struct LoadStatement: Statement {
             + "columns (amount = Quantity * UnitPrice). `where` keeps only the file's rows it holds for. With `as of`, "
             + "rows dated later are set aside. A summary — frequency, recency and T a customer, as lifetimes writes it "
             + "— loads as a snapshot the models fit on. `load postgres` and `load sqlite` read a database's tables where "
-            + "they live, each a table or a query, their columns named or computed and their rows kept by `where` as a file's are.",
+            + "they live, each a table or a query, their columns named or computed and their rows kept by `where` as a file's are; "
+            + "`summarised` has PostgreSQL make the summary (as summary sql does) so that only a row per customer comes over.",
         example: "load \"examples/acme\" as acme as of 2024-06-30")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
@@ -57,6 +61,8 @@ struct LoadStatement: Statement {
                 statement.tables = try tablePairs(&parser)
             } else if statement.condition == nil, parser.accept("where") != nil {
                 statement.condition = try parser.expression()
+            } else if database != nil, statement.summarised == nil, let word = parser.accept("summarised") ?? parser.accept("summarized") {
+                statement.summarised = word.range
             } else {
                 return statement
             }
@@ -116,7 +122,7 @@ struct LoadStatement: Statement {
         if typed.isEmpty { return .paths(endings: CompletionHint.dataFileEndings) }
         if typed.count == 1, let kind = typed.words.first, DatabaseKind(rawValue: kind) != nil { return .nothing }
         if typed.words.first.flatMap(DatabaseKind.init) != nil {
-            return .words(typed.lastWord == "as" ? ["of"] : ["as", "tables", "columns"])
+            return .words(typed.lastWord == "as" ? ["of"] : ["as", "tables", "columns", "where", "summarised"])
         }
         return .words(typed.lastWord == "as" ? ["of"] : ["as", "columns", "format", "where"])
     }
@@ -127,6 +133,7 @@ struct LoadStatement: Statement {
         if !format.isEmpty { text += " format (" + format.map { "\($0.key.text) \(SourceText.quoted($0.value.text))" }.joined(separator: ", ") + ")" }
         if !tables.isEmpty { text += " tables (" + tables.map { "\($0.table.value.rawValue) = \(SourceText.quoted($0.reference.text))" }.joined(separator: ", ") + ")" }
         if let condition { text += " where \(condition)" }
+        if summarised != nil { text += " summarised" }
         return text
     }
 
@@ -134,7 +141,7 @@ struct LoadStatement: Statement {
         let name = alias?.text.lowercased()
         let snapshot: Snapshot
         if let database {
-            let loader = try databaseLoader(database, name: name ?? Self.defaultName(database, path), at: range)
+            let loader = try databaseLoader(database, name: name ?? Self.defaultName(database, path), at: range, settings: session.settings)
             snapshot = try loading(at: range) { () throws(DataError) in try session.load(loader) }
         } else if Session.isFile(path) {
             let loader = try exportLoader(name: name ?? Session.defaultName(for: path), at: range)
@@ -181,8 +188,9 @@ struct LoadStatement: Statement {
 
     /// The database's loader: its tables, the transactions' columns named or computed, and
     /// its `where`, the expressions checked against the columns the database says before a row is read.
-    private func databaseLoader(_ kind: DatabaseKind, name: String, at range: SourceRange) throws(Diagnostic) -> DatabaseLoader {
+    private func databaseLoader(_ kind: DatabaseKind, name: String, at range: SourceRange, settings: Settings) throws(Diagnostic) -> DatabaseLoader {
         if let key = format.first?.key { throw Diagnostic("format (…) describes a file; a database says what its columns are", at: key.range) }
+        if let summarised { return try summaryLoader(kind, name: name, at: summarised, settings: settings) }
         guard !tables.isEmpty else {
             throw Diagnostic("say which tables to read: tables (transactions = orders, customers = 'select …')", hint: Secrets.redacted("\(self) tables (transactions = orders)"))
         }
@@ -191,6 +199,18 @@ struct LoadStatement: Statement {
         (loader.columns, computed) = LoadRules.split(columns)
         loader.rules = try rules(computed, at: range) { (fields) throws(DataError) in try loader.inspect(computing: fields) }
         return loader
+    }
+
+    /// A PostgreSQL load of the summary the server makes: summary sql's query over the tables
+    /// named, with the columns, `where` and `as of` of the load (and the margin rate set),
+    /// read as a summary made where the data lives.
+    private func summaryLoader(_ kind: DatabaseKind, name: String, at word: SourceRange, settings: Settings) throws(Diagnostic) -> DatabaseLoader {
+        guard kind == .postgres else {
+            throw Diagnostic("summarised is for PostgreSQL, whose server makes the summary; SQLite runs inside crmq, so load its tables as they are", at: word)
+        }
+        let script = try SummarySQL(engine: .postgres, asOf: asOf, tables: tables, columns: columns, condition: condition, marginRate: settings.marginRate)
+        let read = SnapshotTable.allCases.filter { script.tables[$0] != nil }.map(\.rawValue)
+        return DatabaseLoader(kind: kind, location: path, name: name, asOf: asOf, tables: [(.transactions, .summary(query: try script.summaryQuery(), of: read))])
     }
 
     /// The file's loader: its columns named or computed, its format, and its `where`, the

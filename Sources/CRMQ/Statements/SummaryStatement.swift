@@ -4,7 +4,7 @@
 struct SummaryStatement: Statement {
     var engine: Spelled<SQLEngine>
     var asOf: Int32?
-    var tables: [(table: Spelled<SummaryTable>, reference: Name)] = []
+    var tables: [(table: Spelled<SnapshotTable>, reference: Name)] = []
     var columns: [(field: Name, source: Expr)] = []
     var condition: Expr?
 
@@ -59,30 +59,8 @@ struct SummaryStatement: Statement {
     }
 
     func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult {
-        var script = SummarySQL(engine: engine.value, asOf: asOf, tables: [.transactions: .table("transactions")])
-        for (table, reference) in tables {
-            if script.tables[table.value] != nil, tables.filter({ $0.table.value == table.value }).count > 1 {
-                throw Diagnostic("\(table.value.rawValue) is named twice", at: table.range)
-            }
-            script.tables[table.value] = TableReference(reference.text)
-        }
-        for (field, source) in columns {
-            let name = TableReader.normalise(field.text)
-            guard SummarySQL.mappable.contains(name) else {
-                throw Diagnostic(
-                    "a summary maps customer_id, date, amount and margin (the transactions') and id and wallet (the customers'), not \(field.text)",
-                    at: field.range, hint: Suggestion.hint(for: field.text, in: SummarySQL.mappable))
-            }
-            if case .null = source.kind, !["margin", "wallet"].contains(name) {
-                throw Diagnostic("\(name) must come from a column; only margin and wallet may be null", at: source.range)
-            }
-            script.columns[name] = source
-        }
-        if script.tables[.activities] != nil, script.tables[.activity_rates] == nil {
-            throw Diagnostic("activities need their unit costs: tables (…, activity_rates = …)", at: tables.first { $0.table.value == .activities }!.table.range)
-        }
-        script.condition = condition
-        script.marginRate = session.settings.marginRate
+        let script = try SummarySQL(
+            engine: engine.value, asOf: asOf, tables: tables, columns: columns, condition: condition, marginRate: session.settings.marginRate)
         return StatementResult([.script(try script.script())])
     }
 }

@@ -65,7 +65,7 @@ public struct SnapshotRecipe: Sendable {
             guard let table = SnapshotTable(rawValue: name) else {
                 throw DataError(
                     file: file, columnName: key,
-                    message: "no such table; the tables are " + (SnapshotTable.allCases.map(\.rawValue) + ["activity_rates"]).joined(separator: ", ")
+                    message: "no such table; the tables are " + SnapshotTable.allCases.map(\.rawValue).joined(separator: ", ")
                         + (Suggestion.hint(for: name, in: SnapshotTable.allCases.map(\.rawValue)).map { " (\($0))" } ?? ""))
             }
             guard let object = tables[name] as? [String: Any] else {

@@ -67,6 +67,13 @@ struct SnapshotDescription {
             guard let a = snapshot.activities else { return nil }
             return ([field("customer_id", .text, who(a.customer)), field("date", .date, .date(a.day)), field("activity", .text, .text(a.activity)),
                      field("quantity", .number, .number(a.quantity)), field("unit_cost", .number, .number(a.unitCost))], rows(a.customer))
+        case .activityRates:
+            // The rates the activities were costed at: one row an activity (whichever customers are chosen).
+            guard let a = snapshot.activities else { return nil }
+            var cost = [Double](repeating: .nan, count: a.activity.values.count)
+            for (i, code) in a.activity.codes.enumerated() where code >= 0 && cost[Int(code)].isNaN { cost[Int(code)] = a.unitCost[i] }
+            let names = TextColumn(codes: (0..<Int32(cost.count)).map { $0 }, values: a.activity.values)
+            return ([field("activity", .text, .text(names)), field("unit_cost", .number, .number(cost))], Array(cost.indices))
         case .payments:
             guard let p = snapshot.payments else { return nil }
             return ([field("customer_id", .text, who(p.customer)), field("due", .date, .date(p.due)), field("paid", .date, .date(p.paid)),

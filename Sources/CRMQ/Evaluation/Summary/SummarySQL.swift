@@ -57,11 +57,6 @@ public enum SQLEngine: String, Sendable, CaseIterable {
     }
 }
 
-/// The tables a summary script reads, as `load … tables (…)` names a snapshot's.
-public enum SummaryTable: String, Sendable, CaseIterable {
-    case transactions, customers, activities, activity_rates, payments
-}
-
 /// The summary of reference §2 — one row per customer with every field that needs no model,
 /// the payment facts credit scores are made of and the 52 weeks' revenue `compare` counts —
 /// written as SQL for the engine that holds the data, so that only one row per customer has
@@ -73,7 +68,7 @@ struct SummarySQL {
     var engine: SQLEngine
     var asOf: Int32?
     /// Each table read: a table's name or a query. The transactions are required.
-    var tables: [SummaryTable: TableReference]
+    var tables: [SnapshotTable: TableReference]
     /// The fields of `columns (…)` and their sources: a column or an expression of columns;
     /// `null` for a column the table does not have. Unnamed fields are their own column.
     var columns: [String: Expr] = [:]
@@ -83,6 +78,43 @@ struct SummarySQL {
 
     /// The fields `columns (…)` may name: the transactions' and the customers'.
     static let mappable = ["customer_id", "date", "amount", "margin", "id", "wallet"]
+
+    /// A script from a statement's clauses (`summary sql`, `load postgres … summarised`),
+    /// each checked at its word: the tables a summary reads, once each (the transactions
+    /// are `transactions` unless named), activities with their rates, and the fields it maps.
+    init(
+        engine: SQLEngine, asOf: Int32?, tables named: [(table: Spelled<SnapshotTable>, reference: Name)],
+        columns mapped: [(field: Name, source: Expr)], condition: Expr?, marginRate: Double?
+    ) throws(Diagnostic) {
+        self.engine = engine
+        self.asOf = asOf
+        self.tables = [.transactions: .table("transactions")]
+        self.condition = condition
+        self.marginRate = marginRate
+        var seen: Set<SnapshotTable> = []
+        for (table, reference) in named {
+            if table.value == .interactions {
+                throw Diagnostic("a summary has no use for interactions: it reads transactions, customers, activities, activity_rates and payments", at: table.range)
+            }
+            guard seen.insert(table.value).inserted else { throw Diagnostic("\(table.value.rawValue) is named twice", at: table.range) }
+            tables[table.value] = TableReference(reference.text)
+        }
+        if let activities = named.first(where: { $0.table.value == .activities }), tables[.activityRates] == nil {
+            throw Diagnostic("activities need their unit costs: tables (…, activity_rates = …)", at: activities.table.range)
+        }
+        for (field, source) in mapped {
+            let name = TableReader.normalise(field.text)
+            guard Self.mappable.contains(name) else {
+                throw Diagnostic(
+                    "a summary maps customer_id, date, amount and margin (the transactions') and id and wallet (the customers'), not \(field.text)",
+                    at: field.range, hint: Suggestion.hint(for: field.text, in: Self.mappable))
+            }
+            if case .null = source.kind, !["margin", "wallet"].contains(name) {
+                throw Diagnostic("\(name) must come from a column; only margin and wallet may be null", at: source.range)
+            }
+            columns[name] = source
+        }
+    }
 
     /// The whole script: both results made, and how to take them out.
     func script() throws(Diagnostic) -> String {
@@ -94,7 +126,7 @@ struct SummarySQL {
             GROUP BY frequency, recency, age
             """
         var read = ["transactions"]
-        for table in SummaryTable.allCases where table != .transactions && tables[table] != nil { read.append(table.rawValue) }
+        for table in SnapshotTable.allCases where table != .transactions && tables[table] != nil { read.append(table.rawValue) }
         return """
             -- crmq summary for \(engine.title): one row per customer (crmq_summary), with every field that needs
             -- no model, and the purchase histogram the models fit on (crmq_histogram). Reads \(read.joined(separator: ", ")).
@@ -111,9 +143,7 @@ struct SummarySQL {
 
     /// The query of one row per customer.
     func summaryQuery() throws(Diagnostic) -> String {
-        guard let transactions = tables[.transactions] else {
-            throw Diagnostic("a summary needs the transactions: tables (transactions = orders)", at: SourceRange(0, 0))
-        }
+        let transactions = tables[.transactions]!
         let e = engine
         let double = e.double, text = e.text
         let rowFields = ["customer_id": "customer_id", "date": "date", "amount": "amount", "margin": "margin"]
@@ -143,32 +173,40 @@ struct SummarySQL {
               WHERE r.day <= a.as_of
             )
             """,
-            // A purchase day: the day's purchases (returns are none) summed; numbered in order.
+            // A customer's day: its rows summed, the purchases (amount ≥ 0) apart; one pass
+            // of hashing over the rows, no sort.
             """
-            crmq_days AS (
-              SELECT customer_id, day, SUM(amount) AS spent, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY day) AS n
+            crmq_daily AS (
+              SELECT customer_id, day, SUM(amount) AS total, SUM(CASE WHEN amount >= 0 THEN amount END) AS spent,
+                     SUM(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS purchases,
+                     SUM(margin) AS margin, COUNT(margin) AS margins, COUNT(*) AS row_count
               FROM crmq_kept
-              WHERE amount >= 0
               GROUP BY customer_id, day
             )
             """,
+            // A customer's days: a margin is unknown when any of its rows' is; frequency is the
+            // purchase days but the first.
             """
-            crmq_purchases AS (
-              SELECT customer_id, COUNT(*) - 1 AS frequency, MIN(day) AS first_day, MAX(day) AS last_day,
-                     SUM(CASE WHEN n > 1 THEN spent ELSE 0 END) AS repeat_spent
-              FROM crmq_days
-              GROUP BY customer_id
+            crmq_totals AS (
+              SELECT d.customer_id, SUM(d.total) AS revenue,
+                     CASE WHEN SUM(d.margins) = SUM(d.row_count) THEN SUM(d.margin) END AS margin,
+                     SUM(d.purchases) AS orders,
+                     SUM(CASE WHEN d.day > \(e.before("a.as_of", days: CustomerFigures.walletWindowDays)) THEN d.total ELSE 0 END) AS revenue_52_weeks,
+                     SUM(CASE WHEN d.purchases > 0 THEN 1 ELSE 0 END) - 1 AS frequency,
+                     MIN(CASE WHEN d.purchases > 0 THEN d.day END) AS first_day,
+                     MAX(CASE WHEN d.purchases > 0 THEN d.day END) AS last_day
+              FROM crmq_daily d CROSS JOIN crmq_as_of a
+              GROUP BY d.customer_id
             )
             """,
-            // A margin is unknown when any of its rows' is.
+            // The repeat purchase days' spend, summed as they come (not the whole less the
+            // first day's, which would round otherwise than crmq's sum).
             """
-            crmq_money AS (
-              SELECT k.customer_id, SUM(k.amount) AS revenue,
-                     CASE WHEN COUNT(k.margin) = COUNT(*) THEN SUM(k.margin) END AS margin,
-                     SUM(CASE WHEN k.amount >= 0 THEN 1 ELSE 0 END) AS orders,
-                     SUM(CASE WHEN k.day > \(e.before("a.as_of", days: CustomerFigures.walletWindowDays)) THEN k.amount ELSE 0 END) AS revenue_52_weeks
-              FROM crmq_kept k CROSS JOIN crmq_as_of a
-              GROUP BY k.customer_id
+            crmq_repeats AS (
+              SELECT d.customer_id, SUM(d.spent) AS spent
+              FROM crmq_daily d JOIN crmq_totals t ON t.customer_id = d.customer_id
+              WHERE d.purchases > 0 AND d.day > t.first_day
+              GROUP BY d.customer_id
             )
             """,
         ]
@@ -187,14 +225,11 @@ struct SummarySQL {
             key = "c.id"
         }
         var joins = [
-            "LEFT JOIN crmq_money m ON m.customer_id = \(key)",
-            "LEFT JOIN crmq_purchases p ON p.customer_id = \(key)",
+            "LEFT JOIN crmq_totals t ON t.customer_id = \(key)",
+            "LEFT JOIN crmq_repeats r ON r.customer_id = \(key)",
         ]
         var costToServe = "0"
-        if let activities = tables[.activities] {
-            guard let rates = tables[.activity_rates] else {
-                throw Diagnostic("activities need their unit costs: tables (…, activity_rates = …)", at: SourceRange(0, 0))
-            }
+        if let activities = tables[.activities], let rates = tables[.activityRates] {
             let q = e.quoted
             ctes.append("""
                 crmq_costs AS (
@@ -219,27 +254,27 @@ struct SummarySQL {
                 "f.invoices_recent", "f.days_late_recent", "f.invoices_before", "f.days_late_before",
             ]
         }
-        let margin = marginKnown ? "CASE WHEN m.customer_id IS NULL THEN 0 ELSE m.margin END" : "CAST(NULL AS \(double))"
-        let bought = "p.customer_id IS NOT NULL"
+        let margin = marginKnown ? "CASE WHEN t.customer_id IS NULL THEN 0 ELSE t.margin END" : "CAST(NULL AS \(double))"
+        let bought = "t.first_day IS NOT NULL"
         let own = tables[.customers] == nil ? "c.id" : "c.*"
         let fields = [
             own,
             "a.as_of AS as_of",
-            "COALESCE(m.orders, 0) AS orders",
-            "COALESCE(m.revenue, 0) AS revenue",
+            "COALESCE(t.orders, 0) AS orders",
+            "COALESCE(t.revenue, 0) AS revenue",
             "\(margin) AS margin",
-            "p.first_day AS first_purchase",
-            "p.last_day AS last_purchase",
-            "p.frequency AS frequency",
-            "CAST(\(e.days(from: "p.first_day", to: "p.last_day")) AS \(double)) / 7 AS recency",
-            "CAST(\(e.days(from: "p.first_day", to: "a.as_of")) AS \(double)) / 7 AS age",
-            "CASE WHEN \(bought) THEN (CASE WHEN p.frequency > 0 THEN p.repeat_spent / p.frequency ELSE 0 END) END AS monetary",
-            "\(e.days(from: "p.last_day", to: "a.as_of")) AS days_since",
-            "CASE WHEN m.orders > 0 THEN m.revenue / m.orders END AS aov",
+            "t.first_day AS first_purchase",
+            "t.last_day AS last_purchase",
+            "CASE WHEN \(bought) THEN t.frequency END AS frequency",
+            "CAST(\(e.days(from: "t.first_day", to: "t.last_day")) AS \(double)) / 7 AS recency",
+            "CAST(\(e.days(from: "t.first_day", to: "a.as_of")) AS \(double)) / 7 AS age",
+            "CASE WHEN \(bought) THEN (CASE WHEN t.frequency > 0 THEN r.spent / t.frequency ELSE 0 END) END AS monetary",
+            "\(e.days(from: "t.last_day", to: "a.as_of")) AS days_since",
+            "CASE WHEN t.orders > 0 THEN t.revenue / t.orders END AS aov",
             "\(costToServe) AS cost_to_serve",
             "\(margin) - \(costToServe) AS profit",
-            "CASE WHEN \(wallet) > 0 THEN COALESCE(m.revenue_52_weeks, 0) / \(wallet) END AS share_of_wallet",
-            "COALESCE(m.revenue_52_weeks, 0) AS revenue_52_weeks",
+            "CASE WHEN \(wallet) > 0 THEN COALESCE(t.revenue_52_weeks, 0) / \(wallet) END AS share_of_wallet",
+            "COALESCE(t.revenue_52_weeks, 0) AS revenue_52_weeks",
         ] + facts.map { "\($0) AS \($0.dropFirst(2))" }
         return "WITH\n" + ctes.joined(separator: ",\n") + "\nSELECT " + fields.joined(separator: ",\n       ")
             + "\nFROM \(customers) AS c\nCROSS JOIN crmq_as_of a\n" + joins.joined(separator: "\n")
@@ -283,7 +318,7 @@ struct SummarySQL {
     private static func from(_ reference: TableReference) -> String {
         switch reference {
         case .table(let name): name
-        case .query(let text): "(\(text))"
+        case .query(let text), .summary(let text, _): "(\(text))"
         }
     }
 

@@ -21,9 +21,6 @@ public struct DatabaseLoader {
     /// against the plan `inspect` gives.
     public var rules: RowRules?
 
-    /// The tables a database may give; activities need their rates, which only a folder holds.
-    public static let readable: [SnapshotTable] = [.transactions, .customers, .payments, .interactions]
-
     public init(kind: DatabaseKind, location: String, name: String, asOf: Int32? = nil, tables: [(table: SnapshotTable, reference: TableReference)]) {
         self.kind = kind
         self.location = location
@@ -36,7 +33,7 @@ public struct DatabaseLoader {
     /// first rows, and mapped — that `where` and expressions are checked against before a row is read.
     public func inspect(computing computed: Set<String>) throws(DataError) -> ExportPlan {
         let database = try connect()
-        return try transactionsLoader(database, computing: computed).loader.inspect(computing: computed)
+        return try transactionsLoader(database, sampled: true).loader.inspect(computing: computed)
     }
 
     /// Read as one export is (the export loader itself): the transactions streamed, only the
@@ -44,7 +41,9 @@ public struct DatabaseLoader {
     public func load() throws(DataError) -> Snapshot {
         let database = try connect()
         let computed = Set(rules?.computed.map(\.field) ?? [])
-        var (loader, select) = try transactionsLoader(database, computing: computed)
+        // The first rows type the columns for where and the expressions; without them no
+        // more than the names is asked (a summary's query is not run twice).
+        var (loader, select) = try transactionsLoader(database, sampled: rules != nil)
         let plan = try loader.inspect(computing: computed)
         if !plan.isSummary {
             // The mapped columns, the rules' (a mapped field standing for its column: `quantity`
@@ -69,16 +68,13 @@ public struct DatabaseLoader {
         }
     }
 
-    /// The export loader of the transactions, told their columns and first rows, and their query.
-    private func transactionsLoader(_ database: any SQLDatabase, computing computed: Set<String>) throws(DataError) -> (loader: ExportFileLoader, select: String) {
+    /// The export loader of the transactions, told their columns (and first rows, when
+    /// `sampled`), and their query.
+    private func transactionsLoader(_ database: any SQLDatabase, sampled: Bool) throws(DataError) -> (loader: ExportFileLoader, select: String) {
         guard let transactions = reference(.transactions) else {
             throw DataError(file: database.label, message: "tables (…) names no transactions: tables (transactions = TABLE or 'select …')")
         }
-        if reference(.customers) == nil, let other = tables.first(where: { $0.table != .transactions }) {
-            throw DataError(
-                file: database.label, message: "\(other.table.rawValue) name customers, and a customers table says who they are: tables (…, customers = TABLE)")
-        }
-        let head = try database.head(of: transactions.select)
+        let head = sampled ? try database.head(of: transactions.select) : (columns: try database.columns(of: transactions.select), rows: [])
         var loader = ExportFileLoader(path: "\(database.label) \(transactions.shown)", name: name, asOf: asOf)
         // `columns (id = …)` names the customers table's id; the rest are the transactions'.
         loader.columns = columns.filter { TableReader.normalise($0.field) != "id" }
@@ -90,12 +86,13 @@ public struct DatabaseLoader {
         return (loader, transactions.select)
     }
 
-    /// The customers table and the others, each read whole, beside the transactions.
+    /// The customers table and the others (activities with their rates, payments,
+    /// interactions), each read whole, beside the transactions: what a folder's files are.
     private func readBeside(_ database: any SQLDatabase, plan: ExportPlan, into loader: inout ExportFileLoader) throws(DataError) {
+        if (reference(.activities) == nil) != (reference(.activityRates) == nil) {
+            throw DataError(file: database.label, message: "activities and activity_rates come together: each activity's unit cost is in the rates (tables (…, activities = …, activity_rates = …))")
+        }
         for (table, reference) in tables where table != .transactions {
-            guard Self.readable.contains(table) else {
-                throw DataError(file: database.label, message: "\(table.rawValue) are not read from a database: they need a folder's activity_rates.csv")
-            }
             let shown = "\(database.label) \(reference.shown)"
             guard table == .customers else {
                 loader.otherTables["\(table.rawValue).csv"] = .bytes(FileBytes(try database.csv(reference.select).bytes), name: shown)

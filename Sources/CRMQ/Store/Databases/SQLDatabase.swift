@@ -37,6 +37,8 @@ extension SQLDatabase {
 public enum TableReference: Sendable, Equatable {
     case table(String)
     case query(String)
+    /// crmq's summary query (`summary sql`) over the tables it names, run in the database.
+    case summary(query: String, of: [String])
 
     /// A text is a query when it starts like one (`select`, `with`, `values`, `(`), else a table's name.
     public init(_ text: String) {
@@ -48,15 +50,19 @@ public enum TableReference: Sendable, Equatable {
     var select: String {
         switch self {
         case .table(let name): "SELECT * FROM \(name)"
-        case .query(let text): text
+        case .query(let text), .summary(let text, _): text
         }
     }
 
     /// As messages and `describe` show it.
     var shown: String {
         switch self {
-        case .table(let name): name
-        case .query(let text): text.count > 60 ? "(" + text.prefix(57) + "…)" : "(\(text))"
+        case .table(let name): return name
+        case .query(let text):
+            // On one line, however the query was written.
+            let line = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return line.count > 60 ? "(" + line.prefix(57) + "…)" : "(\(line))"
+        case .summary(_, let tables): return "summary of " + tables.joined(separator: ", ")
         }
     }
 }
