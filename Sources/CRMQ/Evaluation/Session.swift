@@ -36,6 +36,8 @@ public final class Session {
     /// the command line's SNAPSHOT does.
     public func load(directory: String, name: String? = nil, asOf: Int32? = nil) throws(DataError) -> Snapshot {
         let name = name ?? Self.defaultName(for: directory)
+        // crmq's own snapshot file, reopened by mapping it.
+        if SnapshotFileFormat.isSnapshotFile(directory) { return keep(try SnapshotFileReader(path: directory, name: name, asOf: asOf).load()) }
         if Self.isFile(directory) || FileBytes.isPartFolder(directory) { return try load(ExportFileLoader(path: directory, name: name, asOf: asOf)) }
         // A snapshot.json that describes the tables: files as exports are read, or a database.
         if let recipe = try SnapshotRecipe.read(folder: directory) {
@@ -88,7 +90,7 @@ public final class Session {
     /// `examples/acme/` is known as `acme`, `exports/orders.csv` as `orders`.
     static func defaultName(for directory: String) -> String {
         var last = directory.split(separator: "/").last.map(String.init) ?? "snapshot"
-        for ending in [".csv", ".txt", ".tsv"] where last.lowercased().hasSuffix(ending) && last.count > ending.count {
+        for ending in [".csv", ".txt", ".tsv", SnapshotFileFormat.ending] where last.lowercased().hasSuffix(ending) && last.count > ending.count {
             last.removeLast(ending.count)
         }
         let name = TableReader.normalise(last)
@@ -162,7 +164,7 @@ public final class Session {
             text += "a summary with no transactions (recency and T in \(unit.rawValue)"
                 + (unit == .weeks ? "" : ", turned into weeks") + "), as of \(CalendarDay.format(snapshot.info.asOf))"
         } else {
-            text += "\(count: snapshot.transactions.count, "transaction"), as of \(CalendarDay.format(snapshot.info.asOf))"
+            text += "\(count: snapshot.transactionFacts.count, "transaction"), as of \(CalendarDay.format(snapshot.info.asOf))"
         }
         for source in snapshot.sources {
             let dialect = source.dialect == .standard ? "" : " (\(source.dialect.summary))"

@@ -143,6 +143,12 @@ struct LoadStatement: Statement {
         if let database {
             let loader = try databaseLoader(database, name: name ?? Self.defaultName(database, path), at: range, settings: session.settings)
             snapshot = try loading(at: range) { () throws(DataError) in try session.load(loader) }
+        } else if SnapshotFileFormat.isSnapshotFile(path) {
+            if let word = columns.first?.field ?? format.first?.key {
+                throw Diagnostic("columns (…) and format (…) describe an export; \(path) is a crmq snapshot file", at: word.range)
+            }
+            if let condition { throw Diagnostic("where on a load filters an export's rows; \(path) is a crmq snapshot file", at: condition.range) }
+            snapshot = try loading(at: range) { () throws(DataError) in try session.load(directory: path, name: name, asOf: asOf) }
         } else if Session.isFile(path) {
             let loader = try exportLoader(name: name ?? Session.defaultName(for: path), at: range)
             snapshot = try loading(at: range) { () throws(DataError) in try session.load(loader) }

@@ -14,9 +14,11 @@ public struct CustomerTable: Sendable {
     public let count: Int
     public private(set) var fields: [Field] = []
     private var columns: [String: ColumnData] = [:]
+    /// The columns of a snapshot file not read yet: each is read when first asked for.
+    private var unread: DeferredColumns?
     /// The customers' ids, unique.
     public var ids: TextColumn {
-        guard case .text(let ids) = columns["id"] else { fatalError("a customer table always has ids") }
+        guard case .text(let ids) = data("id") else { fatalError("a customer table always has ids") }
         return ids
     }
 
@@ -24,13 +26,22 @@ public struct CustomerTable: Sendable {
         self.count = count
     }
 
-    public func column(_ name: String) -> ColumnData? { columns[name] }
+    /// A snapshot file's customers: every field known, each column read on first use.
+    init(count: Int, fields: [Field], unread: DeferredColumns) {
+        self.count = count
+        self.fields = fields
+        self.unread = unread
+    }
+
+    public func column(_ name: String) -> ColumnData? { data(name) }
+
+    private func data(_ name: String) -> ColumnData? { columns[name] ?? unread?.column(name) }
 
     public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
 
     /// A derived figure (`CustomerFields.derived`), which every load computes.
     func numbers(_ field: Field) -> [Double] {
-        guard case .number(let values) = columns[field.name] else {
+        guard case .number(let values) = data(field.name) else {
             preconditionFailure("\(field.name) is not a number every snapshot has")  // a derived figure is always there
         }
         return values
@@ -38,25 +49,23 @@ public struct CustomerTable: Sendable {
 
     /// An optional number column of customers.csv (`wallet`, `satisfaction`), nil when the file has none.
     func optionalNumbers(_ field: Field) -> [Double]? {
-        if case .number(let values) = columns[field.name] { values } else { nil }
+        if case .number(let values) = data(field.name) { values } else { nil }
     }
 
     /// An optional text column of customers.csv (`name`, `segment`, `region`), nil when the file has none.
     func text(_ field: Field) -> TextColumn? {
-        if case .text(let values) = columns[field.name] { values } else { nil }
+        if case .text(let values) = data(field.name) { values } else { nil }
     }
 
     /// An optional date column of customers.csv (`acquired_on`), nil when the file has none.
     func dates(_ field: Field) -> [Int32]? {
-        if case .date(let values) = columns[field.name] { values } else { nil }
+        if case .date(let values) = data(field.name) { values } else { nil }
     }
 
-    mutating func add(_ field: Field, _ data: ColumnData) {
-        precondition(data.count == count && data.type == field.type)
-        if columns[field.name] == nil { fields.append(field) } else {
-            fields[fields.firstIndex { $0.name == field.name }!] = field
-        }
-        columns[field.name] = data
+    mutating func add(_ field: Field, _ column: ColumnData) {
+        precondition(column.count == count && column.type == field.type)
+        if let at = fields.firstIndex(where: { $0.name == field.name }) { fields[at] = field } else { fields.append(field) }
+        columns[field.name] = column
     }
 
     /// The display name of a customer: its name when the snapshot has names, else its id.
@@ -188,35 +197,67 @@ public final class Snapshot: Sendable {
     public let directory: String
     public let info: SnapshotInfo
     public let customers: CustomerTable
-    public let transactions: TransactionTable
-    public let activities: ActivityTable?
-    public let payments: PaymentTable?
-    public let interactions: InteractionTable?
-    public let valueStar: ValueStarTable?
+    /// The other tables, and the id index, as given or made on first use from a snapshot
+    /// file: a reopened snapshot reads what a statement needs, not all of it.
+    let parts: Parts
+    /// What is known of the transactions without reading them: their rows and margin rate.
+    public let transactionFacts: TransactionFacts
     /// Rows dated after `as_of`, per file: set aside, not lost (the models' holdout).
     public let setAside: [String: Int]
     /// Where each table came from when it was not crmq's own layout: file, dialect, mapping.
     public let sources: [TableSource]
-    let index: InternedStrings
 
-    init(
+    public var transactions: TransactionTable { parts.transactions.get }
+    public var activities: ActivityTable? { parts.activities.get }
+    public var payments: PaymentTable? { parts.payments.get }
+    public var interactions: InteractionTable? { parts.interactions.get }
+    public var valueStar: ValueStarTable? { parts.valueStar.get }
+    var index: InternedStrings { parts.index.get }
+
+    /// A snapshot's tables beyond the customers, each held or deferred.
+    struct Parts: Sendable {
+        var transactions: Deferred<TransactionTable>
+        var activities: Deferred<ActivityTable?>
+        var payments: Deferred<PaymentTable?>
+        var interactions: Deferred<InteractionTable?>
+        var valueStar: Deferred<ValueStarTable?>
+        var index: Deferred<InternedStrings>
+    }
+
+    /// The rows of the transactions and the rate that filled their margins, known up front.
+    public struct TransactionFacts: Sendable {
+        public var count: Int
+        public var marginRate: Double?
+        public var marginKnown: Bool
+    }
+
+    convenience init(
         name: String, directory: String, info: SnapshotInfo, customers: CustomerTable,
         transactions: TransactionTable, activities: ActivityTable?, payments: PaymentTable?,
         interactions: InteractionTable?, valueStar: ValueStarTable?, setAside: [String: Int], index: InternedStrings,
         sources: [TableSource] = []
+    ) {
+        self.init(
+            name: name, directory: directory, info: info, customers: customers,
+            parts: Parts(
+                transactions: Deferred(transactions), activities: Deferred(activities), payments: Deferred(payments),
+                interactions: Deferred(interactions), valueStar: Deferred(valueStar), index: Deferred(index)),
+            transactionFacts: TransactionFacts(count: transactions.count, marginRate: transactions.marginRate, marginKnown: transactions.marginKnown),
+            setAside: setAside, sources: sources)
+    }
+
+    init(
+        name: String, directory: String, info: SnapshotInfo, customers: CustomerTable, parts: Parts,
+        transactionFacts: TransactionFacts, setAside: [String: Int], sources: [TableSource]
     ) {
         self.sources = sources
         self.name = name
         self.directory = directory
         self.info = info
         self.customers = customers
-        self.transactions = transactions
-        self.activities = activities
-        self.payments = payments
-        self.interactions = interactions
-        self.valueStar = valueStar
+        self.parts = parts
+        self.transactionFacts = transactionFacts
         self.setAside = setAside
-        self.index = index
     }
 
     /// Whether the snapshot is a summary (frequency, recency, T a customer), with no transactions.
@@ -225,7 +266,7 @@ public final class Snapshot: Sendable {
     /// Whether margins are known: the transactions have them (a margin column or a margin
     /// rate), or a summary gives a customer's margin.
     public var marginKnown: Bool {
-        isSummary ? customers.numbers(CustomerFields.margin).contains { !$0.isNaN } : transactions.marginKnown
+        isSummary ? customers.numbers(CustomerFields.margin).contains { !$0.isNaN } : transactionFacts.marginKnown
     }
 
     /// Whether any customer's spend is known: a summary without a monetary column knows none,
@@ -241,7 +282,7 @@ public final class Snapshot: Sendable {
     /// nil) and every derived figure worked out anew: what `set margin_rate` does. A summary
     /// has no transactions to rate.
     func rated(_ rate: Double?) -> Snapshot {
-        guard !isSummary, rate != transactions.marginRate else { return self }
+        guard !isSummary, rate != transactionFacts.marginRate else { return self }
         let transactions = transactions.rated(rate)
         var customers = customers
         CustomerFigures(transactions: transactions, activities: activities, asOf: info.asOf).derive(into: &customers)
@@ -251,12 +292,17 @@ public final class Snapshot: Sendable {
     /// The same snapshot with where its tables came from said.
     func described(by sources: [TableSource]) -> Snapshot { with(sources: sources) }
 
-    /// The same snapshot with some of its parts replaced.
+    /// The same snapshot with some of its parts replaced (the others still deferred if they were).
     private func with(customers: CustomerTable? = nil, transactions: TransactionTable? = nil, sources: [TableSource]? = nil) -> Snapshot {
-        Snapshot(
-            name: name, directory: directory, info: info, customers: customers ?? self.customers, transactions: transactions ?? self.transactions,
-            activities: activities, payments: payments, interactions: interactions, valueStar: valueStar, setAside: setAside, index: index,
-            sources: sources ?? self.sources)
+        var parts = parts
+        var facts = transactionFacts
+        if let transactions {
+            parts.transactions = Deferred(transactions)
+            facts = TransactionFacts(count: transactions.count, marginRate: transactions.marginRate, marginKnown: transactions.marginKnown)
+        }
+        return Snapshot(
+            name: name, directory: directory, info: info, customers: customers ?? self.customers, parts: parts,
+            transactionFacts: facts, setAside: setAside, sources: sources ?? self.sources)
     }
 
     /// The row of the customer with this id.

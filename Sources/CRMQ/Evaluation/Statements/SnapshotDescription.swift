@@ -16,7 +16,7 @@ struct SnapshotDescription {
                 rows.append((table.rawValue, file, count + later, 0, later, own, "its own names"))
             }
             add(.customers, snapshot.customers.count)
-            add(.transactions, snapshot.transactions.count)
+            add(.transactions, snapshot.transactionFacts.count)
             add(.activities, snapshot.activities?.customer.count)
             add(.payments, snapshot.payments?.customer.count)
             add(.interactions, snapshot.interactions?.customer.count)

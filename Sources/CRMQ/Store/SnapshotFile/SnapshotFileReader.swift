@@ -1,0 +1,375 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opens crmq's own snapshot file (`SnapshotFileFormat`) by mapping it: the header, the
+/// directory and every section's checksum and bounds are checked at once — a truncated,
+/// damaged or future-version file is an error naming it — and each column is copied out of
+/// the mapping when a statement first needs it.
+struct SnapshotFileReader {
+    var path: String
+    /// `load "q4.crmqdb" as NAME`; else the name it was saved under.
+    var name: String?
+    /// `load … as of DATE`: a saved snapshot is of its own day, so only that day is taken.
+    var asOf: Int32?
+
+    func load() throws(DataError) -> Snapshot {
+        let file = try MappedFile(path: path)
+        let directory = try readDirectory(file)
+        let sections = try check(directory, in: file)
+        if let asOf, asOf != directory.info.asOf {
+            throw DataError(
+                file: path, message: "is a snapshot as of \(CalendarDay.format(directory.info.asOf)); "
+                    + "as of \(CalendarDay.format(asOf)) needs the snapshot it was saved from loaded as of that day")
+        }
+        return try build(directory, Columns(file: file, sections: sections))
+    }
+
+    // MARK: the header and the directory
+
+    private func damaged(_ what: String) -> DataError {
+        DataError(file: path, message: "is not a whole crmq snapshot file (\(what)); save it again from the snapshot it came from")
+    }
+
+    private func readDirectory(_ file: MappedFile) throws(DataError) -> SnapshotFileDirectory {
+        let size = SnapshotFileFormat.headerSize
+        guard file.count >= size else { throw damaged("it is \(file.count) bytes, shorter than its header") }
+        let header = UnsafeRawBufferPointer(start: file.base, count: size)
+        guard Array(header[0..<8]) == SnapshotFileFormat.magic else { throw DataError(file: path, message: "is not a crmq snapshot file (it does not start as one)") }
+        func word(_ at: Int) -> UInt64 { UInt64(littleEndian: header.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        let version = UInt32(littleEndian: header.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        guard word(48) == Checksum.of(UnsafeRawBufferPointer(rebasing: header[0..<48])) else { throw damaged("its header's checksum does not match") }
+        guard version <= SnapshotFileFormat.version else {
+            throw DataError(file: path, message: "was written by a newer crmq (file version \(version); this crmq reads up to \(SnapshotFileFormat.version))")
+        }
+        let (offset, length, checksum, total) = (word(16), word(24), word(32), word(40))
+        guard total == UInt64(file.count) else { throw damaged("it is \(file.count) bytes and was written as \(total)") }
+        guard offset >= UInt64(size), length <= total, offset <= total - length else { throw damaged("its directory lies outside it") }
+        let json = UnsafeRawBufferPointer(start: file.base + Int(offset), count: Int(length))
+        guard Checksum.of(json) == checksum else { throw damaged("its directory's checksum does not match") }
+        do {
+            return try JSONDecoder().decode(SnapshotFileDirectory.self, from: Data(json))
+        } catch {
+            throw damaged("its directory cannot be read")
+        }
+    }
+
+    // MARK: the sections
+
+    /// One section's place, and what its values may be.
+    private struct Expected {
+        enum Values {
+            case any
+            /// Int32 values in lo..<hi.
+            case within(Int32, Int32)
+            /// Int32 values from 0, never falling, ending at `last` (the transactions' runs).
+            case runs(last: Int32)
+            /// UInt8 values 0, 1 or 2 (false, true, null).
+            case bools
+        }
+        var name: String
+        var size: Int
+        var count: Int
+        var values: Values = .any
+    }
+
+    /// Every section the directory promises, each where it says, of the length its count
+    /// asks, its checksum matching and its values possible; the sections by name.
+    private func check(_ d: SnapshotFileDirectory, in file: MappedFile) throws(DataError) -> [String: SnapshotFileDirectory.Section] {
+        var byName: [String: SnapshotFileDirectory.Section] = [:]
+        for s in d.sections {
+            guard s.offset >= SnapshotFileFormat.headerSize, s.length >= 0, s.offset % SnapshotFileFormat.alignment == 0,
+                  s.offset <= file.count - s.length, byName.updateValue(s, forKey: s.name) == nil else {
+                throw damaged("section \(s.name) lies outside it")
+            }
+        }
+        let n = d.customers, t = d.transactions.count
+        guard n >= 0, t >= 0, d.transactions.later >= 0 else { throw damaged("its counts are negative") }
+        var expected: [Expected] = []
+        // Text columns first: their offsets say how many values their codes may point at.
+        func text(_ name: String, _ count: Int) throws(DataError) {
+            guard let offsets = byName[name + "/offsets"], let bytes = byName[name + "/bytes"],
+                  offsets.length % 8 == 0, offsets.length >= 8 else { throw damaged("section \(name) is missing") }
+            let values = offsets.length / 8 - 1
+            let o = UnsafeRawBufferPointer(start: file.base + offsets.offset, count: offsets.length)
+            var previous: Int64 = 0
+            for i in 0...values {
+                let at = Int64(littleEndian: o.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                guard at >= previous || i == 0, i > 0 || at == 0 else { throw damaged("section \(name) is out of order") }
+                previous = at
+            }
+            guard previous == Int64(bytes.length) else { throw damaged("section \(name) does not add up") }
+            expected.append(Expected(name: name + "/codes", size: 4, count: count, values: .within(-1, Int32(clamping: values))))
+            expected.append(Expected(name: name + "/offsets", size: 8, count: values + 1))
+            expected.append(Expected(name: name + "/bytes", size: 1, count: bytes.length))
+        }
+        func column(_ name: String, _ type: String, _ count: Int) throws(DataError) {
+            switch type {
+            case "number": expected.append(Expected(name: name, size: 8, count: count))
+            case "date": expected.append(Expected(name: name, size: 4, count: count))
+            case "bool": expected.append(Expected(name: name, size: 1, count: count, values: .bools))
+            case "text": try text(name, count)
+            default: throw damaged("field \(name) is of an unknown type")
+            }
+        }
+        let customer = Expected.Values.within(0, Int32(clamping: n))
+        guard d.fields.contains(where: { $0.name == "id" && $0.type == "text" }) else { throw damaged("it has no customer ids") }
+        for field in d.fields { try column("customers/" + field.name, field.type, n) }
+        expected += [
+            Expected(name: "transactions/customer", size: 4, count: t, values: customer),
+            Expected(name: "transactions/day", size: 4, count: t),
+            Expected(name: "transactions/amount", size: 8, count: t),
+            Expected(name: "transactions/start", size: 4, count: n + 1, values: .runs(last: Int32(clamping: t))),
+            Expected(name: "transactions/later/customer", size: 4, count: d.transactions.later, values: customer),
+            Expected(name: "transactions/later/day", size: 4, count: d.transactions.later),
+        ]
+        if d.transactions.hasFileMargin { expected.append(Expected(name: "transactions/margin", size: 8, count: t)) }
+        if d.transactions.hasQuantity { expected.append(Expected(name: "transactions/quantity", size: 8, count: t)) }
+        if d.transactions.hasProduct { try text("transactions/product", t) }
+        if let a = d.activities {
+            expected += [
+                Expected(name: "activities/customer", size: 4, count: a, values: customer), Expected(name: "activities/day", size: 4, count: a),
+                Expected(name: "activities/quantity", size: 8, count: a), Expected(name: "activities/unit_cost", size: 8, count: a),
+            ]
+            try text("activities/activity", a)
+        }
+        if let p = d.payments {
+            expected += [
+                Expected(name: "payments/customer", size: 4, count: p, values: customer), Expected(name: "payments/due", size: 4, count: p),
+                Expected(name: "payments/paid", size: 4, count: p), Expected(name: "payments/amount", size: 8, count: p),
+            ]
+        }
+        if let i = d.interactions {
+            expected += [Expected(name: "interactions/customer", size: 4, count: i, values: customer), Expected(name: "interactions/day", size: 4, count: i)]
+            for name in ["channel", "kind", "note"] { try text("interactions/" + name, i) }
+        }
+        if let v = d.valueStar {
+            try text("valuestar/segment", v)
+            expected += [
+                Expected(name: "valuestar/dimension", size: 4, count: v, values: .within(0, Int32(ValueStarTable.dimensions.count))),
+                Expected(name: "valuestar/importance", size: 8, count: v), Expected(name: "valuestar/score", size: 8, count: v),
+                Expected(name: "valuestar/competitor_score", size: 8, count: v),
+            ]
+        }
+        for e in expected {
+            guard let s = byName[e.name] else { throw damaged("section \(e.name) is missing") }
+            guard e.count >= 0, s.length == e.count * e.size else { throw damaged("section \(e.name) is \(s.length) bytes, not \(e.count * e.size)") }
+        }
+        // Every byte read once, on all cores, a few MB at a time given back as it is read
+        // (the memory a reopen keeps is the columns it uses): checksums, and what the values may be.
+        let failures = parallelMap(expected.count) { k -> String? in
+            let e = expected[k], s = byName[e.name]!
+            if case .runs = e.values {
+                // Whole: each value is checked against the one before.
+                let bytes = UnsafeRawBufferPointer(start: file.base + s.offset, count: s.length)
+                defer { file.release(s.offset, s.length) }
+                guard Checksum.of(bytes) == s.checksum else { return "section \(e.name)'s checksum does not match" }
+                return Self.possible(bytes, e.values) ? nil : "section \(e.name) holds values that cannot be"
+            }
+            var checksum = Checksum.State()
+            var possible = true
+            var at = 0
+            while at < s.length {
+                let count = min(Self.chunk, s.length - at)
+                let bytes = UnsafeRawBufferPointer(start: file.base + s.offset + at, count: count)
+                checksum.add(bytes)
+                possible = possible && Self.possible(bytes, e.values)
+                file.release(s.offset + at, count)
+                at += count
+            }
+            guard checksum.value == s.checksum else { return "section \(e.name)'s checksum does not match" }
+            return possible ? nil : "section \(e.name) holds values that cannot be"
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw damaged(failure) }
+        return byName
+    }
+
+    /// Bytes checked at a time: a multiple of every value's size and of a page.
+    private static let chunk = 8 << 20
+
+    private static func possible(_ bytes: UnsafeRawBufferPointer, _ values: Expected.Values) -> Bool {
+        switch values {
+        case .any: return true
+        case .bools: return !bytes.contains { $0 > 2 }
+        case .within(let lo, let hi):
+            let v = bytes.bindMemory(to: Int32.self)
+            return !v.contains { $0 < lo || $0 >= hi }
+        case .runs(let last):
+            let v = bytes.bindMemory(to: Int32.self)
+            guard v.first == 0, v.last == last else { return false }
+            for i in 1..<max(1, v.count) where v[i] < v[i - 1] { return false }
+            return true
+        }
+    }
+
+    // MARK: the snapshot
+
+    /// The snapshot: its customers' columns and its other tables read on first use.
+    private func build(_ d: SnapshotFileDirectory, _ columns: Columns) throws(DataError) -> Snapshot {
+        var fields: [Field] = []
+        for f in d.fields {
+            guard let type = ValueType(rawValue: f.type), let unit = NumberUnit.all.first(where: { $0.written == f.unit }) else {
+                throw damaged("field \(f.name) is of an unknown type")
+            }
+            fields.append(Field(f.name, type, unit: unit, f.definition))
+        }
+        let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        let customers = CustomerTable(
+            count: d.customers, fields: fields,
+            unread: DeferredColumns(names: Set(types.keys)) { name in columns.column("customers/" + name, types[name]!) })
+        let t = d.transactions
+        let transactions = Deferred<TransactionTable>(making: {
+            TransactionTable(
+                customer: columns.values("transactions/customer"), day: columns.values("transactions/day"),
+                amount: columns.values("transactions/amount"),
+                fileMargin: t.hasFileMargin ? columns.values("transactions/margin") : nil, marginRate: t.marginRate,
+                quantity: t.hasQuantity ? columns.values("transactions/quantity") : nil,
+                product: t.hasProduct ? columns.text("transactions/product") : nil, start: columns.values("transactions/start"),
+                later: LaterTransactions(customer: columns.values("transactions/later/customer"), day: columns.values("transactions/later/day")))
+        })
+        let hasActivities = d.activities != nil, hasPayments = d.payments != nil
+        let hasInteractions = d.interactions != nil, hasValueStar = d.valueStar != nil
+        let parts = Snapshot.Parts(
+            transactions: transactions,
+            activities: Deferred(making: {
+                hasActivities ? ActivityTable(
+                    customer: columns.values("activities/customer"), day: columns.values("activities/day"),
+                    activity: columns.text("activities/activity"), quantity: columns.values("activities/quantity"),
+                    unitCost: columns.values("activities/unit_cost")) : nil
+            }),
+            payments: Deferred(making: {
+                hasPayments ? PaymentTable(
+                    customer: columns.values("payments/customer"), due: columns.values("payments/due"),
+                    paid: columns.values("payments/paid"), amount: columns.values("payments/amount")) : nil
+            }),
+            interactions: Deferred(making: {
+                hasInteractions ? InteractionTable(
+                    customer: columns.values("interactions/customer"), day: columns.values("interactions/day"),
+                    channel: columns.text("interactions/channel"), kind: columns.text("interactions/kind"),
+                    note: columns.text("interactions/note")) : nil
+            }),
+            valueStar: Deferred(making: {
+                hasValueStar ? ValueStarTable(
+                    segment: columns.text("valuestar/segment"), dimension: (columns.values("valuestar/dimension") as [Int32]).map(Int.init),
+                    importance: columns.values("valuestar/importance"), score: columns.values("valuestar/score"),
+                    competitorScore: columns.values("valuestar/competitor_score")) : nil
+            }),
+            // The ids were unique when saved: each id's code is its row.
+            index: Deferred(making: {
+                guard case .text(let ids) = columns.column("customers/id", .text) else { return InternedStrings() }
+                var index = InternedStrings(capacity: ids.values.count)
+                for id in ids.values { _ = index.intern(id) }
+                return index
+            }))
+        let sources = try d.sources.map { (s) throws(DataError) -> TableSource in
+            guard let delimiter = Delimiter(rawValue: s.delimiter), let dates = DateOrder(rawValue: s.dates) else { throw damaged("a source's dialect cannot be read") }
+            var dialect = Dialect()
+            (dialect.delimiter, dialect.decimal, dialect.thousands, dialect.dates, dialect.header) = (delimiter, s.decimal, s.thousands, dates, s.header)
+            return TableSource(
+                table: s.table, file: s.file, dialect: dialect, mapping: s.mapping, rows: s.rows, condition: s.condition,
+                filtered: s.filtered, timeUnit: s.timeUnit.flatMap(TimeUnit.init), isDatabase: s.isDatabase)
+        }
+        let i = d.info
+        return Snapshot(
+            name: name ?? d.name, directory: d.directory,
+            info: SnapshotInfo(
+                title: i.title, asOf: i.asOf, currency: i.currency, description: i.description, discountRate: i.discountRate,
+                marginRate: i.marginRate, fixedCosts: i.fixedCosts),
+            customers: customers, parts: parts,
+            transactionFacts: .init(count: t.count, marginRate: t.marginRate, marginKnown: t.hasFileMargin || t.marginRate != nil),
+            setAside: d.setAside, sources: sources)
+    }
+
+    /// The sections of a checked file, copied out as columns.
+    private struct Columns: @unchecked Sendable {
+        let file: MappedFile
+        let sections: [String: SnapshotFileDirectory.Section]
+
+        func values<T>(_ name: String) -> [T] {
+            let s = sections[name]!
+            let count = s.length / MemoryLayout<T>.stride
+            defer { file.release(s.offset, s.length) }
+            return [T](unsafeUninitializedCapacity: count) { buffer, made in
+                if count > 0 { memcpy(buffer.baseAddress!, file.base + s.offset, s.length) }
+                made = count
+            }
+        }
+
+        func text(_ name: String) -> TextColumn {
+            let offsets: [Int64] = values(name + "/offsets"), bytes: [UInt8] = values(name + "/bytes")
+            let strings = bytes.withUnsafeBufferPointer { b in
+                (0..<max(0, offsets.count - 1)).map { k in
+                    String(decoding: UnsafeBufferPointer(rebasing: b[Int(offsets[k])..<Int(offsets[k + 1])]), as: UTF8.self)
+                }
+            }
+            return TextColumn(codes: values(name + "/codes"), values: strings)
+        }
+
+        func column(_ name: String, _ type: ValueType) -> ColumnData {
+            switch type {
+            case .number: .number(values(name))
+            case .date: .date(values(name))
+            case .bool: .bool(values(name))
+            case .text: .text(text(name))
+            }
+        }
+    }
+}
+
+/// A file mapped read-only, unmapped when the last column that may need it is gone.
+final class MappedFile: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let count: Int
+
+    init(path: String) throws(DataError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw DataError(file: path, message: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw DataError(file: path, message: "is not a file") }
+        count = Int(info.st_size)
+        guard count > 0 else {
+            base = UnsafeRawPointer(bitPattern: 1)!
+            return
+        }
+        guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            throw DataError(file: path, message: "cannot map: \(String(cString: strerror(errno)))")
+        }
+        base = UnsafeRawPointer(mapped)
+    }
+
+    /// Lets the kernel take back the pages of a range once read: the file stays where it is,
+    /// and the process's memory is what it keeps, not the file's size.
+    func release(_ offset: Int, _ length: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (offset / page) * page
+        let end = offset + length
+        guard count > 0, end > start else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
+    deinit {
+        if count > 0 { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+    }
+}
+
+/// Reads bytes of a file at a place: enough to tell a snapshot file by its first bytes.
+struct FileHandleReader {
+    private let path: String
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        self.path = path
+    }
+
+    func read(at offset: Int, count: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, count, off_t(offset)) }
+        return n == count ? bytes : []
+    }
+}
