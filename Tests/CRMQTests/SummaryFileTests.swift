@@ -87,7 +87,7 @@ import Testing
             "half.csv": "id,frequency,recency,T\nA,1.5,3,10\n",
             "minus.csv": "id,frequency,recency,T\nA,-1,3,10\n",
             "twice.csv": "id,frequency,recency,T\nA,1,3,10\nA,1,3,10\n",
-            "heavy.csv": "frequency,recency,T,weights\n0,0,10,900000000\n1,2,10,900000000\n",
+            "fraction.csv": "frequency,recency,T,weights\n0,0,10,9\n1,2,10,2.5\n",
             "ancient.csv": "id,frequency,recency,T\nA,1,3,1e12\n",
         ])
         let session = Session()
@@ -99,7 +99,7 @@ import Testing
             ("minus.csv", "minus.csv:2:2: column frequency: expected 0 or more, found \"-1\": repeat purchases cannot be negative"),
             ("twice.csv", "twice.csv:3:1: column id: duplicate customer id \"A\""),
             ("ancient.csv", "ancient.csv:2:4: column T: T of 1000000000000 weeks is more than 10,000 years"),
-            ("heavy.csv", "heavy.csv: column weights: the weights add up to 1800000000 customers, more than crmq holds (10000000)"),
+            ("fraction.csv", "fraction.csv:3:4: column weights: expected a whole number of customers, found 2.5"),
         ]
         for (file, message) in cases {
             let result = run("load \"\(f.directory)/\(file)\"", session: session)
@@ -116,5 +116,37 @@ import Testing
         let error = f.loadError()
         #expect(error?.description.contains("customers.csv:1:2: column frequency: a column named like the field crmq derives") == true,
                 "\(String(describing: error))")
+    }
+
+    /// crmq_histogram — (frequency, recency, age, count) — standing for more customers than
+    /// crmq holds a row each: its rows stay as they are and the fits count each by its weight.
+    /// The CDNOW sample's histogram with every count times 5,000 stands for 11,785,000
+    /// customers; a maximum-likelihood fit on every customer repeated 5,000 times is the fit
+    /// on the customers once (the log-likelihood is 5,000 times theirs), so the parameters
+    /// must be those of the sample itself.
+    @Test func a_histogram_of_millions_fits_as_its_customers_do() throws {
+        let folder = Session()
+        _ = run("load \"\(repositoryRoot)/examples/cdnow-sample\"", session: folder)
+        let s = try #require(folder.current)
+        let f = s.customers.numbers(CustomerFields.frequency), r = s.customers.numbers(CustomerFields.recency), a = s.customers.numbers(CustomerFields.age)
+        var counts: [String: Int] = [:]
+        for c in 0..<s.customers.count where !f[c].isNaN { counts["\(f[c]),\(r[c]),\(a[c])", default: 0] += 1 }
+        let rows = counts.keys.sorted().map { "\($0),\(counts[$0]! * 5000)" }
+        let fixture = Fixture(["crmq_histogram.csv": "frequency,recency,age,count\n" + rows.joined(separator: "\n") + "\n"])
+        let session = Session()
+        let loaded = run("load \"\(fixture.directory)/crmq_histogram.csv\"", session: session)
+        #expect(loaded.out.contains("1,218 rows standing for 11,785,000 customers, a histogram"), "\(loaded.out)\(loaded.err)")
+        for statement in ["fit bgnbd", "fit paretonbd", "fit mbgnbd"] {
+            let theirs = ExportFileTests.parameters(statement, folder), ours = ExportFileTests.parameters(statement, session)
+            #expect(!ours.isEmpty && ours.count == theirs.count, "\(statement): \(ours)")
+            for (name, value) in theirs {
+                #expect(abs(ours[name]! / value - 1) < 1e-5, "\(statement) \(name): histogram \(ours[name]!), customers \(value)")
+            }
+        }
+        // A row's model fields are each of its customers'; counting customers needs a row each.
+        #expect(run("customers show frequency, weight, p_alive limit 2", session: session).outcome == .completed)
+        let refused = run("count where frequency > 2", session: session)
+        #expect(refused.outcome == .failed && refused.err.contains("crmq_histogram is a histogram: \(rows.count) rows standing for 11785000 customers, so count has no row per customer"),
+                "\(refused.err)")
     }
 }

@@ -50,7 +50,8 @@ final class ModelStore {
         if let cached = histories[ObjectIdentifier(snapshot)] { return cached }
         let customers = snapshot.customers
         let result = PurchaseHistories(
-            frequency: customers.numbers(CustomerFields.frequency), recency: customers.numbers(CustomerFields.recency), age: customers.numbers(CustomerFields.age))
+            frequency: customers.numbers(CustomerFields.frequency), recency: customers.numbers(CustomerFields.recency), age: customers.numbers(CustomerFields.age),
+            weight: customers.optionalNumbers(CustomerFields.weight))
         histories[ObjectIdentifier(snapshot)] = result
         return result
     }

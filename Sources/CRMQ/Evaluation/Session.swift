@@ -158,7 +158,11 @@ public final class Session {
 
     static func loadedMessage(_ snapshot: Snapshot) -> Prose {
         var text: Prose = "loaded \(snapshot.name): \(count: snapshot.customers.count, "customer"), "
-        if snapshot.isSummary, snapshot.customers.field(CustomerFields.revenue52Weeks.name) != nil {
+        if snapshot.isHistogram {
+            let customers = snapshot.customers.numbers(CustomerFields.weight).reduce(0, +)
+            text = "loaded \(snapshot.name): \(count: snapshot.customers.count, "row") standing for \(count: Int(customers), "customer"), "
+                + "a histogram (recency and T in weeks; fit, clv, customers and describe answer on it), as of \(CalendarDay.format(snapshot.info.asOf))"
+        } else if snapshot.isSummary, snapshot.customers.field(CustomerFields.revenue52Weeks.name) != nil {
             text += "a summary made where the data lives (every field as summary sql derives it), as of \(CalendarDay.format(snapshot.info.asOf))"
         } else if let unit = snapshot.sources.first?.timeUnit {
             text += "a summary with no transactions (recency and T in \(unit.rawValue)"

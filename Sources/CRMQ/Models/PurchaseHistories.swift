@@ -11,8 +11,9 @@ struct PurchaseHistories: Sendable {
     var customers: Int { rowOfCustomer.count }
     var modelled: Int { Int(weight.reduce(0, +)) }
 
-    /// From the store's columns: frequency, and recency and age in weeks (whole days / 7).
-    init(frequency: [Double], recency: [Double], age: [Double]) {
+    /// From the store's columns: frequency, and recency and age in weeks (whole days / 7);
+    /// each customer counting once, or as many as a histogram's row stands for.
+    init(frequency: [Double], recency: [Double], age: [Double], weight given: [Double]? = nil) {
         rowOfCustomer = [Int32](repeating: -1, count: frequency.count)
         var rowOfKey: [UInt64: Int32] = [:]
         rowOfKey.reserveCapacity(frequency.count / 2)
@@ -20,7 +21,7 @@ struct PurchaseHistories: Sendable {
             let days = (tx: (recency[c] * 7).rounded(), T: (age[c] * 7).rounded())
             let key = UInt64(frequency[c]) << 40 | UInt64(days.tx) << 20 | UInt64(days.T)
             if let row = rowOfKey[key], x[Int(row)] == frequency[c], tx[Int(row)] == recency[c], T[Int(row)] == age[c] {
-                weight[Int(row)] += 1
+                weight[Int(row)] += given?[c] ?? 1
                 rowOfCustomer[c] = row
                 continue
             }
@@ -29,7 +30,7 @@ struct PurchaseHistories: Sendable {
             x.append(frequency[c])
             tx.append(recency[c])
             T.append(age[c])
-            weight.append(1)
+            weight.append(given?[c] ?? 1)
             rowOfCustomer[c] = row
         }
     }

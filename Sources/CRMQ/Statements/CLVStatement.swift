@@ -6,6 +6,7 @@ struct CLVStatement: Statement {
     var discount: Double?
 
     static let word = "clv"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "clv for ID|NAME [model \(ModelName.lifetimeValue.map(\.rawValue).joined(separator: "|"))] [horizon N months] [discount R%]",
         summary: "One customer's lifetime value and its parts. P(alive), expected purchases and spend, margin ratio, "

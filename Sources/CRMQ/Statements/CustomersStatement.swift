@@ -3,6 +3,7 @@ struct CustomersStatement: Statement {
     var query = CustomerQuery()
 
     static let word = "customers"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "customers [in SEGMENT] [where EXPR] [order by EXPR [asc|desc], …] [limit N] [show EXPR [as NAME], …]",
         summary: "List customers: those of a named segment and/or meeting a condition, sorted, cut, with the columns you ask for.",

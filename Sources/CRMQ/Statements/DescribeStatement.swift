@@ -8,6 +8,7 @@ struct DescribeStatement: Statement {
     var filter = CustomerFilter()
 
     static let word = "describe"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "describe [customers|transactions|activities|activity_rates|payments|interactions] [in SEGMENT] [where EXPR]",
         summary: "What the snapshot holds: a row per customer field with its type, how many customers have a value and "

@@ -14,6 +14,7 @@ struct DotCommandStatement: Statement {
     var command: Command
 
     static let word = "."
+    static let answersOnHistogram = true
     static let names = ["mode", "timer", "read", "maxrows", "last", "quit", "exit", "help"]
     static let help = StatementHelp(
         topic: "dot",

@@ -4,6 +4,7 @@ struct ExplainStatement: Statement {
     var customer: Name?
 
     static let word = "explain"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "explain clv|p_alive for ID|NAME | explain fit | explain portfolio|ssc|rfm|credit|pareto|plan|whatif|valuestar|compare [for ID|NAME]",
         summary: "How a figure is computed. The formula in words and symbols, then this data's numbers put in step by "

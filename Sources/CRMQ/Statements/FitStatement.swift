@@ -4,6 +4,7 @@ struct FitStatement: Statement {
     var filter = CustomerFilter()
 
     static let word = "fit"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "fit [\(ModelName.fittable.map(\.rawValue).joined(separator: "|"))] [in SEGMENT] [where EXPR]",
         summary: "Fit the lifetime-value models by maximum likelihood. A purchase model for how many purchases a customer "

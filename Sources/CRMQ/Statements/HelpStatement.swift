@@ -5,6 +5,7 @@ struct HelpStatement: Statement {
     var range: SourceRange?
 
     static let word = "help"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "help [TOPIC]", summary: "This help. Topics: any command, fields, expressions, dot.", example: "help segment")
 

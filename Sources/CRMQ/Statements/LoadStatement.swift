@@ -21,6 +21,7 @@ struct LoadStatement: Statement {
     var summarised: SourceRange?
 
     static let word = "load"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "load \"DIR\"|\"FILE\" [as NAME] [as of DATE] [columns (FIELD = COLUMN|EXPRESSION, …)] "
             + "[format (delimiter ';', decimal ',', thousands '.', date 'DD.MM.YYYY', header false, time_unit 'days')] [where CONDITION]\n"

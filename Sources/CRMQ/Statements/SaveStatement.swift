@@ -8,6 +8,7 @@ struct SaveStatement: Statement {
     var snapshot: (name: Name?, range: SourceRange)?
 
     static let word = "save"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "save to \"FILE\"\nsave snapshot [NAME] to \"FILE.crmqdb\"",
         summary: "Write the last result to a file. A name ending in .json writes JSON, .md Markdown, anything else CSV. "

@@ -5,6 +5,7 @@ struct SetStatement: Statement {
     var valueRange: SourceRange
 
     static let word = "set"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "set discount = RATE | horizon = N months | model = \(ModelName.lifetimeValue.map(\.rawValue).joined(separator: "|")) "
             + "| potential_threshold = AMOUNT|median | rfm_cuts recency|frequency|monetary = A, B, C, D|quantiles "

@@ -1,6 +1,7 @@
 /// `settings`: the settings in force and where each comes from.
 struct SettingsStatement: Statement {
     static let word = "settings"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "settings", summary: "Show the settings in force and where each comes from: default, snapshot.json or set.",
         example: "settings")

@@ -1,6 +1,7 @@
 /// `snapshots`: the loaded snapshots, the one in use marked.
 struct SnapshotsStatement: Statement {
     static let word = "snapshots"
+    static let answersOnHistogram = true
     static let help = StatementHelp(syntax: "snapshots", summary: "List the loaded snapshots; * marks the one in use.", example: "snapshots")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self { Self() }

@@ -20,6 +20,9 @@ protocol Statement: Sendable, CustomStringConvertible {
     static var help: StatementHelp { get }
     /// Whether its result has a chart that `plot … to FILE` can write.
     static var drawsChart: Bool { get }
+    /// Whether it answers on a histogram (a summary whose rows stand for many customers
+    /// each): the fits and the model fields do; what counts or ranks customers does not.
+    static var answersOnHistogram: Bool { get }
     /// Reads the words after `word`, up to the end of the statement.
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self
     /// What Tab offers after the words typed so far.
@@ -30,6 +33,7 @@ protocol Statement: Sendable, CustomStringConvertible {
 
 extension Statement {
     static var drawsChart: Bool { false }
+    static var answersOnHistogram: Bool { false }
     static func complete(_ typed: TypedWords) -> CompletionHint { .nothing }
 }
 
@@ -73,6 +77,13 @@ extension Session {
     ///     var parser = Parser("load \"examples/acme\"; count where revenue > 10k")
     ///     while let statement = try parser.next() { print(try session.execute(statement)) }
     public func execute(_ parsed: ParsedStatement) throws(Diagnostic) -> StatementResult {
+        if let histogram = current, histogram.isHistogram, !type(of: parsed.statement).answersOnHistogram {
+            let rows = histogram.customers.count, customers = histogram.customers.numbers(CustomerFields.weight).reduce(0, +)
+            throw Diagnostic(
+                "\(histogram.name) is a histogram: \(rows) rows standing for \(NumberText.plain(customers)) customers, "
+                    + "so \(type(of: parsed.statement).word) has no row per customer to answer on; fit, clv, customers and describe answer on it",
+                at: parsed.range, hint: "a weighted summary of up to \(SummaryLoader.mostCustomers) customers loads a row per customer")
+        }
         let result = try parsed.statement.run(in: self, at: parsed.range)
         if !result.tables.isEmpty {
             lastResult = result

@@ -9,6 +9,7 @@ struct SummaryStatement: Statement {
     var condition: Expr?
 
     static let word = "summary"
+    static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "summary sql for postgres|duckdb|spark [as of DATE] "
             + "[tables (transactions = TABLE|'QUERY', customers = …, activities = …, activity_rates = …, payments = …)] "

@@ -3,6 +3,7 @@ struct UseStatement: Statement {
     var name: Name
 
     static let word = "use"
+    static let answersOnHistogram = true
     static let help = StatementHelp(syntax: "use NAME", summary: "Make a loaded snapshot the one statements ask.", example: "use acme")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self { Self(name: try parser.name("a snapshot name")) }

@@ -49,6 +49,10 @@ public enum CustomerFields {
         costToServe, profit, shareOfWallet,
     ]
 
+    /// A histogram's row: the customers it stands for (a weighted summary of more than
+    /// crmq holds a row each).
+    static let weight = Field("weight", .number, unit: .count, "customers this row of a histogram stands for")
+
     // A summary made where the data lives (`summary sql`) carries what a snapshot's other
     // tables would give: the 52 weeks' revenue compare counts, and the payment facts.
     static let revenue52Weeks = Field("revenue_52_weeks", .number, unit: .money, "revenue in the 52 weeks to as_of (of a summary made by summary sql)")

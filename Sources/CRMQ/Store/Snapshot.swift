@@ -263,6 +263,9 @@ public final class Snapshot: Sendable {
     /// Whether the snapshot is a summary (frequency, recency, T a customer), with no transactions.
     public var isSummary: Bool { sources.first?.timeUnit != nil }
 
+    /// Whether it is a histogram: a summary whose rows each stand for many customers.
+    public var isHistogram: Bool { isSummary && customers.field(CustomerFields.weight.name) != nil }
+
     /// Whether margins are known: the transactions have them (a margin column or a margin
     /// rate), or a summary gives a customer's margin.
     public var marginKnown: Bool {

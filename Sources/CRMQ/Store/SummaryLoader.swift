@@ -16,8 +16,9 @@ struct SummaryLoader {
     /// The longest T a summary may give, in weeks: 10,000 years, so that its days count in 32 bits.
     static let longestWeeks = 521_775.0
 
-    /// The most customers a weighted summary may stand for: each is a row of every column,
-    /// so a few bytes of weights must not ask for gigabytes.
+    /// The most customers a weighted summary is spread into, a row each: beyond, its rows
+    /// stay as they are, a histogram whose weights the fits count (a row of every column
+    /// for each of a hundred million customers would ask for gigabytes).
     static let mostCustomers = 10_000_000
 
     private static let measures: [(field: String, what: String)] = [
@@ -45,22 +46,17 @@ struct SummaryLoader {
                 throw error(read, i, "weights", "expected a whole number of customers, found \(NumberText.plain(weights[i]))")
             }
         }
-        // Each row as many times as its weight says.
+        // Each row as many times as its weight says; a histogram of more stays as it is.
         var rowOf: [Int32] = []
-        if let weights {
-            let total = weights.reduce(0, +)
-            guard total <= Double(Self.mostCustomers) else {
-                throw DataError(
-                    file: path, columnName: "weights",
-                    message: "the weights add up to \(NumberText.plain(total)) customers, more than crmq holds (\(Self.mostCustomers))")
-            }
-            rowOf.reserveCapacity(Int(total))
+        let grouped = weights.map { $0.reduce(0, +) > Double(Self.mostCustomers) } ?? false
+        if let weights, !grouped {
+            rowOf.reserveCapacity(Int(weights.reduce(0, +)))
             for i in 0..<n { rowOf += repeatElement(Int32(i), count: Int(weights[i])) }
         } else {
             rowOf = (0..<Int32(n)).map { $0 }
         }
         let count = rowOf.count
-        let (ids, index) = try customerIds(read, rowOf)
+        let (ids, index) = try customerIds(read, rowOf, spread: weights != nil && !grouped)
         let weeks = unit.weeks
         func each(_ values: [Double], _ scale: Double = 1) -> [Double] { rowOf.map { values[Int($0)] * scale } }
         let x = each(frequency), tx = each(recency, weeks), T = each(age, weeks)
@@ -90,6 +86,7 @@ struct SummaryLoader {
         table.add(F.costToServe, .number([Double](repeating: 0, count: count)))
         table.add(F.profit, .number(unknown))
         table.add(F.shareOfWallet, .number(unknown))
+        if grouped, let weights { table.add(F.weight, .number(weights)) }
         let transactions = TransactionTable(
             customer: [], day: [], amount: [], fileMargin: nil, marginRate: nil, quantity: nil, product: nil,
             start: [Int32](repeating: 0, count: count + 1), later: LaterTransactions(customer: [], day: []))
@@ -120,9 +117,8 @@ struct SummaryLoader {
 
     /// The ids of the file, else the customers' numbers 1, 2, …; a row that stands for several
     /// customers gives them its id and a number (`A-1`, `A-2`). A repeated id is an error at its line.
-    private func customerIds(_ read: ReadTable, _ rowOf: [Int32]) throws(DataError) -> (TextColumn, InternedStrings) {
+    private func customerIds(_ read: ReadTable, _ rowOf: [Int32], spread weighted: Bool) throws(DataError) -> (TextColumn, InternedStrings) {
         let given = read.texts["id"]
-        let weighted = read.numbers["weights"] != nil
         var index = InternedStrings(capacity: rowOf.count)
         var values: [String] = []
         values.reserveCapacity(rowOf.count)

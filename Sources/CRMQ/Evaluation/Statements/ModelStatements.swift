@@ -39,7 +39,9 @@ struct ModelStatements {
         let frequency = column(CustomerFields.frequency), monetary = column(CustomerFields.monetary)
         var fits: [ModelFit] = []
         do {
-            let histories = PurchaseHistories(frequency: frequency, recency: column(CustomerFields.recency), age: column(CustomerFields.age))
+            let histories = PurchaseHistories(
+                frequency: frequency, recency: column(CustomerFields.recency), age: column(CustomerFields.age),
+                weight: customers.optionalNumbers(CustomerFields.weight))
             for type in wanted.compactMap(\.purchaseModel) {
                 fits.append(try type.fitted(histories, standardErrors: true, interrupted: scope.models.interrupted).1)
             }
