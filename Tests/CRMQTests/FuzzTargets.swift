@@ -7,7 +7,7 @@ import Foundation
 /// target. The same functions replay every input a fuzzer ever crashed on
 /// (Tests/fuzz/regressions/TARGET/), as ordinary tests, so that a crash found once stays fixed.
 enum FuzzTargets {
-    static let names = ["parser", "csv", "export", "snapshot-json", "statements"]
+    static let names = ["parser", "csv", "export", "snapshot-json", "statements", "snapshot-file"]
 
     static func run(_ target: String, _ bytes: [UInt8]) {
         switch target {
@@ -16,6 +16,7 @@ enum FuzzTargets {
         case "export": export(bytes)
         case "snapshot-json": snapshotJSON(bytes)
         case "statements": statements(bytes)
+        case "snapshot-file": snapshotFile(bytes)
         default: break
         }
     }
@@ -58,6 +59,48 @@ enum FuzzTargets {
     /// The bytes as snapshot.json beside two small CSV files.
     static func snapshotJSON(_ bytes: [UInt8]) {
         load(["snapshot.json": bytes, "customers.csv": Array("id\nA\n".utf8), "transactions.csv": Array("customer_id,date,amount\nA,2024-01-01,5\n".utf8)])
+    }
+
+    /// The bytes as crmq's own snapshot file, and again with every checksum made right (so
+    /// that what lies past them — bounds, counts, codes, runs — is reached): reopened and
+    /// every table read, or refused.
+    static func snapshotFile(_ bytes: [UInt8]) {
+        open(bytes)
+        if let fixed = withChecksumsMadeRight(bytes) { open(fixed) }
+    }
+
+    private static func open(_ bytes: [UInt8]) {
+        let path = NSTemporaryDirectory() + "crmq-fuzz-\(getpid()).crmqdb"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { unlink(path) }
+        let session = Session()
+        session.interrupted = { false }
+        guard (try? session.load(directory: path)) != nil else { return }
+        StatementRunner(session: session, sink: FuzzCapture(), stopOnError: false).run(
+            "customers show *; describe; describe transactions; describe activities; describe activity_rates; describe payments; "
+                + "describe interactions; credit; portfolio; valuestar; compare \(session.current!.name) \(session.current!.name)")
+    }
+
+    /// The file with its sections', directory's and header's checksums computed anew; nil
+    /// when there is no directory to read.
+    private static func withChecksumsMadeRight(_ bytes: [UInt8]) -> [UInt8]? {
+        guard bytes.count >= SnapshotFileFormat.headerSize else { return nil }
+        let (offset, length) = bytes.withUnsafeBytes { (Int(clamping: $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self)), Int(clamping: $0.loadUnaligned(fromByteOffset: 24, as: UInt64.self))) }
+        guard offset >= SnapshotFileFormat.headerSize, length >= 0, offset <= bytes.count - length,
+              var directory = try? JSONDecoder().decode(SnapshotFileDirectory.self, from: Data(bytes[offset..<(offset + length)])) else { return nil }
+        for k in directory.sections.indices {
+            let s = directory.sections[k]
+            guard s.offset >= 0, s.length >= 0, s.offset <= offset - s.length else { continue }
+            directory.sections[k].checksum = Checksum.of(Array(bytes[s.offset..<(s.offset + s.length)]))
+        }
+        guard let json = try? JSONEncoder().encode(directory) else { return nil }
+        var out = Array(bytes[0..<offset]) + Array(json)
+        func put(_ value: UInt64, at: Int) { withUnsafeBytes(of: value.littleEndian) { for (i, b) in $0.enumerated() { out[at + i] = b } } }
+        put(UInt64(json.count), at: 24)
+        put(Checksum.of(Array(json)), at: 32)
+        put(UInt64(out.count), at: 40)
+        put(Checksum.of(Array(out[0..<48])), at: 48)
+        return out
     }
 
     private static func load(_ files: [String: [UInt8]]) {
