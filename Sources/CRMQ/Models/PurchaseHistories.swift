@@ -19,14 +19,17 @@ struct PurchaseHistories: Sendable {
         rowOfKey.reserveCapacity(frequency.count / 2)
         for c in frequency.indices where !frequency[c].isNaN {
             let days = (tx: (recency[c] * 7).rounded(), T: (age[c] * 7).rounded())
-            let key = UInt64(frequency[c]) << 40 | UInt64(days.tx) << 20 | UInt64(days.T)
-            if let row = rowOfKey[key], x[Int(row)] == frequency[c], tx[Int(row)] == recency[c], T[Int(row)] == age[c] {
+            // Histories that pack into a key (every one a load derives) share a row; any other
+            // is a row of its own, never a crash.
+            let packs = frequency[c] >= 0 && frequency[c] < 16_777_216 && days.tx >= 0 && days.tx < 1_048_576 && days.T >= 0 && days.T < 1_048_576
+            let key = packs ? UInt64(frequency[c]) << 40 | UInt64(days.tx) << 20 | UInt64(days.T) : UInt64.max
+            if packs, let row = rowOfKey[key], x[Int(row)] == frequency[c], tx[Int(row)] == recency[c], T[Int(row)] == age[c] {
                 weight[Int(row)] += given?[c] ?? 1
                 rowOfCustomer[c] = row
                 continue
             }
             let row = Int32(x.count)
-            rowOfKey[key] = row
+            if packs { rowOfKey[key] = row }
             x.append(frequency[c])
             tx.append(recency[c])
             T.append(age[c])

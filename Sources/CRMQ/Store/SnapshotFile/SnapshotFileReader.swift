@@ -18,6 +18,7 @@ struct SnapshotFileReader {
         let file = try MappedFile(path: path)
         let directory = try readDirectory(file)
         let sections = try check(directory, in: file)
+        try checkHistories(directory, Columns(file: file, sections: sections))
         if let asOf, asOf != directory.info.asOf {
             throw DataError(
                 file: path, message: "is a snapshot as of \(CalendarDay.format(directory.info.asOf)); "
@@ -67,6 +68,10 @@ struct SnapshotFileReader {
             case runs(last: Int32)
             /// UInt8 values 0, 1 or 2 (false, true, null).
             case bools
+            /// Int32 days from `from` through 9999-12-31, or null: what a file's dates can be.
+            case days(from: Int32)
+            /// Float64 values that are numbers or null (NaN), never infinite.
+            case finite
         }
         var name: String
         var size: Int
@@ -106,8 +111,8 @@ struct SnapshotFileReader {
         }
         func column(_ name: String, _ type: String, _ count: Int) throws(DataError) {
             switch type {
-            case "number": expected.append(Expected(name: name, size: 8, count: count))
-            case "date": expected.append(Expected(name: name, size: 4, count: count))
+            case "number": expected.append(Expected(name: name, size: 8, count: count, values: .finite))
+            case "date": expected.append(Expected(name: name, size: 4, count: count, values: .days(from: Self.firstDay)))
             case "bool": expected.append(Expected(name: name, size: 1, count: count, values: .bools))
             case "text": try text(name, count)
             default: throw damaged("field \(name) is of an unknown type")
@@ -116,40 +121,44 @@ struct SnapshotFileReader {
         let customer = Expected.Values.within(0, Int32(clamping: n))
         guard d.fields.contains(where: { $0.name == "id" && $0.type == "text" }) else { throw damaged("it has no customer ids") }
         for field in d.fields { try column("customers/" + field.name, field.type, n) }
+        let day = Expected.Values.days(from: Self.firstDay), finite = Expected.Values.finite
         expected += [
             Expected(name: "transactions/customer", size: 4, count: t, values: customer),
-            Expected(name: "transactions/day", size: 4, count: t),
-            Expected(name: "transactions/amount", size: 8, count: t),
+            Expected(name: "transactions/day", size: 4, count: t, values: day),
+            Expected(name: "transactions/amount", size: 8, count: t, values: finite),
             Expected(name: "transactions/start", size: 4, count: n + 1, values: .runs(last: Int32(clamping: t))),
             Expected(name: "transactions/later/customer", size: 4, count: d.transactions.later, values: customer),
-            Expected(name: "transactions/later/day", size: 4, count: d.transactions.later),
+            Expected(name: "transactions/later/day", size: 4, count: d.transactions.later, values: day),
         ]
-        if d.transactions.hasFileMargin { expected.append(Expected(name: "transactions/margin", size: 8, count: t)) }
-        if d.transactions.hasQuantity { expected.append(Expected(name: "transactions/quantity", size: 8, count: t)) }
+        if d.transactions.hasFileMargin { expected.append(Expected(name: "transactions/margin", size: 8, count: t, values: finite)) }
+        if d.transactions.hasQuantity { expected.append(Expected(name: "transactions/quantity", size: 8, count: t, values: finite)) }
         if d.transactions.hasProduct { try text("transactions/product", t) }
         if let a = d.activities {
             expected += [
-                Expected(name: "activities/customer", size: 4, count: a, values: customer), Expected(name: "activities/day", size: 4, count: a),
-                Expected(name: "activities/quantity", size: 8, count: a), Expected(name: "activities/unit_cost", size: 8, count: a),
+                Expected(name: "activities/customer", size: 4, count: a, values: customer), Expected(name: "activities/day", size: 4, count: a, values: day),
+                Expected(name: "activities/quantity", size: 8, count: a, values: finite), Expected(name: "activities/unit_cost", size: 8, count: a, values: finite),
             ]
             try text("activities/activity", a)
         }
         if let p = d.payments {
             expected += [
-                Expected(name: "payments/customer", size: 4, count: p, values: customer), Expected(name: "payments/due", size: 4, count: p),
-                Expected(name: "payments/paid", size: 4, count: p), Expected(name: "payments/amount", size: 8, count: p),
+                // Invoices from 1900 on, as a load takes them: their days late are summed in 32 bits.
+                Expected(name: "payments/customer", size: 4, count: p, values: customer),
+                Expected(name: "payments/due", size: 4, count: p, values: .days(from: SnapshotLoader.earliestInvoice.day)),
+                Expected(name: "payments/paid", size: 4, count: p, values: .days(from: SnapshotLoader.earliestInvoice.day)),
+                Expected(name: "payments/amount", size: 8, count: p, values: finite),
             ]
         }
         if let i = d.interactions {
-            expected += [Expected(name: "interactions/customer", size: 4, count: i, values: customer), Expected(name: "interactions/day", size: 4, count: i)]
+            expected += [Expected(name: "interactions/customer", size: 4, count: i, values: customer), Expected(name: "interactions/day", size: 4, count: i, values: day)]
             for name in ["channel", "kind", "note"] { try text("interactions/" + name, i) }
         }
         if let v = d.valueStar {
             try text("valuestar/segment", v)
             expected += [
                 Expected(name: "valuestar/dimension", size: 4, count: v, values: .within(0, Int32(ValueStarTable.dimensions.count))),
-                Expected(name: "valuestar/importance", size: 8, count: v), Expected(name: "valuestar/score", size: 8, count: v),
-                Expected(name: "valuestar/competitor_score", size: 8, count: v),
+                Expected(name: "valuestar/importance", size: 8, count: v, values: finite), Expected(name: "valuestar/score", size: 8, count: v, values: finite),
+                Expected(name: "valuestar/competitor_score", size: 8, count: v, values: finite),
             ]
         }
         for e in expected {
@@ -188,6 +197,10 @@ struct SnapshotFileReader {
     /// Bytes checked at a time: a multiple of every value's size and of a page.
     private static let chunk = 8 << 20
 
+    /// The days a file's dates can be: from 0001-01-01 through 9999-12-31.
+    private static let firstDay = CalendarDay.from(year: 1, month: 1, day: 1)
+    private static let lastDay = CalendarDay.from(year: 9999, month: 12, day: 31)
+
     private static func possible(_ bytes: UnsafeRawBufferPointer, _ values: Expected.Values) -> Bool {
         switch values {
         case .any: return true
@@ -195,11 +208,32 @@ struct SnapshotFileReader {
         case .within(let lo, let hi):
             let v = bytes.bindMemory(to: Int32.self)
             return !v.contains { $0 < lo || $0 >= hi }
+        case .days(let from):
+            let v = bytes.bindMemory(to: Int32.self)
+            return !v.contains { $0 != CalendarDay.null && ($0 < from || $0 > lastDay) }
+        case .finite:
+            let v = bytes.bindMemory(to: Double.self)
+            return !v.contains { $0.isInfinite }
         case .runs(let last):
             let v = bytes.bindMemory(to: Int32.self)
             guard v.first == 0, v.last == last else { return false }
             for i in 1..<max(1, v.count) where v[i] < v[i - 1] { return false }
             return true
+        }
+    }
+
+    /// The purchase histories the models count on, as a load derives them: a whole number of
+    /// repeat purchases, recency between 0 and the age, an age of at most 10,000 years.
+    private func checkHistories(_ d: SnapshotFileDirectory, _ columns: Columns) throws(DataError) {
+        let types = Dictionary(d.fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        guard ["frequency", "recency", "age"].allSatisfy({ types[$0] == "number" }) else { throw damaged("it has no purchase histories") }
+        let frequency: [Double] = columns.values("customers/frequency"), recency: [Double] = columns.values("customers/recency")
+        let age: [Double] = columns.values("customers/age")
+        for c in frequency.indices where !frequency[c].isNaN {
+            guard frequency[c] >= 0, frequency[c] == frequency[c].rounded(), recency[c] >= 0, recency[c] <= age[c] * (1 + 1e-9),
+                  age[c] <= SummaryLoader.longestWeeks else {
+                throw damaged("customer row \(c + 1) has a purchase history that cannot be")
+            }
         }
     }
 
