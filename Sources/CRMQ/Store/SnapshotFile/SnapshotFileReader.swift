@@ -120,6 +120,10 @@ struct SnapshotFileReader {
         }
         let customer = Expected.Values.within(0, Int32(clamping: n))
         guard d.fields.contains(where: { $0.name == "id" && $0.type == "text" }) else { throw damaged("it has no customer ids") }
+        // Every load derives these, and statements count on them being there.
+        for field in CustomerFields.derived where !d.fields.contains(where: { $0.name == field.name && $0.type == field.type.rawValue }) {
+            throw damaged("it has no \(field.name) of its customers")
+        }
         for field in d.fields { try column("customers/" + field.name, field.type, n) }
         let day = Expected.Values.days(from: Self.firstDay), finite = Expected.Values.finite
         expected += [
