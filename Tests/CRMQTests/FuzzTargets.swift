@@ -91,7 +91,7 @@ enum FuzzTargets {
         for k in directory.sections.indices {
             let s = directory.sections[k]
             guard s.offset >= 0, s.length >= 0, s.offset <= offset - s.length else { continue }
-            directory.sections[k].checksum = Checksum.of(Array(bytes[s.offset..<(s.offset + s.length)]))
+            directory.sections[k].checksum = Array(bytes[s.offset..<(s.offset + s.length)]).withUnsafeBytes { SectionChecksum.of($0) }
         }
         guard let json = try? JSONEncoder().encode(directory) else { return nil }
         var out = Array(bytes[0..<offset]) + Array(json)

@@ -29,6 +29,27 @@ enum SnapshotFileFormat {
     }
 }
 
+/// A section's checksum: the checksum of its blocks' checksums (1 MiB blocks, the last
+/// shorter), so that a file's blocks are checked on every core at once and then put together.
+enum SectionChecksum {
+    static let block = 1 << 20
+
+    static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var blocks: [UInt64] = []
+        var at = 0
+        while at < bytes.count {
+            let count = min(block, bytes.count - at)
+            blocks.append(Checksum.of(UnsafeRawBufferPointer(rebasing: bytes[at..<(at + count)])))
+            at += count
+        }
+        return combined(blocks)
+    }
+
+    static func combined(_ blocks: [UInt64]) -> UInt64 {
+        blocks.map(\.littleEndian).withUnsafeBytes { Checksum.of($0) }
+    }
+}
+
 /// A 64-bit checksum of bytes: four lanes of multiply-and-rotate over 32-byte stripes, then
 /// the tail, then mixed with the length. Fast enough to check every byte of a file as it is
 /// opened (several GB/s); not a cryptographic hash: it finds damage, not tampering.

@@ -169,61 +169,89 @@ struct SnapshotFileReader {
             guard let s = byName[e.name] else { throw damaged("section \(e.name) is missing") }
             guard e.count >= 0, s.length == e.count * e.size else { throw damaged("section \(e.name) is \(s.length) bytes, not \(e.count * e.size)") }
         }
-        // Every byte read once, on all cores, a few MB at a time given back as it is read
-        // (the memory a reopen keeps is the columns it uses): checksums, and what the values may be.
-        let failures = parallelMap(expected.count) { k -> String? in
-            let e = expected[k], s = byName[e.name]!
+        // Every byte read once, on all cores, block by block (each given back once read, so
+        // that the memory a reopen keeps is the columns it uses): checksums, and what the
+        // values may be — each test in the cache the checksum just read the block into.
+        let blocks = expected.indices.flatMap { k in
+            stride(from: 0, to: max(1, byName[expected[k].name]!.length), by: SectionChecksum.block).map { (section: k, at: $0) }
+        }
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let byWorker = parallelMap(workers) { w -> [(block: Int, checksum: UInt64, possible: Bool)] in
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: SectionChecksum.block, alignment: 64)
+            defer { buffer.deallocate() }
+            return stride(from: w, to: blocks.count, by: workers).map { b in
+                let e = expected[blocks[b].section], s = byName[e.name]!
+                let count = min(SectionChecksum.block, s.length - blocks[b].at)
+                guard file.read(s.offset + blocks[b].at, count, into: buffer) else { return (b, 0, false) }
+                let bytes = UnsafeRawBufferPointer(start: buffer, count: count)
+                if case .runs = e.values { return (b, Checksum.of(bytes), true) }  // checked whole, below
+                return (b, Checksum.of(bytes), Self.possible(bytes, e.values))
+            }
+        }
+        var checked = [(checksum: UInt64, possible: Bool)](repeating: (0, false), count: blocks.count)
+        for part in byWorker { for r in part { checked[r.block] = (r.checksum, r.possible) } }
+        var failures: [String?] = []
+        var b = 0
+        for (k, e) in expected.enumerated() {
+            let s = byName[e.name]!
+            var sums: [UInt64] = [], possible = true
+            while b < blocks.count, blocks[b].section == k {
+                if s.length > 0 { sums.append(checked[b].checksum) }
+                possible = possible && checked[b].possible
+                b += 1
+            }
             if case .runs = e.values {
-                // Whole: each value is checked against the one before.
-                let bytes = UnsafeRawBufferPointer(start: file.base + s.offset, count: s.length)
-                defer { file.release(s.offset, s.length) }
-                guard Checksum.of(bytes) == s.checksum else { return "section \(e.name)'s checksum does not match" }
-                return Self.possible(bytes, e.values) ? nil : "section \(e.name) holds values that cannot be"
+                possible = Self.possible(UnsafeRawBufferPointer(start: file.base + s.offset, count: s.length), e.values)
+                file.release(s.offset, s.length)
             }
-            var checksum = Checksum.State()
-            var possible = true
-            var at = 0
-            while at < s.length {
-                let count = min(Self.chunk, s.length - at)
-                let bytes = UnsafeRawBufferPointer(start: file.base + s.offset + at, count: count)
-                checksum.add(bytes)
-                possible = possible && Self.possible(bytes, e.values)
-                file.release(s.offset + at, count)
-                at += count
-            }
-            guard checksum.value == s.checksum else { return "section \(e.name)'s checksum does not match" }
-            return possible ? nil : "section \(e.name) holds values that cannot be"
+            failures.append(SectionChecksum.combined(sums) != s.checksum ? "section \(e.name)'s checksum does not match"
+                : possible ? nil : "section \(e.name) holds values that cannot be")
         }
         if let failure = failures.compactMap({ $0 }).first { throw damaged(failure) }
         return byName
     }
 
-    /// Bytes checked at a time: a multiple of every value's size and of a page.
-    private static let chunk = 8 << 20
 
     /// The days a file's dates can be: from 0001-01-01 through 9999-12-31.
     private static let firstDay = CalendarDay.from(year: 1, month: 1, day: 1)
     private static let lastDay = CalendarDay.from(year: 9999, month: 12, day: 31)
 
+    /// Whether every value is one that can be. Each test runs over the whole piece without
+    /// stopping early, folding into one flag, so that it is a vector loop.
     private static func possible(_ bytes: UnsafeRawBufferPointer, _ values: Expected.Values) -> Bool {
         switch values {
         case .any: return true
-        case .bools: return !bytes.contains { $0 > 2 }
+        case .bools:
+            var high: UInt8 = 0
+            for b in bytes { high |= b > 2 ? 1 : 0 }
+            return high == 0
         case .within(let lo, let hi):
-            let v = bytes.bindMemory(to: Int32.self)
-            return !v.contains { $0 < lo || $0 >= hi }
+            return !outside(bytes.bindMemory(to: Int32.self), lo, hi, null: nil)
         case .days(let from):
-            let v = bytes.bindMemory(to: Int32.self)
-            return !v.contains { $0 != CalendarDay.null && ($0 < from || $0 > lastDay) }
+            return !outside(bytes.bindMemory(to: Int32.self), from, lastDay &+ 1, null: CalendarDay.null)
         case .finite:
-            let v = bytes.bindMemory(to: Double.self)
-            return !v.contains { $0.isInfinite }
+            // Infinite: every exponent bit set, no mantissa bit (a NaN, a null, has some).
+            var infinite: UInt64 = 0
+            for bits in bytes.bindMemory(to: UInt64.self) { infinite |= bits & 0x7FFF_FFFF_FFFF_FFFF == 0x7FF0_0000_0000_0000 ? 1 : 0 }
+            return infinite == 0
         case .runs(let last):
             let v = bytes.bindMemory(to: Int32.self)
             guard v.first == 0, v.last == last else { return false }
             for i in 1..<max(1, v.count) where v[i] < v[i - 1] { return false }
             return true
         }
+    }
+
+    /// Whether a value lies outside lo..<hi (`null` aside, when given).
+    private static func outside(_ v: UnsafeBufferPointer<Int32>, _ lo: Int32, _ hi: Int32, null: Int32?) -> Bool {
+        let span = UInt32(bitPattern: hi &- lo)
+        var out: UInt32 = 0
+        if let null {
+            for x in v { out |= (UInt32(bitPattern: x &- lo) >= span && x != null) ? 1 : 0 }
+        } else {
+            for x in v { out |= UInt32(bitPattern: x &- lo) >= span ? 1 : 0 }
+        }
+        return out != 0
     }
 
     /// The purchase histories the models count on, as a load derives them: a whole number of
@@ -359,22 +387,40 @@ struct SnapshotFileReader {
 final class MappedFile: @unchecked Sendable {
     let base: UnsafeRawPointer
     let count: Int
+    /// The file, open: checking reads it through here, into a buffer, rather than fault its
+    /// pages into the mapping, which only the columns used are copied from.
+    private let fd: Int32
 
     init(path: String) throws(DataError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DataError(file: path, message: "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw DataError(file: path, message: "is not a file") }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw DataError(file: path, message: "is not a file")
+        }
         count = Int(info.st_size)
         guard count > 0 else {
             base = UnsafeRawPointer(bitPattern: 1)!
             return
         }
         guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            close(fd)
             throw DataError(file: path, message: "cannot map: \(String(cString: strerror(errno)))")
         }
         base = UnsafeRawPointer(mapped)
+    }
+
+    /// Reads `count` bytes at `offset` into `buffer`; false when the file gives fewer.
+    func read(_ offset: Int, _ count: Int, into buffer: UnsafeMutableRawPointer) -> Bool {
+        var done = 0
+        while done < count {
+            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
     }
 
     /// Lets the kernel take back the pages of a range once read: the file stays where it is,
@@ -389,6 +435,7 @@ final class MappedFile: @unchecked Sendable {
 
     deinit {
         if count > 0 { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+        close(fd)
     }
 }
 

@@ -94,7 +94,7 @@ struct SnapshotFileWriter {
             var failure: DataError?
             let checksum = values.withUnsafeBytes { bytes -> UInt64 in
                 do throws(DataError) { try out.write(bytes) } catch { failure = error }
-                return Checksum.of(bytes)
+                return SectionChecksum.of(bytes)
             }
             if let failure { throw failure }
             sections.append(.init(name: name, offset: offset, length: out.offset - offset, checksum: checksum))
