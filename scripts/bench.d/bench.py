@@ -41,7 +41,11 @@ def main():
     parser.add_argument("--value-chain-data", help="the same snapshot with activities and payments")
     parser.add_argument("--no-models", action="store_true")
     parser.add_argument("--only-own-data", action="store_true", help="the load comparisons and a user's own data, no more")
+    parser.add_argument("--scale", action="store_true", help="1M, 3M and 10M customers: how each step's cost grows, and no more")
+    parser.add_argument("--synth", help="crmq-synth, to write the larger snapshots --scale measures")
     args = parser.parse_args()
+    if args.scale:
+        return scale(args)
 
     sql = open(os.path.join(HERE, "duckdb-load.sql")).read().replace("DIR", args.data)
     sql_file = os.path.join(args.data, "duckdb-load.sql")
@@ -198,16 +202,18 @@ def postgres(args, transactions, median, peak):
         if loaded.returncode != 0:
             print(f"PostgreSQL not measured: {loaded.stderr}")
             return
+        # The bulk load's dirty pages written out first, so that no checkpoint lands in a run.
         server.psql("vacuum analyze transactions", "bench")
+        server.psql("checkpoint", "bench")
         query = "select customer_id, date, amount, margin, quantity from transactions"
-        floor = []
+        floor, ours = [], []
+        # Taken in turns, so that the machine's drift falls on both alike.
         for _ in range(args.runs):
             with open(os.devnull, "w") as null:
                 start = time.perf_counter()
                 server.psql(f"\\copy ({query}) to stdout csv header", "bench", out=null)
                 floor.append((time.perf_counter() - start, 0))
-        ours = [run_measured([args.crmq, "-c", f'load postgres "{server.uri("bench")}" tables (transactions = transactions)', "-c", "count"])
-                for _ in range(args.runs)]
+            ours.append(run_measured([args.crmq, "-c", f'load postgres "{server.uri("bench")}" tables (transactions = transactions)', "-c", "count"]))
         floor_label, ours_label = "PostgreSQL: psql \\copy (query) to /dev/null", "PostgreSQL: load postgres … tables (…), count"
         print(f"{floor_label:46} {median(floor):9.2f}s {'':>9}          (the floor)")
         print(f"{ours_label:46} {median(ours):9.2f}s {peak(ours):7.0f}MB "
@@ -258,6 +264,38 @@ def models(args):
     print(f"{'peak memory, Pareto/NBD':46} {pareto[1]:8.0f}MB")
     print("targets (issue 4): whole job >= 18x faster, model step < 1.5 s, peak memory < 1 GB, parameters to four digits,")
     print("                   Pareto/NBD on 1M customers < 10 s")
+
+
+def scale(args, sizes=(1_000_000, 3_000_000, 10_000_000)):
+    """How far one machine goes: each step timed on 1M, 3M and 10M customers (about 8
+    transactions each) with its peak memory, and its cost per million customers, which
+    must stay flat for the cost to grow linearly."""
+    rows = []
+    for n in sizes:
+        data = os.path.join(os.path.dirname(args.data.rstrip("/")), str(n))
+        if not os.path.exists(os.path.join(data, "transactions.csv")):
+            print(f"generating {data} (seed 1)", file=sys.stderr)
+            subprocess.run([args.synth, data, "--customers", str(n), "--seed", "1"], check=True)
+        saved = data + ".crmqdb"
+        load = run_measured([args.crmq, data, "-c", f'save snapshot to "{saved}"'])
+        save_seconds = float(re.search(r"in ([0-9.]+) s", load[2]).group(1))
+        reopen = run_measured([args.crmq, saved, "-c", "count where revenue > 1000"])
+        models = run_measured([args.crmq, saved, "-c", ".timer on", "-c", "fit bgnbd", "-c", "fit paretonbd", "-c", "fit gammagamma",
+                               "-c", "segment by region show sum(clv)"])
+        times = [float(x) for x in re.findall(r"Run Time: ([0-9.]+) s", models[3])]
+        rows.append((n, load[0] - save_seconds, load[1], reopen[0], reopen[1], *times[:4], models[1]))
+    print(f"how the cost grows: {args.crmq} on 1M, 3M and 10M customers (about 8 transactions each); 2 cores")
+    header = ["customers", "load CSV", "peak", "reopen+count", "peak", "fit bgnbd", "fit paretonbd", "fit gammagamma", "every clv", "peak"]
+    print("".join(f"{h:>15}" for h in header))
+    for r in rows:
+        print(f"{r[0]:>15,}{r[1]:>14.2f}s{r[2]:>13.0f}MB{r[3]:>14.2f}s{r[4]:>13.0f}MB{r[5]:>14.2f}s{r[6]:>14.2f}s{r[7]:>14.2f}s{r[8]:>14.2f}s{r[9]:>13.0f}MB")
+    print("per million customers (flat = linear):")
+    for r in rows:
+        m = r[0] / 1e6
+        print(f"{r[0]:>15,}{r[1] / m:>14.2f}s{r[2] / m:>13.0f}MB{r[3] / m:>14.3f}s{r[4] / m:>13.0f}MB{r[5] / m:>14.2f}s"
+              f"{r[6] / m:>14.2f}s{r[7] / m:>14.2f}s{r[8] / m:>14.2f}s{r[9] / m:>13.0f}MB")
+    biggest = max(r[2] / r[0] for r in rows) * 2**20
+    print(f"bytes per customer at the CSV load's peak: {biggest:,.0f}; in 24 GB: about {24 * 2**30 / biggest / 1e6:.0f} million customers")
 
 
 if __name__ == "__main__":
