@@ -229,6 +229,14 @@ public final class Snapshot: Sendable {
         public var count: Int
         public var marginRate: Double?
         public var marginKnown: Bool
+
+        init(count: Int, marginRate: Double?, marginKnown: Bool) {
+            (self.count, self.marginRate, self.marginKnown) = (count, marginRate, marginKnown)
+        }
+
+        init(of transactions: TransactionTable) {
+            self.init(count: transactions.count, marginRate: transactions.marginRate, marginKnown: transactions.marginKnown)
+        }
     }
 
     convenience init(
@@ -242,7 +250,7 @@ public final class Snapshot: Sendable {
             parts: Parts(
                 transactions: Deferred(transactions), activities: Deferred(activities), payments: Deferred(payments),
                 interactions: Deferred(interactions), valueStar: Deferred(valueStar), index: Deferred(index)),
-            transactionFacts: TransactionFacts(count: transactions.count, marginRate: transactions.marginRate, marginKnown: transactions.marginKnown),
+            transactionFacts: TransactionFacts(of: transactions),
             setAside: setAside, sources: sources)
     }
 
@@ -301,7 +309,7 @@ public final class Snapshot: Sendable {
         var facts = transactionFacts
         if let transactions {
             parts.transactions = Deferred(transactions)
-            facts = TransactionFacts(count: transactions.count, marginRate: transactions.marginRate, marginKnown: transactions.marginKnown)
+            facts = TransactionFacts(of: transactions)
         }
         return Snapshot(
             name: name, directory: directory, info: info, customers: customers ?? self.customers, parts: parts,

@@ -146,9 +146,9 @@ struct SummarySQL {
         let transactions = tables[.transactions]!
         let e = engine
         let double = e.double, text = e.text
-        let rowFields = ["customer_id": "customer_id", "date": "date", "amount": "amount", "margin": "margin"]
+        // A field not named in `columns` is the column of its own name.
         func field(_ name: String) throws(Diagnostic) -> String {
-            try columns[name].map { source throws(Diagnostic) in try column(source) } ?? e.quoted(rowFields[name] ?? name)
+            try columns[name].map { source throws(Diagnostic) in try column(source) } ?? e.quoted(name)
         }
         // The fields of a row, for where and the expressions to name.
         var named: [String: String] = [:]
