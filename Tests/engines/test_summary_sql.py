@@ -6,8 +6,9 @@ makes, loaded back into crmq, must give every customer every field crmq derives 
 the cent, days exact — the same credit scores, the same fitted parameters and the same
 comparison of two snapshots.
 
-Two data sets: examples/acme (customers, transactions, activities, payments), and a small
-one written here with everything awkward the rules must get right — returns, a zero amount,
+Three data sets: examples/acme (customers, transactions, activities, payments), 2,000
+customers generated as the benchmark's are (crmq-synth, with costs to serve and invoices),
+and a small one written here with everything awkward the rules must get right — returns, a zero amount,
 purchases on one day, rows and invoices after as_of, a missing margin, a customer with only
 returns, one who bought only after as_of, one who never bought, an activity without a quantity.
 
@@ -27,6 +28,7 @@ sys.path.insert(0, os.path.join(ROOT, "Tests", "databases"))
 from postgres_server import PostgresServer  # noqa: E402
 
 binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/crmq"
+SYNTH = os.path.join(os.path.dirname(os.path.abspath(binary)), "crmq-synth")
 results = []
 FIELDS = ["orders", "revenue", "margin", "first_purchase", "last_purchase", "frequency", "recency", "age", "monetary",
           "days_since", "aov", "cost_to_serve", "profit", "share_of_wallet", "credit_score", "credit_grade", "region"]
@@ -172,15 +174,19 @@ def test_engine(engine, run_script, label):
     try:
         awkward = os.path.join(work, "awkward")
         write_awkward(awkward)
-        for name, folder, as_of in [("acme", os.path.join(ROOT, "examples", "acme"), "2024-12-31"),
-                                    ("acme", os.path.join(ROOT, "examples", "acme"), "2024-06-30"),
-                                    ("awkward", awkward, "2024-06-30")]:
+        # Generated data, as the benchmark's: 2,000 customers with costs to serve and invoices.
+        generated = os.path.join(work, "generated")
+        subprocess.run([SYNTH, generated, "--customers", "2000", "--seed", "3", "--serving-and-paying"], check=True, capture_output=True)
+        for name, folder, as_of, extra in [("acme", os.path.join(ROOT, "examples", "acme"), "2024-12-31", ""),
+                                           ("acme", os.path.join(ROOT, "examples", "acme"), "2024-06-30", ""),
+                                           ("awkward", awkward, "2024-06-30", ""),
+                                           ("generated", generated, "2024-12-28", "columns (wallet = null)")]:
             out = os.path.join(work, f"{name}-{as_of}.csv")
-            out = run_script(folder, script(engine, as_of, ALL), out)
+            out = run_script(folder, script(engine, as_of, f"{ALL} {extra}"), out)
             ours = customers(f'load "{folder}" as of {as_of}')
             theirs = customers(f'load "{out}"')
             compare_customers(f"{label} {name} as of {as_of}", ours, theirs)
-            if name == "acme":
+            if name != "awkward":
                 compare_fits(f"{label} {name} as of {as_of}", fitted(f'load "{folder}" as of {as_of}'), fitted(f'load "{out}"'))
         # compare counts the 52 weeks' revenue the summary carries.
         acme = os.path.join(ROOT, "examples", "acme")
