@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 from postgres_server import PostgresServer
 
@@ -68,6 +69,23 @@ RULED = sorted_rows(table(crmq(f'load "{ACME}/transactions.csv" {AS_OF} columns 
                                f"customers show {BOUGHT_FIELDS}").stdout))
 # A transactions-only load has the customers who bought; the plain load has one more.
 BOUGHT = sorted_rows(table(crmq(f'load "{ACME}"', f"customers where orders > 0 show {FIELDS.replace(', region', '')}").stdout))
+
+
+def starting_kib():
+    """The address space of crmq waiting for its first statement, in KiB."""
+    process = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    with open(f"/proc/{process.pid}/statm") as f:
+        pages = int(f.read().split()[0])
+    process.stdin.close()
+    process.wait()
+    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def under_limit(kib, statement):
+    """crmq running one statement under an address-space limit (ulimit -v)."""
+    return subprocess.run(["bash", "-c", f'ulimit -v {kib}; exec "$0" -c "$1"', binary, statement],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 def test_sqlite(folder):
@@ -179,6 +197,16 @@ def test_postgres(folder):
             out = crmq(statement, expect_ok=False)
             check(out.returncode == 1 and message in out.stderr, f"postgres refuses: {message}", out.stderr)
             check(PASSWORD not in out.stderr, f"postgres: no password in the error ({message})", out.stderr)
+        # A load the memory limit cannot hold is refused before a row crosses (the planner's
+        # estimate of the rows, and the room every load needs), and a roomier limit lets it in.
+        if os.path.exists("/proc/self/statm"):
+            start = starting_kib()
+            load = f'load postgres "{uri}" {AS_OF} tables (transactions = \'crm.orders\') {mapped}'
+            tight = under_limit(start + 60 * 1024, load)
+            check(tight.returncode == 1 and "needs about" in tight.stderr and "ulimit -v" in tight.stderr,
+                  "postgres: a load too big for ulimit -v is refused before it starts", tight.stderr[-400:])
+            roomy = under_limit(start + 600 * 1024, load)
+            check(roomy.returncode == 0, "postgres: under a roomy limit the same load goes through", roomy.stderr[-400:])
     finally:
         server.stop()
 

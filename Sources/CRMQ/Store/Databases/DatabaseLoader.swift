@@ -56,6 +56,10 @@ public struct DatabaseLoader {
             loader.columns = plan.mapping.pairs.map { pair in (pair.field, plan.written[plan.header.firstIndex(of: pair.column)!]) }
             select = "SELECT \(at.map { PostgresDatabase.quoted(plan.written[$0]) }.joined(separator: ", ")) FROM (\(select)) AS crmq_source"
         }
+        // Checked against the memory limit before a row crosses: the planner's estimate of the
+        // rows, or a SQLite file's size.
+        let estimate = database.estimatedBytes(of: select) ?? (kind == .sqlite ? MemoryBudget.size(of: [location]) : 0)
+        try MemoryBudget.check(inputBytes: estimate, kind: .export, file: database.label)
         loader.blocks = database.stream(select)
         if !plan.isSummary { try readBeside(database, plan: plan, into: &loader) }
         return try loader.load()

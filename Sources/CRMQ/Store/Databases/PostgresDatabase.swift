@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,6 +61,17 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
             guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw DataError(file: label, message: Self.message(connection)) }
         }
         return (bytes, max(0, lines - 1))
+    }
+
+    /// The planner's estimate: rows × width of the query's top plan node (`EXPLAIN`).
+    func estimatedBytes(of query: String) -> Int? {
+        guard let result = try? run("EXPLAIN (FORMAT JSON) \(query)") else { return nil }
+        defer { PQclear(result) }
+        guard PQntuples(result) == 1, let text = PQgetvalue(result, 0, 0),
+              let json = try? JSONSerialization.jsonObject(with: Data(String(cString: text).utf8)) as? [[String: Any]],
+              let plan = json.first?["Plan"] as? [String: Any],
+              let rows = plan["Plan Rows"] as? Double, let width = plan["Plan Width"] as? Double else { return nil }
+        return Int(min(rows * (width + 1), Double(Int.max / 2)))
     }
 
     /// Rows a block holds, about: 8 MiB of CSV, cut at a row's end.
