@@ -82,11 +82,10 @@ struct SaveStatement: Statement {
         if isDirectory.boolValue {
             throw Diagnostic("\(path) is a directory", at: range, hint: "name a file in it: save snapshot to \"\(path)/snapshot.crmqdb\"")
         }
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        for snapshot in snapshots where snapshot.files.contains(where: { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path == target }) {
-            throw Diagnostic("\(path) is a file of the loaded snapshot \(snapshot.name): crmq never writes over the data it reads", at: range)
+        if let owner = Snapshot.owner(of: path, among: snapshots) {
+            throw Diagnostic("\(path) is a file of the loaded snapshot \(owner.name): crmq never writes over the data it reads", at: range)
         }
-        guard SnapshotFileFormat.isSnapshotFile(path), (try? FileHandleReader(path: path)?.read(at: 0, count: 8)) == SnapshotFileFormat.magic else {
+        guard SnapshotFileFormat.startsAsOne(path) else {
             throw Diagnostic("\(path) exists and is not a crmq snapshot file: crmq replaces only its own snapshot files", at: range, hint: "choose another name, like \"\((path as NSString).deletingPathExtension).crmqdb\"")
         }
         guard FileManager.default.isWritableFile(atPath: path) else { throw Diagnostic("\(path) is read-only: nothing was written", at: range) }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// crmq's own snapshot file (`save snapshot to "q4.crmqdb"`): the loaded snapshot's columns
 /// as they lie in memory, so that reopening it reads them instead of parsing CSV.
 ///
@@ -23,9 +27,18 @@ enum SnapshotFileFormat {
 
     /// Whether a path names such a file: by its ending, or by its first bytes.
     static func isSnapshotFile(_ path: String) -> Bool {
-        if path.lowercased().hasSuffix(ending) { return true }
-        guard let handle = FileHandleReader(path: path) else { return false }
-        return (try? handle.read(at: 0, count: magic.count)) == magic
+        path.lowercased().hasSuffix(ending) || startsAsOne(path)
+    }
+
+    /// Whether a path is a regular file whose first bytes are a snapshot file's magic.
+    static func startsAsOne(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: magic.count)
+        return bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, magic.count, 0) } == magic.count && bytes == magic
     }
 }
 

@@ -438,23 +438,3 @@ final class MappedFile: @unchecked Sendable {
         close(fd)
     }
 }
-
-/// Reads bytes of a file at a place: enough to tell a snapshot file by its first bytes.
-struct FileHandleReader {
-    private let path: String
-
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        self.path = path
-    }
-
-    func read(at offset: Int, count: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: count)
-        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, count, off_t(offset)) }
-        return n == count ? bytes : []
-    }
-}
