@@ -22,29 +22,14 @@ public enum ResultFile {
         case S_IFDIR:
             throw Diagnostic("\(path) is a directory", hint: "name a file in it: save to \"\(path)/out.csv\"")
         case S_IFREG:
-            if let owner = snapshotOwning(path, snapshots) {
-                throw Diagnostic("\(path) is a file of the loaded snapshot \(owner): crmq never writes over the data it reads")
+            if let owner = Snapshot.owner(of: path, among: snapshots) {
+                throw Diagnostic("\(path) is a file of the loaded snapshot \(owner.name): crmq never writes over the data it reads")
             }
             guard info.st_mode & 0o222 != 0 else { throw Diagnostic("\(path) is read-only: nothing was written") }
             try overwrite(text, at: path)
         default:
             try overwrite(text, at: path)  // a device or a pipe takes the bytes as they are
         }
-    }
-
-    /// The loaded snapshot one of whose files `path` is, after links are followed.
-    private static func snapshotOwning(_ path: String, _ snapshots: [Snapshot]) -> String? {
-        guard let target = resolved(path) else { return nil }
-        for snapshot in snapshots where snapshot.files.contains(where: { resolved($0) == target }) {
-            return snapshot.name
-        }
-        return nil
-    }
-
-    private static func resolved(_ path: String) -> String? {
-        guard let real = realpath(path, nil) else { return nil }
-        defer { free(real) }
-        return String(cString: real)
     }
 
     /// Writes into what already is at `path`: its inode, mode and links stay.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What `snapshot.json` says about a snapshot, and the date it is viewed at.
 public struct SnapshotInfo: Sendable, Equatable {
     public var title: String?
@@ -287,6 +291,18 @@ public final class Snapshot: Sendable {
     /// Every file the snapshot was read from, which no result may overwrite.
     public var files: [String] {
         sources.isEmpty ? SnapshotLoader.fileNames.map { (directory.hasSuffix("/") ? directory : directory + "/") + $0 } : sources.map(\.file)
+    }
+
+    /// The loaded snapshot one of whose files `path` is, links followed: what `save` and
+    /// `plot … to` never write over.
+    static func owner(of path: String, among snapshots: [Snapshot]) -> Snapshot? {
+        func resolved(_ path: String) -> String? {
+            guard let real = realpath(path, nil) else { return nil }
+            defer { free(real) }
+            return String(cString: real)
+        }
+        guard let target = resolved(path) else { return nil }
+        return snapshots.first { $0.files.contains { resolved($0) == target } }
     }
 
     /// The snapshot with the margins its transactions do not give filled at `rate` (none when
