@@ -161,12 +161,20 @@ def own_data(args):
                 y, m, day = d.split("-")
                 out.write(f"{c};{day}.{m}.{y};{amount.replace('.', ',')};{margin.replace('.', ',')};{quantity}\n")
         os.replace(european + ".part", european)
-    timed = lambda argv: [run_measured(argv) for _ in range(args.runs)]
-    folder = timed([args.crmq, args.data, "-c", "count"])
-    export = timed([args.crmq, transactions, "-c", "count"])
-    told = timed([args.crmq, "-c", f'load "{transactions}" columns (customer_id = customer_id, date = date, amount = amount) '
-                  "format (delimiter ',', decimal '.', date 'YYYY-MM-DD', header true)", "-c", "count"])
-    euro = timed([args.crmq, european, "-c", "count"])
+    argvs = [
+        [args.crmq, args.data, "-c", "count"],
+        [args.crmq, transactions, "-c", "count"],
+        [args.crmq, "-c", f'load "{transactions}" columns (customer_id = customer_id, date = date, amount = amount) '
+         "format (delimiter ',', decimal '.', date 'YYYY-MM-DD', header true)", "-c", "count"],
+        [args.crmq, european, "-c", "count"],
+    ]
+    # Taken in turns, so that the machine's drift falls on every way alike (the ratios
+    # compare runs a few seconds apart, not a minute).
+    runs = [[] for _ in argvs]
+    for _ in range(args.runs):
+        for argv, times in zip(argvs, runs):
+            times.append(run_measured(argv))
+    folder, export, told, euro = runs
     median = lambda runs: statistics.median(r[0] for r in runs)
     peak = lambda runs: max(r[1] for r in runs)
     print()

@@ -185,7 +185,9 @@ struct TableReader {
                     reader: self, plan: planned!.plan,
                     scanner: CSVScanner(bytes: buffer, from: from, line: line, delimiter: dialect.delimiter),
                     expectedRows: Self.estimateRows(buffer, from..<buffer.count))
-                if let texts { piece.piece.texts = texts }
+                // Moved in, not shared: a builder still held here would be copied whole
+                // at the block's first row.
+                if let carried = texts.take() { piece.piece.texts = carried }
                 try piece.run()
                 line = piece.scanner.line
                 texts = piece.piece.texts
