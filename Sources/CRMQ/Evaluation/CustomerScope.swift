@@ -27,7 +27,8 @@ struct CustomerScope {
 
     /// A model field for every customer.
     func numbers(_ field: ModelField) throws(Diagnostic) -> [Double] {
-        field.values(try models.fitted(snapshot, settings))
+        if let bound = field.bound { return try models.intervals(snapshot, settings).values(bound.of, bound.end) }
+        return field.values(try models.fitted(snapshot, settings)) ?? []
     }
 
     /// A value-chain field for every customer.

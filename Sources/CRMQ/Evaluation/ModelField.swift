@@ -5,6 +5,12 @@ enum ModelField: String, CaseIterable {
     case expectedPurchases = "expected_purchases"
     case expectedSpend = "expected_spend"
     case clv
+    case pAliveLow = "p_alive_low"
+    case pAliveHigh = "p_alive_high"
+    case expectedPurchasesLow = "expected_purchases_low"
+    case expectedPurchasesHigh = "expected_purchases_high"
+    case clvLow = "clv_low"
+    case clvHigh = "clv_high"
 
     var field: Field {
         switch self {
@@ -14,16 +20,40 @@ enum ModelField: String, CaseIterable {
         case .clv:
             Field(rawValue, .number, unit: .money,
                   "present value of the margin of the purchases expected over the horizon (BG/NBD × Gamma-Gamma × margin ratio)")
+        case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh:
+            Field(rawValue, .number, unit: bound!.of.field.unit,
+                  "\(bound!.end == .low ? "lower" : "upper") end of \(bound!.of.rawValue)'s interval (set interval; 90% unless set) "
+                      + "from the uncertainty of the fitted parameters")
         }
     }
 
-    /// The field's values in what the models say of a snapshot.
-    func values(_ fitted: ModelStore.Fitted) -> [Double] {
+    /// The point field an interval field bounds, and which end: clv_low is clv's low end.
+    var bound: (of: ModelField, end: IntervalEnd)? {
+        switch self {
+        case .pAliveLow: (.pAlive, .low)
+        case .pAliveHigh: (.pAlive, .high)
+        case .expectedPurchasesLow: (.expectedPurchases, .low)
+        case .expectedPurchasesHigh: (.expectedPurchases, .high)
+        case .clvLow: (.clv, .low)
+        case .clvHigh: (.clv, .high)
+        case .pAlive, .expectedPurchases, .expectedSpend, .clv: nil
+        }
+    }
+
+    /// A point field's values in what the models say of a snapshot (nil for an interval's end).
+    func values(_ fitted: ModelStore.Fitted) -> [Double]? {
         switch self {
         case .pAlive: fitted.pAlive
         case .expectedPurchases: fitted.expectedPurchases
         case .expectedSpend: fitted.expectedSpend
         case .clv: fitted.clv
+        case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh: nil
         }
     }
+}
+
+/// Which end of an interval.
+enum IntervalEnd {
+    case low
+    case high
 }

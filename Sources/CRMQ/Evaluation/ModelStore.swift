@@ -45,6 +45,13 @@ final class ModelStore {
     /// Asked during a fit whether to stop.
     var interrupted: InterruptCheck = ctrlCPressed
     private var cache: [Key: Fitted] = [:]
+    /// The intervals of the model fields, per the fields' key and the interval's level.
+    var intervalCache: [IntervalKey: Intervals] = [:]
+
+    struct IntervalKey: Hashable {
+        var fields: Key
+        var level: Double
+    }
     /// Each customer's (frequency, recency, age), which every purchase model fits on.
     func histories(_ snapshot: Snapshot) -> PurchaseHistories {
         if let cached = histories[ObjectIdentifier(snapshot)] { return cached }
@@ -61,8 +68,8 @@ final class ModelStore {
     func purchase(_ type: any PurchaseModel.Type, _ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (any PurchaseModel, ModelFit) {
         let key = FitKey(snapshot: ObjectIdentifier(snapshot), model: type.word)
         if var cached = purchaseFits[key] {
-            if standardErrors, !cached.1.hasStandardErrors {
-                cached.1.standardErrors = cached.0.standardErrors(on: histories(snapshot))
+            if standardErrors, !cached.1.hasCovariance {
+                cached.1.covariance = cached.0.covariance(on: histories(snapshot))
                 purchaseFits[key] = cached
             }
             return cached
@@ -89,8 +96,8 @@ final class ModelStore {
             GammaGamma.Data(frequency: customers.numbers(CustomerFields.frequency), monetary: customers.numbers(CustomerFields.monetary))
         }
         if var cached = gammaGammaFits[key] {
-            if standardErrors, !cached.1.hasStandardErrors {
-                cached.1.standardErrors = GammaGamma.standardErrors(cached.0, data())
+            if standardErrors, !cached.1.hasCovariance {
+                cached.1.covariance = GammaGamma.covariance(cached.0, data())
                 gammaGammaFits[key] = cached
             }
             return cached
@@ -111,14 +118,19 @@ final class ModelStore {
         }
     }
 
+    /// The key of the model fields of a snapshot under the settings.
+    func key(_ snapshot: Snapshot, _ settings: Settings) -> Key {
+        let value = settings.lifetimeValue(for: snapshot)
+        return Key(snapshot: ObjectIdentifier(snapshot), model: settings.model ?? Settings.defaultModel, horizon: value.horizonMonths, monthlyRate: value.monthlyRate)
+    }
+
     /// The model fields of a snapshot under the settings' horizon and discount.
     func fitted(_ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> Fitted {
-        let value = settings.lifetimeValue(for: snapshot)
-        let model = settings.model ?? Settings.defaultModel
-        let key = Key(snapshot: ObjectIdentifier(snapshot), model: model, horizon: value.horizonMonths, monthlyRate: value.monthlyRate)
+        let key = key(snapshot, settings)
         if let fitted = cache[key] { return fitted }
-        let fitted = try compute(snapshot, settings, value)
+        let fitted = try compute(snapshot, settings, settings.lifetimeValue(for: snapshot))
         cache = cache.filter { $0.key.snapshot != key.snapshot }  // one setting at a time per snapshot
+        intervalCache = intervalCache.filter { $0.key.fields.snapshot != key.snapshot }
         cache[key] = fitted
         return fitted
     }
@@ -146,6 +158,7 @@ final class ModelStore {
     func keep(only snapshots: [Snapshot]) {
         let live = Set(snapshots.map(ObjectIdentifier.init))
         cache = cache.filter { live.contains($0.key.snapshot) }
+        intervalCache = intervalCache.filter { live.contains($0.key.fields.snapshot) }
         histories = histories.filter { live.contains($0.key) }
         purchaseFits = purchaseFits.filter { live.contains($0.key.snapshot) }
         gammaGammaFits = gammaGammaFits.filter { live.contains($0.key) }

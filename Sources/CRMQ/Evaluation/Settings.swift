@@ -19,10 +19,13 @@ public struct Settings: Sendable, Equatable {
     public var marginRate: Double?
     /// The company's fixed costs a year (ssc's cost magnets); snapshot.json's when unset.
     public var fixedCosts: Double?
+    /// The level of the model fields' intervals (p_alive_low, clv_high, …).
+    public var interval: Double?
+    public static let defaultInterval = 0.90
 
     public init() {}
 
-    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts", "margin_rate", "fixed_costs"]
+    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts", "margin_rate", "fixed_costs", "interval"]
 
     mutating func set(_ name: Name, _ value: SettingValue, at valueRange: SourceRange) throws(Diagnostic) {
         switch name.text.lowercased() {
@@ -76,6 +79,15 @@ public struct Settings: Sendable, Equatable {
             case .number(let v, false, nil) where v >= 0: fixedCosts = v
             default: throw Diagnostic("fixed costs are an amount a year, 0 or more, or `none` for snapshot.json's", at: valueRange)
             }
+        case "interval":
+            switch value {
+            case .word(let w) where w.lowercased() == "default": interval = nil
+            case .number(let v, let percent, nil):
+                guard percent || v < 1 else { throw Diagnostic("write the level as a percentage (90%) or a fraction (0.90)", at: valueRange) }
+                guard v >= 0.5, v <= 0.999 else { throw Diagnostic("the interval's level is from 50% to 99.9%", at: valueRange) }
+                interval = v
+            default: throw Diagnostic("the interval is a level, like 90%, or `default`", at: valueRange)
+            }
         case "rfm_cuts":
             guard case .cuts(let letter, let cuts) = value else { throw Diagnostic("rfm_cuts takes a score, then its cuts", at: valueRange) }
             if let cuts {
@@ -116,6 +128,9 @@ public struct Settings: Sendable, Equatable {
         rows.append((
             "fixed_costs", fixed.map { NumberText.plain($0.0) } ?? "none", fixed?.1 ?? "none",
             "the company's fixed costs a year (ssc: a cost magnet draws a large share)"))
+        rows.append((
+            "interval", percent(interval ?? Self.defaultInterval), interval == nil ? "default" : "set",
+            "level of the model fields' intervals (p_alive_low … clv_high)"))
         for letter in RFMLetter.allCases {
             rows.append((
                 "rfm_cuts \(letter.rawValue)", rfmCuts[letter].map { $0.map(NumberText.plain).joined(separator: ", ") } ?? "quantiles",

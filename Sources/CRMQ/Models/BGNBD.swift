@@ -5,7 +5,7 @@ import Glibc
 /// The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy way").
 /// While alive a customer buys at rate λ ~ Gamma(r, α) a week; after each purchase they
 /// drop out with probability p ~ Beta(a, b).
-struct BGNBD: AliveTimesUnconditional, Equatable {
+struct BGNBD: PurchaseModel, Equatable {
     static let word = "bgnbd"
     static let title = "BG/NBD"
     static let summary = "while alive a customer buys at a rate λ ~ Gamma(r, α); after each purchase they drop out "
@@ -98,20 +98,22 @@ struct BGNBD: AliveTimesUnconditional, Equatable {
         return Special.logistic(-logOdds)
     }
 
-    /// E[X(T, T+t] | x, tₓ, T], the expected repeat purchases in the next t weeks, eq. (10):
+    /// The log-odds of P(alive), −ln(a/(b+x−1)) − (r+x) ln((α+T)/(α+tₓ)), and their gradient.
+    func aliveLogOdds(x: Double, tx: Double, T: Double) -> (value: Double, gradient: [Double]) {
+        guard x > 0 else { return (.infinity, [0, 0, 0, 0]) }
+        let spread = log((alpha + T) / (alpha + tx))
+        return (-log(a / (b + x - 1)) - (r + x) * spread,
+                [-spread, -(r + x) * (1 / (alpha + T) - 1 / (alpha + tx)), -1 / a, 1 / (b + x - 1)])
+    }
+
+    /// The expected purchases at each horizon were the customer surely alive: the bracket of
+    /// eq. (10) times its prefactor, which P(alive) makes E[X(T, T+t] | x, tₓ, T]:
     ///
-    ///     (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive)
+    ///     (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]
     ///
     /// With z = t/(α+T+t), Euler's transformation turns (1−z)^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z)
     /// into (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z), whose terms fall like n^(a−r−x−2) zⁿ:
     /// fast for the customers who buy most, and free of overflow.
-    func expectedPurchases(in t: Double, x: Double, tx: Double, T: Double) -> Double {
-        expectedPurchases(at: [t], x: x, tx: tx, T: T)[0]
-    }
-
-    /// The expected purchases at each horizon were the customer surely alive: the bracket of
-    /// eq. (10) times its prefactor. It depends on x and T only, not on tₓ, so customers who
-    /// share (x, T) share it; P(alive) makes it theirs.
     func unconditional(at times: [Double], x: Double, T: Double) -> [Double] {
         // Near a = 1 the prefactor and the bracket both vanish; step off the singular point.
         let a = abs(self.a - 1) < 1e-7 ? 1 + 1e-7 : self.a

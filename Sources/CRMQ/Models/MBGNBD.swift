@@ -6,7 +6,7 @@ import Glibc
 /// comparison of models for customer base analysis"): BG/NBD, but the chance p ~ Beta(a, b)
 /// of dropping out comes at the first purchase too, so a customer who never bought again
 /// is not taken to be surely alive. While alive a customer buys at rate λ ~ Gamma(r, α) a week.
-struct MBGNBD: AliveTimesUnconditional, Equatable {
+struct MBGNBD: PurchaseModel, Equatable {
     static let word = "mbgnbd"
     static let title = "MBG/NBD"
     static let summary = "BG/NBD with the chance to drop out at the first purchase too, so that one-time buyers "
@@ -68,15 +68,22 @@ struct MBGNBD: AliveTimesUnconditional, Equatable {
         Special.logistic(-(log(a / (b + x)) + (r + x) * log((alpha + T) / (alpha + tx))))
     }
 
+    /// The log-odds of P(alive), −ln(a/(b+x)) − (r+x) ln((α+T)/(α+tₓ)), and their gradient.
+    func aliveLogOdds(x: Double, tx: Double, T: Double) -> (value: Double, gradient: [Double]) {
+        let spread = log((alpha + T) / (alpha + tx))
+        return (-log(a / (b + x)) - (r + x) * spread,
+                [-spread, -(r + x) * (1 / (alpha + T) - 1 / (alpha + tx)), -1 / a, 1 / (b + x)])
+    }
+
     /// (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))]: BG/NBD's
     /// bracket with b+1 for b, so its series serves here as it stands.
     func unconditional(at times: [Double], x: Double, T: Double) -> [Double] {
         BGNBD(r: r, alpha: alpha, a: a, b: b + 1).unconditional(at: times, x: x, T: T)
     }
 
-    static func standardErrors(_ model: MBGNBD, _ data: PurchaseHistories) -> [Double] {
+    static func covariance(_ model: MBGNBD, _ data: PurchaseHistories) -> [[Double]]? {
         let grouped = data.grouped
-        return MaximumLikelihood.standardErrors({ logLikelihood(MBGNBD($0), grouped) }, at: model.parameters)
+        return MaximumLikelihood.covariance({ logLikelihood(MBGNBD($0), grouped) }, at: model.parameters)
     }
 
     static func fit(_ data: PurchaseHistories, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (MBGNBD, ModelFit) {

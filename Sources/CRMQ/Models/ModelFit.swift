@@ -8,8 +8,10 @@ public struct ModelFit: Sendable {
     public var model: String
     public var names: [String]
     public var values: [Double]
-    /// From the inverse of the observed information (the log-likelihood's Hessian at the optimum).
-    public var standardErrors: [Double]
+    /// The parameters' covariance, the inverse of the observed information (the
+    /// log-likelihood's Hessian at the optimum); nil until asked for, or where the Hessian
+    /// cannot be inverted.
+    var covariance: [[Double]]?
     public var logLikelihood: Double
     public var customers: Int
     public var iterations: Int
@@ -81,16 +83,14 @@ struct MaximumLikelihood {
         }
         return ModelFit(
             model: model, names: names, values: values,
-            standardErrors: standardErrors ? standardErrors(at: values) : [Double](repeating: .nan, count: values.count),
+            covariance: standardErrors ? Self.covariance(logLikelihood, at: values) : nil,
             logLikelihood: logLikelihood(values).value, customers: customers, iterations: totalIterations,
             converged: best.converged)
     }
 
-    private func standardErrors(at p: [Double]) -> [Double] { Self.standardErrors(logLikelihood, at: p) }
-
-    /// √diag of the inverse observed information, the Hessian of −ℓ in the parameters,
-    /// by central differences of the analytic gradient.
-    static func standardErrors(_ logLikelihood: ([Double]) -> (value: Double, gradient: [Double]), at p: [Double]) -> [Double] {
+    /// The inverse of the observed information, the Hessian of −ℓ in the parameters, by
+    /// central differences of the analytic gradient; nil when it is singular.
+    static func covariance(_ logLikelihood: ([Double]) -> (value: Double, gradient: [Double]), at p: [Double]) -> [[Double]]? {
         let n = p.count
         var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for j in 0..<n {
@@ -108,19 +108,24 @@ struct MaximumLikelihood {
                 hessian[j][i] = s
             }
         }
-        guard let inverse = Matrix.inverse(hessian) else { return [Double](repeating: .nan, count: n) }
-        return (0..<n).map { inverse[$0][$0] > 0 ? sqrt(inverse[$0][$0]) : .nan }
+        return Matrix.inverse(hessian)
     }
 }
 
 extension ModelFit {
-    var hasStandardErrors: Bool { !standardErrors.allSatisfy(\.isNaN) }
+    /// √diag of the covariance; NaN where it is not known or not positive.
+    public var standardErrors: [Double] {
+        guard let covariance else { return [Double](repeating: .nan, count: values.count) }
+        return covariance.indices.map { covariance[$0][$0] > 0 ? sqrt(covariance[$0][$0]) : .nan }
+    }
+
+    var hasCovariance: Bool { covariance != nil }
 }
 
 extension BGNBD {
-    static func standardErrors(_ model: BGNBD, _ data: PurchaseHistories) -> [Double] {
+    static func covariance(_ model: BGNBD, _ data: PurchaseHistories) -> [[Double]]? {
         let grouped = data.grouped
-        return MaximumLikelihood.standardErrors({ logLikelihood(BGNBD($0), grouped) }, at: model.parameters)
+        return MaximumLikelihood.covariance({ logLikelihood(BGNBD($0), grouped) }, at: model.parameters)
     }
 
     /// Fits by maximum likelihood; the data needs repeat buyers to say anything about dropout.
@@ -140,15 +145,15 @@ extension BGNBD {
 }
 
 extension ParetoNBD {
-    static func standardErrors(_ model: ParetoNBD, _ data: PurchaseHistories) -> [Double] {
+    static func covariance(_ model: ParetoNBD, _ data: PurchaseHistories) -> [[Double]]? {
         let grouped = data.grouped
-        return MaximumLikelihood.standardErrors({ logLikelihood(ParetoNBD($0), grouped) }, at: model.parameters)
+        return MaximumLikelihood.covariance({ logLikelihood(ParetoNBD($0), grouped) }, at: model.parameters)
     }
 }
 
 extension GammaGamma {
-    static func standardErrors(_ model: GammaGamma, _ data: Data) -> [Double] {
-        MaximumLikelihood.standardErrors({ logLikelihood(GammaGamma($0), data) }, at: model.parameters)
+    static func covariance(_ model: GammaGamma, _ data: Data) -> [[Double]]? {
+        MaximumLikelihood.covariance({ logLikelihood(GammaGamma($0), data) }, at: model.parameters)
     }
 
     static func fit(_ data: Data, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (GammaGamma, ModelFit) {

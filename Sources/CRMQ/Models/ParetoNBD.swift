@@ -139,23 +139,28 @@ struct ParetoNBD: PurchaseModel, Equatable {
         return Special.logistic(a - d)
     }
 
-    /// E[X(T, T+t] | x, tₓ, T] = P(alive) · (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)]
-    /// (Schmittlein et al. 1987; the bracket over s−1 is ln((β+T+t)/(β+T)) at s = 1).
-    func expectedPurchases(in t: Double, x: Double, tx: Double, T: Double) -> Double {
-        expectedPurchases(in: t, x: x, T: T, alive: pAlive(x: x, tx: tx, T: T))
+    /// The log-odds of P(alive), the alive term less the dead one, and their gradient: the
+    /// quadrature gives the dead term's.
+    func aliveLogOdds(x: Double, tx: Double, T: Double) -> (value: Double, gradient: [Double]) {
+        let (a, d, integral) = terms(x: x, tx: tx, T: T)
+        let alive = [-log(alpha + T), -(r + x) / (alpha + T), -log(beta + T), -s / (beta + T)]
+        guard let integral, d > -.infinity else { return (.infinity, [0, 0, 0, 0]) }
+        let dead = [integral.dLnAlpha, integral.dAlpha, 1 / s + integral.dLnBeta, integral.dBeta]
+        return (a - d, zip(alive, dead).map { $0 - $1 })
     }
 
-    /// At several horizons, P(alive) (the quadrature) worked out once.
-    func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double] {
-        let alive = pAlive(x: x, tx: tx, T: T)
-        return times.map { expectedPurchases(in: $0, x: x, T: T, alive: alive) }
-    }
-
-    /// The same given P(alive), which is the costly part: one quadrature serves every horizon.
-    func expectedPurchases(in t: Double, x: Double, T: Double, alive: Double) -> Double {
-        let logRatio = log((beta + T) / (beta + T + t))
-        let shrink = abs(s - 1) < 1e-9 ? -logRatio : -expm1((s - 1) * logRatio) / (s - 1)
-        return alive * (r + x) * (beta + T) / (alpha + T) * shrink
+    /// The expected purchases in the next t weeks were the customer surely alive (Schmittlein
+    /// et al. 1987), which P(alive) makes E[X(T, T+t] | x, tₓ, T]:
+    ///
+    ///     (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)]
+    ///
+    /// (the bracket over s−1 is ln((β+T+t)/(β+T)) at s = 1).
+    func unconditional(at times: [Double], x: Double, T: Double) -> [Double] {
+        times.map { t in
+            let logRatio = log((beta + T) / (beta + T + t))
+            let shrink = abs(s - 1) < 1e-9 ? -logRatio : -expm1((s - 1) * logRatio) / (s - 1)
+            return (r + x) * (beta + T) / (alpha + T) * shrink
+        }
     }
 }
 

@@ -1,7 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A buy-till-you-die model of how many purchases a customer makes and whether they are
 /// still a customer, fitted by maximum likelihood on each customer's (x, tₓ, T): repeat
 /// purchases, recency and age in weeks. What a model declares here is all the rest of
 /// crmq needs: its word and name, its fit, P(alive) and expected purchases.
+///
+/// A customer who is gone buys nothing more, so every such model's expected purchases are
+/// P(alive | x, tₓ, T) times what a surely-alive customer with (x, T) would buy — a part that
+/// does not depend on tₓ: customers who share (x, T) share it, and it is worked out once per
+/// distinct pair.
 protocol PurchaseModel: Sendable {
     /// The word the language names it by: `fit bgnbd`.
     static var word: String { get }
@@ -9,17 +18,22 @@ protocol PurchaseModel: Sendable {
     static var title: String { get }
     /// What it assumes, with its paper.
     static var summary: String { get }
+    static var parameterNames: [String] { get }
+
+    init(_ parameters: [Double])
+    var parameters: [Double] { get }
 
     static func fit(_ data: PurchaseHistories, standardErrors: Bool, interrupted: @escaping InterruptCheck) throws(ModelError) -> (Self, ModelFit)
-    static func standardErrors(_ model: Self, _ data: PurchaseHistories) -> [Double]
+    /// The parameters' covariance on the data they were fitted to (nil where the information is singular).
+    static func covariance(_ model: Self, _ data: PurchaseHistories) -> [[Double]]?
 
     /// P(alive | x, tₓ, T).
     func pAlive(x: Double, tx: Double, T: Double) -> Double
-    /// E[X(T, T+t] | x, tₓ, T] for each t of `times`: the expected repeat purchases in the next t weeks.
-    func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double]
-    /// Per row of `histories`: P(alive), the expected purchases in the next 52 weeks, and the
-    /// purchases over the horizon, each month discounted (what a unit of margin a purchase is worth).
-    func lifetimeValues(_ histories: PurchaseHistories, _ value: LifetimeValue) -> [RowLifetimeValue]
+    /// ln(P(alive) / (1 − P(alive))) and its gradient in the parameters (+∞ and zeros for a
+    /// customer the model takes to be surely alive): what an interval of P(alive) is made from.
+    func aliveLogOdds(x: Double, tx: Double, T: Double) -> (value: Double, gradient: [Double])
+    /// The expected purchases at each horizon (weeks) were the customer surely alive.
+    func unconditional(at times: [Double], x: Double, T: Double) -> [Double]
     /// The working for one customer that `explain clv` and `explain p_alive` show.
     func walkthrough(x: Double, tx: Double, T: Double) -> ModelWalkthrough
 }
@@ -32,22 +46,29 @@ struct RowLifetimeValue: Sendable {
 }
 
 extension PurchaseModel {
-    /// Row by row, each horizon from the model's own expected purchases.
+    /// E[X(T, T+t] | x, tₓ, T] for each t of `times`: the expected repeat purchases in the next t weeks.
+    func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double] {
+        let alive = pAlive(x: x, tx: tx, T: T)
+        return unconditional(at: times, x: x, T: T).map { max(0, $0 * alive) }
+    }
+
+    func expectedPurchases(in t: Double, x: Double, tx: Double, T: Double) -> Double {
+        expectedPurchases(at: [t], x: x, tx: tx, T: T)[0]
+    }
+
+    /// Per row of `histories`: P(alive), the expected purchases in the next 52 weeks, and the
+    /// purchases over the horizon, each month discounted (what a unit of margin a purchase is worth).
     func lifetimeValues(_ histories: PurchaseHistories, _ value: LifetimeValue) -> [RowLifetimeValue] {
-        let times = value.monthEnds + [52]
+        let pairs = PurchasePairs(histories)
+        let perPair = parallelChunks(pairs.count) { range in range.map { pairs.horizons(self, $0, value) } }
         return parallelChunks(histories.x.count) { range in
             range.map { i in
-                let (x, tx, T) = (histories.x[i], histories.tx[i], histories.T[i])
-                let expected = expectedPurchases(at: times, x: x, tx: tx, T: T)
-                return RowLifetimeValue(
-                    alive: pAlive(x: x, tx: tx, T: T), nextYear: max(0, expected[expected.count - 1]),
-                    discounted: value.discounted(value.monthlyDifferences(Array(expected.dropLast()))))
+                let alive = pAlive(x: histories.x[i], tx: histories.tx[i], T: histories.T[i])
+                let pair = perPair[Int(pairs.ofRow[i])]
+                return RowLifetimeValue(alive: alive, nextYear: max(0, pair.nextYear * alive), discounted: max(0, pair.discounted * alive))
             }
         }
     }
-
-    /// The standard errors of these parameters on the data they were fitted to.
-    func standardErrors(on data: PurchaseHistories) -> [Double] { Self.standardErrors(self, data) }
 
     /// The fit, as any model: what `ModelStore` keeps.
     static func fitted(_ data: PurchaseHistories, standardErrors: Bool, interrupted: @escaping InterruptCheck) throws(ModelError) -> (any PurchaseModel, ModelFit) {
@@ -55,53 +76,48 @@ extension PurchaseModel {
         return (model, fit)
     }
 
+    /// The covariance of these parameters on the data they were fitted to.
+    func covariance(on data: PurchaseHistories) -> [[Double]]? { Self.covariance(self, data) }
+
     /// Expected purchases in each month of the horizon.
     func monthlyPurchases(_ value: LifetimeValue, x: Double, tx: Double, T: Double) -> [Double] {
         value.monthlyDifferences(expectedPurchases(at: value.monthEnds, x: x, tx: tx, T: T))
     }
-}
 
-/// A model whose expected purchases are P(alive | x, tₓ, T) times what a surely-alive
-/// customer with (x, T) would buy, a part that does not depend on tₓ (BG/NBD, MBG/NBD):
-/// customers who share (x, T) share that part, so it is worked out once per distinct pair.
-protocol AliveTimesUnconditional: PurchaseModel {
-    /// The expected purchases at each horizon were the customer surely alive.
-    func unconditional(at times: [Double], x: Double, T: Double) -> [Double]
-}
-
-extension AliveTimesUnconditional {
-    func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double] {
-        let alive = pAlive(x: x, tx: tx, T: T)
-        return unconditional(at: times, x: x, T: T).map { max(0, $0 * alive) }
+    /// The same model with parameter k times e^step.
+    func shifted(_ k: Int, by step: Double) -> Self {
+        var p = parameters
+        p[k] *= exp(step)
+        return Self(p)
     }
+}
 
-    func lifetimeValues(_ histories: PurchaseHistories, _ value: LifetimeValue) -> [RowLifetimeValue] {
-        var pairOfRow = [Int32](repeating: 0, count: histories.x.count)
-        var pairs: [(x: Double, T: Double)] = []
-        var pairIndex: [PairKey: Int32] = [:]
+/// The distinct (x, T) pairs of purchase histories, and each row's pair.
+struct PurchasePairs {
+    var x: [Double] = []
+    var T: [Double] = []
+    var ofRow: [Int32]
+    var count: Int { x.count }
+
+    init(_ histories: PurchaseHistories) {
+        ofRow = [Int32](repeating: 0, count: histories.x.count)
+        var index: [PairKey: Int32] = [:]
         for i in histories.x.indices {
             let key = PairKey(x: histories.x[i], T: histories.T[i])
-            if let k = pairIndex[key] { pairOfRow[i] = k } else {
-                pairIndex[key] = Int32(pairs.count)
-                pairOfRow[i] = Int32(pairs.count)
-                pairs.append((histories.x[i], histories.T[i]))
+            if let k = index[key] { ofRow[i] = k } else {
+                index[key] = Int32(x.count)
+                ofRow[i] = Int32(x.count)
+                x.append(histories.x[i])
+                T.append(histories.T[i])
             }
         }
-        // Per pair: the discounted purchases over the horizon and those of the next 52 weeks.
-        let times = value.monthEnds + [52]
-        let perPair: [(discounted: Double, nextYear: Double)] = parallelChunks(pairs.count) { range in
-            range.map { k in
-                let cumulative = unconditional(at: times, x: pairs[k].x, T: pairs[k].T)
-                return (value.discounted(value.monthlyDifferences(Array(cumulative.dropLast()))), max(0, cumulative[cumulative.count - 1]))
-            }
-        }
-        return parallelChunks(histories.x.count) { range in
-            range.map { i in
-                let alive = pAlive(x: histories.x[i], tx: histories.tx[i], T: histories.T[i])
-                let pair = perPair[Int(pairOfRow[i])]
-                return RowLifetimeValue(alive: alive, nextYear: max(0, pair.nextYear * alive), discounted: max(0, pair.discounted * alive))
-            }
-        }
+    }
+
+    /// A pair's discounted purchases over the horizon and its purchases in the next 52 weeks,
+    /// were the customer surely alive.
+    func horizons(_ model: some PurchaseModel, _ k: Int, _ value: LifetimeValue) -> (discounted: Double, nextYear: Double) {
+        let cumulative = model.unconditional(at: value.monthEnds + [52], x: x[k], T: T[k])
+        return (value.discounted(value.monthlyDifferences(Array(cumulative.dropLast()))), max(0, cumulative[cumulative.count - 1]))
     }
 }
 

@@ -9,10 +9,11 @@ struct SetStatement: Statement {
     static let help = StatementHelp(
         syntax: "set discount = RATE | horizon = N months | model = \(ModelName.lifetimeValue.map(\.rawValue).joined(separator: "|")) "
             + "| potential_threshold = AMOUNT|median | rfm_cuts recency|frequency|monetary = A, B, C, D|quantiles "
-            + "| margin_rate = RATE|none | fixed_costs = AMOUNT|none",
+            + "| margin_rate = RATE|none | fixed_costs = AMOUNT|none | interval = LEVEL|default",
         summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from. "
             + "margin_rate values margin as that share of the amount where the transactions give none (every loaded snapshot's "
-            + "margins, profit and clv follow); `none` goes back to snapshot.json's.",
+            + "margins, profit and clv follow); `none` goes back to snapshot.json's. interval is the level of p_alive_low … "
+            + "clv_high (90% by default).",
         example: "set discount = 8%")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {

@@ -44,7 +44,7 @@ struct Explanation {
         ["alpha": "α", "beta": "β", "gamma": "γ"][name] ?? name
     }
 
-    /// The derivation's eight steps in order, each with this customer's numbers put in.
+    /// The derivation's steps in order, each with this customer's numbers put in, and the interval.
     private func customerFigure(_ topic: String, _ name: Name, _ type: any PurchaseModel.Type) throws(Diagnostic) -> Prose {
         let row = try scope.customer(name)
         let customers = scope.snapshot.customers
@@ -97,6 +97,11 @@ struct Explanation {
         let annual = pow(1 + value.monthlyRate, 12) - 1
         lines.append("7. Discount \(self.ratio(annual)) a year → d = (1 + \(n(annual)))^(1/12) − 1 = \(n(value.monthlyRate)) a month.")
         lines.append("8. clv = Σ_{m=1…\(value.horizonMonths)} purchases_m × \(money(spend)) × \(self.ratio(ratio)) / (1 + \(n(value.monthlyRate)))^m = \(money(fitted.clv[row]))")
+        if let intervals = try? scope.models.intervals(scope.snapshot, scope.settings) {
+            let (low, high) = (intervals.values(.clv, .low)[row], intervals.values(.clv, .high)[row])
+            lines.append("9. Interval: \(money(low)) to \(money(high)) (clv_low, clv_high). \(intervals.source).")
+            lines.append("   Only the parameters' uncertainty is in it: what one customer will in fact buy varies far more.")
+        }
         lines.append("")
         lines.append("clv is the value from as_of on (what is already bought is not in it), in the snapshot's money.")
         lines.append("clv for \(customers.ids[row] ?? "") shows the months one by one.")

@@ -108,15 +108,29 @@ struct ModelStatements {
             factors.append(factor)
             values.append(purchases * spend * ratio * factor)
         }
+        // The interval, when the fits' information can be inverted; why not, when it cannot.
+        var intervalColumns: [ResultColumn] = []
+        var intervalNote: [Prose] = []
+        do {
+            let intervals = try scope.models.intervals(scope.snapshot, settings)
+            intervalColumns = [
+                ResultColumn("clv_low", unit: .money, .number([intervals.values(.clv, .low)[row]])),
+                ResultColumn("clv_high", unit: .money, .number([intervals.values(.clv, .high)[row]])),
+            ]
+            intervalNote = [intervals.source]
+        } catch {
+            intervalNote = ["no interval: \(error.message)"]
+        }
         let summary = ResultTable(title: "clv of \(label) (\(id))", columns: [
             ResultColumn("clv", unit: .money, .number([fitted.clv[row]])),
+        ] + intervalColumns + [
             ResultColumn("p_alive", unit: .ratio, .number([fitted.pAlive[row]])),
             ResultColumn("expected_purchases", unit: .plain, .number([months.reduce(0, +)])),
             ResultColumn("expected_spend", unit: .money, .number([spend])),
             ResultColumn("margin_ratio", unit: .ratio, .number([ratio])),
             ResultColumn("horizon_months", unit: .count, .number([Double(value.horizonMonths)])),
             ResultColumn("monthly_discount", unit: .ratio, .number([value.monthlyRate])),
-        ], notes: ["expected_purchases here is over the horizon; the field of that name is the next 52 weeks"] + fitted.notes,
+        ], notes: ["expected_purchases here is over the horizon; the field of that name is the next 52 weeks"] + intervalNote + fitted.notes,
            isRecord: true)
         let detail = ResultTable(title: "month by month (a month is \(exact: LifetimeValue.weeksPerMonth) weeks)", columns: [
             ResultColumn("month", unit: .count, .number(months.indices.map { Double($0 + 1) })),

@@ -1,0 +1,72 @@
+/// The intervals of the model fields: p_alive, expected_purchases and clv each between a low
+/// and a high end, from the uncertainty of the fitted parameters (`ParameterUncertainty`) at
+/// the level `set interval` gives.
+extension ModelStore {
+    struct Intervals {
+        var level: Double
+        /// Per point field, each customer's ends; NaN where the field is unknown.
+        var ends: [ModelField: (low: [Double], high: [Double])]
+        /// Where the intervals come from, for `clv for X` and `explain`.
+        var source: Prose
+
+        func values(_ field: ModelField, _ end: IntervalEnd) -> [Double] {
+            guard let ends = ends[field] else { return [] }
+            return end == .low ? ends.low : ends.high
+        }
+    }
+
+    /// The intervals under the settings, worked out when first asked for and kept with the fields.
+    func intervals(_ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> Intervals {
+        let level = settings.interval ?? Settings.defaultInterval
+        let key = IntervalKey(fields: key(snapshot, settings), level: level)
+        if let cached = intervalCache[key] { return cached }
+        let model = settings.model ?? Settings.defaultModel
+        guard let type = model.purchaseModel else {
+            throw Diagnostic("the simple retention model has no fitted parameters, so its figures have no interval: set model = bgnbd, or another fitted model")
+        }
+        let fitted = try fitted(snapshot, settings)
+        let (purchases, fit) = try purchase(type, snapshot, standardErrors: true)
+        guard let covariance = fit.covariance else {
+            throw Diagnostic("the \(fit.model) fit's information matrix cannot be inverted, so its parameters have no standard errors and its figures no interval")
+        }
+        let uncertainty = ParameterUncertainty(values: fit.values, covariance: covariance, level: level)
+        let histories = histories(snapshot)
+        let spreads = purchases.lifetimeValueSpreads(histories, fitted.value, uncertainty)
+        // Gamma-Gamma's own uncertainty adds to clv's: the two are fitted apart.
+        var spend: (model: GammaGamma, uncertainty: ParameterUncertainty)?
+        if snapshot.knowsSpend {
+            let (model, fit) = try gammaGamma(snapshot, standardErrors: true)
+            guard let covariance = fit.covariance else {
+                throw Diagnostic("the Gamma-Gamma fit's information matrix cannot be inverted, so clv has no interval")
+            }
+            spend = (model, ParameterUncertainty(values: fit.values, covariance: covariance, level: level))
+        }
+        let customers = snapshot.customers
+        let frequency = customers.numbers(CustomerFields.frequency), monetary = customers.numbers(CustomerFields.monetary)
+        let n = customers.count
+        let unknown = [Double](repeating: .nan, count: n)
+        var alive = (low: unknown, high: unknown), next = alive, clv = alive
+        for c in 0..<n {
+            let row = Int(histories.rowOfCustomer[c])
+            guard row >= 0 else { continue }
+            let spread = spreads[row]
+            (alive.low[c], alive.high[c]) = uncertainty.probability(fitted.pAlive[c], logitVariance: spread.aliveLogit)
+            (next.low[c], next.high[c]) = uncertainty.positive(fitted.expectedPurchases[c], logVariance: spread.nextYearLog)
+            let value = fitted.clv[c]
+            guard let spend, value > 0 else {
+                (clv.low[c], clv.high[c]) = (value, value)
+                continue
+            }
+            let spendVariance = spend.uncertainty.variance(spend.model.logSpendGradient(x: frequency[c], monetary: frequency[c] > 0 ? monetary[c] : 0))
+            (clv.low[c], clv.high[c]) = uncertainty.positive(value, logVariance: spread.discountedLog + spendVariance)
+        }
+        let shown = (level * 1000).rounded() / 10
+        let intervals = Intervals(
+            level: level, ends: [.pAlive: alive, .expectedPurchases: next, .clv: clv],
+            source: "\(exact: shown)% intervals from the fitted parameters' standard errors: the estimates' asymptotic normal "
+                + "distribution on the log scale, carried to each figure by the delta method (logit for p_alive, log for the rest)"
+                + (spend == nil ? "" : "; clv adds Gamma-Gamma's"))
+        intervalCache[key] = intervals
+        return intervals
+    }
+}
