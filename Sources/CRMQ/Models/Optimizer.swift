@@ -15,19 +15,26 @@ struct Optimizer {
         var gradient: [Double]
         var iterations: Int
         var converged: Bool
+        /// The inverse Hessian as BFGS last estimated it: a start for a fit of the same
+        /// function on more data.
+        var inverseHessian: [[Double]]
     }
 
     var gradientTolerance = 1e-9
     var maxIterations = 1000
 
-    func minimise(_ f: Objective, from start: [Double]) -> Result? {
+    /// From `start`; with `curvature`, BFGS's first inverse Hessian is that one (a nearby
+    /// fit's) rather than a scaled identity, and a warm start takes a few steps, not twenty.
+    func minimise(_ f: Objective, from start: [Double], curvature: [[Double]]? = nil) -> Result? {
         let n = start.count
         var x = start
         guard var (fx, g) = f(x), fx.isFinite, g.allSatisfy(\.isFinite) else { return nil }
-        var h = identity(n)
+        var h = curvature ?? identity(n)
         var iterations = 0
         while iterations < maxIterations {
-            if g.map(abs).max()! < gradientTolerance { return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: true) }
+            if g.map(abs).max()! < gradientTolerance {
+                return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: true, inverseHessian: h)
+            }
             iterations += 1
             var direction = multiply(h, g).map { -$0 }
             if dot(direction, g) >= 0 {
@@ -35,15 +42,22 @@ struct Optimizer {
                 h = identity(n)
                 direction = g.map { -$0 }
             }
+            // The step BFGS proposes would lower the value by about half its slope: below the
+            // precision a million-term sum carries, no line search can see it (each try costs
+            // an evaluation), and the gradient is as small as that precision lets it be.
+            if -dot(direction, g) < 1e-14 * max(1, abs(fx)), g.map(abs).max()! < gradientTolerance * 1000 {
+                return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: true, inverseHessian: h)
+            }
             guard let (step, next, fNext, gNext) = lineSearch(f, x, fx, g, direction) else {
                 // No step lowers the value any more: the optimum to the precision of the sums
                 // (a million terms carry rounding of about 1e-16 of their total each).
-                return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: g.map(abs).max()! < gradientTolerance * 1000)
+                return Result(
+                    point: x, value: fx, gradient: g, iterations: iterations, converged: g.map(abs).max()! < gradientTolerance * 1000, inverseHessian: h)
             }
             let s = zip(next, x).map { $0 - $1 }
             let y = zip(gNext, g).map { $0 - $1 }
             let sy = dot(s, y)
-            if iterations == 1, sy > 0 {
+            if iterations == 1, curvature == nil, sy > 0 {
                 // Scale the first inverse Hessian guess to the curvature seen (N&W 6.20).
                 let scale = sy / dot(y, y)
                 h = identity(n).map { $0.map { $0 * scale } }
@@ -66,10 +80,10 @@ struct Optimizer {
             // The value no longer moves at the precision its sum carries: stop here, converged
             // if the gradient is small too (a million-term sum cannot reach 1e-9 every time).
             if change <= 1e-15 * max(1, abs(fx)), g.map(abs).max()! < gradientTolerance * 1000 {
-                return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: true)
+                return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: true, inverseHessian: h)
             }
         }
-        return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: false)
+        return Result(point: x, value: fx, gradient: g, iterations: iterations, converged: false, inverseHessian: h)
     }
 
     /// A step along `d` meeting the strong Wolfe conditions (c₁ = 1e-4, c₂ = 0.9).

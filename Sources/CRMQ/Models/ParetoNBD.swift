@@ -171,6 +171,7 @@ extension ParetoNBD {
         // then all rows from that point, where BFGS needs only a few of the costly iterations.
         var starts = [[1.0, 1, 1, 1], [0.5, 10, 0.5, 10]]
         var warmIterations = 0
+        var curvature: [[Double]]?
         if data.x.count > 40_000 {
             let k = data.x.count / 20_000
             var sample = data
@@ -186,6 +187,7 @@ extension ParetoNBD {
             ).fit()
             starts.insert(warm.values, at: 0)
             warmIterations = warm.iterations
+            curvature = warm.curvature
         }
         let grouped = data.grouped
         var fit = try MaximumLikelihood(
@@ -193,6 +195,7 @@ extension ParetoNBD {
             logLikelihood: { p in logLikelihood(ParetoNBD(p), grouped) },
             customers: data.modelled,
             starts: starts,
+            curvature: curvature,
             standardErrors: standardErrors,
             interrupted: interrupted
         ).fit()
