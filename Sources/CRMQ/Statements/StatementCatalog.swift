@@ -14,6 +14,7 @@ enum StatementCatalog {
         FitStatement.self,
         CLVStatement.self,
         ValidateStatement.self,
+        ModelsStatement.self,
         PortfolioStatement.self,
         RFMStatement.self,
         ParetoStatement.self,

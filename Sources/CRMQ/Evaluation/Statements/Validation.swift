@@ -74,6 +74,15 @@ struct Validation {
         ])
     }
 
+    /// The whole holdout, every transaction after as_of: its last day, its length in weeks and
+    /// each customer's repeat purchase days in it; nil when the snapshot has none.
+    func holdout() -> (end: Int32, weeks: Double, actual: [Double])? {
+        guard let end = scope.snapshot.transactions.later.day.max() else { return nil }
+        let length = Double(end - scope.snapshot.info.asOf) / 7
+        let (actual, _, _) = seen(scope.models.histories(scope.snapshot), through: end, weeks: Int(ceil(length)))
+        return (end, length, actual)
+    }
+
     /// Seen in the holdout up to `end`: each customer's distinct purchase days, the days of
     /// every week, and the customers whose first purchase came after as_of (left out).
     private func seen(_ histories: PurchaseHistories, through end: Int32, weeks: Int) -> (actual: [Double], byWeek: [Double], newcomers: Set<Int32>) {
