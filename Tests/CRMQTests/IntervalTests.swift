@@ -55,7 +55,7 @@ import Testing
         let value = LifetimeValue(horizonMonths: 12, annualRate: 0.1)
         for seed in seeds {
             let histories = data(seed)
-            let (fitted, fit) = try Model.fit(histories, standardErrors: true, interrupted: { false })
+            let (fitted, fit) = try Model.fit(histories, penalty: 0, standardErrors: true, interrupted: { false })
             let uncertainty = ParameterUncertainty(values: fit.values, covariance: try #require(fit.covariance), level: 0.9)
             let spreads = fitted.lifetimeValueSpreads(histories, value, uncertainty)
             let estimated = fitted.lifetimeValues(histories, value), actual = truth.lifetimeValues(histories, value)

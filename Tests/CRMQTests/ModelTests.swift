@@ -281,6 +281,54 @@ import Testing
         }
     }
 
+    /// The cases other tools are known to fail on stay finite in every model, intervals
+    /// included: x = 221 with tₓ = 103.43 and T = 103.57 weeks (a NaN in CLVTools #100),
+    /// 5,000 purchases, one-time buyers, and a + b < 1 (where BG/NBD's series starts at c ≈ 0).
+    @Test func the_known_failure_cases_stay_finite_in_every_model_and_interval() {
+        let models: [any PurchaseModel] = [
+            BGNBD(r: 0.243, alpha: 4.41, a: 0.793, b: 2.43), BGNBD(r: 0.3, alpha: 5, a: 0.3, b: 0.5),
+            MBGNBD([0.525, 6.18, 0.891, 1.61]), MBGNBD([0.3, 5, 0.3, 0.5]),
+            ParetoNBD(r: 0.553, alpha: 10.58, s: 0.606, beta: 11.67),
+        ]
+        let histories = PurchaseHistories(frequency: [221, 5000, 0, 1, 3], recency: [103.43, 99, 0, 5, 20], age: [103.57, 100, 30, 38, 39])
+        let value = LifetimeValue(horizonMonths: 36, annualRate: 0.1)
+        let identity = [[0.01, 0, 0, 0], [0, 0.01, 0, 0], [0, 0, 0.01, 0], [0, 0, 0, 0.01]]
+        for model in models {
+            let uncertainty = ParameterUncertainty(values: model.parameters, covariance: identity.indices.map { i in
+                identity[i].indices.map { j in identity[i][j] * model.parameters[i] * model.parameters[j] } }, level: 0.9)
+            for (row, spread) in zip(model.lifetimeValues(histories, value), model.lifetimeValueSpreads(histories, value, uncertainty)) {
+                #expect(row.alive.isFinite && row.alive >= 0 && row.alive <= 1, "\(model): \(row)")
+                #expect(row.nextYear.isFinite && row.discounted.isFinite, "\(model): \(row)")
+                #expect(spread.aliveLogit.isFinite && spread.nextYearLog.isFinite && spread.discountedLog.isFinite, "\(model): \(spread)")
+            }
+        }
+    }
+
+    /// Customers who all bought once say nothing about dropping out: the fit says so and
+    /// offers the penalty, and with it fits, holding the dropout parameters near 1.
+    @Test func one_time_buyers_only_is_an_error_that_offers_the_penalty_which_then_fits() throws {
+        let ages = (0..<200).map { 20 + Double($0 % 30) }
+        let once = PurchaseHistories(frequency: [Double](repeating: 0, count: 200), recency: [Double](repeating: 0, count: 200), age: ages)
+        #expect(throws: ModelError.self) { try BGNBD.fit(once) }
+        do {
+            _ = try BGNBD.fit(once)
+        } catch {
+            #expect(error.message.contains("set penalty = 0.01"), "\(error.message)")
+        }
+        let (model, fit) = try BGNBD.fit(once, penalty: 0.01)
+        #expect(fit.values.allSatisfy { $0.isFinite && $0 > 0 } && fit.logLikelihood.isFinite)
+        // Nothing in the data speaks for a or b, so the penalty alone sets them: ln a = ln b = 0.
+        #expect(abs(log(model.a)) < 0.01 && abs(log(model.b)) < 0.01, "\(model)")
+        #expect(fit.notes.contains { "\($0)".contains("penalty") })
+        // In a session: `set penalty` refits, and settings shows it.
+        let session = Session()
+        _ = run("load \"\(Self.directory)\" as of 1997-09-30", session: session)
+        let plain = run("fit bgnbd", session: session, mode: .csv).out
+        let penalised = run("set penalty = 0.01\nfit bgnbd\nsettings", session: session, mode: .csv).out
+        #expect(plain != penalised && penalised.contains("penalty"), "\(penalised)")
+        #expect(run("set penalty = 500", session: Session()).err.contains("from 0 to 100"))
+    }
+
     @Test func expected_purchases_are_smooth_through_a_plus_b_equal_one_at_x_zero() {
         // x = 0 makes the series' c = a + b − 1 cross zero: the values on either side agree.
         let below = BGNBD(r: 0.3, alpha: 5, a: 0.4, b: 0.6 - 1e-9).expectedPurchases(in: 52, x: 0, tx: 0, T: 10)

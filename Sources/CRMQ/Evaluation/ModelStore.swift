@@ -44,6 +44,17 @@ final class ModelStore {
     private var gammaGammaFits: [ObjectIdentifier: (GammaGamma, ModelFit)] = [:]
     /// Asked during a fit whether to stop.
     var interrupted: InterruptCheck = ctrlCPressed
+    /// `set penalty`: every fit's L2 penalty on its parameters' logs. A change forgets every
+    /// fit and what came of them.
+    var penalty = 0.0 {
+        didSet {
+            guard penalty != oldValue else { return }
+            purchaseFits = [:]
+            gammaGammaFits = [:]
+            cache = [:]
+            intervalCache = [:]
+        }
+    }
     private var cache: [Key: Fitted] = [:]
     /// The intervals of the model fields, per the fields' key and the interval's level.
     var intervalCache: [IntervalKey: Intervals] = [:]
@@ -69,13 +80,13 @@ final class ModelStore {
         let key = FitKey(snapshot: ObjectIdentifier(snapshot), model: type.word)
         if var cached = purchaseFits[key] {
             if standardErrors, !cached.1.hasCovariance {
-                cached.1.covariance = cached.0.covariance(on: histories(snapshot))
+                cached.1.covariance = cached.0.covariance(on: histories(snapshot), penalty: penalty)
                 purchaseFits[key] = cached
             }
             return cached
         }
         let data = histories(snapshot), stop = interrupted
-        let result = try Self.fitting(type.title) { () throws(ModelError) in try type.fitted(data, standardErrors: standardErrors, interrupted: stop) }
+        let result = try Self.fitting(type.title) { () throws(ModelError) in try type.fitted(data, penalty: penalty, standardErrors: standardErrors, interrupted: stop) }
         purchaseFits[key] = result
         return result
     }
@@ -97,13 +108,13 @@ final class ModelStore {
         }
         if var cached = gammaGammaFits[key] {
             if standardErrors, !cached.1.hasCovariance {
-                cached.1.covariance = GammaGamma.covariance(cached.0, data())
+                cached.1.covariance = GammaGamma.covariance(cached.0, data(), penalty: penalty)
                 gammaGammaFits[key] = cached
             }
             return cached
         }
         let spenders = data()
-        let result = try Self.fitting("Gamma-Gamma") { () throws(ModelError) in try GammaGamma.fit(spenders, standardErrors: standardErrors, interrupted: interrupted) }
+        let result = try Self.fitting("Gamma-Gamma") { () throws(ModelError) in try GammaGamma.fit(spenders, penalty: penalty, standardErrors: standardErrors, interrupted: interrupted) }
         gammaGammaFits[key] = result
         return result
     }

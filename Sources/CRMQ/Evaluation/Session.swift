@@ -145,6 +145,8 @@ public final class Session {
             models.keep(only: Array(snapshots.values))
             analytics.keep(only: Array(snapshots.values))
         }
+        // Every fit follows the penalty in force (a change refits on the next question).
+        models.penalty = settings.penalty ?? 0
     }
 
     /// A snapshot at the margin rate in force: the one set, else its own snapshot.json's.

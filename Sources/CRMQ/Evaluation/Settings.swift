@@ -21,11 +21,13 @@ public struct Settings: Sendable, Equatable {
     public var fixedCosts: Double?
     /// The level of the model fields' intervals (p_alive_low, clv_high, …).
     public var interval: Double?
+    /// Every fit's L2 penalty on its parameters' logs (`lifetimes`' penalizer_coef); none when unset.
+    public var penalty: Double?
     public static let defaultInterval = 0.90
 
     public init() {}
 
-    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts", "margin_rate", "fixed_costs", "interval"]
+    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts", "margin_rate", "fixed_costs", "interval", "penalty"]
 
     mutating func set(_ name: Name, _ value: SettingValue, at valueRange: SourceRange) throws(Diagnostic) {
         switch name.text.lowercased() {
@@ -88,6 +90,12 @@ public struct Settings: Sendable, Equatable {
                 interval = v
             default: throw Diagnostic("the interval is a level, like 90%, or `default`", at: valueRange)
             }
+        case "penalty":
+            switch value {
+            case .word(let w) where ["none", "default"].contains(w.lowercased()): penalty = nil
+            case .number(let v, false, nil) where v >= 0 && v <= 100: penalty = v == 0 ? nil : v
+            default: throw Diagnostic("the penalty is a number from 0 to 100, like 0.01, or `none`", at: valueRange)
+            }
         case "rfm_cuts":
             guard case .cuts(let letter, let cuts) = value else { throw Diagnostic("rfm_cuts takes a score, then its cuts", at: valueRange) }
             if let cuts {
@@ -131,6 +139,9 @@ public struct Settings: Sendable, Equatable {
         rows.append((
             "interval", percent(interval ?? Self.defaultInterval), interval == nil ? "default" : "set",
             "level of the model fields' intervals (p_alive_low … clv_high)"))
+        rows.append((
+            "penalty", penalty.map { NumberText.plain($0) } ?? "none", penalty == nil ? "none" : "set",
+            "L2 penalty on the fitted parameters' logs, for data that cannot pin a model down"))
         for letter in RFMLetter.allCases {
             rows.append((
                 "rfm_cuts \(letter.rawValue)", rfmCuts[letter].map { $0.map(NumberText.plain).joined(separator: ", ") } ?? "quantiles",

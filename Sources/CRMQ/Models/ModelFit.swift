@@ -41,6 +41,9 @@ struct MaximumLikelihood {
     var starts: [[Double]]
     /// The first start's curvature, when it comes from a fit on part of the data.
     var curvature: [[Double]]?
+    /// c of the L2 penalty c · Σ (ln θᵢ)² on the mean negative log-likelihood (`lifetimes`'
+    /// penalizer_coef, on the logs): it holds parameters the data cannot pin down near 1.
+    var penalty = 0.0
     /// Standard errors cost a Hessian (two gradients a parameter): only `fit` shows them.
     var standardErrors = true
     var interrupted: InterruptCheck = ctrlCPressed
@@ -50,6 +53,7 @@ struct MaximumLikelihood {
 
     func fit() throws(ModelError) -> ModelFit {
         let scale = 1 / Double(max(customers, 1))
+        let logLikelihood = Self.penalized(self.logLikelihood, penalty, customers: customers)
         // Ctrl-C: every evaluation after it fails at once, and the fit reports it.
         nonisolated(unsafe) var stopped = false
         // Minimise −ℓ/n in θ = ln(parameters): ∂/∂θᵢ = −(∂ℓ/∂pᵢ)·pᵢ/n.
@@ -84,13 +88,29 @@ struct MaximumLikelihood {
         if !runaway.isEmpty {
             let which = runaway.map { "\(names[$0]) → \(best.point[$0] > 0 ? "∞" : "0")" }.joined(separator: ", ")
             throw ModelError(message: "the \(model) fit does not settle (\(which)): the data cannot pin the model down"
-                + (model == "BG/NBD" ? "; customers buying at nearly the same steady rate do this" : ""))
+                + (model == "BG/NBD" ? "; customers buying at nearly the same steady rate do this" : "")
+                + (penalty > 0 ? "" : ". set penalty = 0.01 holds the parameters near 1 (L2 on their logs)"))
         }
         return ModelFit(
             model: model, names: names, values: values,
             covariance: standardErrors ? Self.covariance(logLikelihood, at: values) : nil,
-            logLikelihood: logLikelihood(values).value, customers: customers, iterations: totalIterations,
-            converged: best.converged, curvature: best.inverseHessian)
+            logLikelihood: self.logLikelihood(values).value, customers: customers, iterations: totalIterations,
+            converged: best.converged,
+            notes: penalty > 0 ? ["penalty \(exact: penalty) · Σ (ln θ)² on the mean log-likelihood; the log-likelihood shown is without it"] : [],
+            curvature: best.inverseHessian)
+    }
+
+    /// ℓ(θ) − n · c · Σ (ln θᵢ)² and its gradient: the likelihood a penalised fit maximises.
+    static func penalized(
+        _ logLikelihood: @escaping ([Double]) -> (value: Double, gradient: [Double]), _ penalty: Double, customers: Int
+    ) -> ([Double]) -> (value: Double, gradient: [Double]) {
+        guard penalty > 0 else { return logLikelihood }
+        let weight = penalty * Double(max(customers, 1))
+        return { p in
+            let (value, gradient) = logLikelihood(p)
+            let logs = p.map { log($0) }
+            return (value - weight * dot(logs, logs), gradient.indices.map { gradient[$0] - 2 * weight * logs[$0] / p[$0] })
+        }
     }
 
     /// The inverse of the observed information, the Hessian of −ℓ in the parameters, by
@@ -130,20 +150,24 @@ extension ModelFit {
 }
 
 extension BGNBD {
-    static func covariance(_ model: BGNBD, _ data: PurchaseHistories) -> [[Double]]? {
+    static func covariance(_ model: BGNBD, _ data: PurchaseHistories, penalty: Double) -> [[Double]]? {
         let grouped = data.grouped
-        return MaximumLikelihood.covariance({ logLikelihood(BGNBD($0), grouped) }, at: model.parameters)
+        return MaximumLikelihood.covariance(
+            MaximumLikelihood.penalized({ logLikelihood(BGNBD($0), grouped) }, penalty, customers: data.modelled), at: model.parameters)
     }
 
     /// Fits by maximum likelihood; the data needs repeat buyers to say anything about dropout.
-    static func fit(_ data: PurchaseHistories, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (BGNBD, ModelFit) {
-        try data.requireEnough(for: "BG/NBD")
+    static func fit(
+        _ data: PurchaseHistories, penalty: Double = 0, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed
+    ) throws(ModelError) -> (BGNBD, ModelFit) {
+        try data.requireEnough(for: "BG/NBD", penalty: penalty)
         let grouped = data.grouped
         let fit = try MaximumLikelihood(
             model: "BG/NBD", names: parameterNames,
             logLikelihood: { p in logLikelihood(BGNBD(p), grouped) },
             customers: data.modelled,
             starts: data.betaGeometricStarts,
+            penalty: penalty,
             standardErrors: standardErrors,
             interrupted: interrupted
         ).fit()
@@ -152,18 +176,22 @@ extension BGNBD {
 }
 
 extension ParetoNBD {
-    static func covariance(_ model: ParetoNBD, _ data: PurchaseHistories) -> [[Double]]? {
+    static func covariance(_ model: ParetoNBD, _ data: PurchaseHistories, penalty: Double) -> [[Double]]? {
         let grouped = data.grouped
-        return MaximumLikelihood.covariance({ logLikelihood(ParetoNBD($0), grouped) }, at: model.parameters)
+        return MaximumLikelihood.covariance(
+            MaximumLikelihood.penalized({ logLikelihood(ParetoNBD($0), grouped) }, penalty, customers: data.modelled), at: model.parameters)
     }
 }
 
 extension GammaGamma {
-    static func covariance(_ model: GammaGamma, _ data: Data) -> [[Double]]? {
-        MaximumLikelihood.covariance({ logLikelihood(GammaGamma($0), data) }, at: model.parameters)
+    static func covariance(_ model: GammaGamma, _ data: Data, penalty: Double) -> [[Double]]? {
+        MaximumLikelihood.covariance(
+            MaximumLikelihood.penalized({ logLikelihood(GammaGamma($0), data) }, penalty, customers: data.x.count), at: model.parameters)
     }
 
-    static func fit(_ data: Data, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (GammaGamma, ModelFit) {
+    static func fit(
+        _ data: Data, penalty: Double = 0, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed
+    ) throws(ModelError) -> (GammaGamma, ModelFit) {
         guard data.x.count >= 3 else {
             throw ModelError(message: "Gamma-Gamma needs at least 3 repeat customers with a positive spend; this data has \(data.x.count)")
         }
@@ -173,6 +201,7 @@ extension GammaGamma {
             logLikelihood: { v in logLikelihood(GammaGamma(v), data) },
             customers: data.x.count,
             starts: [[1, 1, 1], [2, 3, max(1, meanM / 2)]],
+            penalty: penalty,
             standardErrors: standardErrors,
             interrupted: interrupted,
             scales: [1, 1, meanM]  // γ is in money: its scale is the spend's

@@ -165,8 +165,10 @@ struct ParetoNBD: PurchaseModel, Equatable {
 }
 
 extension ParetoNBD {
-    static func fit(_ data: PurchaseHistories, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed) throws(ModelError) -> (ParetoNBD, ModelFit) {
-        try data.requireEnough(for: "Pareto/NBD")
+    static func fit(
+        _ data: PurchaseHistories, penalty: Double = 0, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed
+    ) throws(ModelError) -> (ParetoNBD, ModelFit) {
+        try data.requireEnough(for: "Pareto/NBD", penalty: penalty)
         // Many distinct rows: first every k-th of them (weights times k) from the usual starts,
         // then all rows from that point, where BFGS needs only a few of the costly iterations.
         var starts = [[1.0, 1, 1, 1], [0.5, 10, 0.5, 10]]
@@ -183,7 +185,7 @@ extension ParetoNBD {
             let warm = try MaximumLikelihood(
                 model: "Pareto/NBD", names: parameterNames,
                 logLikelihood: { p in logLikelihood(ParetoNBD(p), sampled) },
-                customers: data.modelled, starts: starts, standardErrors: false, interrupted: interrupted
+                customers: data.modelled, starts: starts, penalty: penalty, standardErrors: false, interrupted: interrupted
             ).fit()
             starts.insert(warm.values, at: 0)
             warmIterations = warm.iterations
@@ -196,6 +198,7 @@ extension ParetoNBD {
             customers: data.modelled,
             starts: starts,
             curvature: curvature,
+            penalty: penalty,
             standardErrors: standardErrors,
             interrupted: interrupted
         ).fit()

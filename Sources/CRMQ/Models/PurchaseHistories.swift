@@ -38,12 +38,17 @@ struct PurchaseHistories: Sendable {
         }
     }
 
-    /// A buy-till-you-die fit needs buyers, and repeat buyers to say anything about dropout.
-    func requireEnough(for model: String) throws(ModelError) {
+    /// A buy-till-you-die fit needs buyers, and repeat buyers to say anything about dropout
+    /// — unless a penalty holds what the data cannot say near 1.
+    func requireEnough(for model: String, penalty: Double) throws(ModelError) {
         let repeaters = zip(x, weight).reduce(0.0) { $0 + ($1.0 > 0 ? $1.1 : 0) }
-        guard modelled >= 10, repeaters >= 3 else {
-            throw ModelError(message: "\(model) needs at least 10 customers with a purchase and 3 who bought again; "
-                + "this data has \(modelled) and \(Int(repeaters))")
+        guard modelled >= 10 else {
+            throw ModelError(message: "\(model) needs at least 10 customers with a purchase; this data has \(modelled)")
+        }
+        guard repeaters >= 3 || penalty > 0 else {
+            throw ModelError(message: "\(model) needs customers who bought again to say anything about dropping out: "
+                + "of \(modelled) customers \(Int(repeaters)) did. set penalty = 0.01 holds what the data cannot pin down near 1 "
+                + "(L2 on the parameters' logs)")
         }
     }
 

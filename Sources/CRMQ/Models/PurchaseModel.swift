@@ -23,9 +23,11 @@ protocol PurchaseModel: Sendable {
     init(_ parameters: [Double])
     var parameters: [Double] { get }
 
-    static func fit(_ data: PurchaseHistories, standardErrors: Bool, interrupted: @escaping InterruptCheck) throws(ModelError) -> (Self, ModelFit)
-    /// The parameters' covariance on the data they were fitted to (nil where the information is singular).
-    static func covariance(_ model: Self, _ data: PurchaseHistories) -> [[Double]]?
+    /// The maximum-likelihood fit, with `penalty` the L2 penalty on the parameters' logs (0 for none).
+    static func fit(_ data: PurchaseHistories, penalty: Double, standardErrors: Bool, interrupted: @escaping InterruptCheck) throws(ModelError) -> (Self, ModelFit)
+    /// The parameters' covariance on the data they were fitted to, under the fit's penalty
+    /// (nil where the information is singular).
+    static func covariance(_ model: Self, _ data: PurchaseHistories, penalty: Double) -> [[Double]]?
 
     /// P(alive | x, tₓ, T).
     func pAlive(x: Double, tx: Double, T: Double) -> Double
@@ -71,13 +73,15 @@ extension PurchaseModel {
     }
 
     /// The fit, as any model: what `ModelStore` keeps.
-    static func fitted(_ data: PurchaseHistories, standardErrors: Bool, interrupted: @escaping InterruptCheck) throws(ModelError) -> (any PurchaseModel, ModelFit) {
-        let (model, fit) = try fit(data, standardErrors: standardErrors, interrupted: interrupted)
+    static func fitted(
+        _ data: PurchaseHistories, penalty: Double, standardErrors: Bool, interrupted: @escaping InterruptCheck
+    ) throws(ModelError) -> (any PurchaseModel, ModelFit) {
+        let (model, fit) = try fit(data, penalty: penalty, standardErrors: standardErrors, interrupted: interrupted)
         return (model, fit)
     }
 
     /// The covariance of these parameters on the data they were fitted to.
-    func covariance(on data: PurchaseHistories) -> [[Double]]? { Self.covariance(self, data) }
+    func covariance(on data: PurchaseHistories, penalty: Double) -> [[Double]]? { Self.covariance(self, data, penalty: penalty) }
 
     /// Expected purchases in each month of the horizon.
     func monthlyPurchases(_ value: LifetimeValue, x: Double, tx: Double, T: Double) -> [Double] {

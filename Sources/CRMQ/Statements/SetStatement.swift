@@ -9,11 +9,12 @@ struct SetStatement: Statement {
     static let help = StatementHelp(
         syntax: "set discount = RATE | horizon = N months | model = \(ModelName.lifetimeValue.map(\.rawValue).joined(separator: "|")) "
             + "| potential_threshold = AMOUNT|median | rfm_cuts recency|frequency|monetary = A, B, C, D|quantiles "
-            + "| margin_rate = RATE|none | fixed_costs = AMOUNT|none | interval = LEVEL|default",
+            + "| margin_rate = RATE|none | fixed_costs = AMOUNT|none | interval = LEVEL|default | penalty = C|none",
         summary: "Change an assumption of the models and analytics. `settings` shows them all and where each comes from. "
             + "margin_rate values margin as that share of the amount where the transactions give none (every loaded snapshot's "
             + "margins, profit and clv follow); `none` goes back to snapshot.json's. interval is the level of p_alive_low … "
-            + "clv_high (90% by default).",
+            + "clv_high (90% by default); penalty adds c · Σ (ln θ)² to every fit's mean negative log-likelihood, for data "
+            + "that cannot pin a model down.",
         example: "set discount = 8%")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {

@@ -43,10 +43,10 @@ struct ModelStatements {
                 frequency: frequency, recency: column(CustomerFields.recency), age: column(CustomerFields.age),
                 weight: customers.optionalNumbers(CustomerFields.weight))
             for type in wanted.compactMap(\.purchaseModel) {
-                fits.append(try type.fitted(histories, standardErrors: true, interrupted: scope.models.interrupted).1)
+                fits.append(try type.fitted(histories, penalty: scope.models.penalty, standardErrors: true, interrupted: scope.models.interrupted).1)
             }
             if wanted.contains(.gammagamma) {
-                fits.append(try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary)).1)
+                fits.append(try GammaGamma.fit(GammaGamma.Data(frequency: frequency, monetary: monetary), penalty: scope.models.penalty).1)
             }
         } catch {
             throw Diagnostic("cannot fit: \(error.message)", at: model?.range)
