@@ -73,7 +73,7 @@ import Testing
 
     @Test func settings_and_dot_command_arguments() {
         #expect(complete("set hor") == ["horizon"])
-        #expect(complete("set model = b") == ["bgnbd"])
+        #expect(complete("set model = b") == ["bgbb", "bgnbd"])
         #expect(complete("set model = pa") == ["paretonbd"])
         #expect(complete(".mode js") == ["json"])
         #expect(complete("help seg") == ["segment", "segments"])

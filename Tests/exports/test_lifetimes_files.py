@@ -103,6 +103,14 @@ donations = os.path.join(DATA, "donations.csv")
 weights = int(pd.read_csv(donations)["weights"].sum())
 out = crmq(f'load "{donations}" format (time_unit \'years\')', "count")
 check(out.strip().endswith(str(weights)), f"donations.csv: its weights make {weights} customers", out)
+# As it is, its T column (periods) counts opportunities: BG/BB's data, fitted as lifetimes fits it.
+from lifetimes import BetaGeoBetaBinomFitter
+raw = pd.read_csv(donations)
+theirs = BetaGeoBetaBinomFitter().fit(raw["frequency"], raw["recency"], raw["periods"], weights=raw["weights"]).params_
+out = crmq(f'load "{donations}"', "fit bgbb")
+ours = {line.split(",")[0]: float(line.split(",")[1]) for line in out.splitlines() if line.split(",")[0] in theirs.index}
+check(all(abs(ours[k] / theirs[k] - 1) < 1e-3 for k in theirs.index),
+      f"donations.csv as it is: BG/BB's parameters equal lifetimes' ({dict(theirs)})", out)
 
 failed = results.count(False)
 print(f"{len(results) - failed} passed, {failed} failed")

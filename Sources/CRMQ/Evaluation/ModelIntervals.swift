@@ -20,7 +20,7 @@ extension ModelStore {
         let level = settings.interval ?? Settings.defaultInterval
         let key = IntervalKey(fields: key(snapshot, settings), level: level)
         if let cached = intervalCache[key] { return cached }
-        let model = settings.model ?? Settings.defaultModel
+        let model = settings.model(for: snapshot)
         guard let type = model.purchaseModel else {
             throw Diagnostic("the simple retention model has no fitted parameters, so its figures have no interval: set model = bgnbd, or another fitted model")
         }

@@ -77,6 +77,15 @@ final class ModelStore {
     /// A purchase model (`ModelCatalog`) fitted on the snapshot's customers, with standard
     /// errors when asked; each model fits on its own.
     func purchase(_ type: any PurchaseModel.Type, _ snapshot: Snapshot, standardErrors: Bool = false) throws(Diagnostic) -> (any PurchaseModel, ModelFit) {
+        // Opportunities are BG/BB's; weeks are every other model's.
+        if snapshot.countsPeriods, type.time != .periods {
+            throw Diagnostic("\(snapshot.name) counts discrete opportunities (periods), not time: \(type.title) is for time in weeks; "
+                + "BG/BB is the model for opportunities (fit bgbb)")
+        }
+        if !snapshot.countsPeriods, type.time == .periods {
+            throw Diagnostic("\(type.title) is for discrete opportunities: load a summary with frequency, recency and periods "
+                + "(or format (time_unit 'periods'))")
+        }
         let key = FitKey(snapshot: ObjectIdentifier(snapshot), model: type.word)
         if var cached = purchaseFits[key] {
             if standardErrors, !cached.1.hasCovariance {
@@ -132,7 +141,7 @@ final class ModelStore {
     /// The key of the model fields of a snapshot under the settings.
     func key(_ snapshot: Snapshot, _ settings: Settings) -> Key {
         let value = settings.lifetimeValue(for: snapshot)
-        return Key(snapshot: ObjectIdentifier(snapshot), model: settings.model ?? Settings.defaultModel, horizon: value.horizonMonths, monthlyRate: value.monthlyRate)
+        return Key(snapshot: ObjectIdentifier(snapshot), model: settings.model(for: snapshot), horizon: value.horizonMonths, monthlyRate: value.monthlyRate)
     }
 
     /// The model fields of a snapshot under the settings' horizon and discount.
@@ -152,7 +161,7 @@ final class ModelStore {
     func compute(
         _ snapshot: Snapshot, _ settings: Settings, _ value: LifetimeValue, annualRate: Double? = nil, retention: ((Double) -> Double)? = nil
     ) throws(Diagnostic) -> Fitted {
-        let model = settings.model ?? Settings.defaultModel
+        let model = settings.model(for: snapshot)
         var fitted: Fitted
         if model == .simple {
             // The formula needs no fit; the other model fields are BG/NBD's where it can be fitted.
@@ -183,6 +192,9 @@ final class ModelStore {
         let spend = snapshot.knowsSpend ? try gammaGamma(snapshot) : nil
         var fitted = Self.assemble(snapshot, histories, spend, value, model.lifetimeValues(histories, value))
         if type.word != Settings.defaultModel.rawValue { fitted.notes.append("transaction model: \(type.title)") }
+        if value.counts == .periods {
+            fitted.notes.append("expected_purchases counts the next \(count: value.horizonMonths, "opportunity") (set horizon = N)")
+        }
         return fitted
     }
 
@@ -270,6 +282,15 @@ extension Settings {
 
     /// The CLV horizon and discount in force for a snapshot.
     func lifetimeValue(for snapshot: Snapshot?) -> LifetimeValue {
-        LifetimeValue(horizonMonths: Int(horizonMonths ?? Self.defaultHorizonMonths), annualRate: annualDiscountRate(for: snapshot))
+        if snapshot?.countsPeriods == true {
+            return .periods(Int(horizonMonths ?? Self.defaultHorizonPeriods), rate: annualDiscountRate(for: snapshot))
+        }
+        return LifetimeValue(horizonMonths: Int(horizonMonths ?? Self.defaultHorizonMonths), annualRate: annualDiscountRate(for: snapshot))
+    }
+
+    /// The model in force for a snapshot: set, else BG/BB for a summary of opportunities and
+    /// BG/NBD for the rest.
+    func model(for snapshot: Snapshot?) -> ModelName {
+        model ?? (snapshot?.countsPeriods == true ? .bgbb : Self.defaultModel)
     }
 }

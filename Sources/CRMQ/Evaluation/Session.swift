@@ -166,6 +166,8 @@ public final class Session {
                 + "a histogram (recency and T in weeks; fit, clv, customers and describe answer on it), as of \(CalendarDay.format(snapshot.info.asOf))"
         } else if snapshot.isSummary, snapshot.customers.field(CustomerFields.revenue52Weeks.name) != nil {
             text += "a summary made where the data lives (every field as summary sql derives it), as of \(CalendarDay.format(snapshot.info.asOf))"
+        } else if snapshot.countsPeriods {
+            text += "a summary of discrete opportunities (x purchases in n periods, the last at tₓ: BG/BB's data), as of \(CalendarDay.format(snapshot.info.asOf))"
         } else if let unit = snapshot.sources.first?.timeUnit {
             text += "a summary with no transactions (recency and T in \(unit.rawValue)"
                 + (unit == .weeks ? "" : ", turned into weeks") + "), as of \(CalendarDay.format(snapshot.info.asOf))"

@@ -3,6 +3,8 @@
 public struct Settings: Sendable, Equatable {
     public static let defaultDiscountRate = 0.10
     public static let defaultHorizonMonths = 36.0
+    /// On a summary of opportunities the horizon counts them.
+    public static let defaultHorizonPeriods = 10.0
     /// The model behind clv unless set: BG/NBD × Gamma-Gamma.
     public static let defaultModel = ModelName.bgnbd
 
@@ -46,9 +48,10 @@ public struct Settings: Sendable, Equatable {
             }
             let months: Double
             switch unit ?? "months" {
-            case "month", "months": months = v
+            // On a summary of opportunities (BG/BB) the horizon counts them: `set horizon = 10 periods`.
+            case "month", "months", "period", "periods": months = v
             case "year", "years": months = v * 12
-            default: throw Diagnostic("the horizon is counted in months or years", at: valueRange)
+            default: throw Diagnostic("the horizon is counted in months or years (periods on a summary of opportunities)", at: valueRange)
             }
             guard months >= 1, months <= 1200, months == months.rounded() else {
                 throw Diagnostic("the horizon is a whole number of months from 1 to 1200", at: valueRange)
@@ -121,10 +124,16 @@ public struct Settings: Sendable, Equatable {
         let discount: (Double, String) =
             discountRate.map { ($0, "set") } ?? snapshot?.info.discountRate.map { ($0, "snapshot.json") } ?? (Self.defaultDiscountRate, "default")
         rows.append(("discount", percent(discount.0) + " a year", discount.1, "annual rate future margins are discounted at"))
-        rows.append((
-            "horizon", NumberText.plain(horizonMonths ?? Self.defaultHorizonMonths) + " months", horizonMonths == nil ? "default" : "set",
-            "months of future margin counted in clv"))
-        rows.append(("model", (model ?? Self.defaultModel).rawValue, model == nil ? "default" : "set", "the model behind clv"))
+        if snapshot?.countsPeriods == true {
+            rows.append((
+                "horizon", NumberText.plain(horizonMonths ?? Self.defaultHorizonPeriods) + " opportunities", horizonMonths == nil ? "default" : "set",
+                "opportunities ahead that expected_purchases and clv count (a summary of periods)"))
+        } else {
+            rows.append((
+                "horizon", NumberText.plain(horizonMonths ?? Self.defaultHorizonMonths) + " months", horizonMonths == nil ? "default" : "set",
+                "months of future margin counted in clv"))
+        }
+        rows.append(("model", self.model(for: snapshot).rawValue, model == nil ? "default" : "set", "the model behind clv"))
         rows.append((
             "potential_threshold", potentialThreshold.map { NumberText.plain($0) } ?? "median clv", potentialThreshold == nil ? "default" : "set",
             "clv above which a customer has potential (portfolio)"))

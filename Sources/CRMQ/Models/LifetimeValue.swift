@@ -13,6 +13,9 @@ public struct LifetimeValue: Sendable, Equatable {
     public var horizonMonths: Int
     /// The monthly rate: (1 + annual)^(1/12) − 1.
     public var monthlyRate: Double
+    /// What the horizon counts: months of weeks, or opportunities on a summary of them (BG/BB),
+    /// each discounted at the annual rate as if yearly.
+    var counts = ModelTime.weeks
 
     public init(horizonMonths: Int, monthlyRate: Double) {
         self.horizonMonths = horizonMonths
@@ -23,7 +26,18 @@ public struct LifetimeValue: Sendable, Equatable {
         self.init(horizonMonths: horizonMonths, monthlyRate: pow(1 + annualRate, 1.0 / 12) - 1)
     }
 
-    var monthEnds: [Double] { (1...max(1, horizonMonths)).map { Double($0) * Self.weeksPerMonth } }
+    var monthEnds: [Double] { (1...max(1, horizonMonths)).map { Double($0) * (counts == .periods ? 1 : Self.weeksPerMonth) } }
+
+    /// Where expected_purchases looks to: the next 52 weeks, or every opportunity of the horizon.
+    var nearTerm: Double { counts == .periods ? Double(max(1, horizonMonths)) : 52 }
+
+    /// The horizon and rate of a summary of opportunities: so many of them, each discounted at
+    /// the annual rate.
+    static func periods(_ count: Int, rate: Double) -> LifetimeValue {
+        var value = LifetimeValue(horizonMonths: count, monthlyRate: rate)
+        value.counts = .periods
+        return value
+    }
 
     /// Month by month from cumulative expected purchases at the month ends.
     func monthlyDifferences(_ cumulative: [Double]) -> [Double] {

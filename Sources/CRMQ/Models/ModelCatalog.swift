@@ -6,5 +6,6 @@ enum ModelCatalog {
         BGNBD.self,
         ParetoNBD.self,
         MBGNBD.self,
+        BGBB.self,
     ]
 }

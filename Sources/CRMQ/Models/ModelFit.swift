@@ -21,8 +21,9 @@ public struct ModelFit: Sendable {
     /// the data starts its curvature from.
     var curvature: [[Double]]?
 
-    /// Whether the model counts time (in weeks): the purchase models do, Gamma-Gamma does not.
-    public var usesWeeks: Bool { model != "Gamma-Gamma" }
+    /// Whether the model counts time (in weeks): the purchase models do, but for Gamma-Gamma
+    /// (spend) and BG/BB (opportunities).
+    public var usesWeeks: Bool { model != "Gamma-Gamma" && model != BGBB.title }
 }
 
 /// Why the data cannot support a fit, said so that a person knows what is missing.

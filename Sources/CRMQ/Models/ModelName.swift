@@ -7,6 +7,7 @@ public struct ModelName: RawRepresentable, Hashable, Sendable {
 
     static let bgnbd = ModelName(rawValue: BGNBD.word)
     static let paretonbd = ModelName(rawValue: ParetoNBD.word)
+    static let bgbb = ModelName(rawValue: BGBB.word)
     static let gammagamma = ModelName(rawValue: "gammagamma")
     static let simple = ModelName(rawValue: "simple")
 

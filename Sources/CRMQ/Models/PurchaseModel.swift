@@ -19,6 +19,8 @@ protocol PurchaseModel: Sendable {
     /// What it assumes, with its paper.
     static var summary: String { get }
     static var parameterNames: [String] { get }
+    /// What its histories count: weeks (the continuous-time models) or opportunities (BG/BB).
+    static var time: ModelTime { get }
 
     init(_ parameters: [Double])
     var parameters: [Double] { get }
@@ -40,6 +42,13 @@ protocol PurchaseModel: Sendable {
     func walkthrough(x: Double, tx: Double, T: Double) -> ModelWalkthrough
 }
 
+/// What a model's x, tₓ and T count: weeks of continuous time, or discrete opportunities to
+/// buy (a summary loaded with `periods`).
+enum ModelTime: Sendable {
+    case weeks
+    case periods
+}
+
 /// What the models say of one row of purchase histories, for the model fields.
 struct RowLifetimeValue: Sendable {
     var alive: Double
@@ -48,6 +57,8 @@ struct RowLifetimeValue: Sendable {
 }
 
 extension PurchaseModel {
+    static var time: ModelTime { .weeks }
+
     /// E[X(T, T+t] | x, tₓ, T] for each t of `times`: the expected repeat purchases in the next t weeks.
     func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double] {
         let alive = pAlive(x: x, tx: tx, T: T)
@@ -120,7 +131,7 @@ struct PurchasePairs {
     /// A pair's discounted purchases over the horizon and its purchases in the next 52 weeks,
     /// were the customer surely alive.
     func horizons(_ model: some PurchaseModel, _ k: Int, _ value: LifetimeValue) -> (discounted: Double, nextYear: Double) {
-        let cumulative = model.unconditional(at: value.monthEnds + [52], x: x[k], T: T[k])
+        let cumulative = model.unconditional(at: value.monthEnds + [value.nearTerm], x: x[k], T: T[k])
         return (value.discounted(value.monthlyDifferences(Array(cumulative.dropLast()))), max(0, cumulative[cumulative.count - 1]))
     }
 }

@@ -58,7 +58,7 @@ struct ColumnMapping: Sendable, Equatable {
         Role(field: "id", names: ["id", "customer_id", "customerid", "customer", "cust"], required: false),
         Role(field: "frequency", names: ["frequency", "x", "frequency_cal"], required: true),
         Role(field: "recency", names: ["recency", "t_x", "recency_cal"], required: true),
-        Role(field: "age", names: ["t", "age", "t_cal", "periods"], required: true),
+        Role(field: "age", names: ["t", "age", "t_cal", "periods", "n_periods"], required: true),
         Role(field: "monetary", names: ["monetary_value", "monetary", "m_x", "zbar", "monetary_value_cal"], required: false),
         Role(field: "weights", names: ["weights", "weight", "count", "n_custs", "custs"], required: false),
     ]

@@ -69,7 +69,9 @@ public struct ExportFileLoader {
                 throw DataError(file: path, message: "is a summary (frequency, recency, T a row): where and expressions are for transactions")
             }
             let shown = self.shown
-            var loader = SummaryLoader(path: path, name: name, asOf: asOf, unit: format.timeUnit ?? .weeks, plan: plan)
+            // An age column of opportunities (`periods`, as lifetimes' BG/BB data names it) counts them.
+            let counted = plan.mapping.column(for: "age").map { ["periods", "n_periods"].contains($0) } ?? false
+            var loader = SummaryLoader(path: path, name: name, asOf: asOf, unit: format.timeUnit ?? (counted ? .periods : .weeks), plan: plan)
             loader.blocks = blocks
             loader.progress = progress.map { report in { @Sendable fraction in report(shown, fraction) } }
             loader.interrupted = interrupted

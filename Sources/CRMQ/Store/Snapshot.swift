@@ -274,6 +274,8 @@ public final class Snapshot: Sendable {
 
     /// Whether the snapshot is a summary (frequency, recency, T a customer), with no transactions.
     public var isSummary: Bool { sources.first?.timeUnit != nil }
+    /// A summary of discrete opportunities (`periods`): BG/BB's data, not the other models'.
+    public var countsPeriods: Bool { sources.first?.timeUnit == .periods }
 
     /// Whether it is a histogram: a summary whose rows each stand for many customers.
     public var isHistogram: Bool { isSummary && customers.field(CustomerFields.weight.name) != nil }

@@ -71,7 +71,8 @@ struct SummaryLoader {
         let day = asOf ?? CalendarDay.null
         let F = CustomerFields.self
         let unknown = [Double](repeating: .nan, count: count)
-        let first = (0..<count).map { c in day == CalendarDay.null ? CalendarDay.null : day - Int32((T[c] * 7).rounded()) }
+        // Opportunities have no dates.
+        let first = (0..<count).map { c in day == CalendarDay.null || unit == .periods ? CalendarDay.null : day - Int32((T[c] * 7).rounded()) }
         table.add(F.orders, .number(x.map { $0 + 1 }))
         table.add(F.revenue, .number(unknown))
         table.add(F.margin, .number(unknown))
@@ -81,7 +82,7 @@ struct SummaryLoader {
         table.add(F.recency, .number(tx))
         table.add(F.age, .number(T))
         table.add(F.monetary, .number(m))
-        table.add(F.daysSince, .number((0..<count).map { (T[$0] - tx[$0]) * 7 }))
+        table.add(F.daysSince, .number(unit == .periods ? unknown : (0..<count).map { (T[$0] - tx[$0]) * 7 }))
         table.add(F.aov, .number(unknown))
         table.add(F.costToServe, .number([Double](repeating: 0, count: count)))
         table.add(F.profit, .number(unknown))
@@ -147,12 +148,15 @@ struct SummaryLoader {
 /// The time unit of a summary's recency and T: the models count in weeks.
 public enum TimeUnit: String, Sendable, Equatable, CaseIterable {
     case days, weeks, months, years
+    /// Discrete opportunities to buy (a yearly gala, a monthly draw), counted as they are: only
+    /// BG/BB reads them.
+    case periods
 
-    /// Weeks in one unit; a month is 1/12 of a year of 365.25 days.
+    /// Weeks in one unit; a month is 1/12 of a year of 365.25 days. Periods are kept as counted.
     var weeks: Double {
         switch self {
         case .days: 1.0 / 7
-        case .weeks: 1
+        case .weeks, .periods: 1
         case .months: 365.25 / 12 / 7
         case .years: 365.25 / 7
         }

@@ -11,7 +11,7 @@ struct Explanation {
         let word = topic.value.rawValue
         switch topic.value {
         case .clv, .pAlive:
-            let model = scope.settings.model ?? Settings.defaultModel
+            let model = scope.settings.model(for: scope.snapshot)
             guard let type = model.purchaseModel else {
                 throw Diagnostic(
                     "explain \(word) walks through a purchase model; the model in use is \(model.rawValue)", at: topic.range,
@@ -41,7 +41,7 @@ struct Explanation {
 
     /// A parameter's name as the papers write it.
     private func symbol(_ name: String) -> String {
-        ["alpha": "α", "beta": "β", "gamma": "γ"][name] ?? name
+        ["alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ"][name] ?? name
     }
 
     /// The derivation's steps in order, each with this customer's numbers put in, and the interval.
@@ -64,9 +64,13 @@ struct Explanation {
         let walkthrough = model.walkthrough(x: x, tx: tx, T: T)
         let parameters = zip(modelFit.names, modelFit.values).map { "\(symbol($0)) = \(n($1))" as Prose }.joined(separator: ", ")
         lines += numbered(1, walkthrough.assumes + ["Fitted on \(count: modelFit.customers) customers: \(parameters)."])
-        lines.append("2. This customer, as of \(CalendarDay.format(scope.snapshot.info.asOf)), in weeks (7 days):")
-        lines.append("   x = \(count(x)) repeat purchase days, tₓ = \(n(tx)) (first to last purchase), T = \(n(T)) (first purchase to as_of); "
-            + "a return (a negative amount) is no purchase.")
+        if scope.snapshot.countsPeriods {
+            lines.append("2. This customer, in opportunities: x = \(count(x)) purchases, tₓ = \(n(tx)) (the opportunity of the last), n = \(n(T)) opportunities.")
+        } else {
+            lines.append("2. This customer, as of \(CalendarDay.format(scope.snapshot.info.asOf)), in weeks (7 days):")
+            lines.append("   x = \(count(x)) repeat purchase days, tₓ = \(n(tx)) (first to last purchase), T = \(n(T)) (first purchase to as_of); "
+                + "a return (a negative amount) is no purchase.")
+        }
         lines += numbered(3, walkthrough.pAlive)
         if topic == "p_alive" { return lines.joined(separator: "\n") }
         if let reason = fitted.unvalued[row] {

@@ -17,10 +17,12 @@ struct ModelComparison {
         let customers = (0..<snapshot.customers.count).filter { histories.rowOfCustomer[$0] >= 0 }
         var names: [String] = [], logLikelihood: [Double] = [], aic: [Double] = [], bic: [Double] = []
         // Every model's parameters as columns of their own (r and α are shared), empty where a model has none of that name.
-        let parameterNames = ModelCatalog.purchaseModels.flatMap { $0.parameterNames }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let parameterNames = ModelCatalog.purchaseModels.filter { $0.time == (snapshot.countsPeriods ? .periods : .weeks) }.flatMap { $0.parameterNames }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         var parameters = [[Double]](repeating: [], count: parameterNames.count)
         var mae: [Double] = [], predicted: [Double] = [], failures: [Prose] = []
-        for type in ModelCatalog.purchaseModels {
+        // The models for what the snapshot counts: weeks, or opportunities (BG/BB).
+        let time: ModelTime = snapshot.countsPeriods ? .periods : .weeks
+        for type in ModelCatalog.purchaseModels where type.time == time {
             names.append(type.title)
             do {
                 let (model, fit) = try scope.models.purchase(type, snapshot)

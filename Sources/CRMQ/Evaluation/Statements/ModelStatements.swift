@@ -6,9 +6,11 @@ struct ModelStatements {
     /// log-likelihood, customers used and iterations, on the customers the filter lets in.
     func fit(model: Spelled<ModelName>?, filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         // Without a model named: BG/NBD and Gamma-Gamma, and the purchase model in use besides.
-        let inUse = scope.settings.model ?? Settings.defaultModel
+        let inUse = scope.settings.model(for: scope.snapshot)
         let extra: [ModelName] = inUse.purchaseModel != nil && inUse != .bgnbd ? [inUse] : []
-        let wanted: [ModelName] = model.map { [$0.value] } ?? [.bgnbd] + extra + [.gammagamma]
+        // A summary of opportunities has BG/BB alone.
+        let first: [ModelName] = scope.snapshot.countsPeriods ? [] : [.bgnbd]
+        let wanted: [ModelName] = model.map { [$0.value] } ?? first + extra + [.gammagamma]
         if filter.segment == nil, filter.condition == nil {
             // All customers: the session's own fits, which clv and the other fields use too. Each
             // model is fitted on its own, so that one that cannot be fitted does not stop another.
@@ -98,7 +100,7 @@ struct ModelStatements {
         let (x, tx, T) = (customers.numbers(CustomerFields.frequency)[row], customers.numbers(CustomerFields.recency)[row],
                           customers.numbers(CustomerFields.age)[row])
         let value = fitted.value
-        let purchases = try scope.models.purchase((settings.model ?? Settings.defaultModel).purchaseModel ?? BGNBD.self, scope.snapshot).0
+        let purchases = try scope.models.purchase(settings.model(for: scope.snapshot).purchaseModel ?? BGNBD.self, scope.snapshot).0
         let months = purchases.monthlyPurchases(value, x: x, tx: tx, T: T)
         let spend = fitted.expectedSpend[row], ratio = fitted.marginRatio[row]
         var factor = 1.0

@@ -46,7 +46,7 @@ struct WhatIf {
                 throw Diagnostic("retention would be \(NumberText.plain((target * 1000).rounded() / 10))%; it must stay between 0% and 100%", at: change.range)
             }
             let fitted: ModelStore.Fitted
-            if (scope.settings.model ?? Settings.defaultModel) == .simple {
+            if (scope.settings.model(for: scope.snapshot)) == .simple {
                 fitted = try scope.models.compute(snapshot, scope.settings, value, retention: { _ in target })
             } else {
                 let monthlyRate = (1 + value.monthlyRate) / pow(target / r, 1.0 / 12) - 1
