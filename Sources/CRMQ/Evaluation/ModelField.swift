@@ -11,6 +11,8 @@ enum ModelField: String, CaseIterable {
     case expectedPurchasesHigh = "expected_purchases_high"
     case clvLow = "clv_low"
     case clvHigh = "clv_high"
+    case renewalProbability = "renewal_probability"
+    case derl
 
     var field: Field {
         switch self {
@@ -20,6 +22,11 @@ enum ModelField: String, CaseIterable {
         case .clv:
             Field(rawValue, .number, unit: .money,
                   "present value of the margin of the purchases expected over the horizon (BG/NBD × Gamma-Gamma × margin ratio)")
+        case .renewalProbability:
+            Field(rawValue, .number, unit: .ratio, "chance the contract is renewed at its next renewal (sBG; 0 once it ended)")
+        case .derl:
+            Field(rawValue, .number, unit: .plain,
+                  "discounted expected residual lifetime: contract periods still to be paid for, the next undiscounted (sBG; 0 once it ended)")
         case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh:
             Field(rawValue, .number, unit: bound!.of.field.unit,
                   "\(bound!.end == .low ? "lower" : "upper") end of \(bound!.of.rawValue)'s interval (set interval; 90% unless set) "
@@ -36,9 +43,12 @@ enum ModelField: String, CaseIterable {
         case .expectedPurchasesHigh: (.expectedPurchases, .high)
         case .clvLow: (.clv, .low)
         case .clvHigh: (.clv, .high)
-        case .pAlive, .expectedPurchases, .expectedSpend, .clv: nil
+        case .pAlive, .expectedPurchases, .expectedSpend, .clv, .renewalProbability, .derl: nil
         }
     }
+
+    /// Whether the field is a contract's (sBG), from contract_start and contract_end.
+    var isContract: Bool { self == .renewalProbability || self == .derl }
 
     /// A point field's values in what the models say of a snapshot (nil for an interval's end).
     func values(_ fitted: ModelStore.Fitted) -> [Double]? {
@@ -47,7 +57,7 @@ enum ModelField: String, CaseIterable {
         case .expectedPurchases: fitted.expectedPurchases
         case .expectedSpend: fitted.expectedSpend
         case .clv: fitted.clv
-        case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh: nil
+        case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh, .renewalProbability, .derl: nil
         }
     }
 }

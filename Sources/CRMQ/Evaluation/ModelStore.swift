@@ -53,11 +53,19 @@ final class ModelStore {
             gammaGammaFits = [:]
             cache = [:]
             intervalCache = [:]
+            contractCache = [:]
         }
     }
     private var cache: [Key: Fitted] = [:]
     /// The intervals of the model fields, per the fields' key and the interval's level.
     var intervalCache: [IntervalKey: Intervals] = [:]
+    /// Each snapshot's contracts fitted by sBG, per period length.
+    var contractCache: [ContractKey: Contracts] = [:]
+
+    struct ContractKey: Hashable {
+        var snapshot: ObjectIdentifier
+        var period: ContractPeriod
+    }
 
     struct IntervalKey: Hashable {
         var fields: Key
@@ -179,6 +187,7 @@ final class ModelStore {
         let live = Set(snapshots.map(ObjectIdentifier.init))
         cache = cache.filter { live.contains($0.key.snapshot) }
         intervalCache = intervalCache.filter { live.contains($0.key.fields.snapshot) }
+        contractCache = contractCache.filter { live.contains($0.key.snapshot) }
         histories = histories.filter { live.contains($0.key) }
         purchaseFits = purchaseFits.filter { live.contains($0.key.snapshot) }
         gammaGammaFits = gammaGammaFits.filter { live.contains($0.key) }

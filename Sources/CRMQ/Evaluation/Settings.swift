@@ -25,11 +25,13 @@ public struct Settings: Sendable, Equatable {
     public var interval: Double?
     /// Every fit's L2 penalty on its parameters' logs (`lifetimes`' penalizer_coef); none when unset.
     public var penalty: Double?
+    /// What a contract renews (sBG's period): a year unless set.
+    var contractPeriod: ContractPeriod?
     public static let defaultInterval = 0.90
 
     public init() {}
 
-    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts", "margin_rate", "fixed_costs", "interval", "penalty"]
+    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts", "margin_rate", "fixed_costs", "interval", "penalty", "contract_period"]
 
     mutating func set(_ name: Name, _ value: SettingValue, at valueRange: SourceRange) throws(Diagnostic) {
         switch name.text.lowercased() {
@@ -99,6 +101,11 @@ public struct Settings: Sendable, Equatable {
             case .number(let v, false, nil) where v >= 0 && v <= 100: penalty = v == 0 ? nil : v
             default: throw Diagnostic("the penalty is a number from 0 to 100, like 0.01, or `none`", at: valueRange)
             }
+        case "contract_period":
+            guard case .word(let w) = value, let period = ContractPeriod(rawValue: w.lowercased()) else {
+                throw Diagnostic("a contract's period is " + Parser.list(ContractPeriod.allCases.map(\.rawValue)), at: valueRange)
+            }
+            contractPeriod = period
         case "rfm_cuts":
             guard case .cuts(let letter, let cuts) = value else { throw Diagnostic("rfm_cuts takes a score, then its cuts", at: valueRange) }
             if let cuts {
@@ -148,6 +155,9 @@ public struct Settings: Sendable, Equatable {
         rows.append((
             "interval", percent(interval ?? Self.defaultInterval), interval == nil ? "default" : "set",
             "level of the model fields' intervals (p_alive_low … clv_high)"))
+        rows.append((
+            "contract_period", (contractPeriod ?? .year).rawValue, contractPeriod == nil ? "default" : "set",
+            "what a contract renews (sBG: renewal_probability, derl)"))
         rows.append((
             "penalty", penalty.map { NumberText.plain($0) } ?? "none", penalty == nil ? "none" : "set",
             "L2 penalty on the fitted parameters' logs, for data that cannot pin a model down"))

@@ -23,7 +23,7 @@ public struct ModelFit: Sendable {
 
     /// Whether the model counts time (in weeks): the purchase models do, but for Gamma-Gamma
     /// (spend) and BG/BB (opportunities).
-    public var usesWeeks: Bool { model != "Gamma-Gamma" && model != BGBB.title }
+    public var usesWeeks: Bool { model != "Gamma-Gamma" && model != BGBB.title && model != ShiftedBetaGeometric.title }
 }
 
 /// Why the data cannot support a fit, said so that a person knows what is missing.

@@ -9,6 +9,8 @@ public struct ModelName: RawRepresentable, Hashable, Sendable {
     static let paretonbd = ModelName(rawValue: ParetoNBD.word)
     static let bgbb = ModelName(rawValue: BGBB.word)
     static let gammagamma = ModelName(rawValue: "gammagamma")
+    /// The shifted-beta-geometric model of contract renewals.
+    static let sbg = ModelName(rawValue: "sbg")
     static let simple = ModelName(rawValue: "simple")
 
     /// The purchase models, in the catalog's order.
@@ -16,7 +18,7 @@ public struct ModelName: RawRepresentable, Hashable, Sendable {
     /// The models behind clv (`set model`, `clv for X model …`).
     static var lifetimeValue: [ModelName] { purchases + [.simple] }
     /// The models `fit` fits.
-    static var fittable: [ModelName] { purchases + [.gammagamma] }
+    static var fittable: [ModelName] { purchases + [.gammagamma, .sbg] }
 
     /// The purchase model of this name, nil for Gamma-Gamma and the simple formula.
     var purchaseModel: (any PurchaseModel.Type)? { ModelCatalog.purchaseModels.first { $0.word == rawValue } }

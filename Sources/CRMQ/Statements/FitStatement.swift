@@ -1,16 +1,22 @@
-/// `fit [MODEL|gammagamma] [in S] [where …]`: the models' parameters.
+/// `fit [MODEL|gammagamma] [in S] [where …]`, `fit sbg [period month|year]`: the models' parameters.
 struct FitStatement: Statement {
     var model: Spelled<ModelName>?
     var filter = CustomerFilter()
+    /// sBG's period, when told.
+    var period: ContractPeriod?
 
     static let word = "fit"
     static let answersOnHistogram = true
     static let help = StatementHelp(
-        syntax: "fit [\(ModelName.fittable.map(\.rawValue).joined(separator: "|"))] [in SEGMENT] [where EXPR]",
+        syntax: "fit [\(ModelName.fittable.filter { $0 != .sbg }.map(\.rawValue).joined(separator: "|"))] [in SEGMENT] [where EXPR] "
+            + "| fit sbg [period \(ContractPeriod.allCases.map(\.rawValue).joined(separator: "|"))]",
         summary: "Fit the lifetime-value models by maximum likelihood. A purchase model for how many purchases a customer "
             + "makes and when they drop out (" + ModelCatalog.purchaseModels.map { "\($0.word), \($0.title): \($0.summary)" }.joined(separator: "; ")
             + "), Gamma-Gamma for how much they spend; parameters with standard errors, the log-likelihood (time in weeks), "
-            + "customers used and iterations. Without a model named, BG/NBD and Gamma-Gamma, and the model in use.",
+            + "customers used and iterations. Without a model named, BG/NBD and Gamma-Gamma, and the model in use. "
+            + "sbg (shifted-beta-geometric, Fader & Hardie 2007) fits contract renewals from customers' contract_start and "
+            + "contract_end, with the retention curve seen and fitted renewal by renewal; period month|year says what a "
+            + "contract renews (set contract_period; a year unless set).",
         example: "fit bgnbd where segment = 'retail'")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
@@ -18,17 +24,30 @@ struct FitStatement: Statement {
         if let key = parser.token.key, key != "in", key != "where", !parser.terminators.contains(key) {
             statement.model = try parser.choice("model", among: ModelName.fittable)
         }
+        if statement.model?.value == .sbg, parser.accept("period") != nil {
+            statement.period = try parser.choice("period", among: ContractPeriod.allCases).value
+            return statement
+        }
         statement.filter = try parser.filter()
         return statement
     }
 
     static func complete(_ typed: TypedWords) -> CompletionHint {
-        typed.isEmpty ? .words(ModelName.fittable.map(\.rawValue) + ["in", "where"]) : .clauses(typed, first: ["in", "where"])
+        if typed.isEmpty { return .words(ModelName.fittable.map(\.rawValue) + ["in", "where"]) }
+        // sBG takes its period, and nothing after it.
+        if typed.words.first == ModelName.sbg.rawValue {
+            return typed.count == 1 ? .words(["period"]) : typed.lastWord == "period" ? .words(ContractPeriod.allCases.map(\.rawValue)) : .nothing
+        }
+        return .clauses(typed, first: ["in", "where"])
     }
 
-    var description: String { "fit" + (model.map { " \($0.value.rawValue)" } ?? "") + SourceText.filter(filter) }
+    var description: String {
+        "fit" + (model.map { " \($0.value.rawValue)" } ?? "") + (period.map { " period \($0.rawValue)" } ?? "") + SourceText.filter(filter)
+    }
 
     func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult {
-        try ModelStatements(scope: try session.scope(range)).fit(model: model, filter: filter)
+        let statements = ModelStatements(scope: try session.scope(range))
+        if model?.value == .sbg { return try statements.fitContracts(period: period, filter: filter, at: model?.range) }
+        return try statements.fit(model: model, filter: filter)
     }
 }

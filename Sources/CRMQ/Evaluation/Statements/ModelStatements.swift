@@ -56,6 +56,29 @@ struct ModelStatements {
         return StatementResult(fits.flatMap(Self.tables))
     }
 
+    /// `fit sbg [period …]`: sBG on the customers' contracts, then the retention curve renewal
+    /// by renewal, as seen and as the model has it — the paper's figure in numbers.
+    func fitContracts(period: ContractPeriod?, filter: CustomerFilter, at range: SourceRange?) throws(Diagnostic) -> StatementResult {
+        guard filter.segment == nil, filter.condition == nil else {
+            throw Diagnostic("fit sbg fits every contract of the snapshot: in and where are for the purchase models", at: range)
+        }
+        let contracts = try scope.models.contracts(scope.snapshot, scope.settings, period: period)
+        let (model, seen) = (contracts.model, contracts.tenures.observed())
+        let renewals = seen.indices.map { Double($0 + 1) }
+        let curve = ResultTable(title: "renewal by renewal (a \(contracts.period.rawValue) a period)", columns: [
+            ResultColumn("renewal", unit: .count, .number(renewals)),
+            ResultColumn("came_to_it", unit: .count, .number(seen.map { Double($0.atRisk) })),
+            ResultColumn("renewed", unit: .count, .number(seen.map { Double($0.renewed) })),
+            ResultColumn("retention_seen", unit: .ratio, .number(seen.map { $0.atRisk > 0 ? Double($0.renewed) / Double($0.atRisk) : .nan })),
+            ResultColumn("retention_fitted", unit: .ratio, .number(seen.indices.map { model.retention($0 + 1) })),
+            ResultColumn("survival_fitted", unit: .ratio, .number(seen.indices.map { model.survival($0 + 1) })),
+        ], notes: [
+            "retention at renewal t = (β+t−1)/(α+β+t−1): it rises with tenure as those likeliest to leave go first",
+            "survival S(t) = B(α, β+t)/B(α, β), the share of a cohort still a customer after t renewals",
+        ])
+        return StatementResult(Self.tables(contracts.fit) + [.table(curve)])
+    }
+
     /// The parameters, then the fit's own figures as a record (so that CSV and JSON carry them too).
     static func tables(_ fit: ModelFit) -> [ResultBlock] {
         let parameters = ResultTable(title: Prose(fit.model), columns: [

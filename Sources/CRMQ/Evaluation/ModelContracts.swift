@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// sBG on a snapshot's contracts (`ContractTenures`): the fit, and each customer's chance to
+/// renew and discounted expected residual lifetime as fields.
+extension ModelStore {
+    struct Contracts {
+        var period: ContractPeriod
+        var model: ShiftedBetaGeometric
+        var fit: ModelFit
+        var tenures: ContractTenures
+        var renewal: [Double]
+        var residual: [Double]
+        /// The discount rate a period the residual lifetime is worked out at.
+        var rate: Double
+
+        func values(_ field: ModelField) -> [Double] { field == .derl ? residual : renewal }
+    }
+
+    /// The contracts of a snapshot at a period (the settings' unless given), fitted on first use.
+    func contracts(_ snapshot: Snapshot, _ settings: Settings, period given: ContractPeriod? = nil) throws(Diagnostic) -> Contracts {
+        let period = given ?? settings.contractPeriod ?? .year
+        let annual = settings.annualDiscountRate(for: snapshot)
+        let key = ContractKey(snapshot: ObjectIdentifier(snapshot), period: period)
+        // Cached per period; the discount in force is checked, as it changes the lifetimes only.
+        let rate = pow(1 + annual, period.days / 365.25) - 1
+        if let cached = contractCache[key], cached.rate == rate { return cached }
+        let tenures = try ContractTenures(snapshot, period: period)
+        let (model, fit): (ShiftedBetaGeometric, ModelFit)
+        do {
+            (model, fit) = try ShiftedBetaGeometric.fit(tenures.tenures, penalty: penalty, interrupted: interrupted)
+        } catch {
+            throw Diagnostic("sBG cannot be fitted: \(error.message)")
+        }
+        let n = snapshot.customers.count
+        var renewal = [Double](repeating: .nan, count: n), residual = renewal
+        for c in 0..<n where tenures.periods[c] >= 0 {
+            guard !tenures.ended[c] else {
+                (renewal[c], residual[c]) = (0, 0)
+                continue
+            }
+            let renewals = tenures.periods[c]
+            renewal[c] = model.retention(renewals + 1)
+            residual[c] = model.residualLifetime(renewals: renewals, rate: rate)
+        }
+        let contracts = Contracts(period: period, model: model, fit: fit, tenures: tenures, renewal: renewal, residual: residual, rate: rate)
+        contractCache[key] = contracts
+        return contracts
+    }
+}
