@@ -9,7 +9,7 @@ struct FitStatement: Statement {
     static let answersOnHistogram = true
     static let help = StatementHelp(
         syntax: "fit [\(ModelName.fittable.filter { $0 != .sbg }.map(\.rawValue).joined(separator: "|"))] [in SEGMENT] [where EXPR] "
-            + "| fit sbg [period \(ContractPeriod.allCases.map(\.rawValue).joined(separator: "|"))]",
+            + "| fit sbg [period \(ContractPeriod.allCases.map(\.rawValue).joined(separator: "|"))] [in SEGMENT] [where EXPR]",
         summary: "Fit the lifetime-value models by maximum likelihood. A purchase model for how many purchases a customer "
             + "makes and when they drop out (" + ModelCatalog.purchaseModels.map { "\($0.word), \($0.title): \($0.summary)" }.joined(separator: "; ")
             + "), Gamma-Gamma for how much they spend; parameters with standard errors, the log-likelihood (time in weeks), "
@@ -26,7 +26,6 @@ struct FitStatement: Statement {
         }
         if statement.model?.value == .sbg, parser.accept("period") != nil {
             statement.period = try parser.choice("period", among: ContractPeriod.allCases).value
-            return statement
         }
         statement.filter = try parser.filter()
         return statement
@@ -36,7 +35,8 @@ struct FitStatement: Statement {
         if typed.isEmpty { return .words(ModelName.fittable.map(\.rawValue) + ["in", "where"]) }
         // sBG takes its period, and nothing after it.
         if typed.words.first == ModelName.sbg.rawValue {
-            return typed.count == 1 ? .words(["period"]) : typed.lastWord == "period" ? .words(ContractPeriod.allCases.map(\.rawValue)) : .nothing
+            if typed.lastWord == "period" { return .words(ContractPeriod.allCases.map(\.rawValue)) }
+            return typed.count == 1 ? .words(["period", "in", "where"]) : .clauses(typed, first: ["in", "where"])
         }
         return .clauses(typed, first: ["in", "where"])
     }

@@ -59,10 +59,18 @@ struct ModelStatements {
     /// `fit sbg [period …]`: sBG on the customers' contracts, then the retention curve renewal
     /// by renewal, as seen and as the model has it — the paper's figure in numbers.
     func fitContracts(period: ContractPeriod?, filter: CustomerFilter, at range: SourceRange?) throws(Diagnostic) -> StatementResult {
-        guard filter.segment == nil, filter.condition == nil else {
-            throw Diagnostic("fit sbg fits every contract of the snapshot: in and where are for the purchase models", at: range)
+        var contracts = try scope.models.contracts(scope.snapshot, scope.settings, period: period)
+        if filter.segment != nil || filter.condition != nil {
+            // The contracts of the customers the filter lets in, fitted on their own (the
+            // fields stay every contract's).
+            let kept = Set(try scope.rows(filter).map(Int.init))
+            for c in contracts.tenures.periods.indices where !kept.contains(c) { contracts.tenures.periods[c] = -1 }
+            do {
+                (contracts.model, contracts.fit) = try ShiftedBetaGeometric.fit(contracts.tenures.tenures, penalty: scope.models.penalty, interrupted: scope.models.interrupted)
+            } catch {
+                throw Diagnostic("sBG cannot be fitted: \(error.message)", at: range)
+            }
         }
-        let contracts = try scope.models.contracts(scope.snapshot, scope.settings, period: period)
         let (model, seen) = (contracts.model, contracts.tenures.observed())
         let renewals = seen.indices.map { Double($0 + 1) }
         let curve = ResultTable(title: "renewal by renewal (a \(contracts.period.rawValue) a period)", columns: [
