@@ -15,6 +15,7 @@ enum StatementCatalog {
         CLVStatement.self,
         ValidateStatement.self,
         ModelsStatement.self,
+        ForecastStatement.self,
         PortfolioStatement.self,
         RFMStatement.self,
         ParetoStatement.self,

@@ -1,0 +1,62 @@
+/// `forecast`: the distribution of a customer's purchases over the next weeks
+/// (`PurchaseForecast`), each count's chance and the running total, ending in a row for
+/// every count beyond the last shown.
+struct Forecast {
+    let scope: CustomerScope
+
+    func result(customer: Name?, weeks: Double) throws(Diagnostic) -> StatementResult {
+        let name = scope.settings.model(for: scope.snapshot)
+        guard let type = name.purchaseModel else {
+            throw Diagnostic("forecast counts purchases with a purchase model, and the model in use is \(name.rawValue)", hint: "set model = bgnbd")
+        }
+        let (fitted, _) = try scope.models.purchase(type, scope.snapshot)
+        guard let model = fitted as? any PurchaseForecast else {
+            throw Diagnostic("\(type.title) has no forecast of purchase counts yet: its opportunities are not weeks")
+        }
+        // Enough counts that what is left beyond them is below one in a thousand (at least ten).
+        var count = 10, p: [Double] = []
+        let title: Prose
+        let customers = scope.snapshot.customers
+        var history: (x: Double, tx: Double, T: Double)?
+        var notes: [Prose] = []
+        if let customer {
+            let row = try scope.customer(customer)
+            let (x, tx, T) = (customers.numbers(CustomerFields.frequency)[row], customers.numbers(CustomerFields.recency)[row],
+                              customers.numbers(CustomerFields.age)[row])
+            guard !x.isNaN else { throw Diagnostic("\(customers.label(row)) made no purchase up to as_of: the models start from a first purchase") }
+            history = (x, tx, T)
+            repeat {
+                p = model.conditional(weeks: weeks, x: x, tx: tx, T: T, count: count)
+                count *= 2
+            } while p.reduce(0, +) < 0.999 && count <= 1024
+            title = "purchases of \(customers.label(row)) (\(customers.ids[row] ?? "")) in the next \(weeks, .count) weeks"
+            notes.append("P(alive) \(model.pAlive(x: x, tx: tx, T: T), .ratio): a customer who is gone buys nothing, so 0 carries 1 − P(alive) besides")
+        } else {
+            repeat {
+                p = model.newCustomer(weeks: weeks, count: count)
+                count *= 2
+            } while p.reduce(0, +) < 0.999 && count <= 1024
+            title = "purchases of a customer acquired today in the next \(weeks, .count) weeks (after the first)"
+        }
+        // Shown up to where the chances fall below one in ten thousand, then one row for the rest.
+        let shown = max(1, min(p.count, (p.lastIndex { $0 >= 1e-4 } ?? 0) + 1))
+        let rest = max(0, 1 - p.prefix(shown).reduce(0, +))
+        var cumulative = 0.0
+        let chances = Array(p.prefix(shown)) + [rest]
+        let table = ResultTable(title: title, columns: [
+            ResultColumn("purchases", .text(TextColumn((0..<shown).map(String.init) + ["\(shown) or more"]))),
+            ResultColumn("probability", unit: .ratio, .number(chances)),
+            ResultColumn("cumulative", unit: .ratio, .number(chances.map { cumulative += $0; return min(1, cumulative) })),
+        ], notes: notes)
+        // The mean: for a customer the model's own expectation (the distribution's mean, as
+        // the tests hold); for a new one the distribution's.
+        let expected = history.map { model.expectedPurchases(in: weeks, x: $0.x, tx: $0.tx, T: $0.T) }
+            ?? zip(p.indices, p).reduce(0.0) { $0 + Double($1.0) * $1.1 }
+        let summary = ResultTable(columns: [
+            ResultColumn("model", .text(TextColumn([type.title]))),
+            ResultColumn("weeks", unit: .weeks, .number([weeks])),
+            ResultColumn("expected_purchases", unit: .plain, .number([expected])),
+        ], isRecord: true)
+        return StatementResult([.table(table), .table(summary)])
+    }
+}

@@ -1,0 +1,50 @@
+/// `forecast for X [weeks N]`, `forecast new customer [weeks N]`: how many purchases, as a distribution.
+struct ForecastStatement: Statement {
+    /// The customer, or nil for a customer acquired today.
+    var customer: Name?
+    var weeks: Double = 52
+
+    static let word = "forecast"
+    static let answersOnHistogram = true
+    static let help = StatementHelp(
+        syntax: "forecast for ID|NAME [weeks N] | forecast new customer [weeks N]",
+        summary: "The chance of 0, 1, 2, … purchases in the next N weeks (52 unless told) and their expectation, from the "
+            + "purchase model in use: for a customer given their history, or for one acquired today (CLVTools' newcustomer, "
+            + "lifetimes' probability_of_n_purchases_up_to_time).",
+        example: "forecast for ACME weeks 26")
+
+    static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
+        var statement = Self()
+        if parser.accept("new") != nil {
+            try parser.expect("customer")
+        } else {
+            try parser.expect("for")
+            statement.customer = try parser.customerName()
+        }
+        if parser.accept("weeks") != nil {
+            guard case .number(let n, false) = parser.token.kind, n > 0, n <= 5200 else {
+                throw parser.expected("a number of weeks from 1 to 5,200, like 26")
+            }
+            _ = parser.advance()
+            statement.weeks = n
+        }
+        return statement
+    }
+
+    static func complete(_ typed: TypedWords) -> CompletionHint {
+        switch typed.lastWord {
+        case nil where typed.isEmpty: .words(["for", "new"])
+        case "new": .words(["customer"])
+        case "for": .customers
+        default: .words(["weeks"])
+        }
+    }
+
+    var description: String {
+        "forecast " + (customer.map { "for \(SourceText.quoted($0.text))" } ?? "new customer") + (weeks == 52 ? "" : " weeks \(NumberText.plain(weeks))")
+    }
+
+    func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult {
+        try Forecast(scope: try session.scope(range)).result(customer: customer, weeks: weeks)
+    }
+}
