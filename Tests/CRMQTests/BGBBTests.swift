@@ -88,4 +88,23 @@ import Testing
         _ = run("load \"\(repositoryRoot)/examples/cdnow-sample\"", session: weeks)
         #expect(run("fit bgbb", session: weeks).err.contains("for discrete opportunities"))
     }
+
+    /// Opportunities are few by nature: more than 1,000 in a row, or a fit that would sum more
+    /// than five million terms, is refused with the reason, never a fit that runs for hours.
+    @Test func too_many_opportunities_is_an_error_not_an_endless_fit() {
+        let f = Fixture(["long.csv": "frequency,recency,periods\n1,1,2000\n", "fraction.csv": "frequency,recency,periods\n1,1.5,6\n"])
+        #expect(run("load \"\(f.directory)/long.csv\"").err.contains("more than 1000"))
+        #expect(run("load \"\(f.directory)/fraction.csv\"").err.contains("whole number of opportunities"))
+        // x = 1 … 12 purchases, the last at opportunity x … x + 899 of 1,000: 10,800 distinct
+        // histories summing about 12 × 900 × 545 = 5.9 million terms.
+        var x: [Double] = [], tx: [Double] = []
+        for purchases in 1...12 {
+            for last in purchases..<(purchases + 900) {
+                x.append(Double(purchases))
+                tx.append(Double(last))
+            }
+        }
+        let data = PurchaseHistories(frequency: x, recency: tx, age: [Double](repeating: 1000, count: x.count))
+        #expect(throws: ModelError.self) { try BGBB.fit(data) }
+    }
 }

@@ -49,9 +49,28 @@ struct BGBB: PurchaseModel, Equatable {
             ])
         }
         var all = [term(buys: n - x, gone: 0, k: n)]
-        var i = 0.0
+        guard n - tx > 0.5 else { return all }
+        // The first of the leaving terms directly; each next from the one before, as
+        // B(u, v+1) = B(u, v) · v/(u+v) and ψ(v+1) = ψ(v) + 1/v: no special function per term.
+        var last = term(buys: tx - x, gone: 1, k: tx)
+        all.append(last)
+        var (buy, stay) = (b + tx - x, d + tx)  // β+m and δ+k of the last term
+        var (psiBuyAll, psiBuy, psiStayAll, psiStay) = (
+            Special.digamma(a + b + tx), Special.digamma(b + tx - x), Special.digamma(g + d + 1 + tx), Special.digamma(d + tx))
+        let (psiAX, psiG1) = (Special.digamma(a + x), Special.digamma(g + 1))
+        var i = 1.0
         while i < n - tx - 0.5 {
-            all.append(term(buys: tx - x + i, gone: 1, k: tx + i))
+            last.log += log(buy / (a + buy + x)) + log(stay / (g + 1 + stay))
+            psiBuyAll += 1 / (a + buy + x)
+            psiBuy += 1 / buy
+            psiStayAll += 1 / (g + 1 + stay)
+            psiStay += 1 / stay
+            (buy, stay) = (buy + 1, stay + 1)
+            last.gradient = [
+                psiAX - psiBuyAll - dA0, psiBuy - psiBuyAll - dB0,
+                psiG1 - psiStayAll - dG0, psiStay - psiStayAll - dD0,
+            ]
+            all.append(last)
             i += 1
         }
         return all
@@ -71,15 +90,25 @@ struct BGBB: PurchaseModel, Equatable {
     }
 
     static func logLikelihood(_ m: BGBB, _ data: PurchaseHistories.Grouped) -> (value: Double, gradient: [Double]) {
-        var value = 0.0, gradient = [0.0, 0.0, 0.0, 0.0]
-        for i in 0..<data.rows {
-            let w = data.weight[i]
-            let row = m.logLikelihood(x: data.xValues[Int(data.xIndex[i])], tx: data.txValues[Int(data.txIndex[i])], n: data.TValues[Int(data.TIndex[i])])
-            value += w * row.value
-            for k in 0..<4 { gradient[k] += w * row.gradient[k] }
+        // Both cores, each a share of the rows; the partial sums added in a fixed order.
+        let parts = parallelMap(data.rows < 256 ? 1 : 2) { k -> [Double] in
+            let range = data.rows < 256 ? 0..<data.rows : (data.rows * k / 2)..<(data.rows * (k + 1) / 2)
+            var sums = [0.0, 0.0, 0.0, 0.0, 0.0]
+            for i in range {
+                let w = data.weight[i]
+                let row = m.logLikelihood(x: data.xValues[Int(data.xIndex[i])], tx: data.txValues[Int(data.txIndex[i])], n: data.TValues[Int(data.TIndex[i])])
+                sums[0] += w * row.value
+                for k in 0..<4 { sums[k + 1] += w * row.gradient[k] }
+            }
+            return sums
         }
-        return (value, gradient)
+        let total = parts.reduce([0.0, 0, 0, 0, 0]) { zip($0, $1).map(+) }
+        return (total[0], Array(total[1...]))
     }
+
+    /// The terms one likelihood sums, over the distinct histories: at most `mostTerms`, so that
+    /// a fit takes seconds, not hours.
+    static let mostTerms = 5_000_000.0
 
     /// P(alive | x, tₓ, n): still a customer after the n-th opportunity, the first term's
     /// share of L (as `lifetimes`' conditional_probability_alive with m = 0).
@@ -126,6 +155,11 @@ struct BGBB: PurchaseModel, Equatable {
         _ data: PurchaseHistories, penalty: Double = 0, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed
     ) throws(ModelError) -> (BGBB, ModelFit) {
         try data.requireEnough(for: title, penalty: penalty)
+        let terms = zip(data.T, data.tx).reduce(0.0) { $0 + $1.0 - $1.1 + 1 }
+        guard terms <= mostTerms else {
+            throw ModelError(message: "BG/BB sums a term for every opportunity after each history's last purchase, and these "
+                + "\(data.x.count) distinct histories need \(Int(terms)) (at most \(Int(mostTerms))): opportunities are meant to be few, like yearly appeals")
+        }
         let grouped = data.grouped
         let fit = try MaximumLikelihood(
             model: title, names: parameterNames,

@@ -52,8 +52,8 @@ struct ParameterUncertainty: Sendable {
     }
 }
 
-/// One row's predictions' variances: of logit P(alive), of ln(next 52 weeks' purchases) and
-/// of ln(discounted purchases over the horizon).
+/// One row's predictions' variances: of logit P(alive), of ln(expected_purchases: the next 52
+/// weeks, or the horizon's opportunities) and of ln(discounted purchases over the horizon).
 struct RowSpread: Sendable {
     var aliveLogit: Double
     var nextYearLog: Double

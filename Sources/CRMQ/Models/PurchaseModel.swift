@@ -4,7 +4,7 @@ import Glibc
 
 /// A buy-till-you-die model of how many purchases a customer makes and whether they are
 /// still a customer, fitted by maximum likelihood on each customer's (x, tₓ, T): repeat
-/// purchases, recency and age in weeks. What a model declares here is all the rest of
+/// purchases, recency and age in weeks (BG/BB: in opportunities). What a model declares here is all the rest of
 /// crmq needs: its word and name, its fit, P(alive) and expected purchases.
 ///
 /// A customer who is gone buys nothing more, so every such model's expected purchases are

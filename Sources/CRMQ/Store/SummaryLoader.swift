@@ -13,6 +13,9 @@ struct SummaryLoader {
     var progress: (@Sendable (Double) -> Void)?
     var interrupted: InterruptCheck = ctrlCPressed
 
+    /// The most opportunities a summary of periods may count (BG/BB sums over them).
+    static let mostOpportunities = 1_000.0
+
     /// The longest T a summary may give, in weeks: 10,000 years, so that its days count in 32 bits.
     static let longestWeeks = 521_775.0
 
@@ -38,6 +41,15 @@ struct SummaryLoader {
             }
             if age[i] * unit.weeks > Self.longestWeeks {
                 throw error(read, i, "age", "T of \(NumberText.plain(age[i])) \(unit.rawValue) is more than 10,000 years")
+            }
+            if unit == .periods {
+                // Opportunities are counted: whole, and few enough that BG/BB's sum over them stays quick.
+                for (field, value) in [("recency", recency[i]), ("age", age[i])] where value != value.rounded() {
+                    throw error(read, i, field, "expected a whole number of opportunities, found \(NumberText.plain(value))")
+                }
+                if age[i] > Self.mostOpportunities {
+                    throw error(read, i, "age", "\(NumberText.plain(age[i])) opportunities is more than \(Int(Self.mostOpportunities)): periods count chances to buy, like yearly appeals")
+                }
             }
             if frequency[i] == 0, recency[i] != 0 {
                 throw error(read, i, "recency", "a customer without repeat purchases has recency 0, found \(NumberText.plain(recency[i]))")
