@@ -133,6 +133,21 @@ import Testing
         #expect(run("models", session: Session()).err.contains("no snapshot is loaded"))
     }
 
+    /// `explain fit` writes the likelihood of the model in use and its maximum, as `fit` reports it.
+    @Test func explain_fit_follows_the_model_in_use() throws {
+        let session = Session()
+        _ = run("load \"\(Self.directory)\" as of 1997-09-30", session: session)
+        for (word, title, logLikelihood) in [("paretonbd", "Pareto/NBD", "-9,594.98"), ("mbgnbd", "MBG/NBD", "-9,582.14")] {
+            let text = run("set model = \(word)\nexplain fit", session: session).out
+            #expect(text.contains("\(title), per customer") && text.contains("ln L = \(logLikelihood)"), "\(text)")
+        }
+        let donations = Session()
+        _ = run("load \"\(repositoryRoot)/examples/donations.csv\"", session: donations)
+        let text = run("explain fit", session: donations).out
+        #expect(text.contains("BG/BB, per customer with x purchases in n opportunities") && text.contains("ln L = -33,225.58"), "\(text)")
+        #expect(!text.contains("Gamma-Gamma"), "no spend, no Gamma-Gamma: \(text)")
+    }
+
     /// A model is one file and a line in `ModelCatalog`: the language, `fit`, `validate`,
     /// `set model` and the fields take MBG/NBD from there.
     @Test func a_catalogued_model_is_named_fitted_validated_and_valued() throws {

@@ -20,6 +20,10 @@ struct BGBB: PurchaseModel, Equatable {
     var delta: Double
 
     static let parameterNames = ["alpha", "beta", "gamma", "delta"]
+    static let likelihood = [
+        "ln L = ln[ B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)",
+        "           + Σᵢ₌₀ⁿ⁻ᵗˣ⁻¹ B(α+x, β+tₓ−x+i)/B(α,β) · B(γ+1, δ+tₓ+i)/B(γ,δ) ]   (alive through n, or gone after tₓ+i)",
+    ]
     var parameters: [Double] { [alpha, beta, gamma, delta] }
 
     init(_ p: [Double]) { (alpha, beta, gamma, delta) = (p[0], p[1], p[2], p[3]) }

@@ -17,6 +17,10 @@ struct BGNBD: PurchaseModel, Equatable {
     var b: Double
 
     static let parameterNames = ["r", "alpha", "a", "b"]
+    static let likelihood = [
+        "ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)",
+        "       + ln[ (α+T)^−(r+x) + [x>0] · a/(b+x−1) · (α+tₓ)^−(r+x) ]",
+    ]
     var parameters: [Double] { [r, alpha, a, b] }
 
     init(r: Double, alpha: Double, a: Double, b: Double) {

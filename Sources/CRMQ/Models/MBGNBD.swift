@@ -18,6 +18,10 @@ struct MBGNBD: PurchaseModel, Equatable {
     var b: Double
 
     static let parameterNames = ["r", "alpha", "a", "b"]
+    static let likelihood = [
+        "ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x+1) − ln B(a, b) − (r+x) ln(α+T)",
+        "       + ln[ 1 + a/(b+x) · ((α+T)/(α+tₓ))^(r+x) ]",
+    ]
     var parameters: [Double] { [r, alpha, a, b] }
 
     init(_ p: [Double]) { (r, alpha, a, b) = (p[0], p[1], p[2], p[3]) }

@@ -25,6 +25,10 @@ struct ParetoNBD: PurchaseModel, Equatable {
     var beta: Double
 
     static let parameterNames = ["r", "alpha", "s", "beta"]
+    static let likelihood = [
+        "ln L = ln Γ(r+x) − ln Γ(r) + r ln α + s ln β",
+        "       + ln[ (α+T)^−(r+x) (β+T)^−s + s ∫ₜₓᵀ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ]   (the integral by Gauss–Legendre)",
+    ]
     var parameters: [Double] { [r, alpha, s, beta] }
 
     init(r: Double, alpha: Double, s: Double, beta: Double) {

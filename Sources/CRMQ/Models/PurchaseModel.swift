@@ -40,6 +40,8 @@ protocol PurchaseModel: Sendable {
     func unconditional(at times: [Double], x: Double, T: Double) -> [Double]
     /// The working for one customer that `explain clv` and `explain p_alive` show.
     func walkthrough(x: Double, tx: Double, T: Double) -> ModelWalkthrough
+    /// One customer's log-likelihood as `explain fit` writes it, a line each.
+    static var likelihood: [String] { get }
 }
 
 /// What a model's x, tₓ and T count: weeks of continuous time, or discrete opportunities to

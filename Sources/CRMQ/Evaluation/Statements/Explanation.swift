@@ -112,27 +112,40 @@ struct Explanation {
         return lines.joined(separator: "\n")
     }
 
+    /// The model in use's likelihood with its maximum, then Gamma-Gamma's where spend is known.
     private func fit() throws(Diagnostic) -> Prose {
-        let bg = try scope.models.bgnbd(scope.snapshot, standardErrors: true).1
-        let gg = try scope.models.gammaGamma(scope.snapshot, standardErrors: true).1
+        let model = scope.settings.model(for: scope.snapshot)
+        let type = model.purchaseModel ?? BGNBD.self
+        let fit = try scope.models.purchase(type, scope.snapshot, standardErrors: true).1
         let rows = scope.models.histories(scope.snapshot).x.count
-        return """
-            fit: maximum likelihood, the parameters that make the data most probable.
-
-            BG/NBD, per customer with x repeat purchase days, recency tₓ and age T (weeks):
-              ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
-                     + ln[ (α+T)^−(r+x) + [x>0] · a/(b+x−1) · (α+tₓ)^−(r+x) ]
-              summed over \(count: bg.customers) customers (\(count: rows) distinct (x, tₓ, T) rows, each counted once with its weight).
-              Maximum: ln L = \(bg.logLikelihood, decimals: 2) at r = \(n(bg.values[0])), α = \(n(bg.values[1])), a = \(n(bg.values[2])), b = \(n(bg.values[3])).
-
-            Gamma-Gamma, per repeat customer with x purchases of mean value m̄ > 0:
-              ln L = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m̄ + px ln x − (px+q) ln(x·m̄ + γ)
-              summed over \(count: gg.customers) customers.
-              Maximum: ln L = \(gg.logLikelihood, decimals: 2) at p = \(n(gg.values[0])), q = \(n(gg.values[1])), γ = \(n(gg.values[2])).
-
-            How: BFGS on the parameters' logarithms (so they stay positive) with analytic gradients and a line
-            search, stopped when the gradient vanishes (\(bg.iterations) and \(gg.iterations) iterations). Standard errors are the
-            square roots of the diagonal of the inverse Hessian of −ln L at the maximum.
-            """
+        let parameters = zip(fit.names, fit.values).map { "\(symbol($0)) = \(n($1))" as Prose }.joined(separator: ", ")
+        let who: Prose = type.time == .periods
+            ? "per customer with x purchases in n opportunities, the last at tₓ:"
+            : "per customer with x repeat purchase days, recency tₓ and age T (weeks):"
+        var lines: [Prose] = ["fit: maximum likelihood, the parameters that make the data most probable.", ""]
+        lines.append("\(type.title), \(who)")
+        lines += type.likelihood.map { "  \($0)" }
+        let history = type.time == .periods ? "(x, tₓ, n)" : "(x, tₓ, T)"
+        lines.append("  summed over \(count: fit.customers) customers (\(count: rows) distinct \(history) rows, each counted once with its weight).")
+        lines.append("  Maximum: ln L = \(fit.logLikelihood, decimals: 2) at \(parameters).")
+        var iterations: Prose = "\(fit.iterations)"
+        if scope.snapshot.knowsSpend {
+            let gg = try scope.models.gammaGamma(scope.snapshot, standardErrors: true).1
+            lines += [
+                "",
+                "Gamma-Gamma, per repeat customer with x purchases of mean value m̄ > 0:",
+                "  ln L = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m̄ + px ln x − (px+q) ln(x·m̄ + γ)",
+                "  summed over \(count: gg.customers) customers.",
+                "  Maximum: ln L = \(gg.logLikelihood, decimals: 2) at p = \(n(gg.values[0])), q = \(n(gg.values[1])), γ = \(n(gg.values[2])).",
+            ]
+            iterations = "\(fit.iterations) and \(gg.iterations)"
+        }
+        lines += [
+            "",
+            "How: BFGS on the parameters' logarithms (so they stay positive) with analytic gradients and a line",
+            "search, stopped when the gradient vanishes (\(iterations) iterations). Standard errors are the",
+            "square roots of the diagonal of the inverse Hessian of −ln L at the maximum.",
+        ]
+        return lines.joined(separator: "\n")
     }
 }
