@@ -149,32 +149,15 @@ struct BGBB: PurchaseModel, Equatable {
         }
     }
 
-    static func covariance(_ model: BGBB, _ data: PurchaseHistories, penalty: Double) -> [[Double]]? {
-        let grouped = data.grouped
-        return MaximumLikelihood.covariance(
-            MaximumLikelihood.penalized({ logLikelihood(BGBB($0), grouped) }, penalty, customers: data.modelled), at: model.parameters)
-    }
-
     static func fit(
         _ data: PurchaseHistories, penalty: Double = 0, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed
     ) throws(ModelError) -> (BGBB, ModelFit) {
-        try data.requireEnough(for: title, penalty: penalty)
         let terms = zip(data.T, data.tx).reduce(0.0) { $0 + $1.0 - $1.1 + 1 }
         guard terms <= mostTerms else {
             throw ModelError(message: "BG/BB sums a term for every opportunity after each history's last purchase, and these "
                 + "\(data.x.count) distinct histories need \(Int(terms)) (at most \(Int(mostTerms))): opportunities are meant to be few, like yearly appeals")
         }
-        let grouped = data.grouped
-        let fit = try MaximumLikelihood(
-            model: title, names: parameterNames,
-            logLikelihood: { p in logLikelihood(BGBB(p), grouped) },
-            customers: data.modelled,
-            starts: [[1, 1, 1, 1], [0.5, 0.5, 0.5, 2]],
-            penalty: penalty,
-            standardErrors: standardErrors,
-            interrupted: interrupted
-        ).fit()
-        return (BGBB(fit.values), fit)
+        return try maximumLikelihood(data, starts: [[1, 1, 1, 1], [0.5, 0.5, 0.5, 2]], penalty: penalty, standardErrors: standardErrors, interrupted: interrupted)
     }
 
     func walkthrough(x: Double, tx: Double, T n: Double) -> ModelWalkthrough {

@@ -85,27 +85,10 @@ struct MBGNBD: PurchaseModel, Equatable {
         BGNBD(r: r, alpha: alpha, a: a, b: b + 1).unconditional(at: times, x: x, T: T)
     }
 
-    static func covariance(_ model: MBGNBD, _ data: PurchaseHistories, penalty: Double) -> [[Double]]? {
-        let grouped = data.grouped
-        return MaximumLikelihood.covariance(
-            MaximumLikelihood.penalized({ logLikelihood(MBGNBD($0), grouped) }, penalty, customers: data.modelled), at: model.parameters)
-    }
-
     static func fit(
         _ data: PurchaseHistories, penalty: Double = 0, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed
     ) throws(ModelError) -> (MBGNBD, ModelFit) {
-        try data.requireEnough(for: title, penalty: penalty)
-        let grouped = data.grouped
-        let fit = try MaximumLikelihood(
-            model: title, names: parameterNames,
-            logLikelihood: { p in logLikelihood(MBGNBD(p), grouped) },
-            customers: data.modelled,
-            starts: data.betaGeometricStarts,
-            penalty: penalty,
-            standardErrors: standardErrors,
-            interrupted: interrupted
-        ).fit()
-        return (MBGNBD(fit.values), fit)
+        try maximumLikelihood(data, starts: data.betaGeometricStarts, penalty: penalty, standardErrors: standardErrors, interrupted: interrupted)
     }
 }
 

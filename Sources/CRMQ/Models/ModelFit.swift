@@ -151,36 +151,11 @@ extension ModelFit {
 }
 
 extension BGNBD {
-    static func covariance(_ model: BGNBD, _ data: PurchaseHistories, penalty: Double) -> [[Double]]? {
-        let grouped = data.grouped
-        return MaximumLikelihood.covariance(
-            MaximumLikelihood.penalized({ logLikelihood(BGNBD($0), grouped) }, penalty, customers: data.modelled), at: model.parameters)
-    }
-
     /// Fits by maximum likelihood; the data needs repeat buyers to say anything about dropout.
     static func fit(
         _ data: PurchaseHistories, penalty: Double = 0, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed
     ) throws(ModelError) -> (BGNBD, ModelFit) {
-        try data.requireEnough(for: "BG/NBD", penalty: penalty)
-        let grouped = data.grouped
-        let fit = try MaximumLikelihood(
-            model: "BG/NBD", names: parameterNames,
-            logLikelihood: { p in logLikelihood(BGNBD(p), grouped) },
-            customers: data.modelled,
-            starts: data.betaGeometricStarts,
-            penalty: penalty,
-            standardErrors: standardErrors,
-            interrupted: interrupted
-        ).fit()
-        return (BGNBD(fit.values), fit)
-    }
-}
-
-extension ParetoNBD {
-    static func covariance(_ model: ParetoNBD, _ data: PurchaseHistories, penalty: Double) -> [[Double]]? {
-        let grouped = data.grouped
-        return MaximumLikelihood.covariance(
-            MaximumLikelihood.penalized({ logLikelihood(ParetoNBD($0), grouped) }, penalty, customers: data.modelled), at: model.parameters)
+        try maximumLikelihood(data, starts: data.betaGeometricStarts, penalty: penalty, standardErrors: standardErrors, interrupted: interrupted)
     }
 }
 

@@ -27,9 +27,8 @@ protocol PurchaseModel: Sendable {
 
     /// The maximum-likelihood fit, with `penalty` the L2 penalty on the parameters' logs (0 for none).
     static func fit(_ data: PurchaseHistories, penalty: Double, standardErrors: Bool, interrupted: @escaping InterruptCheck) throws(ModelError) -> (Self, ModelFit)
-    /// The parameters' covariance on the data they were fitted to, under the fit's penalty
-    /// (nil where the information is singular).
-    static func covariance(_ model: Self, _ data: PurchaseHistories, penalty: Double) -> [[Double]]?
+    /// The log-likelihood of the grouped histories and its gradient in the parameters.
+    static func logLikelihood(_ model: Self, _ data: PurchaseHistories.Grouped) -> (value: Double, gradient: [Double])
 
     /// P(alive | x, tₓ, T).
     func pAlive(x: Double, tx: Double, T: Double) -> Double
@@ -93,8 +92,31 @@ extension PurchaseModel {
         return (model, fit)
     }
 
-    /// The covariance of these parameters on the data they were fitted to.
-    func covariance(on data: PurchaseHistories, penalty: Double) -> [[Double]]? { Self.covariance(self, data, penalty: penalty) }
+    /// The covariance of these parameters on the data they were fitted to, under the fit's
+    /// penalty (nil where the information is singular).
+    func covariance(on data: PurchaseHistories, penalty: Double) -> [[Double]]? {
+        let grouped = data.grouped
+        return MaximumLikelihood.covariance(
+            MaximumLikelihood.penalized({ Self.logLikelihood(Self($0), grouped) }, penalty, customers: data.modelled), at: parameters)
+    }
+
+    /// The usual fit: enough buyers, then maximum likelihood on the grouped histories from `starts`.
+    static func maximumLikelihood(
+        _ data: PurchaseHistories, starts: [[Double]], penalty: Double, standardErrors: Bool, interrupted: @escaping InterruptCheck
+    ) throws(ModelError) -> (Self, ModelFit) {
+        try data.requireEnough(for: title, penalty: penalty)
+        let grouped = data.grouped
+        let fit = try MaximumLikelihood(
+            model: title, names: parameterNames,
+            logLikelihood: { p in logLikelihood(Self(p), grouped) },
+            customers: data.modelled,
+            starts: starts,
+            penalty: penalty,
+            standardErrors: standardErrors,
+            interrupted: interrupted
+        ).fit()
+        return (Self(fit.values), fit)
+    }
 
     /// Expected purchases in each month of the horizon.
     func monthlyPurchases(_ value: LifetimeValue, x: Double, tx: Double, T: Double) -> [Double] {
