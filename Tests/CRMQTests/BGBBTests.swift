@@ -61,15 +61,7 @@ import Testing
     @Test func the_gradient_matches_central_differences() {
         let histories = PurchaseHistories(frequency: [0, 1, 3, 6, 2], recency: [0, 1, 5, 6, 3], age: [6, 6, 6, 6, 5])
         let grouped = histories.grouped
-        let p = [1.2, 0.75, 0.66, 2.78]
-        let (_, gradient) = BGBB.logLikelihood(BGBB(p), grouped)
-        for k in p.indices {
-            var up = p, down = p
-            up[k] *= 1 + 1e-6
-            down[k] *= 1 - 1e-6
-            let numeric = (BGBB.logLikelihood(BGBB(up), grouped).value - BGBB.logLikelihood(BGBB(down), grouped).value) / (up[k] - down[k])
-            #expect(abs(gradient[k] - numeric) < 1e-6 * max(1, abs(numeric)), "∂/∂\(BGBB.parameterNames[k]): \(gradient[k]) against \(numeric)")
-        }
+        expectGradientMatchesCentralDifferences({ BGBB.logLikelihood(BGBB($0), grouped) }, at: [1.2, 0.75, 0.66, 2.78], tolerance: 1e-6, names: BGBB.parameterNames)
     }
 
     /// Opportunities are BG/BB's alone, and BG/BB has no weeks: each refuses the other's data,

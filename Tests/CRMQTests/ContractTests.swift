@@ -80,16 +80,9 @@ import Testing
     /// The analytic gradient against central differences, and the errors a user meets.
     @Test func the_gradient_and_the_errors() {
         let data = ShiftedBetaGeometric.Tenures(periods: [1, 1, 2, 3, 3, 5, 4], churned: [true, true, true, true, false, false, true])
-        let p = [0.7, 1.2]
-        let (_, gradient) = ShiftedBetaGeometric.logLikelihood(ShiftedBetaGeometric(p), data)
-        for k in p.indices {
-            var up = p, down = p
-            up[k] *= 1 + 1e-6
-            down[k] *= 1 - 1e-6
-            let numeric = (ShiftedBetaGeometric.logLikelihood(ShiftedBetaGeometric(up), data).value
-                - ShiftedBetaGeometric.logLikelihood(ShiftedBetaGeometric(down), data).value) / (up[k] - down[k])
-            #expect(abs(gradient[k] - numeric) < 1e-6 * max(1, abs(numeric)))
-        }
+        expectGradientMatchesCentralDifferences(
+            { ShiftedBetaGeometric.logLikelihood(ShiftedBetaGeometric($0), data) }, at: [0.7, 1.2], tolerance: 1e-6,
+            names: ShiftedBetaGeometric.parameterNames)
         let session = Session()
         _ = run("load \"\(repositoryRoot)/examples/acme\"", session: session)
         #expect(run("fit sbg", session: session).err.contains("contract_start"))

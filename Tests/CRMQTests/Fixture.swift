@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import CRMQ
 
 /// A snapshot directory written for one test, removed when the fixture is.
@@ -96,4 +97,22 @@ func firstTableRows(_ out: String) throws -> [[String: Any]] {
         if let table = (document["tables"] as? [[String: Any]])?.first { return table["rows"] as! [[String: Any]] }
     }
     return []
+}
+
+/// The analytic gradient `f` gives at `p` against central differences, each parameter moved
+/// by ±`step` of itself: every derivative within `tolerance` of the numeric one (relative,
+/// absolute below 1). `names` label the parameters in a failure.
+func expectGradientMatchesCentralDifferences(
+    _ f: ([Double]) -> (value: Double, gradient: [Double]), at p: [Double], step: Double = 1e-6, tolerance: Double,
+    names: [String], _ context: String = "", sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let gradient = f(p).gradient
+    for k in p.indices {
+        var up = p, down = p
+        up[k] *= 1 + step
+        down[k] *= 1 - step
+        let numeric = (f(up).value - f(down).value) / (up[k] - down[k])
+        #expect(abs(gradient[k] - numeric) < tolerance * max(1, abs(numeric)),
+                "\(context) ∂/∂\(names[k]) at \(p): \(gradient[k]) against \(numeric)", sourceLocation: sourceLocation)
+    }
 }

@@ -102,17 +102,11 @@ import Testing
         ]
         let customers: [(x: Double, tx: Double, T: Double)] = [(1, 2, 38), (4, 30, 38), (0, 0, 30), (12, 50, 52), (2, 5.5, 70)]
         for model in models {
+            let make = type(of: model).init
             for c in customers where c.x > 0 || model is MBGNBD {
-                let (_, gradient) = model.aliveLogOdds(x: c.x, tx: c.tx, T: c.T)
-                for k in model.parameters.indices {
-                    let h = 1e-6 * model.parameters[k]
-                    var up = model.parameters, down = model.parameters
-                    up[k] += h
-                    down[k] -= h
-                    let numeric = (type(of: model).init(up).aliveLogOdds(x: c.x, tx: c.tx, T: c.T).value
-                        - type(of: model).init(down).aliveLogOdds(x: c.x, tx: c.tx, T: c.T).value) / (2 * h)
-                    #expect(abs(gradient[k] - numeric) < 1e-5 * max(1, abs(numeric)), "\(type(of: model).title) ∂/∂θ\(k) at \(c): \(gradient[k]) against \(numeric)")
-                }
+                expectGradientMatchesCentralDifferences(
+                    { make($0).aliveLogOdds(x: c.x, tx: c.tx, T: c.T) }, at: model.parameters, tolerance: 1e-5,
+                    names: type(of: model).parameterNames, "\(type(of: model).title) at \(c)")
             }
         }
     }

@@ -90,14 +90,7 @@ import Testing
         // Analytic gradient against central differences, at the optimum and away from it.
         let grouped = histories.grouped
         for p in [fit.values, [0.3, 4.0, 1.5, 3.0]] {
-            let (_, gradient) = MBGNBD.logLikelihood(MBGNBD(p), grouped)
-            for k in p.indices {
-                var up = p, down = p
-                up[k] *= 1 + 1e-6
-                down[k] *= 1 - 1e-6
-                let numeric = (MBGNBD.logLikelihood(MBGNBD(up), grouped).value - MBGNBD.logLikelihood(MBGNBD(down), grouped).value) / (up[k] - down[k])
-                #expect(abs(gradient[k] - numeric) < 1e-4 * max(1, abs(numeric)), "∂/∂\(MBGNBD.parameterNames[k]) at \(p): \(gradient[k]) against \(numeric)")
-            }
+            expectGradientMatchesCentralDifferences({ MBGNBD.logLikelihood(MBGNBD($0), grouped) }, at: p, tolerance: 1e-4, names: MBGNBD.parameterNames)
         }
     }
 
@@ -523,15 +516,7 @@ import Testing
     /// The analytic gradient against central differences of the likelihood.
     @Test func pareto_nbd_gradient_matches_finite_differences() {
         let data = histories.grouped
-        let point = [0.6, 9.0, 0.7, 12.0]
-        let (_, gradient) = ParetoNBD.logLikelihood(ParetoNBD(point), data)
-        for k in 0..<4 {
-            var up = point, down = point
-            let h = 1e-5 * point[k]
-            up[k] += h
-            down[k] -= h
-            let numeric = (ParetoNBD.logLikelihood(ParetoNBD(up), data).value - ParetoNBD.logLikelihood(ParetoNBD(down), data).value) / (2 * h)
-            #expect(abs(gradient[k] - numeric) < 1e-4 * max(1, abs(numeric)), "∂/∂\(ParetoNBD.parameterNames[k]): \(gradient[k]) against \(numeric)")
-        }
+        expectGradientMatchesCentralDifferences(
+            { ParetoNBD.logLikelihood(ParetoNBD($0), data) }, at: [0.6, 9.0, 0.7, 12.0], step: 1e-5, tolerance: 1e-4, names: ParetoNBD.parameterNames)
     }
 }
