@@ -94,9 +94,7 @@ struct BGBB: PurchaseModel, Equatable {
     }
 
     static func logLikelihood(_ m: BGBB, _ data: PurchaseHistories.Grouped) -> (value: Double, gradient: [Double]) {
-        // Both cores, each a share of the rows; the partial sums added in a fixed order.
-        let parts = parallelMap(data.rows < 256 ? 1 : 2) { k -> [Double] in
-            let range = data.rows < 256 ? 0..<data.rows : (data.rows * k / 2)..<(data.rows * (k + 1) / 2)
+        let total = parallelSums(data.rows, serialBelow: 256) { range in
             var sums = [0.0, 0.0, 0.0, 0.0, 0.0]
             for i in range {
                 let w = data.weight[i]
@@ -106,7 +104,6 @@ struct BGBB: PurchaseModel, Equatable {
             }
             return sums
         }
-        let total = parts.reduce([0.0, 0, 0, 0, 0]) { zip($0, $1).map(+) }
         return (total[0], Array(total[1...]))
     }
 

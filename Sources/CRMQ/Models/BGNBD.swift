@@ -59,8 +59,7 @@ struct BGNBD: PurchaseModel, Equatable {
         let lnAOverBX = xs.map { $0 > 0 ? lnA - log(b + $0 - 1) : 0 }
         let invBX = xs.map { $0 > 0 ? 1 / (b + $0 - 1) : 0 }
         // Both cores, each a share of the rows; the partial sums are added in a fixed order.
-        let parts = parallelMap(data.rows < 4096 ? 1 : 2) { k -> [Double] in
-            let range = (data.rows * k / 2)..<(k == 0 && data.rows < 4096 ? data.rows : data.rows * (k + 1) / 2)
+        let total = parallelSums(data.rows, serialBelow: 4096) { range in
             var value = 0.0, g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
             for i in range {
                 let w = data.weight[i]
@@ -91,7 +90,6 @@ struct BGNBD: PurchaseModel, Equatable {
             }
             return [value, g0, g1, g2, g3]
         }
-        let total = parts.reduce([0.0, 0, 0, 0, 0]) { zip($0, $1).map(+) }
         return (total[0], Array(total[1...]))
     }
 

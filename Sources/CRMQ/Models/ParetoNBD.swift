@@ -111,8 +111,7 @@ struct ParetoNBD: PurchaseModel, Equatable {
         let lgR = Special.lnGamma(m.r), psiR = Special.digamma(m.r)
         let termX = xs.map { Special.lnGamma(m.r + $0) - lgR + m.r * log(m.alpha) + m.s * log(m.beta) }
         let dR = xs.map { Special.digamma(m.r + $0) - psiR + log(m.alpha) }
-        let parts = parallelMap(data.rows < 512 ? 1 : 2) { k -> [Double] in
-            let range = data.rows < 512 ? 0..<data.rows : (data.rows * k / 2)..<(data.rows * (k + 1) / 2)
+        let total = parallelSums(data.rows, serialBelow: 512) { range in
             var v = 0.0, g = [0.0, 0.0, 0.0, 0.0]
             for i in range {
                 let w = data.weight[i]
@@ -133,7 +132,6 @@ struct ParetoNBD: PurchaseModel, Equatable {
             }
             return [v] + g
         }
-        let total = parts.reduce([0.0, 0, 0, 0, 0]) { zip($0, $1).map(+) }
         return (total[0], Array(total[1...]))
     }
 

@@ -29,3 +29,12 @@ func parallelChunks<T>(_ count: Int, _ body: (Range<Int>) -> [T]) -> [T] {
     let parts = parallelMap(pieces) { k in body((count * k / pieces)..<(count * (k + 1) / pieces)) }
     return Array(parts.joined())
 }
+
+/// Sums of `body` over 0..<count: split in two halves on both cores when there are at least
+/// `serialBelow` rows, the halves' sums added in a fixed order (the same answer every run);
+/// one piece below that, where a thread costs more than it saves.
+func parallelSums(_ count: Int, serialBelow: Int, _ body: (Range<Int>) -> [Double]) -> [Double] {
+    let pieces = count < serialBelow ? 1 : 2
+    let parts = parallelMap(pieces) { k in body((count * k / pieces)..<(count * (k + 1) / pieces)) }
+    return parts.dropFirst().reduce(parts[0]) { zip($0, $1).map(+) }
+}
