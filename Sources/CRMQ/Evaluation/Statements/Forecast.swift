@@ -13,8 +13,6 @@ struct Forecast {
         guard let model = fitted as? any PurchaseForecast else {
             throw Diagnostic("\(type.title) has no forecast of purchase counts yet: its opportunities are not weeks")
         }
-        // Enough counts that what is left beyond them is below one in a thousand (at least ten).
-        var count = 10, p: [Double] = []
         let title: Prose
         let customers = scope.snapshot.customers
         var history: (x: Double, tx: Double, T: Double)?
@@ -25,19 +23,18 @@ struct Forecast {
                               customers.numbers(CustomerFields.age)[row])
             guard !x.isNaN else { throw Diagnostic("\(customers.label(row)) made no purchase up to as_of: the models start from a first purchase") }
             history = (x, tx, T)
-            repeat {
-                p = model.conditional(weeks: weeks, x: x, tx: tx, T: T, count: count)
-                count *= 2
-            } while p.reduce(0, +) < 0.999 && count <= 1024
             title = "purchases of \(customers.label(row)) (\(customers.ids[row] ?? "")) in the next \(weeks, .count) weeks"
             notes.append("P(alive) \(model.pAlive(x: x, tx: tx, T: T), .ratio): a customer who is gone buys nothing, so 0 carries 1 − P(alive) besides")
         } else {
-            repeat {
-                p = model.newCustomer(weeks: weeks, count: count)
-                count *= 2
-            } while p.reduce(0, +) < 0.999 && count <= 1024
             title = "purchases of a customer acquired today in the next \(weeks, .count) weeks (after the first)"
         }
+        // Enough counts that what is left beyond them is below one in a thousand (at least ten).
+        var count = 10, p: [Double] = []
+        repeat {
+            p = history.map { model.conditional(weeks: weeks, x: $0.x, tx: $0.tx, T: $0.T, count: count) }
+                ?? model.newCustomer(weeks: weeks, count: count)
+            count *= 2
+        } while p.reduce(0, +) < 0.999 && count <= 1024
         // Shown up to where the chances fall below one in ten thousand, then one row for the rest.
         let shown = max(1, min(p.count, (p.lastIndex { $0 >= 1e-4 } ?? 0) + 1))
         let rest = max(0, 1 - p.prefix(shown).reduce(0, +))
