@@ -11,7 +11,26 @@ import Testing
         Chart(title: "no points", kind: .curve(points: [], xLabel: "x")),
         Chart(title: "bars with a gap", kind: .bars(labels: ["a", "用友"], series: ["ours", "theirs"], values: [[1, .nan], [0, 10]], maximum: 10)),
         Chart(title: "empty grid", kind: .heatMap(rowTitle: "r", rows: ["1"], columnTitle: "c", columns: ["1", "2"], values: [[0, 0]], cells: [["0", "0"]])),
+        Chart(title: "one point", kind: .scatter(points: [ChartPoint("us", x: 1, y: 1)], line: [], xLabel: "x", yLabel: "y")),
+        Chart(title: "points unknown", kind: .scatter(points: [ChartPoint("us", x: .nan, y: .infinity)], line: [ChartPoint("", x: 0, y: .nan), ChartPoint("", x: 1, y: 1)], xLabel: "x", yLabel: "y")),
+        Chart(title: "an upright line", kind: .scatter(points: [ChartPoint("a", x: 0.9, y: 1.2), ChartPoint("b", x: 1, y: 1)], line: [ChartPoint("", x: 1, y: 0), ChartPoint("", x: 1, y: 2)], xLabel: "x", yLabel: "y")),
     ]
+
+    @Test func the_scatter_puts_each_point_and_the_line_in_its_cells() {
+        // Points (1, 1) and (2, 2): the frame spans 1 − 1/6 … 2 + 1/6 rounded out to twentieths,
+        // 0.8 … 2.2 on both axes; the line y = x runs corner to corner through both.
+        let text = ChartText(color: false).render(Chart(title: "t", kind: .scatter(
+            points: [ChartPoint("low", x: 1, y: 1), ChartPoint("high", x: 2, y: 2)],
+            line: [ChartPoint("", x: 0, y: 0), ChartPoint("", x: 3, y: 3)], xLabel: "x", yLabel: "y")))
+        let rows = text.split(separator: "\n").map(String.init).filter { $0.contains("┤") }
+        #expect(rows.count == 14)
+        #expect(rows.first!.hasPrefix("2.2 ┤") && rows.first!.hasSuffix("·"), "\(text)")  // the top right corner
+        #expect(rows.last!.hasPrefix("0.8 ┤·"), "\(text)")  // the bottom left corner
+        #expect(text.contains("  A low: 1 across, 1 up\n  B high: 2 across, 2 up\n"))
+        // (1, 1) is 0.2 / 1.4 of the way: column 47 × 0.143 ≈ 7, row 13 × (1 − 0.143) ≈ 11.
+        let a = rows[11].firstIndex(of: "A").map { rows[11].distance(from: rows[11].firstIndex(of: "┤")!, to: $0) - 1 }
+        #expect(a == 7, "\(text)")
+    }
 
     @Test(arguments: charts)
     func draws_at_the_prompt_and_as_svg(_ chart: Chart) {

@@ -46,7 +46,7 @@ import Testing
             case 13: return "set \(pick(["discount = 8%", "horizon = 24 months", "model = bgnbd", "model = simple", "potential_threshold = 500", "potential_threshold = median"]))"
             case 14: return "profile \(id)"
             case 15: return "credit for \(id)"
-            case 16: return "valuestar for segment \(pick(["retail", "public", "nowhere"]))"
+            case 16: return "\(pick(["valuestar", "valuemap"])) for segment \(pick(["retail", "public", "nowhere"]))"
             case 17: return "segments"
             case 18: return "settings"
             case 19: return "help \(pick(StatementCatalog.all.map { $0.topic }))"

@@ -184,3 +184,67 @@ import Testing
         #expect(e.ranked == [0, 1, 2, 3, 4, 8, 9, 5] && e.clvRank == [1, 2, 3, 4, 5, 8, 9, 10])
     }
 }
+
+/// Gale's customer value map on acme's retail star, by hand.
+@Suite struct CustomerValueMapTests {
+    // Retail in examples/acme/valuestar.csv: importance, ours, theirs.
+    static let retail = CustomerValueMap(dimensions: [
+        .init(name: "people", importance: 2, ours: 4, theirs: 5),
+        .init(name: "process", importance: 5, ours: 5, theirs: 9),
+        .init(name: "product", importance: 1, ours: 8, theirs: 4),
+        .init(name: "price", importance: 4, ours: 9, theirs: 8),
+        .init(name: "service", importance: 4, ours: 5, theirs: 9),
+        .init(name: "location", importance: 4, ours: 7, theirs: 4),
+        .init(name: "servicescape", importance: 5, ours: 9, theirs: 8),
+        .init(name: "communication", importance: 4, ours: 8, theirs: 4),
+    ])
+
+    @Test func quality_price_and_the_value_advantage() {
+        let map = Self.retail
+        // Quality, price left out: Σ w·ours = 2·4 + 5·5 + 1·8 + 4·5 + 4·7 + 5·9 + 4·8 = 166;
+        // Σ w·theirs = 2·5 + 5·9 + 1·4 + 4·9 + 4·4 + 5·8 + 4·4 = 167. Q = 166 / 167.
+        #expect(abs(map.relativeQuality - 166.0 / 167) < 1e-15)
+        // Price rated 9 by our customers against the competitor's 8: P = 8 / 9.
+        #expect(abs(map.relativePrice - 8.0 / 9) < 1e-15)
+        // Importance: 25 of 29 on quality, 4 on price.
+        #expect(abs(map.qualityWeight - 25.0 / 29) < 1e-15 && abs(map.priceWeight - 4.0 / 29) < 1e-15)
+        // V = 25/29 × (166/167 − 1) − 4/29 × (8/9 − 1) = −0.0051621 + 0.0153257 = 0.0101636.
+        let v = 25.0 / 29 * (166.0 / 167 - 1) - 4.0 / 29 * (8.0 / 9 - 1)
+        #expect(abs(map.valueAdvantage - v) < 1e-15 && abs(v - 0.0101636) < 1e-7)
+        // The fair-value line at our quality: 1 + 25/4 × (166/167 − 1) = 0.962575.
+        #expect(abs(map.fairPrice - (1 + 25.0 / 4 * (166.0 / 167 - 1))) < 1e-15)
+        #expect(ValueMapReport.position(map.valueAdvantage) == "better value")
+    }
+
+    @Test func one_point_more_moves_quality_by_its_importance_and_price_by_the_ratio() {
+        let map = Self.retail
+        // Process (importance 5): Q gains 5 / 167, V gains 25/29 × 5/167 = 0.025810.
+        #expect(abs(map.valuePerPoint(1) - 25.0 / 29 * 5 / 167) < 1e-12)
+        // Price 9 → 10: P falls from 8/9 to 8/10, V gains 4/29 × (8/9 − 8/10) = 0.012261.
+        #expect(abs(map.valuePerPoint(3) - 4.0 / 29 * (8.0 / 9 - 0.8)) < 1e-12)
+        #expect(ValueMapReport.bestLever(map) == 1)  // process and servicescape tie at 5; the first wins
+    }
+
+    @Test func without_importance_on_price_the_line_stands_upright() {
+        let map = CustomerValueMap(dimensions: [
+            .init(name: "product", importance: 3, ours: 6, theirs: 5),
+            .init(name: "price", importance: 0, ours: 5, theirs: 5),
+        ])
+        #expect(map.fairPrice.isNaN)
+        #expect(abs(map.valueAdvantage - 0.2) < 1e-15)  // 1 × (6/5 − 1) − 0 × (5/5 − 1)
+        #expect(map.fairValueLine(across: 0.5...1.5).allSatisfy { $0.q == 1 })
+    }
+
+    @Test func the_statement_refuses_a_segment_without_a_price_row() {
+        let f = Fixture([
+            "customers.csv": "id,segment\nA,retail\n",
+            "transactions.csv": "customer_id,date,amount\nA,2024-01-01,10\n",
+            "valuestar.csv": "segment,dimension,importance,score,competitor_score\nretail,product,3,6,5\n",
+        ])
+        let session = Session()
+        _ = run("load \"\(f.directory)\"", session: session)
+        #expect(run("valuemap for segment retail", session: session).err.contains("needs a price row for retail"))
+        let all = run("valuemap", session: session, mode: .csv).out
+        #expect(all.contains("retail,1,10,1.2,,,,unknown,\n"), "\(all)")  // no price: no price, no line, no advantage
+    }
+}

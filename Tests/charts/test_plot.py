@@ -24,6 +24,7 @@ CHARTS = {
     "rfm heat map": 'plot rfm to "{}"',
     "portfolio grid": 'plot portfolio to "{}"',
     "value star bars": 'plot valuestar for segment retail to "{}"',
+    "value map scatter": 'plot valuemap for segment construction to "{}"',
     "migration heat map": 'load "{acme}" as h1 as of 2024-06-30; load "{acme}" as h2; plot compare h1 h2 to "{{}}"',
     "holdout lines": 'load "{cdnow}" as of 1997-09-30; plot validate to "{{}}"',
 }

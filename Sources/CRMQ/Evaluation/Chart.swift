@@ -13,6 +13,9 @@ public struct Chart: Sendable {
         case lines(series: [String], values: [[Double]], xLabel: String)
         /// A grid of counts shaded by size; `cells` are the words and figures shown in it.
         case heatMap(rowTitle: String, rows: [String], columnTitle: String, columns: [String], values: [[Double]], cells: [[Prose]])
+        /// Labelled points on two axes with a straight reference line through two points on
+        /// it: the customer value map and its fair-value line.
+        case scatter(points: [ChartPoint], line: [ChartPoint], xLabel: String, yLabel: String)
     }
 
     public var title: Prose
@@ -21,5 +24,18 @@ public struct Chart: Sendable {
     public init(title: Prose, kind: Kind) {
         self.title = title
         self.kind = kind
+    }
+}
+
+/// A point of a scatter chart, with the word it is labelled by.
+public struct ChartPoint: Sendable {
+    public var label: String
+    public var x: Double
+    public var y: Double
+
+    public init(_ label: String, x: Double, y: Double) {
+        self.label = label
+        self.x = x
+        self.y = y
     }
 }

@@ -11,6 +11,7 @@ public enum ChartSVG {
         case .heatMap(let rowTitle, let rows, let columnTitle, let columns, let values, let cells):
             (body, height) = heatMap(rowTitle, rows, columnTitle, columns, values, cells.map { $0.map(ProseText.display) })
         case .lines(let series, let values, let xLabel): (body, height) = lines(series, values, xLabel)
+        case .scatter(let points, let line, let xLabel, let yLabel): (body, height) = scatter(points, line, xLabel, yLabel)
         }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -126,5 +127,39 @@ public enum ChartSVG {
             }
         }
         return (out, top + cellHeight * Double(rows.count) + 20)
+    }
+
+    /// Points in a frame with a dashed reference line clipped to it; each point a dot with its label.
+    private static func scatter(_ points: [ChartPoint], _ line: [ChartPoint], _ xLabel: String, _ yLabel: String) -> (String, Double) {
+        let (left, top, plotWidth, plotHeight) = (80.0, 50.0, width - 120, 320.0)
+        let frame = ScatterFrame(points)
+        func x(_ v: Double) -> Double { left + plotWidth * frame.fractionX(v) }
+        func y(_ v: Double) -> Double { top + plotHeight * (1 - frame.fractionY(v)) }
+        var out = "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\" fill=\"#f7f7f7\" stroke=\"#ccc\"/>\n"
+        for (v, anchorY) in [(frame.yRange.lowerBound, y(frame.yRange.lowerBound)), (frame.yRange.upperBound, y(frame.yRange.upperBound))] {
+            out += text(left - 8, anchorY + 4, NumberText.plain(v), anchor: "end")
+        }
+        for v in [1.0] where frame.xRange.contains(v) && frame.yRange.contains(v) {  // parity with the competitor
+            out += "<line x1=\"\(n(x(v)))\" y1=\"\(n(top))\" x2=\"\(n(x(v)))\" y2=\"\(n(top + plotHeight))\" stroke=\"#ddd\"/>\n"
+            out += "<line x1=\"\(n(left))\" y1=\"\(n(y(v)))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y(v)))\" stroke=\"#ddd\"/>\n"
+            out += text(x(v), top + plotHeight + 18, "1", anchor: "middle") + text(left - 8, y(v) + 4, "1", anchor: "end")
+        }
+        out += text(left, top + plotHeight + 18, NumberText.plain(frame.xRange.lowerBound))
+        out += text(left + plotWidth, top + plotHeight + 18, NumberText.plain(frame.xRange.upperBound), anchor: "end")
+        out += text(left + plotWidth / 2, top + plotHeight + 36, xLabel + " →", anchor: "middle")
+        out += "<text x=\"20\" y=\"\(n(top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"#333\" transform=\"rotate(-90 20 \(n(top + plotHeight / 2)))\">\(escape(yLabel + " →"))</text>\n"
+        if line.count == 2, line.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) {
+            out += "<clipPath id=\"frame\"><rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\"/></clipPath>\n"
+            out += "<line x1=\"\(n(x(line[0].x)))\" y1=\"\(n(y(line[0].y)))\" x2=\"\(n(x(line[1].x)))\" y2=\"\(n(y(line[1].y)))\" stroke=\"#888\" stroke-width=\"2\" stroke-dasharray=\"6 4\" clip-path=\"url(#frame)\"/>\n"
+            out += "<line x1=\"\(n(left + 12))\" y1=\"\(n(top + 16))\" x2=\"\(n(left + 40))\" y2=\"\(n(top + 16))\" stroke=\"#888\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
+            out += text(left + 46, top + 20, line[1].label, size: 11, fill: "#555")
+        }
+        let colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"]
+        for (k, point) in points.enumerated() where point.x.isFinite && point.y.isFinite {
+            let colour = colours[k % colours.count]
+            out += "<circle cx=\"\(n(x(point.x)))\" cy=\"\(n(y(point.y)))\" r=\"7\" fill=\"\(colour)\"/>\n"
+            out += text(x(point.x) + 11, y(point.y) - 9, point.label, fill: colour)
+        }
+        return (out, top + plotHeight + 56)
     }
 }

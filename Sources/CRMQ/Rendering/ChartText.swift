@@ -18,6 +18,7 @@ public struct ChartText {
         case .heatMap(let rowTitle, let rows, let columnTitle, let columns, let values, let cells):
             out += heatMap(rowTitle, rows, columnTitle, columns, values, cells.map { $0.map(ProseText.display) })
         case .lines(let series, let values, let xLabel): out += lines(series, values, xLabel)
+        case .scatter(let points, let line, let xLabel, let yLabel): out += scatter(points, line, xLabel, yLabel)
         }
         return out
     }
@@ -120,4 +121,68 @@ public struct ChartText {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// A grid of 48 × 14 cells: the line dotted, each point a letter, the letters explained below.
+    private func scatter(_ points: [ChartPoint], _ line: [ChartPoint], _ xLabel: String, _ yLabel: String) -> String {
+        let (columns, rows) = (48, 14)
+        let frame = ScatterFrame(points)
+        var grid = Array(repeating: Array(repeating: " ", count: columns), count: rows)
+        func cell(_ x: Double, _ y: Double) -> (Int, Int)? {
+            guard x.isFinite, y.isFinite else { return nil }
+            let c = Int((frame.fractionX(x) * Double(columns - 1)).rounded()), r = Int(((1 - frame.fractionY(y)) * Double(rows - 1)).rounded())
+            return (0..<columns).contains(c) && (0..<rows).contains(r) ? (c, r) : nil
+        }
+        if line.count == 2 {
+            // A dot where the line crosses each column and each row, so that steep and flat lines are both unbroken.
+            let (a, b) = (line[0], line[1])
+            let xs = (0..<columns).map { frame.xRange.lowerBound + Double($0) / Double(columns - 1) * (frame.xRange.upperBound - frame.xRange.lowerBound) }
+            let ys = (0..<rows).map { frame.yRange.lowerBound + Double($0) / Double(rows - 1) * (frame.yRange.upperBound - frame.yRange.lowerBound) }
+            let crossings = (b.x != a.x ? xs.map { ($0, a.y + ($0 - a.x) / (b.x - a.x) * (b.y - a.y)) } : [])
+                + (b.y != a.y ? ys.map { (a.x + ($0 - a.y) / (b.y - a.y) * (b.x - a.x), $0) } : [])
+            for (x, y) in crossings { if let (c, r) = cell(x, y) { grid[r][c] = "·" } }
+        }
+        let marks = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        for (k, point) in points.enumerated() {
+            if let (c, r) = cell(point.x, point.y) { grid[r][c] = paint(String(marks[k % marks.count]), "1;36") }
+        }
+        let high = NumberText.plain(frame.yRange.upperBound), low = NumberText.plain(frame.yRange.lowerBound)
+        let labelWidth = max(high.count, low.count)
+        var out = yLabel + " ↑\n"
+        for (r, row) in grid.enumerated() {
+            let label = r == 0 ? high : r == rows - 1 ? low : ""
+            out += pad(label, labelWidth, right: true) + " ┤" + row.joined() + "\n"
+        }
+        out += String(repeating: " ", count: labelWidth) + " └" + String(repeating: "─", count: columns) + "\n"
+        let left = NumberText.plain(frame.xRange.lowerBound), right = NumberText.plain(frame.xRange.upperBound)
+        out += String(repeating: " ", count: labelWidth + 2) + left + String(repeating: " ", count: max(1, columns - left.count - right.count)) + right + "\n"
+        out += String(repeating: " ", count: labelWidth + 2) + xLabel + " →\n"
+        for (k, point) in points.enumerated() {
+            out += "  \(marks[k % marks.count]) \(point.label): \(NumberText.plain((point.x * 1000).rounded() / 1000)) across, \(NumberText.plain((point.y * 1000).rounded() / 1000)) up\n"
+        }
+        if !line.isEmpty { out += "  · the reference line\n" }
+        return out
+    }
+}
+
+/// The ranges a scatter chart's axes cover: every finite point with room to spare on each
+/// side (a sixth of the span, at least a tenth of the larger end), rounded out to twentieths.
+/// A reference line is clipped to it, not fitted in.
+struct ScatterFrame {
+    let xRange: ClosedRange<Double>
+    let yRange: ClosedRange<Double>
+
+    init(_ points: [ChartPoint]) {
+        func range(_ values: [Double]) -> ClosedRange<Double> {
+            let finite = values.filter(\.isFinite)
+            guard let low = finite.min(), let high = finite.max() else { return 0...1 }
+            let spare = max((high - low) / 6, 0.1 * max(1, abs(high)))
+            let lower = ((low - spare) * 20).rounded(.down) / 20, upper = ((high + spare) * 20).rounded(.up) / 20
+            return lower...upper
+        }
+        xRange = range(points.map(\.x))
+        yRange = range(points.map(\.y))
+    }
+
+    func fractionX(_ x: Double) -> Double { (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) }
+    func fractionY(_ y: Double) -> Double { (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) }
 }

@@ -7,21 +7,25 @@ struct HelpStatement: Statement {
     static let word = "help"
     static let answersOnHistogram = true
     static let help = StatementHelp(
-        syntax: "help [TOPIC]", summary: "This help. Topics: any command, fields, expressions, dot.", example: "help segment")
+        syntax: "help [TOPIC]", summary: "This help. Topics: any command, fields, expressions, dot, concepts (the ideas of customer management, each with its statements and lesson).",
+        example: "help concept value-chain")
 
     /// The topics beside the statements.
-    static let otherTopics = ["fields", "expressions"]
+    static let otherTopics = ["fields", "expressions", "concepts", "concept"]
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
         guard !parser.atStatementEnd else { return Self() }
         let start = parser.token.range
-        var words: [String] = []
-        while !parser.atStatementEnd { words.append(parser.text(parser.advance().range)) }
-        return Self(topic: words.joined(separator: " "), range: start.to(parser.previous.range))
+        while !parser.atStatementEnd { _ = parser.advance() }
+        let range = start.to(parser.previous.range)
+        // As written, so that `help concept whale-curve` keeps its dash; runs of spaces are one.
+        let topic = parser.text(range).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return Self(topic: topic, range: range)
     }
 
     static func complete(_ typed: TypedWords) -> CompletionHint {
-        typed.isEmpty ? .words(StatementCatalog.all.map { $0.topic } + otherTopics) : .nothing
+        if typed.isEmpty { return .words(StatementCatalog.all.map { $0.topic } + otherTopics) }
+        return typed.words == ["concept"] ? .words(Concept.allCases.map(\.name)) : .nothing
     }
 
     var description: String { "help" + (topic.map { " \($0)" } ?? "") }
@@ -49,6 +53,15 @@ struct HelpStatement: Statement {
                 ResultColumn("meaning", .text(TextColumn(fields.map(\.definition)))),
             ]))])
         case "expressions", "expression", "expr": return .message(Prose(Self.expressions))
+        case "concepts", "concept": return Self.concepts
+        case _ where topic.hasPrefix("concept "):
+            let name = String(topic.dropFirst("concept ".count))
+            guard let concept = Concept.named(name) else {
+                throw Diagnostic(
+                    "no concept `\(name)`", at: self.range ?? range,
+                    hint: Suggestion.hint(for: name, in: Concept.allCases.map(\.name)) ?? "`help concepts` lists them")
+            }
+            return .message(Prose(concept.explanation))
         default:
             let word = topic.hasPrefix(".") ? "dot" : String(topic.split(separator: " ").first ?? "")
             guard let type = StatementCatalog.all.first(where: { $0.topic == word }) else {
@@ -60,6 +73,16 @@ struct HelpStatement: Statement {
         }
     }
 
+    /// `help concepts`: each concept's name, title and source.
+    static var concepts: StatementResult {
+        let all = Concept.allCases
+        return StatementResult([.table(ResultTable(title: "concepts", columns: [
+            ResultColumn("concept", .text(TextColumn(all.map(\.name)))),
+            ResultColumn("idea", .text(TextColumn(all.map(\.title)))),
+            ResultColumn("source", .text(TextColumn(all.map(\.source)))),
+        ], notes: ["help concept NAME explains one, with the statements that show it and its lesson"]))])
+    }
+
     static var overview: String {
         let entries = StatementCatalog.all.map { ($0.topic, $0.help.brief) }
         let width = entries.map(\.0.count).max() ?? 0
@@ -67,7 +90,8 @@ struct HelpStatement: Statement {
         for (topic, brief) in entries {
             lines.append("  " + topic + String(repeating: " ", count: width - topic.count + 2) + brief)
         }
-        lines += ["", "help TOPIC for more, help fields for the fields, help expressions for how to write conditions."]
+        lines += ["", "help TOPIC for more, help fields for the fields, help expressions for how to write conditions,",
+                  "help concepts for the ideas of customer management and the statements that show them."]
         return lines.joined(separator: "\n")
     }
 }

@@ -22,6 +22,7 @@ enum StatementCatalog {
         SSCStatement.self,
         CreditStatement.self,
         ValueStarStatement.self,
+        ValueMapStatement.self,
         PlanStatement.self,
         CompareStatement.self,
         WhatIfStatement.self,

@@ -25,7 +25,7 @@ struct ValueStarReport {
         }
     }
 
-    private func stars() throws(Diagnostic) -> [Star] {
+    func stars() throws(Diagnostic) -> [Star] {
         guard let table = scope.snapshot.valueStar else {
             throw Diagnostic("valuestar needs valuestar.csv (segment, dimension, importance, score, competitor_score), and \(scope.snapshot.name) has none")
         }
@@ -102,7 +102,7 @@ struct ValueStarReport {
     }
 
     /// Customers and revenue of each segment by the customers' `segment` column.
-    private func segmentFigures(_ segments: [String]) -> ([Double], [Double]) {
+    func segmentFigures(_ segments: [String]) -> ([Double], [Double]) {
         guard let column = scope.snapshot.customers.text(CustomerFields.segment) else {
             return (segments.map { _ in .nan }, segments.map { _ in .nan })
         }
