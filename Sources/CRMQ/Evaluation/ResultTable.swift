@@ -34,6 +34,18 @@ public struct ResultTable: Sendable {
     }
 
     public var rowCount: Int { columns.first?.data.count ?? 0 }
+
+    /// A number of the column named, for a sentence about the table; nil when absent or null.
+    func number(_ column: String, row: Int = 0) -> Double? {
+        guard case .number(let values)? = columns.first(where: { $0.name == column })?.data, row < values.count, !values[row].isNaN else { return nil }
+        return values[row]
+    }
+
+    /// A text of the column named; nil when absent or null.
+    func text(_ column: String, row: Int = 0) -> String? {
+        guard case .text(let values)? = columns.first(where: { $0.name == column })?.data, row < values.codes.count else { return nil }
+        return values[row]
+    }
 }
 
 /// One piece of a statement's answer.
@@ -44,6 +56,8 @@ public enum ResultBlock: Sendable {
     case chart(Chart)
     /// A script for another program (`summary sql`): printed exactly as it is, never wrapped.
     case script(String)
+    /// A document for a file (`report … to FILE`): written, not printed.
+    case report(Report)
 }
 
 /// What the front end must do beyond printing the answer.
@@ -57,6 +71,8 @@ public enum Effect: Sendable, Equatable {
     case showLast
     /// Write the result's chart to this file as SVG.
     case plot(String)
+    /// Write the result's report to this file: HTML, or Markdown with its charts as SVG files beside.
+    case report(String)
 }
 
 /// A statement's answer.
@@ -91,7 +107,7 @@ public struct StatementResult: Sendable {
             switch $0 {
             case .chart(let c): c
             case .table(let t): t.drawing
-            case .message, .script: nil
+            case .message, .script, .report: nil
             }
         }
     }

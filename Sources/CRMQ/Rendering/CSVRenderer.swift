@@ -11,7 +11,7 @@ public enum CSVRenderer {
                 parts.append(render(table))
                 if !table.notes.isEmpty { parts.append(lines("note", table.notes.map(ProseText.display))) }
             case .message(let text): parts.append(lines("message", [ProseText.display(text)]))
-            case .chart: break  // its numbers are in the tables
+            case .chart, .report: break  // a chart's numbers are in the tables; a report goes to its file
             case .script(let text): parts.append(text)  // a script is not a table: as it is
             }
         }

@@ -4,6 +4,12 @@ public enum ChartSVG {
     static let width = 720.0
 
     public static func render(_ chart: Chart) -> String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + element(chart, namespace: true) + "\n"
+    }
+
+    /// The `<svg>` element alone, for a page to hold inline: there it needs no namespace, and
+    /// `id` keeps its clip path apart from another chart's on the same page.
+    public static func element(_ chart: Chart, namespace: Bool = false, id: String = "chart") -> String {
         let (body, height): (String, Double)
         switch chart.kind {
         case .curve(let points, let xLabel): (body, height) = curve(points, xLabel)
@@ -11,15 +17,15 @@ public enum ChartSVG {
         case .heatMap(let rowTitle, let rows, let columnTitle, let columns, let values, let cells):
             (body, height) = heatMap(rowTitle, rows, columnTitle, columns, values, cells.map { $0.map(ProseText.display) })
         case .lines(let series, let values, let xLabel): (body, height) = lines(series, values, xLabel)
-        case .scatter(let points, let line, let xLabel, let yLabel): (body, height) = scatter(points, line, xLabel, yLabel)
+        case .scatter(let points, let line, let xLabel, let yLabel): (body, height) = scatter(points, line, xLabel, yLabel, id: id)
         }
+        let xmlns = namespace ? " xmlns=\"http://www.w3.org/2000/svg\"" : ""
+        let title = escape(ProseText.display(chart.title))
         return """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" font-family="sans-serif" font-size="13">
+            <svg\(xmlns) width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" font-family="sans-serif" font-size="13" role="img" aria-label="\(title)">
             <rect x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
-            <text x="16" y="24" font-size="\(titleSize(ProseText.display(chart.title)))" font-weight="bold">\(escape(ProseText.display(chart.title)))</text>
+            <text x="16" y="24" font-size="\(titleSize(ProseText.display(chart.title)))" font-weight="bold">\(title)</text>
             \(body)</svg>
-
             """
     }
 
@@ -130,7 +136,7 @@ public enum ChartSVG {
     }
 
     /// Points in a frame with a dashed reference line clipped to it; each point a dot with its label.
-    private static func scatter(_ points: [ChartPoint], _ line: [ChartPoint], _ xLabel: String, _ yLabel: String) -> (String, Double) {
+    private static func scatter(_ points: [ChartPoint], _ line: [ChartPoint], _ xLabel: String, _ yLabel: String, id: String) -> (String, Double) {
         let (left, top, plotWidth, plotHeight) = (80.0, 50.0, width - 120, 320.0)
         let frame = ScatterFrame(points)
         func x(_ v: Double) -> Double { left + plotWidth * frame.fractionX(v) }
@@ -149,8 +155,8 @@ public enum ChartSVG {
         out += text(left + plotWidth / 2, top + plotHeight + 36, xLabel + " →", anchor: "middle")
         out += "<text x=\"20\" y=\"\(n(top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"#333\" transform=\"rotate(-90 20 \(n(top + plotHeight / 2)))\">\(escape(yLabel + " →"))</text>\n"
         if line.count == 2, line.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) {
-            out += "<clipPath id=\"frame\"><rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\"/></clipPath>\n"
-            out += "<line x1=\"\(n(x(line[0].x)))\" y1=\"\(n(y(line[0].y)))\" x2=\"\(n(x(line[1].x)))\" y2=\"\(n(y(line[1].y)))\" stroke=\"#888\" stroke-width=\"2\" stroke-dasharray=\"6 4\" clip-path=\"url(#frame)\"/>\n"
+            out += "<clipPath id=\"\(id)-frame\"><rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\"/></clipPath>\n"
+            out += "<line x1=\"\(n(x(line[0].x)))\" y1=\"\(n(y(line[0].y)))\" x2=\"\(n(x(line[1].x)))\" y2=\"\(n(y(line[1].y)))\" stroke=\"#888\" stroke-width=\"2\" stroke-dasharray=\"6 4\" clip-path=\"url(#\(id)-frame)\"/>\n"
             out += "<line x1=\"\(n(left + 12))\" y1=\"\(n(top + 16))\" x2=\"\(n(left + 40))\" y2=\"\(n(top + 16))\" stroke=\"#888\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
             out += text(left + 46, top + 20, line[1].label, size: 11, fill: "#555")
         }

@@ -6,7 +6,7 @@ public enum MarkdownRenderer {
             switch block {
             case .table(let table): render(table)
             case .message(let text): ControlCharacters.escapedLines(ProseText.display(text)) + "\n"
-            case .chart: nil
+            case .chart, .report: nil
             case .script(let text): "```sql\n" + text + "```\n"
             }
         }.joined(separator: "\n")

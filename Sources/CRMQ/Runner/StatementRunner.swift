@@ -108,6 +108,19 @@ public final class StatementRunner {
             guard let chart = result.charts.first else { return nil }
             try write(ChartSVG.render(chart), to: path, at: range)
             return "plotted \(chart.title) to \(path)"
+        case .report(let path):
+            guard let report = result.blocks.lazy.compactMap({ if case .report(let r) = $0 { r } else { nil } }).first else { return nil }
+            if path.lowercased().hasSuffix(".md") {
+                // The charts beside the page, named after it: q4.md, q4-1.svg, q4-2.svg, …
+                let stem = String(path.dropLast(3))
+                let base = stem.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? stem
+                let (page, charts) = MarkdownReport.render(report) { "\(base)-\($0).svg" }
+                for chart in charts { try write(chart.svg, to: "\(stem)-\(chart.name.dropFirst(base.count + 1))", at: range) }
+                try write(page, to: path, at: range)
+                return "wrote the report (\(count: report.sections.count, "section"), \(count: charts.count, "chart") beside it) to \(path)"
+            }
+            try write(HTMLReport.render(report), to: path, at: range)
+            return "wrote the report (\(count: report.sections.count, "section")) to \(path)"
         default:
             return nil
         }
@@ -129,7 +142,7 @@ public final class StatementRunner {
         case .mode(let chosen): mode = chosen
         case .timer(let on): timer = on
         case .maxRows(let n): layout.maxRows = n
-        case .save, .plot: break  // written before the result was printed
+        case .save, .plot, .report: break  // written before the result was printed
         case .showLast:
             guard let last = session.lastResult else { break }
             var whole = layout
@@ -192,6 +205,7 @@ public final class StatementRunner {
                 case .script(let text):
                     // Verbatim, to be copied or redirected: never wrapped, never escaped.
                     emit(mode == .table ? text : "```sql\n" + text + "```\n")
+                case .report: continue  // it went to a file
                 case .chart(let chart):
                     if case .plot = result.effect { continue }  // it went to a file
                     emit(mode == .table ? ChartText(color: layout.color).render(chart) : "```\n" + ChartText(color: false).render(chart) + "```\n")

@@ -28,6 +28,7 @@ enum StatementCatalog {
         WhatIfStatement.self,
         ExplainStatement.self,
         PlotStatement.self,
+        ReportStatement.self,
         SetStatement.self,
         SettingsStatement.self,
         SaveStatement.self,
