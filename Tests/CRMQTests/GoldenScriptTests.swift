@@ -2,13 +2,16 @@ import Foundation
 import Testing
 @testable import CRMQ
 
-/// The class scripts in examples/ run as a user runs them, and print exactly what their
+/// The class scripts in examples/ and the lessons in examples/lessons/ run as a user runs them, and print exactly what their
 /// golden files beside them hold. After a deliberate change of output, regenerate with
 /// `CRMQ_UPDATE_GOLDEN=1 swift test --filter GoldenScriptTests` and read the diff.
 @Suite struct GoldenScriptTests {
     static let scripts: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/examples")) ?? []
-        return names.filter { $0.hasSuffix(".crmq") }.sorted()
+        func scripts(in folder: String) -> [String] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/examples/" + folder)) ?? []
+            return names.filter { $0.hasSuffix(".crmq") }.sorted().map { folder + $0 }
+        }
+        return scripts(in: "") + scripts(in: "lessons/")
     }()
 
     init() {
