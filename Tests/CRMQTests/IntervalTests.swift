@@ -143,4 +143,29 @@ import Testing
         #expect(simple.err.contains("no fitted parameters"), "\(simple.err)")
         #expect(run("set interval = 120%", session: Session()).err.contains("50% to 99.9%"))
     }
+
+    /// The book's total clv has its own interval (`assets`): for one customer it is that
+    /// customer's own interval, and for many it is never wider at the top than the sum of their
+    /// upper ends — the total's standard deviation is at most the sum of theirs (the triangle
+    /// inequality on the stacked gradients), and exp is convex, so T·e^(z·sd_T) ≤ Σ clv·e^(z·sd).
+    @Test func the_total_interval_is_one_customers_own_and_no_wider_than_the_sum_of_many() throws {
+        let session = Session()
+        _ = run("load \"\(repositoryRoot)/examples/acme\"", session: session)
+        func numbers(_ csv: String) -> [Double] {
+            csv.split(separator: "\n").dropFirst().flatMap { $0.split(separator: ",").map { Double($0) ?? .nan } }
+        }
+        for id in ["C035", "ACME", "MUELLER"] {
+            let own = numbers(run("customers where id = '\(id)' show clv, clv_low, clv_high", session: session, mode: .csv).out)
+            let assets = run("assets where id = '\(id)'", session: session, mode: .json).out
+            let book = try #require(try JSONSerialization.jsonObject(with: Data(assets.utf8)) as? [String: Any])
+            let row = try #require(((book["tables"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])?.first)
+            let total = try #require(row["clv"] as? Double), low = try #require(row["clv_low"] as? Double), high = try #require(row["clv_high"] as? Double)
+            #expect(abs(total - own[0]) <= 1e-9 * own[0] && abs(low - own[1]) <= 1e-9 * own[0] && abs(high - own[2]) <= 1e-9 * own[0], "\(id): \(row) against \(own)")
+        }
+        let ends = numbers(run("customers show clv_high", session: session, mode: .csv).out).filter { !$0.isNaN }
+        let assets = run("assets", session: session, mode: .csv).out
+        // Columns: customers, clv, clv_low, clv_high, …
+        let high = try #require(assets.split(separator: "\n").dropFirst().first?.split(separator: ",").dropFirst(3).first.flatMap { Double($0) })
+        #expect(ends.count == 60 && high <= ends.reduce(0, +), "\(high) against \(ends.reduce(0, +))")
+    }
 }

@@ -66,10 +66,44 @@ extension PurchaseModel {
     /// forward differences in ln θ (one more evaluation a parameter); P(alive)'s is the
     /// model's own, analytic.
     func lifetimeValueSpreads(_ histories: PurchaseHistories, _ value: LifetimeValue, _ uncertainty: ParameterUncertainty) -> [RowSpread] {
+        let (pairs, perPair) = pairGradients(histories, value)
+        return parallelChunks(histories.x.count) { range in
+            range.map { i in
+                let (g, notAlive) = aliveGradient(histories, i)
+                let pair = perPair[Int(pairs.ofRow[i])]
+                return RowSpread(
+                    aliveLogit: uncertainty.variance(g),
+                    nextYearLog: uncertainty.variance(pair.nextYear, plus: g, times: notAlive),
+                    discountedLog: uncertainty.variance(pair.discounted, plus: g, times: notAlive))
+            }
+        }
+    }
+
+    /// The gradient in ln θ of a sum of the rows' discounted purchases, each row weighed: with
+    /// each row's clv as its weight, the gradient of the total clv (Σ clv × d ln clv / d ln θ),
+    /// whose variance gᵀ Σ g is the total's — not the sum of the rows' variances, since every
+    /// row moves with the same parameters.
+    func lifetimeValueTotalGradient(_ histories: PurchaseHistories, _ value: LifetimeValue, weights: [Double]) -> [Double] {
+        let (pairs, perPair) = pairGradients(histories, value)
+        let partial: [[Double]] = parallelChunks(histories.x.count) { range in
+            var sum = [Double](repeating: 0, count: parameters.count)
+            for i in range where weights[i] != 0 && weights[i].isFinite {
+                let (g, notAlive) = aliveGradient(histories, i)
+                let pair = perPair[Int(pairs.ofRow[i])]
+                for k in sum.indices { sum[k] += weights[i] * (pair.discounted[k] + notAlive * g[k]) }
+            }
+            return [sum]
+        }
+        return partial.reduce(into: [Double](repeating: 0, count: parameters.count)) { total, part in
+            for k in total.indices { total[k] += part[k] }
+        }
+    }
+
+    /// Per distinct (x, T) pair: the gradient of ln(discounted) and of ln(next year) in ln θ.
+    private func pairGradients(_ histories: PurchaseHistories, _ value: LifetimeValue) -> (PurchasePairs, [(discounted: [Double], nextYear: [Double])]) {
         let pairs = PurchasePairs(histories)
         let step = 1e-5
         let nudged = parameters.indices.map { shifted($0, by: step) }
-        // Per pair: the gradient of ln(discounted) and of ln(next year) in ln θ.
         let perPair: [(discounted: [Double], nextYear: [Double])] = parallelChunks(pairs.count) { range in
             range.map { k in
                 let base = pairs.horizons(self, k, value)
@@ -82,20 +116,14 @@ extension PurchaseModel {
                 return (discounted, nextYear)
             }
         }
-        let p = parameters
-        return parallelChunks(histories.x.count) { range in
-            range.map { i in
-                var (logOdds, g) = aliveLogOdds(x: histories.x[i], tx: histories.tx[i], T: histories.T[i])
-                // d logit / d ln θ, and d ln P(alive) = (1 − P) d logit.
-                for k in g.indices { g[k] *= p[k] }
-                let notAlive = logOdds.isFinite ? Special.logistic(-logOdds) : 0
-                let pair = perPair[Int(pairs.ofRow[i])]
-                return RowSpread(
-                    aliveLogit: uncertainty.variance(g),
-                    nextYearLog: uncertainty.variance(pair.nextYear, plus: g, times: notAlive),
-                    discountedLog: uncertainty.variance(pair.discounted, plus: g, times: notAlive))
-            }
-        }
+        return (pairs, perPair)
+    }
+
+    /// A row's d logit P(alive) / d ln θ, and 1 − P(alive): d ln P(alive) = (1 − P) d logit.
+    private func aliveGradient(_ histories: PurchaseHistories, _ i: Int) -> (g: [Double], notAlive: Double) {
+        var (logOdds, g) = aliveLogOdds(x: histories.x[i], tx: histories.tx[i], T: histories.T[i])
+        for k in g.indices { g[k] *= parameters[k] }
+        return (g, logOdds.isFinite ? Special.logistic(-logOdds) : 0)
     }
 }
 

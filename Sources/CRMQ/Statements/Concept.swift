@@ -147,8 +147,7 @@ enum Concept: String, CaseIterable, Sendable {
         case .assetPerspectives: [
             "segment by region show sum(revenue)",
             "segment by segment show avg(share_of_wallet), avg(satisfaction)",
-            "segment by portfolio show count, sum(clv), sum(clv_low), sum(clv_high)",
-            "pareto by clv",
+            "assets", "assets where portfolio = 'invest'",
         ]
         case .porter: [
             "segment by segment show sum(revenue), sum(margin), sum(cost_to_serve), sum(profit)",

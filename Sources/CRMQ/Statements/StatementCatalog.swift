@@ -17,6 +17,7 @@ enum StatementCatalog {
         ModelsStatement.self,
         ForecastStatement.self,
         PortfolioStatement.self,
+        AssetsStatement.self,
         RFMStatement.self,
         ParetoStatement.self,
         SSCStatement.self,

@@ -128,8 +128,6 @@ struct ReportBuilder {
         guard !values.isEmpty else { throw Diagnostic("no customer here has a clv") }
         let bands = ValueBands(values)
         let total = values.reduce(0, +)
-        let sorted = values.sorted(by: >)
-        let top = sorted.prefix(max(1, sorted.count / 10)).reduce(0, +)
         let median = Statistics.median(values)
         let chart = Chart(title: "customers by lifetime value (clv)", kind: .bars(
             labels: bands.labels.indices.map { "\(bands.labels[$0]) (\(ValueText.display(total != 0 ? bands.sums[$0] / total : .nan, unit: .ratio)) of clv)" },
@@ -140,8 +138,10 @@ struct ReportBuilder {
             ResultColumn("clv_total", unit: .money, .number(bands.sums)),
             ResultColumn("clv_share", unit: .ratio, .number(bands.sums.map { total != 0 ? $0 / total : .nan })),
         ])
-        let sentence: Prose = "Half the customers are worth less than \(median, .money); the top 10% (\(count: max(1, sorted.count / 10), "customer")) hold \(total != 0 ? top / total : .nan, .ratio) of the \(total, .money) of lifetime value."
-        return Report.Section(title: "Lifetime value", sentence: sentence, blocks: [.chart(chart), .table(table)])
+        // The asset view: the total with its own interval, and how concentrated value and risk are.
+        let assets = try AssetReport(scope: scope).result(filter)
+        let sentence: Prose = "Half the customers are worth less than \(median, .money). " + (assets.messages.first ?? "")
+        return Report.Section(title: "Lifetime value", sentence: sentence, blocks: [.chart(chart), .table(table)] + assets.blocks.filter { if case .table = $0 { true } else { false } })
     }
 
     private func validation() throws(Diagnostic) -> Report.Section {
