@@ -78,7 +78,7 @@ enum FuzzTargets {
         guard (try? session.load(directory: path)) != nil else { return }
         StatementRunner(session: session, sink: FuzzCapture(), stopOnError: false).run(
             "customers show *; describe; describe transactions; describe activities; describe activity_rates; describe payments; "
-                + "describe interactions; credit; portfolio; assets; valuestar; valuemap; compare \(session.current!.name) \(session.current!.name)")
+                + "describe interactions; credit; portfolio; assets; scorecard; valuestar; valuemap; compare \(session.current!.name) \(session.current!.name)")
     }
 
     /// The file with its sections', directory's and header's checksums computed anew; nil

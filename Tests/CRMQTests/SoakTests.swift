@@ -37,7 +37,7 @@ import Testing
             case 4: return "segment by \(pick(texts)) where \(expression()) show count, sum(\(pick(numbers))), median(\(pick(numbers))), share(\(pick(numbers)))"
             case 5: return "segment where \(expression()) as s\(generator.next(below: 5))"
             case 6: return "customers in s\(generator.next(below: 5)) limit 3"
-            case 7: return "\(pick(["portfolio", "rfm", "ssc", "describe", "credit", "assets"])) where \(expression())"
+            case 7: return "\(pick(["portfolio", "rfm", "ssc", "describe", "credit", "assets", "scorecard"])) where \(expression())"
             case 8: return "pareto by \(pick(["profit", "revenue", "clv"])) where \(expression())"
             case 9: return "clv for \(id) horizon \(1 + generator.next(below: 60)) months discount \(generator.next(below: 30))%"
             case 10: return "explain \(pick(ExplainTopic.allCases.map(\.rawValue))) for \(id)"

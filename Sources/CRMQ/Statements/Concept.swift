@@ -135,8 +135,7 @@ enum Concept: String, CaseIterable, Sendable {
             "describe", "rfm", "portfolio", "profile ACME", "plan development for ACME",
         ]
         case .qci: [
-            "segment by portfolio show count, sum(revenue), sum(profit)", "ssc", "credit",
-            "segment by segment show avg(satisfaction), sum(ideas), avg(share_of_wallet)",
+            "scorecard", "scorecard where segment = 'retail'", "segment by portfolio show count, sum(revenue), sum(profit)", "credit",
         ]
         case .customerValueManagement: [
             "valuestar", "valuemap", "valuemap for segment retail",

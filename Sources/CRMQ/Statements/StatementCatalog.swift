@@ -24,6 +24,7 @@ enum StatementCatalog {
         CreditStatement.self,
         ValueStarStatement.self,
         ValueMapStatement.self,
+        ScorecardStatement.self,
         PlanStatement.self,
         CompareStatement.self,
         WhatIfStatement.self,
