@@ -10,15 +10,8 @@ struct ValueMapStatement: Statement {
             + "and which side of the fair-value line each segment sits; for one segment, the map and what one point more on each dimension is worth.",
         example: "valuemap for segment retail")
 
-    static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
-        guard parser.accept("for") != nil else { return Self() }
-        _ = parser.accept("segment")
-        return Self(segment: try parser.customerName())
-    }
-
-    static func complete(_ typed: TypedWords) -> CompletionHint {
-        .words(typed.isEmpty ? ["for"] : typed.lastWord == "for" ? ["segment"] : [])
-    }
+    static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self { Self(segment: try ValueStarStatement.segment(&parser)) }
+    static func complete(_ typed: TypedWords) -> CompletionHint { ValueStarStatement.completeSegment(typed) }
 
     var description: String { "valuemap" + (segment.map { " for segment \(SourceText.quoted($0.text))" } ?? "") }
 

@@ -10,13 +10,17 @@ struct ValueStarStatement: Statement {
             + "against the competitor. Strengths and weaknesses ranked; for one segment, bars of ours against theirs.",
         example: "valuestar for segment retail")
 
-    static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
-        guard parser.accept("for") != nil else { return Self() }
+    static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self { Self(segment: try segment(&parser)) }
+    static func complete(_ typed: TypedWords) -> CompletionHint { completeSegment(typed) }
+
+    /// `[for [segment] S]`, as valuestar and valuemap read it.
+    static func segment(_ parser: inout Parser) throws(Diagnostic) -> Name? {
+        guard parser.accept("for") != nil else { return nil }
         _ = parser.accept("segment")
-        return Self(segment: try parser.customerName())
+        return try parser.customerName()
     }
 
-    static func complete(_ typed: TypedWords) -> CompletionHint {
+    static func completeSegment(_ typed: TypedWords) -> CompletionHint {
         .words(typed.isEmpty ? ["for"] : typed.lastWord == "for" ? ["segment"] : [])
     }
 

@@ -150,8 +150,7 @@ struct ReportBuilder {
             throw Diagnostic("no holdout: the snapshot keeps no purchases after as_of (load it `as of` an earlier date to keep some back)")
         }
         let result = try validation.result(model: nil, holdoutEnd: nil)
-        guard case .lines(_, let values, _)? = result.charts.first?.kind, values.count == 2,
-              let predicted = values[0].last, let actual = values[1].last, actual > 0 else { throw Diagnostic("no repeat purchase in the holdout to compare with") }
+        guard let (predicted, actual) = Validation.totals(of: result) else { throw Diagnostic("no repeat purchase in the holdout to compare with") }
         let sentence: Prose = "Over the holdout the model predicted \(predicted, decimals: 0) repeat purchases of all the snapshot's customers and \(actual, decimals: 0) were made: \(predicted / actual - 1, .ratio) off."
         return Report.Section(title: "The model against the holdout", sentence: sentence, blocks: result.blocks)
     }

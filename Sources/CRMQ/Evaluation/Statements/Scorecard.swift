@@ -171,10 +171,7 @@ struct Scorecard {
 
     /// Measurement: is the model the plans rest on checked against what happened?
     private func measurement() -> [Measure] {
-        let validation = Validation(scope: scope)
-        guard validation.holdout() != nil, let result = try? validation.result(model: nil, holdoutEnd: nil),
-              case .lines(_, let values, _)? = result.charts.first?.kind, values.count == 2,
-              let predicted = values[0].last, let actual = values[1].last, actual > 0 else {
+        guard let (predicted, actual) = Validation(scope: scope).totals() else {
             return [Measure(area: "measurement", measure: "the model against a holdout", value: .nan, unit: .plain, verdict: .unmeasured,
                             why: "no holdout: nothing after as_of to check the model against (load it as of an earlier date)")]
         }

@@ -76,6 +76,20 @@ struct Validation {
 
     /// The whole holdout, every transaction after as_of: its last day, its length in weeks and
     /// each customer's repeat purchase days in it; nil when the snapshot has none.
+    /// The repeat purchases predicted over the whole holdout and those made, by the model in
+    /// use; nil without a holdout or a purchase in it.
+    func totals() -> (predicted: Double, actual: Double)? {
+        guard holdout() != nil, let result = try? result(model: nil, holdoutEnd: nil) else { return nil }
+        return Self.totals(of: result)
+    }
+
+    /// The same, read from a validation's result (its chart's last points).
+    static func totals(of result: StatementResult) -> (predicted: Double, actual: Double)? {
+        guard case .lines(_, let values, _)? = result.charts.first?.kind, values.count == 2,
+              let predicted = values[0].last, let actual = values[1].last, actual > 0 else { return nil }
+        return (predicted, actual)
+    }
+
     func holdout() -> (end: Int32, weeks: Double, actual: [Double])? {
         guard let end = scope.snapshot.transactions.later.day.max() else { return nil }
         let length = Double(end - scope.snapshot.info.asOf) / 7
