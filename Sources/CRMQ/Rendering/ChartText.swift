@@ -159,7 +159,7 @@ public struct ChartText {
         for (k, point) in points.enumerated() {
             out += "  \(marks[k % marks.count]) \(point.label): \(NumberText.plain((point.x * 1000).rounded() / 1000)) across, \(NumberText.plain((point.y * 1000).rounded() / 1000)) up\n"
         }
-        if !line.isEmpty { out += "  · the reference line\n" }
+        if let label = line.last?.label { out += "  · " + (label.isEmpty ? "the reference line" : label) + "\n" }
         return out
     }
 }

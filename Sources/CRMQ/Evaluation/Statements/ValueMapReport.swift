@@ -74,7 +74,7 @@ struct ValueMapReport {
         if map.fairPrice.isFinite {
             lines.append("on the fair-value line our quality carries a relative price of \(r(map.fairPrice)); we ask \(r(p)): \(Self.position(v)), value advantage \(advantage)")
             if v < -1e-9 {
-                lines.append("to reach the line: a relative price \(r(map.fairPrice)) (\((map.fairPrice - p) / p, .ratio) on price), or quality \(r(q - v / map.qualityWeight))")
+                lines.append("to reach the line: cut the price \((p - map.fairPrice) / p, .ratio) (to a relative price of \(r(map.fairPrice))), or raise quality to \(r(q - v / map.qualityWeight))")
             } else if v > 1e-9 {
                 lines.append("room to price: up to a relative price of \(r(map.fairPrice)) before the offer is worse value than the competitor's")
             }
