@@ -513,6 +513,23 @@ import Testing
         }
     }
 
+    /// Where one change of variable on α's scale was not enough: a heavy buyer long gone (the
+    /// integrand falls steeply but not steeply enough to vanish) and a β far below α (its
+    /// factor falls over a scale of β, a thousandth of α's). References: lifetimes'
+    /// ParetoNBDFitter.conditional_probability_alive, and scipy's adaptive quad to 1e-13 of
+    /// the same integral — the two agree to 1e-13 on each.
+    @Test func pareto_nbd_p_alive_where_the_integrand_falls_over_two_scales() {
+        let cases: [(ParetoNBD, x: Double, tx: Double, T: Double, reference: Double)] = [
+            (ParetoNBD(r: 1.4489, alpha: 48.63, s: 0.5612, beta: 46.88), 11, 32.285714285714285, 104, 0.005835929585427233),
+            (ParetoNBD(r: 1.18, alpha: 101.4, s: 7.36, beta: 0.1516), 0, 0, 48.82, 2.1412262814956512e-19),
+            (ParetoNBD(r: 0.55, alpha: 10.5, s: 0.6, beta: 12.0), 2, 30.43, 38.86, 0.871207421947848),
+        ]
+        for (m, x, tx, T, reference) in cases {
+            let ours = m.pAlive(x: x, tx: tx, T: T)
+            #expect(abs(ours / reference - 1) < 1e-10, "x = \(x), tₓ = \(tx), T = \(T) at \(m.parameters): \(ours) against \(reference)")
+        }
+    }
+
     /// The analytic gradient against central differences of the likelihood.
     @Test func pareto_nbd_gradient_matches_finite_differences() {
         let data = histories.grouped

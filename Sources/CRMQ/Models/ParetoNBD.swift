@@ -40,52 +40,72 @@ struct ParetoNBD: PurchaseModel, Equatable {
     /// ln of the integral J = ∫ₜₓᵀ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ, and the integrals of its
     /// integrand times −ln(α+τ), −(r+x)/(α+τ), −ln(β+τ), −(s+1)/(β+τ), each over J.
     ///
-    /// With u = ln((α+τ)/(α+tₓ)) the integrand is (α+tₓ)^−c e^−cu (β+τ)^−(s+1) du, c = r+x−1;
-    /// for c > 1 (it falls steeply) v = 1 − e^−cu turns it into (α+tₓ)^−c/c · (β+τ)^−(s+1) dv.
+    /// The integrand is two powers, each falling over its own scale: (α+τ) over α, (β+τ) over
+    /// β. It is taken in y = ln((m+τ)/(m+tₓ)) with m the smaller of α and β, where the factor
+    /// that falls fastest becomes exactly e^−cy (c its power less one, for dτ = (m+τ) dy) and
+    /// the other is smooth; y runs to where e^−cy has fallen by e^45 at most, in pieces over
+    /// which the integrand falls by at most e^8, each by 16-point Gauss–Legendre. Against an
+    /// adaptive quadrature to 1e-13 over 1,500 random customers and parameters (r, s from 0.1
+    /// to 10, α, β from 0.03 to 300, x to 150) the worst relative error is 4e-11; the one
+    /// change of variable it replaces (v = 1 − e^−cu on α's scale alone) erred by 7e-5 on a
+    /// heavy buyer long gone, and by nearly 100% where β ≪ α.
     struct Integral {
         var logJ: Double
         var dLnAlpha: Double, dAlpha: Double, dLnBeta: Double, dBeta: Double
     }
 
+    /// Pieces the integral is cut into at most, and how far the integrand may fall over one.
+    static let integralPieces = 32
+    static let integralFallPerPiece = 8.0
+
     func integral(x: Double, tx: Double, T: Double) -> Integral? {
         guard T > tx else { return nil }
         let rx = r + x
-        let c = rx - 1
-        let base = alpha + tx
+        // The anchor m = min(α, β): its factor's power k1, the other's k2 on M + τ.
+        let onAlpha = alpha <= beta
+        let (m, k1, M, k2) = onAlpha ? (alpha, rx, beta, s + 1) : (beta, s + 1, alpha, rx)
+        let c = k1 - 1
+        let base = m + tx
         let logBase = log(base)
-        let U = log((alpha + T) / base)
+        let Y = log((m + T) / base)
+        let end = c > 0 ? min(Y, 45 / c) : Y
+        let pieces = max(1, min(Self.integralPieces, Int((end * max(c + k2, 0.5) / Self.integralFallPerPiece).rounded(.up))))
+        let h = end / Double(pieces)
         let rule = GaussLegendre.standard
-        let steep = c > 1
-        let V = steep ? -expm1(-c * U) : U
-        let n = rule.nodes.count
-        // Per node: u, ln(β+τ), and the log of (integrand × dτ/dt × weight) without the
-        // constant −c ln(α+tₓ); ln(α+τ) is ln(α+tₓ) + u.
+        let n = rule.nodes.count * pieces
+        let logH = log(h)
+        // Per node: ln(α+τ), 1/(α+τ), ln(β+τ), 1/(β+τ), and the log of (integrand × dτ/dy ×
+        // weight) without the constant −c ln(m+tₓ).
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * n) { scratch -> Integral in
             var top = -Double.infinity
-            let logV = log(V), logC = steep ? log(c) : 0
-            for k in 0..<n {
-                let t = rule.nodes[k] * V
-                let u = steep ? -log1p(-t) / c : t
-                let alphaTau = base * exp(u)
-                let betaTau = beta + alphaTau - alpha
-                let logBeta = log(betaTau)
-                let value = rule.logWeights[k] + logV - (s + 1) * logBeta + (steep ? -logC : -c * u)
-                scratch[k] = u
-                scratch[n + k] = logBeta
-                scratch[2 * n + k] = value
-                scratch[3 * n + k] = alphaTau
-                scratch[4 * n + k] = betaTau
-                top = max(top, value)
+            var k = 0
+            for piece in 0..<pieces {
+                let start = Double(piece) * h
+                for (node, logWeight) in zip(rule.nodes, rule.logWeights) {
+                    let y = start + node * h
+                    let anchored = base * exp(y)              // m + τ
+                    let other = M - m + anchored               // M + τ, M ≥ m: no cancellation
+                    let logOther = log(other)
+                    let value = logWeight + logH - c * y - k2 * logOther
+                    let logAnchored = logBase + y
+                    if onAlpha {
+                        (scratch[k], scratch[n + k], scratch[2 * n + k], scratch[3 * n + k]) = (logAnchored, 1 / anchored, logOther, 1 / other)
+                    } else {
+                        (scratch[k], scratch[n + k], scratch[2 * n + k], scratch[3 * n + k]) = (logOther, 1 / other, logAnchored, 1 / anchored)
+                    }
+                    scratch[4 * n + k] = value
+                    top = max(top, value)
+                    k += 1
+                }
             }
             var sum = 0.0, la = 0.0, ia = 0.0, lb = 0.0, ib = 0.0
             for k in 0..<n {
-                let w = exp(scratch[2 * n + k] - top)
-                let u = scratch[k], logBeta = scratch[n + k]
+                let w = exp(scratch[4 * n + k] - top)
                 sum += w
-                la += w * (logBase + u)
-                ia += w / scratch[3 * n + k]
-                lb += w * logBeta
-                ib += w / scratch[4 * n + k]
+                la += w * scratch[k]
+                ia += w * scratch[n + k]
+                lb += w * scratch[2 * n + k]
+                ib += w * scratch[3 * n + k]
             }
             return Integral(
                 logJ: top + log(sum) - c * logBase,
