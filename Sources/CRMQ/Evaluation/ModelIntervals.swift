@@ -57,6 +57,7 @@ extension ModelStore {
         purchases: any PurchaseModel, uncertainty: ParameterUncertainty, spend: (model: GammaGamma, uncertainty: ParameterUncertainty)?,
         fitted: Fitted, histories: PurchaseHistories
     ) {
+        try ModelStore.refuseCovariates(settings, "the intervals (p_alive_low … clv_high)")
         let model = settings.model(for: snapshot)
         guard let type = model.purchaseModel else {
             throw Diagnostic("the simple retention model has no fitted parameters, so its figures have no interval: set model = bgnbd, or another fitted model")

@@ -18,6 +18,7 @@ final class ModelStore {
         var model: ModelName
         var horizon: Int
         var monthlyRate: Double
+        var covariates: [String] = []
     }
 
     /// Everything the models say about one snapshot under one set of settings.
@@ -42,6 +43,14 @@ final class ModelStore {
     /// Each purchase model of each snapshot, fitted when first asked for.
     private var purchaseFits: [FitKey: (any PurchaseModel, ModelFit)] = [:]
     private var gammaGammaFits: [ObjectIdentifier: (GammaGamma, ModelFit)] = [:]
+    /// The purchase models fitted with covariates, per snapshot, model and covariates.
+    private var covariateFits: [CovariateKey: (design: CovariateDesign, fit: ModelFit)] = [:]
+
+    private struct CovariateKey: Hashable {
+        var snapshot: ObjectIdentifier
+        var model: ModelName
+        var covariates: [String]
+    }
     /// Asked during a fit whether to stop.
     var interrupted: InterruptCheck = ctrlCPressed
     /// `set penalty`: every fit's L2 penalty on its parameters' logs. A change forgets every
@@ -51,6 +60,7 @@ final class ModelStore {
             guard penalty != oldValue else { return }
             purchaseFits = [:]
             gammaGammaFits = [:]
+            covariateFits = [:]
             cache = [:]
             intervalCache = [:]
             contractCache = [:]
@@ -149,7 +159,9 @@ final class ModelStore {
     /// The key of the model fields of a snapshot under the settings.
     func key(_ snapshot: Snapshot, _ settings: Settings) -> Key {
         let value = settings.lifetimeValue(for: snapshot)
-        return Key(snapshot: ObjectIdentifier(snapshot), model: settings.model(for: snapshot), horizon: value.horizonMonths, monthlyRate: value.monthlyRate)
+        return Key(
+            snapshot: ObjectIdentifier(snapshot), model: settings.model(for: snapshot), horizon: value.horizonMonths, monthlyRate: value.monthlyRate,
+            covariates: settings.covariates.map { $0.lowercased() })
     }
 
     /// The model fields of a snapshot under the settings' horizon and discount.
@@ -176,10 +188,80 @@ final class ModelStore {
             fitted = (try? values(BGNBD.self, snapshot, value)) ?? Self.unfitted(snapshot, value)
             try Self.useSimpleRetention(
                 &fitted, snapshot, annualDiscount: annualRate ?? settings.annualDiscountRate(for: snapshot), retention: retention ?? { $0 })
+        } else if !settings.covariates.isEmpty {
+            fitted = try covariateValues(model, snapshot, settings.covariates, value)
         } else {
             fitted = try values(model.purchaseModel ?? BGNBD.self, snapshot, value)
         }
         return fitted
+    }
+
+    /// The fields from the purchase model fitted with covariates: each customer's P(alive),
+    /// expected purchases and clv under their own parameters.
+    private func covariateValues(_ model: ModelName, _ snapshot: Snapshot, _ covariates: [String], _ value: LifetimeValue) throws(Diagnostic) -> Fitted {
+        let (design, fit) = try covariateFit(model, snapshot, covariates)
+        let perRow: [RowLifetimeValue]
+        switch model {
+        case .paretonbd: perRow = CovariateModel<ParetoNBD>(values: fit.values, scalings: ParetoNBD.covariateScalings).lifetimeValues(design, value)
+        default: perRow = CovariateModel<BGNBD>(values: fit.values, scalings: BGNBD.covariateScalings).lifetimeValues(design, value)
+        }
+        let spend = snapshot.knowsSpend ? try gammaGamma(snapshot) : nil
+        var fitted = Self.assemble(snapshot, design.pooled, spend, value, perRow)
+        fitted.notes.append("transaction model: \(fit.model) \(design.names.joined(separator: ", ")): each customer's parameters from their own covariates")
+        return fitted
+    }
+
+    /// The model in use fitted with covariates on every customer who bought, kept.
+    func covariateFit(_ model: ModelName, _ snapshot: Snapshot, _ covariates: [String]) throws(Diagnostic) -> (design: CovariateDesign, fit: ModelFit) {
+        guard ModelName.takesCovariates.contains(model) else {
+            throw Diagnostic("covariates are set, and \(model.rawValue) takes none: set model = paretonbd (or bgnbd), or set covariates = none")
+        }
+        let key = CovariateKey(snapshot: ObjectIdentifier(snapshot), model: model, covariates: covariates.map { $0.lowercased() })
+        if let cached = covariateFits[key] { return cached }
+        let rows = (0..<Int32(snapshot.customers.count)).map { $0 }
+        let design: CovariateDesign
+        do throws(Diagnostic) {
+            design = try CovariateDesign(covariates.map { Name($0, SourceRange(0, 0)) }, of: snapshot.customers, rows: rows)
+        } catch {
+            throw Diagnostic("set covariates: \(error.message)", hint: error.hint)
+        }
+        let stop = interrupted, penalty = penalty
+        let fit: ModelFit
+        switch model {
+        case .paretonbd:
+            fit = try Self.fitting("Pareto/NBD with covariates") { () throws(ModelError) in
+                try CovariateModel<ParetoNBD>.fit(design, scalings: ParetoNBD.covariateScalings, penalty: penalty, standardErrors: false, interrupted: stop)
+            }.1
+        default:
+            fit = try Self.fitting("BG/NBD with covariates") { () throws(ModelError) in
+                try CovariateModel<BGNBD>.fit(design, scalings: BGNBD.covariateScalings, penalty: penalty, standardErrors: false, interrupted: stop)
+            }.1
+        }
+        covariateFits[key] = (design, fit)
+        return (design, fit)
+    }
+
+    /// The purchase model customer `c` follows under the settings: with covariates, the model
+    /// at their own covariates; else the model in use (`type`), as fitted on every customer.
+    func customerModel(_ c: Int, _ type: any PurchaseModel.Type, _ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> any PurchaseModel {
+        guard !settings.covariates.isEmpty else { return try purchase(type, snapshot).0 }
+        let name = settings.model(for: snapshot)
+        let (design, fit) = try covariateFit(name, snapshot, settings.covariates)
+        let j = Int(design.patternOfCustomer[c])
+        guard j >= 0 else { throw Diagnostic("\(snapshot.customers.label(c)) made no purchase up to as_of: the models start from a first purchase") }
+        switch name {
+        case .paretonbd: return CovariateModel<ParetoNBD>(values: fit.values, scalings: ParetoNBD.covariateScalings).model(for: design.patterns[j])
+        default: return CovariateModel<BGNBD>(values: fit.values, scalings: BGNBD.covariateScalings).model(for: design.patterns[j])
+        }
+    }
+
+    /// For what reads the purchase model without covariates (intervals, `explain`, `forecast`,
+    /// `validate`, `models`): an error while covariates are set, rather than an answer from
+    /// another model than the fields'.
+    static func refuseCovariates(_ settings: Settings, _ what: String) throws(Diagnostic) {
+        guard !settings.covariates.isEmpty else { return }
+        throw Diagnostic("\(what): not yet with covariates, and covariates are set (\(settings.covariates.joined(separator: ", ")))",
+                         hint: "set covariates = none, then ask again")
     }
 
     /// Forgets the models of snapshots that are no longer loaded.
@@ -191,6 +273,7 @@ final class ModelStore {
         histories = histories.filter { live.contains($0.key) }
         purchaseFits = purchaseFits.filter { live.contains($0.key.snapshot) }
         gammaGammaFits = gammaGammaFits.filter { live.contains($0.key) }
+        covariateFits = covariateFits.filter { live.contains($0.key.snapshot) }
     }
 
     /// The fields with this purchase model behind them, Gamma-Gamma's spend and the margin ratio.

@@ -27,11 +27,14 @@ public struct Settings: Sendable, Equatable {
     public var penalty: Double?
     /// What a contract renews (sBG's period): a year unless set.
     var contractPeriod: ContractPeriod?
+    /// Customer columns that scale the purchase model's parameters customer by customer
+    /// (Pareto/NBD, BG/NBD): none unless set.
+    var covariates: [String] = []
     public static let defaultInterval = 0.90
 
     public init() {}
 
-    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts", "margin_rate", "fixed_costs", "interval", "penalty", "contract_period"]
+    static let names = ["discount", "horizon", "model", "potential_threshold", "rfm_cuts", "margin_rate", "fixed_costs", "interval", "penalty", "contract_period", "covariates"]
 
     mutating func set(_ name: Name, _ value: SettingValue, at valueRange: SourceRange) throws(Diagnostic) {
         switch name.text.lowercased() {
@@ -106,6 +109,9 @@ public struct Settings: Sendable, Equatable {
                 throw Diagnostic("a contract's period is " + Parser.list(ContractPeriod.allCases.map(\.rawValue)), at: valueRange)
             }
             contractPeriod = period
+        case "covariates":
+            guard case .names(let names) = value else { throw Diagnostic("covariates are customer fields, like gender, channel, or `none`", at: valueRange) }
+            covariates = names
         case "rfm_cuts":
             guard case .cuts(let letter, let cuts) = value else { throw Diagnostic("rfm_cuts takes a score, then its cuts", at: valueRange) }
             if let cuts {
@@ -158,6 +164,9 @@ public struct Settings: Sendable, Equatable {
         rows.append((
             "contract_period", (contractPeriod ?? .year).rawValue, contractPeriod == nil ? "default" : "set",
             "what a contract renews (sBG: renewal_probability, derl)"))
+        rows.append((
+            "covariates", covariates.isEmpty ? "none" : covariates.joined(separator: ", "), covariates.isEmpty ? "default" : "set",
+            "customer fields that scale the purchase model's parameters customer by customer (paretonbd, bgnbd)"))
         rows.append((
             "penalty", penalty.map { NumberText.plain($0) } ?? "none", penalty == nil ? "none" : "set",
             "L2 penalty on the fitted parameters' logs, for data that cannot pin a model down"))

@@ -134,6 +134,8 @@ public enum SettingValue: Sendable, Equatable {
     case word(String)
     /// `rfm_cuts LETTER = a, b, c, d`, or `= quantiles` (nil) to go back to the quantiles.
     case cuts(RFMLetter, [Double]?)
+    /// `covariates = gender, channel`, or `= none` (empty).
+    case names([String])
 }
 
 /// Who a plan is for: one customer, or the customers of a segment (a named one, else a

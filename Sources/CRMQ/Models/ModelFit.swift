@@ -51,6 +51,9 @@ struct MaximumLikelihood {
     /// Each parameter's natural scale: an optimum beyond e^±12 of it means the likelihood
     /// kept rising as the parameter ran off to 0 or ∞, and there is no estimate to report.
     var scales: [Double] = []
+    /// The parameters that enter as e^γ for a γ of either sign (covariate coefficients): a
+    /// runaway says γ → ±∞ for them.
+    var exponentiated: Set<Int> = []
 
     func fit() throws(ModelError) -> ModelFit {
         let scale = 1 / Double(max(customers, 1))
@@ -87,7 +90,9 @@ struct MaximumLikelihood {
         // report, however flat it has become out there.
         let runaway = best.point.indices.filter { abs(best.point[$0] - log(scales.isEmpty ? 1 : scales[$0])) > 12 }
         if !runaway.isEmpty {
-            let which = runaway.map { "\(names[$0]) → \(best.point[$0] > 0 ? "∞" : "0")" }.joined(separator: ", ")
+            let which = runaway.map { k in
+                "\(names[k]) → " + (exponentiated.contains(k) ? (best.point[k] > 0 ? "+∞" : "−∞") : (best.point[k] > 0 ? "∞" : "0"))
+            }.joined(separator: ", ")
             throw ModelError(message: "the \(model) fit does not settle (\(which)): the data cannot pin the model down"
                 + (model == "BG/NBD" ? "; customers buying at nearly the same steady rate do this" : "")
                 + (penalty > 0 ? "" : ". set penalty = 0.01 holds the parameters near 1 (L2 on their logs)"))

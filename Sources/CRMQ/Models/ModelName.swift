@@ -19,6 +19,8 @@ public struct ModelName: RawRepresentable, Hashable, Sendable {
     static var lifetimeValue: [ModelName] { purchases + [.simple] }
     /// The models `fit` fits.
     static var fittable: [ModelName] { purchases + [.gammagamma, .sbg] }
+    /// The models `fit … with` takes covariates for.
+    static let takesCovariates: [ModelName] = [.paretonbd, .bgnbd]
 
     /// The purchase model of this name, nil for Gamma-Gamma and the simple formula.
     var purchaseModel: (any PurchaseModel.Type)? { ModelCatalog.purchaseModels.first { $0.word == rawValue } }

@@ -50,7 +50,6 @@ struct Explanation {
         let customers = scope.snapshot.customers
         let label = "\(customers.label(row)) (\(customers.ids[row] ?? ""))"
         let fitted = try scope.models.fitted(scope.snapshot, scope.settings)
-        let (model, modelFit) = try scope.models.purchase(type, scope.snapshot)
         let x = customers.numbers(CustomerFields.frequency)[row]
         let tx = customers.numbers(CustomerFields.recency)[row]
         let T = customers.numbers(CustomerFields.age)[row]
@@ -58,12 +57,16 @@ struct Explanation {
             return "\(topic) of \(label): the models start from a first purchase, and \(label) made none up to as_of "
                 + "(\(CalendarDay.format(scope.snapshot.info.asOf))). Its clv is 0 and it has no p_alive."
         }
+        let modelFit = try scope.models.purchase(type, scope.snapshot).1
+        let model = try scope.models.customerModel(row, type, scope.snapshot, scope.settings)
         var lines: [Prose] = []
         lines.append("\(topic) of \(label)")
         lines.append("")
         let walkthrough = model.walkthrough(x: x, tx: tx, T: T)
-        let parameters = zip(modelFit.names, modelFit.values).map { "\(symbol($0)) = \(n($1))" as Prose }.joined(separator: ", ")
-        lines += numbered(1, walkthrough.assumes + ["Fitted on \(count: modelFit.customers) customers: \(parameters)."])
+        let parameters = zip(type.parameterNames, model.parameters).map { "\(symbol($0)) = \(n($1))" as Prose }.joined(separator: ", ")
+        lines += numbered(1, walkthrough.assumes + [scope.settings.covariates.isEmpty
+            ? "Fitted on \(count: modelFit.customers) customers: \(parameters)."
+            : "Fitted with the covariates \(scope.settings.covariates.joined(separator: ", ")); at this customer's own: \(parameters)."])
         if scope.snapshot.countsPeriods {
             lines.append("2. This customer, in opportunities: x = \(count(x)) purchases, tₓ = \(n(tx)) (the opportunity of the last), n = \(n(T)) opportunities.")
         } else {
@@ -114,6 +117,7 @@ struct Explanation {
 
     /// The model in use's likelihood with its maximum, then Gamma-Gamma's where spend is known.
     private func fit() throws(Diagnostic) -> Prose {
+        try ModelStore.refuseCovariates(scope.settings, "explain fit")
         let model = scope.settings.model(for: scope.snapshot)
         let type = model.purchaseModel ?? BGNBD.self
         let fit = try scope.models.purchase(type, scope.snapshot, standardErrors: true).1

@@ -9,7 +9,13 @@ struct Forecast {
         guard let type = name.purchaseModel else {
             throw Diagnostic("forecast counts purchases with a purchase model, and the model in use is \(name.rawValue)", hint: "set model = bgnbd")
         }
-        let (fitted, _) = try scope.models.purchase(type, scope.snapshot)
+        let fitted: any PurchaseModel
+        if let customer, !scope.settings.covariates.isEmpty {
+            fitted = try scope.models.customerModel(try scope.customer(customer), type, scope.snapshot, scope.settings)
+        } else {
+            if customer == nil { try ModelStore.refuseCovariates(scope.settings, "forecast new customer (whose covariates are not known)") }
+            fitted = try scope.models.purchase(type, scope.snapshot).0
+        }
         guard let model = fitted as? any PurchaseForecast else {
             throw Diagnostic("\(type.title) has no forecast of purchase counts yet: its opportunities are not weeks")
         }

@@ -10,6 +10,7 @@ struct ModelComparison {
     let scope: CustomerScope
 
     func result() throws(Diagnostic) -> StatementResult {
+        try ModelStore.refuseCovariates(scope.settings, "models")
         let snapshot = scope.snapshot
         let histories = scope.models.histories(snapshot)
         let n = Double(histories.modelled)

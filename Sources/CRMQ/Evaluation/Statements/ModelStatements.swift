@@ -131,7 +131,7 @@ struct ModelStatements {
         let (x, tx, T) = (customers.numbers(CustomerFields.frequency)[row], customers.numbers(CustomerFields.recency)[row],
                           customers.numbers(CustomerFields.age)[row])
         let value = fitted.value
-        let purchases = try scope.models.purchase(settings.model(for: scope.snapshot).purchaseModel ?? BGNBD.self, scope.snapshot).0
+        let purchases = try scope.models.customerModel(row, settings.model(for: scope.snapshot).purchaseModel ?? BGNBD.self, scope.snapshot, settings)
         let months = purchases.monthlyPurchases(value, x: x, tx: tx, T: T)
         let spend = fitted.expectedSpend[row], ratio = fitted.marginRatio[row]
         var factor = 1.0
@@ -172,5 +172,39 @@ struct ModelStatements {
             ResultColumn("value", unit: .money, .number(values)),
         ])
         return StatementResult([.table(summary), .table(detail)])
+    }
+}
+
+extension ModelStatements {
+    /// `fit paretonbd|bgnbd with F, …`: the model with time-invariant covariates on both
+    /// processes, on the chosen customers.
+    func fit(model: Spelled<ModelName>, covariates: [Name], filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
+        let rows = try scope.rows(filter)
+        let design = try covariateDesign(covariates, rows: rows)
+        do {
+            switch model.value {
+            case .paretonbd:
+                let (_, fit) = try CovariateModel<ParetoNBD>.fit(
+                    design, scalings: ParetoNBD.covariateScalings, penalty: scope.models.penalty, standardErrors: true, interrupted: scope.models.interrupted)
+                return StatementResult(Self.tables(fit))
+            case .bgnbd:
+                let (_, fit) = try CovariateModel<BGNBD>.fit(
+                    design, scalings: BGNBD.covariateScalings, penalty: scope.models.penalty, standardErrors: true, interrupted: scope.models.interrupted)
+                return StatementResult(Self.tables(fit))
+            default:
+                throw Diagnostic("\(model.value.rawValue) takes no covariates", at: model.range)
+            }
+        } catch let error as ModelError {
+            throw Diagnostic("cannot fit: \(error.message)", at: model.range)
+        } catch let error as Diagnostic {
+            throw error
+        } catch {
+            throw Diagnostic("cannot fit", at: model.range)
+        }
+    }
+
+    /// The chosen customers' covariates (`CovariateDesign(_:of:rows:)`).
+    func covariateDesign(_ covariates: [Name], rows: [Int32]) throws(Diagnostic) -> CovariateDesign {
+        try CovariateDesign(covariates, of: scope.snapshot.customers, rows: rows)
     }
 }

@@ -9,6 +9,7 @@ struct Validation {
     let scope: CustomerScope
 
     func result(model: ModelName?, holdoutEnd: Int32?) throws(Diagnostic) -> StatementResult {
+        try ModelStore.refuseCovariates(scope.settings, "validate")
         // The model named, else the one in use when it is a purchase model, else BG/NBD.
         let type = model?.purchaseModel ?? scope.settings.model?.purchaseModel ?? BGNBD.self
         let snapshot = scope.snapshot

@@ -1,0 +1,194 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which process a covariate acts on: purchases (CLVTools' `trans.`) or dropout (`life.`).
+enum CovariateProcess: String, Sendable, CaseIterable {
+    case trans
+    case life
+}
+
+/// A model parameter that covariates scale: customer i's is θ · exp(sign · γ_process · zᵢ)
+/// (Fader & Hardie 2007, "Incorporating time-invariant covariates into the Pareto/NBD and
+/// BG/NBD models"; CLVTools' convention). A Gamma rate falls as its covariates raise the rate
+/// it governs, hence the sign.
+struct CovariateScaling: Sendable {
+    var parameter: Int
+    var process: CovariateProcess
+    var sign: Double
+}
+
+extension ParetoNBD {
+    /// α_i = α e^(−γ_trans·z), β_i = β e^(−γ_life·z).
+    static let covariateScalings = [
+        CovariateScaling(parameter: 1, process: .trans, sign: -1), CovariateScaling(parameter: 3, process: .life, sign: -1),
+    ]
+}
+
+extension BGNBD {
+    /// α_i = α e^(−γ_trans·z); a_i = a e^(γ_life·z), b_i = b e^(γ_life·z) (CLVTools' BG/NBD).
+    static let covariateScalings = [
+        CovariateScaling(parameter: 1, process: .trans, sign: -1), CovariateScaling(parameter: 2, process: .life, sign: 1),
+        CovariateScaling(parameter: 3, process: .life, sign: 1),
+    ]
+}
+
+/// Customers grouped by the values of their covariates: each pattern's purchase histories
+/// stand apart, since their parameters differ. Dummies make a handful of patterns; a numeric
+/// covariate may make one a customer, which costs a likelihood call each and nothing more.
+struct CovariateDesign: Sendable {
+    /// The covariates, as the coefficients are named: `gender`, or `channel=online` for a two-valued text.
+    var names: [String]
+    var patterns: [[Double]] = []
+    var histories: [PurchaseHistories] = []
+    /// Each customer's pattern, or -1 for one left out (no purchase, or not chosen).
+    var patternOfCustomer: [Int32]
+    /// Each customer's place among its pattern's customers.
+    var memberOfCustomer: [Int32]
+
+    /// From per-customer covariate values (`values[k][c]`) and the customers' (x, tₓ, T); a
+    /// customer with NaN frequency is left out.
+    init(names: [String], values: [[Double]], frequency: [Double], recency: [Double], age: [Double], weight: [Double]?) {
+        self.names = names
+        let n = frequency.count
+        patternOfCustomer = [Int32](repeating: -1, count: n)
+        memberOfCustomer = [Int32](repeating: -1, count: n)
+        var indexOf: [[Double]: Int32] = [:]
+        var members: [[Int]] = []
+        for c in 0..<n where !frequency[c].isNaN {
+            let z = values.map { $0[c] }
+            let k: Int32
+            if let known = indexOf[z] { k = known } else {
+                k = Int32(patterns.count)
+                indexOf[z] = k
+                patterns.append(z)
+                members.append([])
+            }
+            patternOfCustomer[c] = k
+            memberOfCustomer[c] = Int32(members[Int(k)].count)
+            members[Int(k)].append(c)
+        }
+        histories = members.map { rows in
+            PurchaseHistories(
+                frequency: rows.map { frequency[$0] }, recency: rows.map { recency[$0] }, age: rows.map { age[$0] },
+                weight: weight.map { w in rows.map { w[$0] } })
+        }
+    }
+
+    /// Every pattern's histories as one, the patterns' rows one after another: for the fit
+    /// without covariates the search starts from, and, with each customer's row, for the
+    /// fields (a row's figures come from its own pattern's model).
+    var pooled: PurchaseHistories {
+        var all = PurchaseHistories(frequency: [], recency: [], age: [])
+        all.rowOfCustomer = [Int32](repeating: -1, count: patternOfCustomer.count)
+        var offsets: [Int32] = []
+        for h in histories {
+            offsets.append(Int32(all.x.count))
+            all.x += h.x
+            all.tx += h.tx
+            all.T += h.T
+            all.weight += h.weight
+        }
+        for c in patternOfCustomer.indices where patternOfCustomer[c] >= 0 {
+            let j = Int(patternOfCustomer[c])
+            let row = histories[j].rowOfCustomer[Int(memberOfCustomer[c])]
+            if row >= 0 { all.rowOfCustomer[c] = offsets[j] + row }
+        }
+        return all
+    }
+}
+
+/// A purchase model with time-invariant covariates on both processes: the model's own
+/// parameters, then γ_life and γ_trans, one per covariate each (CLVTools' order).
+struct CovariateModel<Model: PurchaseModel>: Sendable {
+    var base: Model
+    var gamma: [CovariateProcess: [Double]]
+    let scalings: [CovariateScaling]
+
+    init(base: Model, gamma: [CovariateProcess: [Double]], scalings: [CovariateScaling]) {
+        self.base = base
+        self.gamma = gamma
+        self.scalings = scalings
+    }
+
+    /// From a fit's values: the model's parameters, then γ_life and γ_trans.
+    init(values: [Double], scalings: [CovariateScaling]) {
+        let m = Model.parameterNames.count, k = (values.count - m) / 2
+        self.init(base: Model(Array(values[0..<m])), gamma: [.life: Array(values[m..<(m + k)]), .trans: Array(values[(m + k)...])], scalings: scalings)
+    }
+
+    /// Per row of the design's pooled histories: P(alive), the next 52 weeks and the
+    /// discounted purchases, each pattern's rows by its own model.
+    func lifetimeValues(_ design: CovariateDesign, _ value: LifetimeValue) -> [RowLifetimeValue] {
+        design.patterns.indices.flatMap { model(for: design.patterns[$0]).lifetimeValues(design.histories[$0], value) }
+    }
+
+    /// The model a customer with covariates `z` follows.
+    func model(for z: [Double]) -> Model {
+        var p = base.parameters
+        for scaling in scalings { p[scaling.parameter] *= exp(scaling.sign * dot(gamma[scaling.process]!, z)) }
+        return Model(p)
+    }
+
+    /// The log-likelihood over every pattern and its gradient in (θ, γ_life, γ_trans).
+    static func logLikelihood(
+        _ parameters: [Double], _ design: CovariateDesign, _ grouped: [PurchaseHistories.Grouped], _ scalings: [CovariateScaling]
+    ) -> (value: Double, gradient: [Double]) {
+        let m = Model.parameterNames.count, k = design.names.count
+        let base = Array(parameters[0..<m])
+        let gamma: [CovariateProcess: [Double]] = [.life: Array(parameters[m..<(m + k)]), .trans: Array(parameters[(m + k)...])]
+        var value = 0.0
+        var gradient = [Double](repeating: 0, count: parameters.count)
+        for (j, z) in design.patterns.enumerated() {
+            var p = base
+            for scaling in scalings { p[scaling.parameter] *= exp(scaling.sign * dot(gamma[scaling.process]!, z)) }
+            let (v, g) = Model.logLikelihood(Model(p), grouped[j])
+            value += v
+            for i in 0..<m { gradient[i] += g[i] * p[i] / base[i] }  // ∂p_i/∂θ_i = p_i/θ_i for a scaled one, 1 else
+            for scaling in scalings {
+                let offset = m + (scaling.process == .life ? 0 : k)
+                // ∂p/∂γ_c = p · sign · z_c
+                for c in 0..<k { gradient[offset + c] += g[scaling.parameter] * p[scaling.parameter] * scaling.sign * z[c] }
+            }
+        }
+        return (value, gradient)
+    }
+
+    /// Maximum likelihood from the fit without covariates (every γ at 0). The search runs on
+    /// positive numbers, so each γ enters as e^γ and comes back as its log, its standard error
+    /// by the delta method (SE(γ) = SE(e^γ) / e^γ); the penalty, L2 on the logs, is L2 on γ.
+    static func fit(
+        _ design: CovariateDesign, scalings: [CovariateScaling], penalty: Double, standardErrors: Bool, interrupted: @escaping InterruptCheck
+    ) throws(ModelError) -> (Self, ModelFit) {
+        let m = Model.parameterNames.count, k = design.names.count
+        let pooled = design.pooled
+        try pooled.requireEnough(for: Model.title, penalty: penalty)
+        let (plain, _) = try Model.fit(pooled, penalty: penalty, standardErrors: false, interrupted: interrupted)
+        let grouped = design.histories.map(\.grouped)
+        let names = Model.parameterNames + design.names.map { "life.\($0)" } + design.names.map { "trans.\($0)" }
+        var fit = try MaximumLikelihood(
+            model: Model.title + " with covariates", names: names,
+            logLikelihood: { q in
+                let parameters = q.indices.map { $0 < m ? q[$0] : log(q[$0]) }
+                let (value, g) = logLikelihood(parameters, design, grouped, scalings)
+                return (value, g.indices.map { $0 < m ? g[$0] : g[$0] / q[$0] })  // ∂/∂q = ∂/∂γ · dγ/dq = ∂/∂γ / q
+            },
+            customers: pooled.modelled,
+            starts: [plain.parameters + [Double](repeating: 1, count: 2 * k)],
+            penalty: penalty, standardErrors: standardErrors, interrupted: interrupted,
+            exponentiated: Set(m..<(m + 2 * k))
+        ).fit()
+        let q = fit.values
+        fit.values = q.indices.map { $0 < m ? q[$0] : log(q[$0]) }
+        if let covariance = fit.covariance {
+            // Cov in (θ, γ) from Cov in (θ, q): each γ's row and column divided by its q.
+            let factor = q.indices.map { $0 < m ? 1 : 1 / q[$0] }
+            fit.covariance = covariance.indices.map { i in covariance.indices.map { j in covariance[i][j] * factor[i] * factor[j] } }
+        }
+        fit.notes.append("\(Model.title) with covariates on both processes: "
+            + scalings.map { "\(Model.parameterNames[$0.parameter])_i = \(Model.parameterNames[$0.parameter]) · exp(\($0.sign < 0 ? "−" : "")γ_\($0.process.rawValue) · z_i)" }
+                .joined(separator: ", ")
+            + " (Fader & Hardie 2007; CLVTools' convention); \(count: design.patterns.count, "covariate pattern")")
+        return (Self(values: fit.values, scalings: scalings), fit)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import CRMQ
+
+/// Pareto/NBD with time-invariant covariates against CLVTools (Bachmann, Meierer & Näf,
+/// Journal of Statistical Software, §6.4.1): the apparel data, weeks, an estimation period of
+/// 104 weeks from the first purchase (2005-01-02 → 2006-12-31), Gender and Channel on both
+/// processes. Published: r 1.8378, α 92.9123, s 0.5920, β 49.6227, life.Gender −0.6430,
+/// life.Channel 0.7907, trans.Gender 0.2859, trans.Channel 0.6241, log-likelihood −5821.0627.
+@Suite struct CovariateTests {
+    static let published = [1.8378, 92.9123, 0.5920, 49.6227, -0.6430, 0.7907, 0.2859, 0.6241]
+
+    func apparel() throws -> (Session, CovariateDesign) {
+        let session = Session()
+        let loaded = run("load \"\(repositoryRoot)/examples/apparel\" as of 2006-12-31", session: session)
+        #expect(loaded.err.isEmpty, "\(loaded.err)")
+        let scope = try session.scope(SourceRange(0, 0))
+        let rows = try scope.rows(CustomerFilter())
+        let design = try ModelStatements(scope: scope).covariateDesign([Name("gender", SourceRange(0, 0)), Name("channel", SourceRange(0, 0))], rows: rows)
+        return (session, design)
+    }
+
+    func logLikelihood(_ p: [Double], _ design: CovariateDesign) -> (value: Double, gradient: [Double]) {
+        CovariateModel<ParetoNBD>.logLikelihood(p, design, design.histories.map(\.grouped), ParetoNBD.covariateScalings)
+    }
+
+    @Test func the_likelihood_is_clvtools_at_its_published_estimates() throws {
+        let (_, design) = try apparel()
+        #expect(design.patterns.count == 4 && design.pooled.modelled == 600)
+        // The published estimates put into our likelihood give the published log-likelihood:
+        // the two likelihoods (and the two data summaries) are the same to the fourth decimal.
+        let atPublished = logLikelihood(Self.published, design).value
+        #expect(abs(atPublished - -5821.0627) < 0.001, "\(atPublished)")
+    }
+
+    @Test func the_fit_reaches_the_published_optimum_on_its_ridge() throws {
+        let (_, design) = try apparel()
+        let (model, fit) = try CovariateModel<ParetoNBD>.fit(design, scalings: ParetoNBD.covariateScalings, penalty: 0, standardErrors: true, interrupted: { false })
+        // At least as likely as the published point (the optimiser of another program stops a
+        // little way off along a flat ridge), and no further than 0.01 above it.
+        #expect(fit.logLikelihood >= -5821.0627 - 1e-4 && fit.logLikelihood < -5821.0627 + 0.01, "\(fit.logLikelihood)")
+        // The coefficients to the published precision's last digit but one; the base parameters,
+        // which move along the ridge, within 0.3%.
+        for k in 4..<8 { #expect(abs(fit.values[k] - Self.published[k]) < 0.002, "\(fit.names[k]) \(fit.values[k])") }
+        for k in 0..<4 { #expect(abs(fit.values[k] / Self.published[k] - 1) < 0.003, "\(fit.names[k]) \(fit.values[k])") }
+        #expect(fit.names == ["r", "alpha", "s", "beta", "life.gender", "life.channel", "trans.gender", "trans.channel"])
+        #expect(fit.standardErrors.allSatisfy { $0.isFinite && $0 > 0 })
+        // A woman (gender 1) bought online (channel 0): α_i = α e^(−0.2861), β_i = β e^(+0.6419).
+        let woman = model.model(for: [1, 0])
+        #expect(abs(woman.alpha - model.base.alpha * exp(-fit.values[6])) < 1e-9 && abs(woman.beta - model.base.beta * exp(-fit.values[4])) < 1e-9)
+    }
+
+    @Test func with_every_coefficient_at_zero_it_is_the_model_without_covariates() throws {
+        let (_, design) = try apparel()
+        let plain = ParetoNBD(r: 1.449, alpha: 48.63, s: 0.5613, beta: 46.88)
+        let withZeros = logLikelihood(plain.parameters + [0, 0, 0, 0], design).value
+        let without = ParetoNBD.logLikelihood(plain, design.pooled.grouped).value
+        #expect(abs(withZeros - without) < 1e-8 * abs(without), "\(withZeros) against \(without)")
+    }
+
+    @Test func the_gradient_matches_central_differences() throws {
+        let (_, design) = try apparel()
+        let names = ["life.gender", "life.channel", "trans.gender", "trans.channel"]
+        // BG/NBD's own gradient is exact, so the chain rule through the covariates is held tight.
+        expectGradientMatchesCentralDifferences(
+            { CovariateModel<BGNBD>.logLikelihood($0, design, design.histories.map(\.grouped), BGNBD.covariateScalings) },
+            at: [0.6, 20, 1.2, 8, -0.4, 0.5, 0.3, 0.6], step: 1e-5, tolerance: 1e-6, names: BGNBD.parameterNames + names)
+        // Pareto/NBD's carries its quadrature's error, as the model without covariates does (ModelTests).
+        expectGradientMatchesCentralDifferences(
+            { self.logLikelihood($0, design) }, at: [1.8, 90, 0.6, 50, -0.6, 0.8, 0.3, 0.6], step: 1e-5, tolerance: 2e-4,
+            names: ParetoNBD.parameterNames + names)
+    }
+
+    @Test func covariates_are_numbers_true_false_or_two_valued_texts() {
+        let session = Session()
+        _ = run("load \"\(repositoryRoot)/examples/acme\"", session: session)
+        #expect(run("fit gammagamma with satisfaction", session: session).err.contains("gammagamma takes no covariates"))
+        #expect(run("fit paretonbd with acquired_on", session: session).err.contains("acquired_on is a date"))
+        #expect(run("fit paretonbd with region", session: session).err.contains("region has 5 values among these customers"))
+        #expect(run("fit paretonbd with satisfactoin", session: session).err.contains("did you mean `satisfaction`?"))
+        // A two-valued text is named by the value that counts 1.
+        let two = run("fit paretonbd with segment where segment in ('retail', 'public')", session: session, mode: .csv)
+        #expect(two.out.contains("life.segment=retail,") || two.err.contains("cannot fit"), "\(two)")
+        // Customers without a value: named, and how to leave them out.
+        let f = Fixture([
+            "customers.csv": "id,score\nA,1\nB,\nC,0\n",
+            "transactions.csv": "customer_id,date,amount\nA,2024-01-01,10\nA,2024-02-01,10\nB,2024-01-01,10\nC,2024-01-05,10\n",
+        ])
+        let missing = run("load \"\(f.directory)\"; fit paretonbd with score")
+        #expect(missing.err.contains("score has no value for 1 customer (the first: B)") && missing.err.contains("where score is not null"), "\(missing.err)")
+    }
+
+    @Test func set_covariates_gives_every_customer_their_own_parameters_and_none_takes_them_back() throws {
+        let (session, _) = try apparel()
+        _ = run("set model = paretonbd", session: session)
+        let plain = run("customers where id = '100' show p_alive, clv", session: session, mode: .csv).out
+        #expect(run("set covariates = gender, channel", session: session).err.isEmpty)
+        let own = run("customers where id = '100' show p_alive, clv", session: session, mode: .csv).out
+        #expect(own != plain, "\(own)")
+        // What does not take covariates yet says so rather than answering from another model.
+        for statement in ["validate", "models", "explain fit", "forecast new customer", "customers limit 1 show clv_low"] {
+            #expect(run(statement, session: session).err.contains("not yet with covariates"), "\(statement)")
+        }
+        #expect(run("explain p_alive for 100", session: session).out.contains("Fitted with the covariates gender, channel; at this customer's own"))
+        #expect(run("set covariates = region", session: session).err.isEmpty)  // checked when a field is asked for
+        #expect(run("customers limit 1 show p_alive", session: session).err.contains("set covariates: unknown field `region`"))
+        _ = run("set covariates = none", session: session)
+        #expect(run("customers where id = '100' show p_alive, clv", session: session, mode: .csv).out == plain)
+        _ = run("set model = mbgnbd; set covariates = gender", session: session)
+        #expect(run("customers limit 1 show p_alive", session: session).err.contains("mbgnbd takes none"))
+    }
+}
