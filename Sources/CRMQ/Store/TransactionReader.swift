@@ -39,28 +39,38 @@ struct TransactionReader {
     /// A counting sort by customer, done as a two-pass radix partition so that no pass
     /// writes at random over the whole table (a file in date order would otherwise cost a
     /// cache miss per row and column): first each parsed piece streams its rows into ~1,000
-    /// buckets of neighbouring customers, then each bucket places its rows, within a region
-    /// small enough to stay in cache. Both passes run on all cores. Each customer's run is
-    /// then sorted by date where it is not already.
+    /// buckets of neighbouring customers, then each bucket counts its customers' rows, places
+    /// them and sorts each customer's run by date where it is not already — all within a
+    /// region small enough to stay in cache. Both passes run on all cores; no pass goes over
+    /// every row one at a time, and the arranged columns are not filled before they are written.
     ///
-    /// Long, and kept whole: the count, both partition passes and the date sort share the run
+    /// Long, and kept whole: the counts, both partition passes and the date sort share the run
     /// starts and the buckets, each a tight loop over raw buffers (profiled: this is the load).
     func arrange(_ raw: inout Raw, customers: Int, asOf: Int32, setAside: inout [String: Int]) -> TransactionTable {
-        // Rows per customer, and so where each customer's run starts.
-        var start = [Int32](repeating: 0, count: customers + 1)
-        var total = 0
-        for (customer, day) in zip(raw.customer, raw.day) {
-            customer.withUnsafeBufferPointer { customer in
-                day.withUnsafeBufferPointer { day in
-                    start.withUnsafeMutableBufferPointer { start in
-                        for i in 0..<customer.count where day[i] <= asOf { start[Int(customer[i]) + 1] += 1 }
-                    }
-                }
-            }
-            total += customer.count
+        var shift = 0
+        while (customers - 1) >> shift >= 1024 { shift += 1 }
+        let buckets = customers == 0 ? 0 : ((customers - 1) >> shift) + 1
+        // Rows each piece keeps for each bucket of neighbouring customers.
+        let pieceCounts: [[Int]] = parallelMap(raw.customer.count) { k in
+            var counts = [Int](repeating: 0, count: buckets)
+            let customer = raw.customer[k], day = raw.day[k]
+            for i in customer.indices where day[i] <= asOf { counts[Int(customer[i]) >> shift] += 1 }
+            return counts
         }
-        for c in 0..<customers { start[c + 1] += start[c] }
-        let kept = Int(start[customers])
+        // Where each bucket's rows start, and where each piece writes into each bucket: the
+        // bucket's region, after earlier pieces.
+        var bucketStart = [Int](repeating: 0, count: buckets + 1)
+        var offsets = [[Int]](repeating: [Int](repeating: 0, count: buckets), count: raw.customer.count)
+        for b in 0..<buckets {
+            var at = bucketStart[b]
+            for k in raw.customer.indices {
+                offsets[k][b] = at
+                at += pieceCounts[k][b]
+            }
+            bucketStart[b + 1] = at
+        }
+        let kept = bucketStart[buckets]
+        let total = raw.customer.reduce(0) { $0 + $1.count }
         setAside["transactions.csv"] = total - kept
         var later = (customer: [Int32](), day: [Int32]())
         if total > kept {
@@ -70,25 +80,6 @@ struct TransactionReader {
                     later.customer.append(customer[i])
                     later.day.append(day[i])
                 }
-            }
-        }
-
-        var shift = 0
-        while (customers - 1) >> shift >= 1024 { shift += 1 }
-        let buckets = customers == 0 ? 0 : ((customers - 1) >> shift) + 1
-        // Where each piece writes into each bucket: the bucket's region, after earlier pieces.
-        let pieceCounts: [[Int]] = parallelMap(raw.customer.count) { k in
-            var counts = [Int](repeating: 0, count: buckets)
-            let customer = raw.customer[k], day = raw.day[k]
-            for i in customer.indices where day[i] <= asOf { counts[Int(customer[i]) >> shift] += 1 }
-            return counts
-        }
-        var offsets = [[Int]](repeating: [Int](repeating: 0, count: buckets), count: raw.customer.count)
-        for b in 0..<buckets {
-            var at = Int(start[min(b << shift, customers)])
-            for k in raw.customer.indices {
-                offsets[k][b] = at
-                at += pieceCounts[k][b]
             }
         }
         var pieceStart = [0]
@@ -117,28 +108,43 @@ struct TransactionReader {
         }
         let hasQuantity = raw.quantity != nil, product = raw.product, hasMargin = raw.margin != nil
         raw = Raw(customer: [], day: [], amount: [])  // the parsed pieces are no longer needed
-        // Pass 2: each bucket places its rows by customer; buckets are shared out among the cores.
+        // Pass 2: each bucket counts its customers' rows (in cache: its rows lie together), so
+        // where each customer's run starts, then places its rows by customer and sorts each
+        // run by date; buckets are shared out among the cores, each writing its own runs.
+        var start = [Int32](repeating: 0, count: customers + 1)
+        start[customers] = Int32(kept)
         var destination = Columns(count: kept, quantity: hasQuantity, product: product != nil)
-        destination.fill { out in
-            let lanes = 2
-            _ = parallelMap(lanes) { lane -> Bool in
-                var cursor = start
-                var b = lane
-                while b < buckets {
-                    let from = Int(start[min(b << shift, customers)])
-                    let to = Int(start[min((b + 1) << shift, customers)])
-                    for r in from..<to {
-                        let c = Int(staged.customer[r])
-                        let at = Int(cursor[c])
-                        cursor[c] += 1
-                        out.copy(row: r, of: staged, to: at)
+        start.withUnsafeMutableBufferPointer { start in
+            destination.fill { out in
+                let lanes = 2
+                _ = parallelMap(lanes) { lane -> Bool in
+                    var cursor = [Int32](repeating: 0, count: 1 << shift)
+                    var b = lane
+                    while b < buckets {
+                        let first = b << shift, last = min((b + 1) << shift, customers)
+                        let from = bucketStart[b], to = bucketStart[b + 1]
+                        for c in first..<last { cursor[c - first] = 0 }
+                        for r in from..<to { cursor[Int(staged.customer[r]) - first] += 1 }
+                        var at = Int32(from)
+                        for c in first..<last {
+                            let n = cursor[c - first]
+                            start[c] = at
+                            cursor[c - first] = at
+                            at += n
+                        }
+                        for r in from..<to {
+                            let c = Int(staged.customer[r]) - first
+                            let place = Int(cursor[c])
+                            cursor[c] += 1
+                            out.copy(row: r, of: staged, to: place)
+                        }
+                        for c in first..<last {
+                            out.sortByDay(Int(start[c])..<(c + 1 < last ? Int(start[c + 1]) : to))
+                        }
+                        b += lanes
                     }
-                    for c in (b << shift)..<min((b + 1) << shift, customers) {
-                        out.sortByDay(Int(start[c])..<Int(start[c + 1]))
-                    }
-                    b += lanes
+                    return true
                 }
-                return true
             }
         }
         return TransactionTable(
@@ -158,13 +164,19 @@ struct TransactionReader {
         var quantity: [Double]
         var product: [Int32]
 
+        /// Left as the kernel gives them, not filled first: pass 2 writes every row of every
+        /// column there is (each kept row goes to exactly one place), and nothing reads before.
         init(count: Int, quantity: Bool, product: Bool) {
-            customer = [Int32](repeating: 0, count: count)
-            day = [Int32](repeating: 0, count: count)
-            amount = [Double](repeating: 0, count: count)
-            margin = [Double](repeating: .nan, count: count)
-            self.quantity = quantity ? [Double](repeating: .nan, count: count) : []
-            self.product = product ? [Int32](repeating: -1, count: count) : []
+            customer = Self.unfilled(count)
+            day = Self.unfilled(count)
+            amount = Self.unfilled(count)
+            margin = Self.unfilled(count)
+            self.quantity = quantity ? Self.unfilled(count) : []
+            self.product = product ? Self.unfilled(count) : []
+        }
+
+        private static func unfilled<T: BitwiseCopyable>(_ count: Int) -> [T] {
+            [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         }
 
         mutating func fill(_ body: (RowBuffers) -> Void) {
