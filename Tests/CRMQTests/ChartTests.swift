@@ -16,6 +16,12 @@ import Testing
         Chart(title: "an upright line", kind: .scatter(points: [ChartPoint("a", x: 0.9, y: 1.2), ChartPoint("b", x: 1, y: 1)], line: [ChartPoint("", x: 1, y: 0), ChartPoint("", x: 1, y: 2)], xLabel: "x", yLabel: "y")),
     ]
 
+    @Test func control_characters_in_a_label_are_escaped_in_svg() {
+        let svg = ChartSVG.render(Chart(title: "segment \u{1B}[2J", kind: .bars(labels: ["a\u{07}"], series: ["ours"], values: [[1]], maximum: 1)))
+        #expect(!svg.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(svg)")
+        #expect(svg.contains("segment \\x1b[2J") && svg.contains("a\\x07"))
+    }
+
     @Test func the_scatter_puts_each_point_and_the_line_in_its_cells() {
         // Points (1, 1) and (2, 2): the frame spans 1 − 1/6 … 2 + 1/6 rounded out to twentieths,
         // 0.8 … 2.2 on both axes; the line y = x runs corner to corner through both.

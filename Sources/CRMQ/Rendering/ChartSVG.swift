@@ -34,8 +34,10 @@ public enum ChartSVG {
 
     static func n(_ v: Double) -> String { NumberText.plain((v * 10).rounded() / 10) }
 
+    /// Text for SVG: XML's five specials, and control characters (which XML does not allow)
+    /// shown as escapes, as everywhere a person reads data.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        ControlCharacters.escaped(text).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
