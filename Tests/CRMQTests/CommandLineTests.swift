@@ -127,8 +127,8 @@ import Testing
 /// before it starts, with exit 1 and what it needs; Swift would otherwise stop the program
 /// on the first allocation that fails.
 @Suite struct MemoryLimitTests {
-    /// The address space, in KiB, of crmq waiting for its first statement.
-    static func startingSize() throws -> Int {
+    /// The address space (VmSize) or data (VmData), in KiB, of crmq waiting for its first statement.
+    static func startingSize(_ field: String = "VmSize:") throws -> Int {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
         let input = Pipe()
@@ -136,16 +136,17 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         Thread.sleep(forTimeInterval: 0.5)
-        let statm = try String(contentsOfFile: "/proc/\(process.processIdentifier)/statm", encoding: .utf8)
+        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
-        return Int(statm.split(separator: " ")[0])! * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field) }!
+        return Int(line.dropFirst(field.count).split(whereSeparator: \.isWhitespace)[0])!
     }
 
-    static func underLimit(_ kib: Int, _ arguments: String) throws -> (status: Int32, err: String) {
+    static func underLimit(_ kib: Int, _ arguments: String, flag: String = "-v") throws -> (status: Int32, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "ulimit -v \(kib); exec \(CommandLineTests.binary) \(arguments)"]
+        process.arguments = ["-c", "ulimit \(flag) \(kib); exec \(CommandLineTests.binary) \(arguments)"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -164,6 +165,18 @@ import Testing
         let tight = try Self.underLimit(start + 60 * 1024, "\(f.directory) -c count")
         #expect(tight.status == 1 && tight.err.contains("needs about") && tight.err.contains("ulimit -v"), "\(tight.status) \(tight.err.prefix(300))")
         let roomy = try Self.underLimit(start + 600 * 1024, "\(f.directory) -c count")
+        #expect(roomy.status == 0, "\(roomy.err.prefix(300))")
+    }
+
+    /// The data limit (`ulimit -d`) the same way: it counts the anonymous memory the columns live in.
+    @Test func a_load_too_big_for_the_data_limit_is_refused_and_a_fitting_one_is_not() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/self/status") else { return }
+        let f = Fixture([:])
+        try SyntheticSnapshot(customers: 40_000, seed: 5).write(to: f.directory)
+        let start = try Self.startingSize("VmData:")
+        let tight = try Self.underLimit(start + 60 * 1024, "\(f.directory) -c count", flag: "-d")
+        #expect(tight.status == 1 && tight.err.contains("needs about") && tight.err.contains("ulimit -d"), "\(tight.status) \(tight.err.prefix(300))")
+        let roomy = try Self.underLimit(start + 600 * 1024, "\(f.directory) -c count", flag: "-d")
         #expect(roomy.status == 0, "\(roomy.err.prefix(300))")
     }
 }

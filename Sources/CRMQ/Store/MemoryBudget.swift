@@ -3,8 +3,10 @@ import Glibc
 #endif
 
 /// What a load may ask of memory, checked before it starts: Swift stops the program when an
-/// allocation fails, so a load that cannot fit under the process's address-space limit
-/// (`ulimit -v`) is refused up front, saying how much it needs, and the session goes on.
+/// allocation fails, so a load that cannot fit under the process's limits — its address space
+/// (`ulimit -v`) and its data (`ulimit -d`, which since Linux 4.7 counts private anonymous
+/// mappings, where the columns live) — is refused up front, saying how much it needs, and
+/// the session goes on.
 ///
 /// The need is an estimate from the input's size, measured on the benchmark's million
 /// customers: a folder load's address space peaks near 2.4 × its files (the files are mapped,
@@ -19,29 +21,46 @@ enum MemoryBudget {
     /// Room for the threads' stacks and the allocator's arenas, beyond the data.
     static let headroom = 96 << 20
 
-    static func check(inputBytes: Int, kind: Kind, file: String) throws(DataError) {
-        var limit = rlimit()
-        // No limit is the largest value the type holds (RLIM_INFINITY, which Swift cannot import).
-        guard getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int.max) else { return }
-        let need = Int(Double(inputBytes) * kind.rawValue) + headroom
-        let free = Int(limit.rlim_cur) - addressSpaceInUse()
-        guard need > free else { return }
-        throw DataError(
-            file: file,
-            message: "needs about \(need >> 20) MB of memory to load, and this process may take \(max(0, free) >> 20) MB more "
-                + "(its limit, ulimit -v, is \(Int(limit.rlim_cur) >> 20) MB); raise the limit, or load a part of the data")
+    /// A limit the kernel holds the process to, and how much of it is in use.
+    private struct Limit {
+        var resource: Int32
+        var command: String
+        /// `/proc/self/status`'s line for what the limit counts.
+        var status: String
     }
 
-    /// The process's address space now (`/proc/self/statm`'s first field).
-    private static func addressSpaceInUse() -> Int {
-        let fd = open("/proc/self/statm", O_RDONLY)
+    private static let limits = [
+        Limit(resource: Int32(RLIMIT_AS.rawValue), command: "ulimit -v", status: "VmSize:"),
+        Limit(resource: Int32(RLIMIT_DATA.rawValue), command: "ulimit -d", status: "VmData:"),
+    ]
+
+    static func check(inputBytes: Int, kind: Kind, file: String) throws(DataError) {
+        let need = Int(Double(inputBytes) * kind.rawValue) + headroom
+        for limit in limits {
+            var set = rlimit()
+            // No limit is the largest value the type holds (RLIM_INFINITY, which Swift cannot import).
+            guard getrlimit(limit.resource, &set) == 0, set.rlim_cur < rlim_t(Int.max) else { continue }
+            let free = Int(set.rlim_cur) - inUse(limit.status)
+            guard need > free else { continue }
+            throw DataError(
+                file: file,
+                message: "needs about \(need >> 20) MB of memory to load, and this process may take \(max(0, free) >> 20) MB more "
+                    + "(its limit, \(limit.command), is \(Int(set.rlim_cur) >> 20) MB); raise the limit, or load a part of the data")
+        }
+    }
+
+    /// Bytes of a `/proc/self/status` line (`VmSize:    123456 kB`); 0 when it cannot be read.
+    private static func inUse(_ field: String) -> Int {
+        let fd = open("/proc/self/status", O_RDONLY)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 63) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4095) }
         guard count > 0 else { return 0 }
-        let pages = Int(String(decoding: buffer[0..<count].prefix { $0 != 0x20 }, as: UTF8.self)) ?? 0
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        let text = String(decoding: buffer[0..<count], as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) }) else { return 0 }
+        let kib = line.dropFirst(field.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Int($0) } ?? 0
+        return kib * 1024
     }
 
     /// The bytes of the files among these that exist.
