@@ -99,4 +99,18 @@ import Testing
         let data = PurchaseHistories(frequency: x, recency: tx, age: [Double](repeating: 1000, count: x.count))
         #expect(throws: ModelError.self) { try BGBB.fit(data) }
     }
+
+    /// DERT's series (the paper's closed form is checked on every donor in Tests/models): as
+    /// the discount goes to 0 it goes to the undiscounted P(alive) · (α+x)/(α+β+n) · (δ+n)/(γ−1),
+    /// which exists only for γ > 1; a larger discount is worth less.
+    @Test func dert_tends_to_its_undiscounted_limit_and_has_none_for_gamma_at_most_one() {
+        let m = BGBB([1.2, 0.75, 3.0, 2.78])
+        let (x, tx, n) = (4.0, 5.0, 6.0)
+        let limit = m.pAlive(x: x, tx: tx, T: n) * (1.2 + 4) / (1.2 + 0.75 + 6) * (2.78 + 6) / (3.0 - 1)
+        #expect(m.dert(x: x, tx: tx, n: n, discount: 0) == limit)
+        #expect(abs(m.dert(x: x, tx: tx, n: n, discount: 1e-4) / limit - 1) < 1e-2)
+        #expect(m.dert(x: x, tx: tx, n: n, discount: 0.1) < m.dert(x: x, tx: tx, n: n, discount: 0.01))
+        #expect(BGBB([1.2, 0.75, 0.66, 2.78]).dert(x: x, tx: tx, n: n, discount: 0) == .infinity)
+        #expect(BGBB([1.2, 0.75, 0.66, 2.78]).dert(x: x, tx: tx, n: n, discount: 0.1).isFinite)
+    }
 }

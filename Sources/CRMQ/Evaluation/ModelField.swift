@@ -13,6 +13,7 @@ enum ModelField: String, CaseIterable {
     case clvHigh = "clv_high"
     case renewalProbability = "renewal_probability"
     case derl
+    case dert
 
     var field: Field {
         switch self {
@@ -27,6 +28,9 @@ enum ModelField: String, CaseIterable {
         case .derl:
             Field(rawValue, .number, unit: .plain,
                   "discounted expected residual lifetime: contract periods still to be paid for, the next undiscounted (sBG; 0 once it ended)")
+        case .dert:
+            Field(rawValue, .number, unit: .plain,
+                  "discounted expected residual transactions: every purchase still to come, each discounted per opportunity at the discount rate, no horizon (BG/BB)")
         case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh:
             Field(rawValue, .number, unit: bound!.of.field.unit,
                   "\(bound!.end == .low ? "lower" : "upper") end of \(bound!.of.rawValue)'s interval (set interval; 90% unless set) "
@@ -43,7 +47,7 @@ enum ModelField: String, CaseIterable {
         case .expectedPurchasesHigh: (.expectedPurchases, .high)
         case .clvLow: (.clv, .low)
         case .clvHigh: (.clv, .high)
-        case .pAlive, .expectedPurchases, .expectedSpend, .clv, .renewalProbability, .derl: nil
+        case .pAlive, .expectedPurchases, .expectedSpend, .clv, .renewalProbability, .derl, .dert: nil
         }
     }
 
@@ -57,6 +61,7 @@ enum ModelField: String, CaseIterable {
         case .expectedPurchases: fitted.expectedPurchases
         case .expectedSpend: fitted.expectedSpend
         case .clv: fitted.clv
+        case .dert: fitted.dert.isEmpty ? [Double](repeating: .nan, count: fitted.clv.count) : fitted.dert  // BG/BB's alone
         case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh, .renewalProbability, .derl: nil
         }
     }

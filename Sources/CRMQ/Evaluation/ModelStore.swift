@@ -32,6 +32,8 @@ final class ModelStore {
         var expectedSpend: [Double]
         var marginRatio: [Double]
         var clv: [Double]
+        /// BG/BB's discounted expected residual transactions, NaN under another model.
+        var dert: [Double] = []
         /// Why a customer's CLV is 0 when the models cannot value them; nil when they can.
         var unvalued: [String?]
         var notes: [Prose]
@@ -283,11 +285,26 @@ final class ModelStore {
         // A summary of purchases alone (no monetary column) has no spend to fit Gamma-Gamma on.
         let spend = snapshot.knowsSpend ? try gammaGamma(snapshot) : nil
         var fitted = Self.assemble(snapshot, histories, spend, value, model.lifetimeValues(histories, value))
+        if let bgbb = model as? BGBB {
+            fitted.dert = Self.dert(bgbb, snapshot, histories, discount: value.monthlyRate)
+            if value.monthlyRate <= 0, bgbb.gamma <= 1 {
+                fitted.notes.append("dert has no bound without a discount: with γ = \(bgbb.gamma, .estimate) ≤ 1 the expected gifts never stop adding up, so it shows null (set discount)")
+            }
+        }
         if type.word != Settings.defaultModel.rawValue { fitted.notes.append("transaction model: \(type.title)") }
         if value.counts == .periods {
             fitted.notes.append("expected_purchases counts the next \(count: value.horizonMonths, "opportunity") (set horizon = N)")
         }
         return fitted
+    }
+
+    /// Each customer's DERT under BG/BB, worked out once per distinct history; NaN for one
+    /// without a history.
+    private static func dert(_ model: BGBB, _ snapshot: Snapshot, _ histories: PurchaseHistories, discount: Double) -> [Double] {
+        let perRow = parallelChunks(histories.x.count) { range in
+            range.map { model.dert(x: histories.x[$0], tx: histories.tx[$0], n: histories.T[$0], discount: discount) }
+        }
+        return histories.rowOfCustomer.map { $0 >= 0 ? perRow[Int($0)] : .nan }
     }
 
     /// Each customer's fields from its row's (P(alive), next 52 weeks, discounted purchases),

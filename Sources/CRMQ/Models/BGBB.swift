@@ -146,6 +146,31 @@ struct BGBB: PurchaseModel, Equatable {
         }
     }
 
+    /// Discounted expected residual transactions (Fader, Hardie & Shang 2010, eq. 19): every
+    /// purchase still to come, the one at opportunity n + t discounted by (1 + d)^t, with no
+    /// horizon. Alive after n, p ~ Beta(α+x, β+n−x) and θ ~ Beta(γ, δ+n) independently, so
+    ///
+    ///     DERT = P(alive) · (α+x)/(α+β+n) · Σ_{t≥1} B(γ, δ+n+t)/B(γ, δ+n) · (1+d)^−t
+    ///
+    /// — the paper's B(α+x+1, β+n−x)/B(α,β) · B(γ, δ+n+1)/(B(γ,δ)(1+d)) · ₂F₁(1, δ+n+1;
+    /// γ+δ+n+1; 1/(1+d)) / L written as its series, each term from the one before. Without a
+    /// discount the series is E[(1−θ)/θ] = (δ+n)/(γ−1): finite only for γ > 1.
+    func dert(x: Double, tx: Double, n: Double, discount d: Double) -> Double {
+        let buys = (alpha + x) / (alpha + beta + n)
+        let alive = pAlive(x: x, tx: tx, T: n)
+        guard d > 0 else { return gamma > 1 ? alive * buys * (delta + n) / (gamma - 1) : .infinity }
+        var sum = 0.0, term = 1.0, t = 1.0
+        while true {
+            // B(γ, v+1)/B(γ, v) = v/(γ+v), v = δ+n+t−1; and one more opportunity's discount.
+            let v = delta + n + t - 1
+            term *= v / (gamma + v) / (1 + d)
+            sum += term
+            if term < 1e-17 * sum || t > 1e7 { break }
+            t += 1
+        }
+        return alive * buys * sum
+    }
+
     static func fit(
         _ data: PurchaseHistories, penalty: Double = 0, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed
     ) throws(ModelError) -> (BGBB, ModelFit) {

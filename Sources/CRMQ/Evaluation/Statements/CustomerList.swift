@@ -32,6 +32,9 @@ struct CustomerList {
         if named.contains(ModelField.clv.rawValue), !scope.snapshot.marginKnown {
             notes.append("clv values revenue: no margin is known (set margin_rate = 30% to value a share of it)")
         }
+        if named.contains(ModelField.dert.rawValue), let fitted = try? scope.models.fitted(scope.snapshot, scope.settings) {
+            notes += fitted.notes.filter { ProseText.display($0).hasPrefix("dert ") }
+        }
         return ResultTable(columns: columns, notes: notes)
     }
 
