@@ -247,18 +247,28 @@ final class ModelStore {
     /// at their own covariates; else the model in use (`type`), as fitted on every customer.
     func customerModel(_ c: Int, _ type: any PurchaseModel.Type, _ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> any PurchaseModel {
         guard !settings.covariates.isEmpty else { return try purchase(type, snapshot).0 }
-        let name = settings.model(for: snapshot)
-        let (design, fit) = try covariateFit(name, snapshot, settings.covariates)
+        let (design, models) = try patternModels(snapshot, settings)
         let j = Int(design.patternOfCustomer[c])
         guard j >= 0 else { throw Diagnostic("\(snapshot.customers.label(c)) made no purchase up to as_of: the models start from a first purchase") }
+        return models[j]
+    }
+
+    /// With covariates set: the customers by covariate pattern, and each pattern's model.
+    func patternModels(_ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> (design: CovariateDesign, models: [any PurchaseModel]) {
+        let name = settings.model(for: snapshot)
+        let (design, fit) = try covariateFit(name, snapshot, settings.covariates)
         switch name {
-        case .paretonbd: return CovariateModel<ParetoNBD>(values: fit.values, scalings: ParetoNBD.covariateScalings).model(for: design.patterns[j])
-        default: return CovariateModel<BGNBD>(values: fit.values, scalings: BGNBD.covariateScalings).model(for: design.patterns[j])
+        case .paretonbd:
+            let model = CovariateModel<ParetoNBD>(values: fit.values, scalings: ParetoNBD.covariateScalings)
+            return (design, design.patterns.map { model.model(for: $0) })
+        default:
+            let model = CovariateModel<BGNBD>(values: fit.values, scalings: BGNBD.covariateScalings)
+            return (design, design.patterns.map { model.model(for: $0) })
         }
     }
 
-    /// For what reads the purchase model without covariates (intervals, `explain`, `forecast`,
-    /// `validate`, `models`): an error while covariates are set, rather than an answer from
+    /// For what reads the purchase model without covariates (the intervals, `models`, `explain
+    /// fit`, `forecast new customer`): an error while covariates are set, rather than an answer from
     /// another model than the fields'.
     static func refuseCovariates(_ settings: Settings, _ what: String) throws(Diagnostic) {
         guard !settings.covariates.isEmpty else { return }

@@ -9,8 +9,12 @@ struct Validation {
     let scope: CustomerScope
 
     func result(model: ModelName?, holdoutEnd: Int32?) throws(Diagnostic) -> StatementResult {
-        try ModelStore.refuseCovariates(scope.settings, "validate")
-        // The model named, else the one in use when it is a purchase model, else BG/NBD.
+        // The model named, else the one in use when it is a purchase model, else BG/NBD; with
+        // covariates set, the model in use at each customer's own (another model named is refused).
+        let covariates = scope.settings.covariates
+        if !covariates.isEmpty, let model, model != scope.settings.model(for: scope.snapshot) {
+            try ModelStore.refuseCovariates(scope.settings, "validate \(model.rawValue), another model than the one in use,")
+        }
         let type = model?.purchaseModel ?? scope.settings.model?.purchaseModel ?? BGNBD.self
         let snapshot = scope.snapshot
         let later = snapshot.transactions.later
@@ -28,16 +32,26 @@ struct Validation {
                 "the holdout can end at the latest on \(CalendarDay.format(lastDay)), the last day with a transaction after as_of",
                 hint: "validate holdout \(CalendarDay.format(lastDay))")
         }
-        let histories = scope.models.histories(snapshot)
+        // With covariates, each pattern's customers by their own model, rows one pattern after another.
+        let patterns = covariates.isEmpty ? nil : try scope.models.patternModels(snapshot, scope.settings)
+        let histories = patterns?.design.pooled ?? scope.models.histories(snapshot)
         let length = Double(end - asOf) / 7
         let weeks = Int(ceil(length))
         let times = (1..<weeks).map(Double.init) + [length]
 
         let (actual, actualByWeek, newcomers) = seen(histories, through: end, weeks: weeks)
         // Predicted: E[X(w)] at the end of each week, per distinct (x, tₓ, T) row.
-        let model = try scope.models.purchase(type, snapshot).0
-        let perRow: [[Double]] = parallelChunks(histories.x.count) { range in
-            range.map { i in model.expectedPurchases(at: times, x: histories.x[i], tx: histories.tx[i], T: histories.T[i]) }
+        let perRow: [[Double]]
+        if let patterns {
+            perRow = patterns.design.histories.indices.flatMap { j in
+                let (model, rows) = (patterns.models[j], patterns.design.histories[j])
+                return rows.x.indices.map { i in model.expectedPurchases(at: times, x: rows.x[i], tx: rows.tx[i], T: rows.T[i]) }
+            }
+        } else {
+            let model = try scope.models.purchase(type, snapshot).0
+            perRow = parallelChunks(histories.x.count) { range in
+                range.map { i in model.expectedPurchases(at: times, x: histories.x[i], tx: histories.tx[i], T: histories.T[i]) }
+            }
         }
         var predictedByWeek = [Double](repeating: 0, count: weeks)
         for (i, row) in perRow.enumerated() {
@@ -48,7 +62,8 @@ struct Validation {
         let totalPredicted = predicted.reduce(0, +)
         let totalActual = customers.reduce(0.0) { $0 + actual[$1] }
 
-        let summary = ResultTable(title: "\(type.title) against the holdout", columns: [
+        let title = patterns.map { "\(type.title) with \($0.design.names.joined(separator: ", "))" } ?? type.title
+        let summary = ResultTable(title: "\(title) against the holdout", columns: [
             ResultColumn("calibration_end", .date([asOf])),
             ResultColumn("holdout_end", .date([end])),
             ResultColumn("holdout_weeks", unit: .weeks, .number([length])),
@@ -75,8 +90,6 @@ struct Validation {
         ])
     }
 
-    /// The whole holdout, every transaction after as_of: its last day, its length in weeks and
-    /// each customer's repeat purchase days in it; nil when the snapshot has none.
     /// The repeat purchases predicted over the whole holdout and those made, by the model in
     /// use; nil without a holdout or a purchase in it.
     func totals() -> (predicted: Double, actual: Double)? {
@@ -91,6 +104,8 @@ struct Validation {
         return (predicted, actual)
     }
 
+    /// The whole holdout, every transaction after as_of: its last day, its length in weeks and
+    /// each customer's repeat purchase days in it; nil when the snapshot has none.
     func holdout() -> (end: Int32, weeks: Double, actual: [Double])? {
         guard let end = scope.snapshot.transactions.later.day.max() else { return nil }
         let length = Double(end - scope.snapshot.info.asOf) / 7
