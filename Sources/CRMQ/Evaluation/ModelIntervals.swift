@@ -20,8 +20,8 @@ extension ModelStore {
         let level = settings.interval ?? Settings.defaultInterval
         let key = IntervalKey(fields: key(snapshot, settings), level: level)
         if let cached = intervalCache[key] { return cached }
-        let (purchases, uncertainty, spend, fitted, histories) = try uncertainties(snapshot, settings, level)
-        let spreads = purchases.lifetimeValueSpreads(histories, fitted.value, uncertainty)
+        let (pieces, uncertainty, spend, fitted, histories) = try uncertainties(snapshot, settings, level)
+        let spreads = pieces.flatMap { $0.model.lifetimeValueSpreads($0.histories, fitted.value, uncertainty, lifted: $0.lift) }
         let customers = snapshot.customers
         let frequency = customers.numbers(CustomerFields.frequency), monetary = customers.numbers(CustomerFields.monetary)
         let n = customers.count
@@ -46,28 +46,51 @@ extension ModelStore {
             level: level, ends: [.pAlive: alive, .expectedPurchases: next, .clv: clv],
             source: "\(exact: shown)% intervals from the fitted parameters' standard errors: the estimates' asymptotic normal "
                 + "distribution on the log scale, carried to each figure by the delta method (logit for p_alive, log for the rest)"
+                + (settings.covariates.isEmpty ? "" : "; with the covariates' coefficients, each customer's own")
                 + (spend == nil ? "" : "; clv adds Gamma-Gamma's"))
         intervalCache[key] = intervals
         return intervals
     }
 
+    /// A part of the customers with one model: all of them, or one covariate pattern's. `lift`
+    /// carries a gradient in the model's ln-parameters to the uncertainty's parameters.
+    struct IntervalPiece {
+        var model: any PurchaseModel
+        var histories: PurchaseHistories
+        var lift: @Sendable ([Double]) -> [Double]
+    }
+
     /// What every interval is made from: the purchase model fitted with its parameters'
-    /// uncertainty, and Gamma-Gamma's too when spend is known (fitted apart, so independent).
+    /// uncertainty — with covariates, the base parameters' and the coefficients', each pattern
+    /// of customers its own model — and Gamma-Gamma's too when spend is known (fitted apart, so
+    /// independent). `histories` has every piece's rows one after another, as `pieces` does.
     private func uncertainties(_ snapshot: Snapshot, _ settings: Settings, _ level: Double) throws(Diagnostic) -> (
-        purchases: any PurchaseModel, uncertainty: ParameterUncertainty, spend: (model: GammaGamma, uncertainty: ParameterUncertainty)?,
+        pieces: [IntervalPiece], uncertainty: ParameterUncertainty, spend: (model: GammaGamma, uncertainty: ParameterUncertainty)?,
         fitted: Fitted, histories: PurchaseHistories
     ) {
-        try ModelStore.refuseCovariates(settings, "the intervals (p_alive_low … clv_high)")
         let model = settings.model(for: snapshot)
         guard let type = model.purchaseModel else {
             throw Diagnostic("the simple retention model has no fitted parameters, so its figures have no interval: set model = bgnbd, or another fitted model")
         }
         let fitted = try fitted(snapshot, settings)
-        let (purchases, fit) = try purchase(type, snapshot, standardErrors: true)
-        guard let covariance = fit.covariance else {
-            throw Diagnostic("the \(fit.model) fit's information matrix cannot be inverted, so its parameters have no standard errors and its figures no interval")
+        let pieces: [IntervalPiece], uncertainty: ParameterUncertainty, histories: PurchaseHistories
+        if settings.covariates.isEmpty {
+            let (purchases, fit) = try purchase(type, snapshot, standardErrors: true)
+            guard let covariance = fit.covariance else {
+                throw Diagnostic("the \(fit.model) fit's information matrix cannot be inverted, so its parameters have no standard errors and its figures no interval")
+            }
+            uncertainty = ParameterUncertainty(values: fit.values, covariance: covariance, level: level)
+            histories = self.histories(snapshot)
+            pieces = [IntervalPiece(model: purchases, histories: histories, lift: { $0 })]
+        } else {
+            let (design, models, lifts, fit) = try patternModels(snapshot, settings)
+            guard let covariance = fit.covariance else {
+                throw Diagnostic("the \(fit.model) fit's information matrix cannot be inverted, so its parameters have no standard errors and its figures no interval")
+            }
+            uncertainty = ParameterUncertainty(values: fit.values, covariance: covariance, level: level, logScale: type.parameterNames.count)
+            histories = design.pooled
+            pieces = design.histories.indices.map { IntervalPiece(model: models[$0], histories: design.histories[$0], lift: lifts[$0]) }
         }
-        let uncertainty = ParameterUncertainty(values: fit.values, covariance: covariance, level: level)
         var spend: (model: GammaGamma, uncertainty: ParameterUncertainty)?
         if snapshot.knowsSpend {
             let (model, fit) = try gammaGamma(snapshot, standardErrors: true)
@@ -76,7 +99,7 @@ extension ModelStore {
             }
             spend = (model, ParameterUncertainty(values: fit.values, covariance: covariance, level: level))
         }
-        return (purchases, uncertainty, spend, fitted, histories(snapshot))
+        return (pieces, uncertainty, spend, fitted, histories)
     }
 
     /// The total clv of some customers with its interval at the level set: the delta method on
@@ -85,7 +108,7 @@ extension ModelStore {
     /// would take every customer's error at its worst at once.
     func totalLifetimeValue(_ snapshot: Snapshot, _ settings: Settings, customers rows: [Int32]) throws(Diagnostic) -> (total: Double, low: Double, high: Double, level: Double) {
         let level = settings.interval ?? Settings.defaultInterval
-        let (purchases, uncertainty, spend, fitted, histories) = try uncertainties(snapshot, settings, level)
+        let (pieces, uncertainty, spend, fitted, histories) = try uncertainties(snapshot, settings, level)
         let customers = snapshot.customers
         let frequency = customers.numbers(CustomerFields.frequency), monetary = customers.numbers(CustomerFields.monetary)
         var weights = [Double](repeating: 0, count: histories.x.count)
@@ -102,7 +125,15 @@ extension ModelStore {
             }
         }
         guard total > 0 else { return (total, total, total, level) }
-        let gradient = purchases.lifetimeValueTotalGradient(histories, fitted.value, weights: weights)
+        // Each piece's rows are the next of `weights`; the total's gradient is the pieces' summed.
+        var gradient: [Double] = []
+        var offset = 0
+        for piece in pieces {
+            let rows = piece.histories.x.count
+            let part = piece.lift(piece.model.lifetimeValueTotalGradient(piece.histories, fitted.value, weights: Array(weights[offset..<(offset + rows)])))
+            gradient = gradient.isEmpty ? part : zip(gradient, part).map(+)
+            offset += rows
+        }
         // d ln total = d total / total.
         var logVariance = uncertainty.variance(gradient.map { $0 / total })
         if let spend { logVariance += spend.uncertainty.variance(spendGradient.map { $0 / total }) }

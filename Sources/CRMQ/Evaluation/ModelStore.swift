@@ -232,11 +232,11 @@ final class ModelStore {
         switch model {
         case .paretonbd:
             fit = try Self.fitting("Pareto/NBD with covariates") { () throws(ModelError) in
-                try CovariateModel<ParetoNBD>.fit(design, scalings: ParetoNBD.covariateScalings, penalty: penalty, standardErrors: false, interrupted: stop)
+                try CovariateModel<ParetoNBD>.fit(design, scalings: ParetoNBD.covariateScalings, penalty: penalty, standardErrors: true, interrupted: stop)
             }.1
         default:
             fit = try Self.fitting("BG/NBD with covariates") { () throws(ModelError) in
-                try CovariateModel<BGNBD>.fit(design, scalings: BGNBD.covariateScalings, penalty: penalty, standardErrors: false, interrupted: stop)
+                try CovariateModel<BGNBD>.fit(design, scalings: BGNBD.covariateScalings, penalty: penalty, standardErrors: true, interrupted: stop)
             }.1
         }
         covariateFits[key] = (design, fit)
@@ -247,28 +247,31 @@ final class ModelStore {
     /// at their own covariates; else the model in use (`type`), as fitted on every customer.
     func customerModel(_ c: Int, _ type: any PurchaseModel.Type, _ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> any PurchaseModel {
         guard !settings.covariates.isEmpty else { return try purchase(type, snapshot).0 }
-        let (design, models) = try patternModels(snapshot, settings)
+        let (design, models, _, _) = try patternModels(snapshot, settings)
         let j = Int(design.patternOfCustomer[c])
         guard j >= 0 else { throw Diagnostic("\(snapshot.customers.label(c)) made no purchase up to as_of: the models start from a first purchase") }
         return models[j]
     }
 
-    /// With covariates set: the customers by covariate pattern, and each pattern's model.
-    func patternModels(_ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> (design: CovariateDesign, models: [any PurchaseModel]) {
+    /// With covariates set: the customers by covariate pattern, each pattern's model, and the
+    /// map of a gradient in its ln-parameters to the fit's (ln θ, γ).
+    func patternModels(_ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> (
+        design: CovariateDesign, models: [any PurchaseModel], lifts: [@Sendable ([Double]) -> [Double]], fit: ModelFit
+    ) {
         let name = settings.model(for: snapshot)
         let (design, fit) = try covariateFit(name, snapshot, settings.covariates)
         switch name {
         case .paretonbd:
             let model = CovariateModel<ParetoNBD>(values: fit.values, scalings: ParetoNBD.covariateScalings)
-            return (design, design.patterns.map { model.model(for: $0) })
+            return (design, design.patterns.map { model.model(for: $0) }, design.patterns.map { z in { model.lift($0, at: z) } }, fit)
         default:
             let model = CovariateModel<BGNBD>(values: fit.values, scalings: BGNBD.covariateScalings)
-            return (design, design.patterns.map { model.model(for: $0) })
+            return (design, design.patterns.map { model.model(for: $0) }, design.patterns.map { z in { model.lift($0, at: z) } }, fit)
         }
     }
 
-    /// For what reads the purchase model without covariates (the intervals, `models`, `explain
-    /// fit`, `forecast new customer`): an error while covariates are set, rather than an answer from
+    /// For what reads the purchase model without covariates (`models`, `explain fit`,
+    /// `forecast new customer`): an error while covariates are set, rather than an answer from
     /// another model than the fields'.
     static func refuseCovariates(_ settings: Settings, _ what: String) throws(Diagnostic) {
         guard !settings.covariates.isEmpty else { return }

@@ -123,6 +123,19 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
         design.patterns.indices.flatMap { model(for: design.patterns[$0]).lifetimeValues(design.histories[$0], value) }
     }
 
+    /// A gradient in the ln-parameters of the model at covariates `z`, carried to (ln θ,
+    /// γ_life, γ_trans): ln p_i = ln θ_i + sign · γ_process · z for a scaled parameter, so
+    /// ∂/∂ln θ_i is unchanged and ∂/∂γ_c sums sign · z_c · ∂/∂ln p_i over the process's parameters.
+    func lift(_ g: [Double], at z: [Double]) -> [Double] {
+        let k = z.count
+        var out = g + [Double](repeating: 0, count: 2 * k)
+        for scaling in scalings {
+            let offset = g.count + (scaling.process == .life ? 0 : k)
+            for c in 0..<k { out[offset + c] += g[scaling.parameter] * scaling.sign * z[c] }
+        }
+        return out
+    }
+
     /// The model a customer with covariates `z` follows.
     func model(for z: [Double]) -> Model {
         var p = base.parameters

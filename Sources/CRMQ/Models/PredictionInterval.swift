@@ -18,7 +18,14 @@ struct ParameterUncertainty: Sendable {
     var z: Double
 
     init(values: [Double], covariance: [[Double]], level: Double) {
-        logCovariance = covariance.indices.map { i in covariance.indices.map { j in covariance[i][j] / (values[i] * values[j]) } }
+        self.init(values: values, covariance: covariance, level: level, logScale: values.count)
+    }
+
+    /// The first `logScale` parameters on the log scale, the rest (covariate coefficients,
+    /// of either sign) as they are: their gradients are then in γ itself.
+    init(values: [Double], covariance: [[Double]], level: Double, logScale: Int) {
+        let scale = values.indices.map { $0 < logScale ? values[$0] : 1 }
+        logCovariance = covariance.indices.map { i in covariance.indices.map { j in covariance[i][j] / (scale[i] * scale[j]) } }
         z = Special.normalQuantile(0.5 + level / 2)
     }
 
@@ -65,12 +72,20 @@ extension PurchaseModel {
     /// uncertainty. The surely-alive part's gradient is taken per distinct (x, T) pair by
     /// forward differences in ln θ (one more evaluation a parameter); P(alive)'s is the
     /// model's own, analytic.
-    func lifetimeValueSpreads(_ histories: PurchaseHistories, _ value: LifetimeValue, _ uncertainty: ParameterUncertainty) -> [RowSpread] {
+    ///
+    /// `lifted` carries a gradient in this model's ln-parameters to the uncertainty's own
+    /// parameters (with covariates: the base parameters' logs and the coefficients); linear,
+    /// so that it may be applied to each part of a gradient apart.
+    func lifetimeValueSpreads(
+        _ histories: PurchaseHistories, _ value: LifetimeValue, _ uncertainty: ParameterUncertainty, lifted: ([Double]) -> [Double] = { $0 }
+    ) -> [RowSpread] {
         let (pairs, perPair) = pairGradients(histories, value)
+        let perPairLifted = perPair.map { (discounted: lifted($0.discounted), nextYear: lifted($0.nextYear)) }
         return parallelChunks(histories.x.count) { range in
             range.map { i in
-                let (g, notAlive) = aliveGradient(histories, i)
-                let pair = perPair[Int(pairs.ofRow[i])]
+                let (g0, notAlive) = aliveGradient(histories, i)
+                let g = lifted(g0)
+                let pair = perPairLifted[Int(pairs.ofRow[i])]
                 return RowSpread(
                     aliveLogit: uncertainty.variance(g),
                     nextYearLog: uncertainty.variance(pair.nextYear, plus: g, times: notAlive),
@@ -98,6 +113,7 @@ extension PurchaseModel {
             for k in total.indices { total[k] += part[k] }
         }
     }
+    // (A total's gradient is linear in the rows', so a caller lifts the sum once.)
 
     /// Per distinct (x, T) pair: the gradient of ln(discounted) and of ln(next year) in ln θ.
     private func pairGradients(_ histories: PurchaseHistories, _ value: LifetimeValue) -> (PurchasePairs, [(discounted: [Double], nextYear: [Double])]) {
