@@ -98,11 +98,15 @@ import Testing
         let own = run("customers where id = '100' show p_alive, clv", session: session, mode: .csv).out
         #expect(own != plain, "\(own)")
         // What does not take covariates yet says so rather than answering from another model.
-        for statement in ["validate bgnbd", "models", "explain fit", "forecast new customer"] {
+        for statement in ["validate bgnbd", "explain fit", "forecast new customer"] {
             #expect(run(statement, session: session).err.contains("not yet with covariates"), "\(statement)")
         }
         #expect(run("explain p_alive for 100", session: session).out.contains("Fitted with the covariates gender, channel; at this customer's own"))
         #expect(run("validate", session: session).out.contains("Pareto/NBD with gender, channel against the holdout"))
+        // models: the covariate model one more row, its k = 8 in AIC and BIC.
+        let models = run("models", session: session, mode: .csv).out
+        let row = try #require(models.split(separator: "\n").first { $0.hasPrefix("\"Pareto/NBD with covariates: gender, channel\",") })
+        #expect(row.contains(",-5821.06"), "\(row)")
         #expect(run("set covariates = region", session: session).err.isEmpty)  // checked when a field is asked for
         #expect(run("customers limit 1 show p_alive", session: session).err.contains("set covariates: unknown field `region`"))
         _ = run("set covariates = none", session: session)

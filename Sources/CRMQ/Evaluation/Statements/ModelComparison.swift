@@ -5,12 +5,12 @@ import Glibc
 /// `models`: each purchase model of `ModelCatalog` fitted on the snapshot and compared as a
 /// paper's model table does (Fader, Hardie & Lee 2005, table 1; Batislam et al. 2007, table 3):
 /// fit by AIC = 2k − 2 ln L and BIC = k ln n − 2 ln L (k parameters, n customers), and, with
-/// a holdout, the error of each customer's predicted repeat purchase days.
+/// a holdout, the error of each customer's predicted repeat purchase days. With covariates
+/// set, the model in use with them is one more row: what the covariates buy, in the same terms.
 struct ModelComparison {
     let scope: CustomerScope
 
     func result() throws(Diagnostic) -> StatementResult {
-        try ModelStore.refuseCovariates(scope.settings, "models")
         let snapshot = scope.snapshot
         let histories = scope.models.histories(snapshot)
         let n = Double(histories.modelled)
@@ -51,6 +51,27 @@ struct ModelComparison {
                     mae.append(.nan)
                     predicted.append(.nan)
                 }
+            }
+        }
+        if !scope.settings.covariates.isEmpty {
+            // The model in use with its covariates: each pattern's customers by their own model.
+            let (design, models, _, fit) = try scope.models.patternModels(snapshot, scope.settings)
+            names.append("\(fit.model): \(design.names.joined(separator: ", "))")
+            for (k, name) in parameterNames.enumerated() { parameters[k].append(fit.names.firstIndex(of: name).map { fit.values[$0] } ?? .nan) }
+            let k = Double(fit.values.count)
+            logLikelihood.append(fit.logLikelihood)
+            aic.append(2 * k - 2 * fit.logLikelihood)
+            bic.append(k * log(n) - 2 * fit.logLikelihood)
+            if let holdout {
+                let pooled = design.pooled
+                let perRow = design.histories.indices.flatMap { j in
+                    design.histories[j].x.indices.map { i in
+                        models[j].expectedPurchases(at: [holdout.weeks], x: design.histories[j].x[i], tx: design.histories[j].tx[i], T: design.histories[j].T[i])[0]
+                    }
+                }
+                let each = customers.map { perRow[Int(pooled.rowOfCustomer[$0])] }
+                mae.append(zip(customers, each).reduce(0.0) { $0 + abs($1.1 - holdout.actual[$1.0]) } / Double(max(1, customers.count)))
+                predicted.append(each.reduce(0, +))
             }
         }
         var columns = [
