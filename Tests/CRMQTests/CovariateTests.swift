@@ -98,11 +98,13 @@ import Testing
         let own = run("customers where id = '100' show p_alive, clv", session: session, mode: .csv).out
         #expect(own != plain, "\(own)")
         // What does not take covariates yet says so rather than answering from another model.
-        for statement in ["validate bgnbd", "explain fit", "forecast new customer"] {
+        for statement in ["validate bgnbd", "forecast new customer"] {
             #expect(run(statement, session: session).err.contains("not yet with covariates"), "\(statement)")
         }
         #expect(run("explain p_alive for 100", session: session).out.contains("Fitted with the covariates gender, channel; at this customer's own"))
         #expect(run("validate", session: session).out.contains("Pareto/NBD with gender, channel against the holdout"))
+        let explained = run("explain fit", session: session).out
+        #expect(explained.contains("at each customer's own parameters") && explained.contains("Maximum: ln L = -5,821.06"), "\(explained)")
         // models: the covariate model one more row, its k = 8 in AIC and BIC.
         let models = run("models", session: session, mode: .csv).out
         let row = try #require(models.split(separator: "\n").first { $0.hasPrefix("\"Pareto/NBD with covariates: gender, channel\",") })

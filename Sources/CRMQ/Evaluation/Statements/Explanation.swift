@@ -117,11 +117,18 @@ struct Explanation {
 
     /// The model in use's likelihood with its maximum, then Gamma-Gamma's where spend is known.
     private func fit() throws(Diagnostic) -> Prose {
-        try ModelStore.refuseCovariates(scope.settings, "explain fit")
         let model = scope.settings.model(for: scope.snapshot)
         let type = model.purchaseModel ?? BGNBD.self
-        let fit = try scope.models.purchase(type, scope.snapshot, standardErrors: true).1
-        let rows = scope.models.histories(scope.snapshot).x.count
+        let covariates = scope.settings.covariates
+        // With covariates: the covariate fit, its rows those of every pattern together.
+        let (fit, rows): (ModelFit, Int)
+        if covariates.isEmpty {
+            fit = try scope.models.purchase(type, scope.snapshot, standardErrors: true).1
+            rows = scope.models.histories(scope.snapshot).x.count
+        } else {
+            let patterns = try scope.models.patternModels(scope.snapshot, scope.settings)
+            (fit, rows) = (patterns.fit, patterns.design.pooled.x.count)
+        }
         let parameters = zip(fit.names, fit.values).map { "\(symbol($0)) = \(n($1))" as Prose }.joined(separator: ", ")
         let who: Prose = type.time == .periods
             ? "per customer with x purchases in n opportunities, the last at tₓ:"
@@ -129,6 +136,10 @@ struct Explanation {
         var lines: [Prose] = ["fit: maximum likelihood, the parameters that make the data most probable.", ""]
         lines.append("\(type.title), \(who)")
         lines += type.likelihood.map { "  \($0)" }
+        if !covariates.isEmpty, let note = fit.notes.first(where: { ProseText.display($0).contains("with covariates on both processes") }) {
+            lines.append("  at each customer's own parameters, from their covariates z_i (\(covariates.joined(separator: ", "))):")
+            lines.append(Prose("  " + ProseText.display(note).replacingOccurrences(of: " (Fader & Hardie 2007; CLVTools' convention)", with: "")))
+        }
         let history = type.time == .periods ? "(x, tₓ, n)" : "(x, tₓ, T)"
         lines.append("  summed over \(count: fit.customers) customers (\(count: rows) distinct \(history) rows, each counted once with its weight).")
         lines.append("  Maximum: ln L = \(fit.logLikelihood, decimals: 2) at \(parameters).")
@@ -146,7 +157,8 @@ struct Explanation {
         }
         lines += [
             "",
-            "How: BFGS on the parameters' logarithms (so they stay positive) with analytic gradients and a line",
+            "How: BFGS on the parameters' logarithms (so they stay positive)" + (covariates.isEmpty ? "" : ", the coefficients as they are,")
+                + " with analytic gradients and a line",
             "search, stopped when the gradient vanishes (\(iterations) iterations). Standard errors are the",
             "square roots of the diagonal of the inverse Hessian of −ln L at the maximum.",
         ]
