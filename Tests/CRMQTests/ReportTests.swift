@@ -28,6 +28,9 @@ import Testing
         // The whale curve's top 20% (13 customers) hold 225,115.70 of 207,223.82: 108.6%.
         #expect(html.contains("The top 20% of customers hold 108.6% of the profit"))
         #expect(html.contains("<li>the model against the holdout: no holdout"))  // left out, and why
+        // A lead is one paragraph: a sentence of several lines is joined, never shown as "\n".
+        #expect(html.contains("worth less than 3,149.10. 61 customers are worth") && html.contains("(1.5%). The top 10% of customers"), "\(html)")
+        #expect(!html.contains("\\n"))
         #expect(html.components(separatedBy: "<svg ").count - 1 == 6)
         for outside in ["http:", "https:", "<script", "<link", "<img", "@import"] { #expect(!html.contains(outside), "\(outside)") }
     }

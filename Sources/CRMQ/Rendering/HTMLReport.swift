@@ -15,7 +15,7 @@ public enum HTMLReport {
         var charts = 0
         for (k, section) in report.sections.enumerated() {
             body += "<section id=\"s\(k + 1)\">\n<h2>\(escape(section.title))</h2>\n"
-            body += "<p class=\"lead\">\(escape(ProseText.display(section.sentence)))</p>\n"
+            body += "<p class=\"lead\">\(escape(paragraph(section.sentence)))</p>\n"
             for block in section.blocks {
                 switch block {
                 case .table(let table):
@@ -117,6 +117,14 @@ public enum HTMLReport {
         if table.rowCount > limit { notes.append("the first \(limit) of \(table.rowCount) rows") }
         if !notes.isEmpty { out += "<p class=\"notes\">" + notes.joined(separator: "<br>") + "</p>\n" }
         return out
+    }
+
+    /// A section's sentence as one paragraph: its lines joined, each after the first begun
+    /// with a capital, as the sentences they are.
+    static func paragraph(_ sentence: Prose) -> String {
+        ProseText.display(sentence).split(separator: "\n").enumerated().map { k, line in
+            k == 0 ? String(line) : line.prefix(1).uppercased() + line.dropFirst()
+        }.joined(separator: " ")
     }
 
     /// Text for an HTML element or attribute, its control characters shown as escapes (but

@@ -13,7 +13,7 @@ public enum MarkdownReport {
         }
         for section in report.sections {
             out += "\n## \(MarkdownRenderer.escape(section.title))\n\n"
-            out += MarkdownRenderer.escape(ProseText.display(section.sentence)) + "\n\n"
+            out += MarkdownRenderer.escape(HTMLReport.paragraph(section.sentence)) + "\n\n"
             for block in section.blocks {
                 switch block {
                 case .table(let table):
