@@ -52,6 +52,27 @@ import Testing
         #expect(run("set model = simple\nforecast for 1760", session: session).err.contains("purchase model"))
         let donations = Session()
         _ = run("load \"\(repositoryRoot)/examples/donations.csv\"", session: donations)
-        #expect(run("forecast new customer", session: donations).err.contains("no forecast of purchase counts yet"))
+        // A summary of opportunities counts them: the horizon's 10 unless told, never weeks.
+        #expect(run("forecast for 3000", session: donations).out.contains("in the next 10 opportunities"))
+        #expect(run("forecast new customer weeks 5", session: donations).err.contains("counts opportunities, not weeks"))
+        #expect(run("forecast for 1760 opportunities 5", session: session).err.contains("counts time in weeks"))
+    }
+
+    /// BG/BB over opportunities, the same two properties at the donations fit (BTYD's walkthrough),
+    /// for histories of x purchases in n = 6, the last at tₓ, over 1, 5 and 10 opportunities.
+    @Test func bgbb_distributions_sum_to_one_and_their_mean_is_the_expectation() {
+        let model = BGBB([1.2035, 0.7497, 0.6567, 2.7834])
+        for (x, tx) in [(0.0, 0.0), (1, 1), (3, 6), (4, 5), (6, 6)] {
+            for n in [1.0, 5, 10] {
+                let p = model.conditional(weeks: n, x: x, tx: tx, T: 6, count: 12)
+                let mean = zip(p.indices, p).reduce(0.0) { $0 + Double($1.0) * $1.1 }
+                let expected = model.expectedPurchases(in: n, x: x, tx: tx, T: 6)
+                #expect(abs(p.reduce(0, +) - 1) < 1e-12, "x = \(x), tₓ = \(tx), \(n): sums to \(p.reduce(0, +))")
+                #expect(abs(mean - expected) < 1e-10 * max(1, expected), "x = \(x), tₓ = \(tx), \(n): \(mean) against \(expected)")
+                #expect(p.dropFirst(Int(n) + 1).allSatisfy { $0 == 0 })  // no more purchases than opportunities
+            }
+        }
+        // FHS 2010's example: x = 4, tₓ = 5, n = 6 expects 3.6279 purchases in the next 10 (the figure).
+        #expect(abs(model.expectedPurchases(in: 10, x: 4, tx: 5, T: 6) - 3.6279) < 5e-4)
     }
 }

@@ -1,4 +1,6 @@
-"""BG/BB's DERT (discounted expected residual transactions, Fader, Hardie & Shang 2010) for
+"""BG/BB's forecast of counts and DERT. `forecast new customer opportunities 6` against
+lifetimes' BetaGeoBetaBinomFitter.expected_number_of_transactions_in_first_n_periods (FHS
+2010 eq. 7) at the same parameters. DERT (discounted expected residual transactions) for
 every donor of lifetimes' donations.csv, against the paper's closed form as CLVTools and BTYD
 compute it — B(α+x+1, β+n−x)/B(α,β) · B(γ, δ+n+1)/(B(γ,δ)(1+d)) · ₂F₁(1, δ+n+1; γ+δ+n+1;
 1/(1+d)) / L(α, β, γ, δ | x, tₓ, n) — with scipy's hyp2f1 and the likelihood written here
@@ -55,4 +57,22 @@ for rate, label in [(0.1, "10% (the default)"), (0.25, "25%")]:
     failures += not ok
     print(f"{'ok  ' if ok else 'FAIL'} donations.csv at a discount of {label}: DERT of each of the {len(groups)} histories equals the "
           f"closed form (largest relative difference {worst:.1e}, {len(donors)} donors)")
+
+# The count forecast of a new donor over the six appeals, against lifetimes' eq. 7.
+import pandas as pd
+from lifetimes import BetaGeoBetaBinomFitter
+tables = crmq('load "examples/donations.csv"', "fit bgbb", "forecast new customer opportunities 6")
+p = {row["parameter"]: float(row["value"]) for row in next(t for t in tables if "parameter" in t[0])}
+forecast = next(t for t in tables if "probability" in t[0])
+ours = {int(row["purchases"]): float(row["probability"]) for row in forecast if row["purchases"].isdigit()}
+donations = pd.read_csv(os.path.join(ROOT, "examples", "donations.csv"))
+fitter = BetaGeoBetaBinomFitter()
+fitter.params_ = pd.Series({"alpha": p["alpha"], "beta": p["beta"], "gamma": p["gamma"], "delta": p["delta"]})
+fitter.data = pd.DataFrame({"frequency": donations["frequency"], "weights": donations["weights"]})
+theirs = fitter.expected_number_of_transactions_in_first_n_periods(6)["model"] / donations["weights"].sum()
+worst = max(abs(ours[x] / theirs[x] - 1) for x in theirs.index)
+ok = sorted(ours) == list(range(7)) and worst < 1e-9
+failures += not ok
+print(f"{'ok  ' if ok else 'FAIL'} donations.csv: a new donor's chance of 0 … 6 gifts in six appeals equals lifetimes' eq. 7 "
+      f"(largest relative difference {worst:.1e})")
 sys.exit(1 if failures else 0)

@@ -106,3 +106,28 @@ extension ParetoNBD: PurchaseForecast {
 
     func updated(x: Double, T: Double) -> any PurchaseForecast { ParetoNBD(r: r + x, alpha: alpha + T, s: s, beta: beta + T) }
 }
+
+extension BGBB: PurchaseForecast {
+    /// Over the next n* opportunities (`weeks` counts them here) of a customer alive now, with
+    /// p ~ Beta(α, β) and θ ~ Beta(γ, δ): alive for exactly j of them with chance
+    /// B(γ+1, δ+j)/B(γ, δ) (j < n*) or B(γ, δ+n*)/B(γ, δ), and k purchases in j with chance
+    /// C(j, k) B(α+k, β+j−k)/B(α, β) (Fader, Hardie & Shang 2010, eq. 9, with the history's
+    /// update below). Its mean is E[p] · Σ_{t≤n*} E[(1−θ)^t], the expected purchases.
+    func newCustomer(weeks t: Double, count: Int) -> [Double] {
+        let n = max(0, Int(t.rounded()))
+        let lnB = { (a: Double, b: Double) in Special.lnGamma(a) + Special.lnGamma(b) - Special.lnGamma(a + b) }
+        let base = lnB(alpha, beta), stay = lnB(gamma, delta)
+        var p = [Double](repeating: 0, count: count)
+        for j in 0...n {
+            let alive = j < n ? lnB(gamma + 1, delta + Double(j)) - stay : lnB(gamma, delta + Double(n)) - stay
+            for k in 0...min(j, count - 1) {
+                let choose = Special.lnGamma(Double(j) + 1) - Special.lnGamma(Double(k) + 1) - Special.lnGamma(Double(j - k) + 1)
+                p[k] += exp(alive + choose + lnB(alpha + Double(k), beta + Double(j - k)) - base)
+            }
+        }
+        return p
+    }
+
+    /// After x purchases in n opportunities, alive: p ~ Beta(α+x, β+n−x), θ ~ Beta(γ, δ+n).
+    func updated(x: Double, T n: Double) -> any PurchaseForecast { BGBB([alpha + x, beta + n - x, gamma, delta + n]) }
+}

@@ -1,16 +1,19 @@
-/// `forecast for X [weeks N]`, `forecast new customer [weeks N]`: how many purchases, as a distribution.
+/// `forecast for X [weeks N | opportunities N]`, `forecast new customer […]`: how many
+/// purchases, as a distribution.
 struct ForecastStatement: Statement {
     /// The customer, or nil for a customer acquired today.
     var customer: Name?
-    var weeks: Double = 52
+    /// `weeks N`, or `opportunities N` on a summary of them (BG/BB); nil: 52 weeks, or the horizon's opportunities.
+    var span: (count: Double, unit: ModelTime)?
 
     static let word = "forecast"
     static let answersOnHistogram = true
     static let help = StatementHelp(
-        syntax: "forecast for ID|NAME [weeks N] | forecast new customer [weeks N]",
+        syntax: "forecast for ID|NAME [weeks N|opportunities N] | forecast new customer [weeks N|opportunities N]",
         summary: "The chance of 0, 1, 2, … purchases in the next N weeks (52 unless told) and their expectation, from the "
             + "purchase model in use: for a customer given their history, or for one acquired today (CLVTools' newcustomer, "
-            + "lifetimes' probability_of_n_purchases_up_to_time).",
+            + "lifetimes' probability_of_n_purchases_up_to_time). On a summary of opportunities (BG/BB), the next N "
+            + "opportunities (the horizon's unless told).",
         example: "forecast for ACME weeks 26")
 
     static func parse(_ parser: inout Parser) throws(Diagnostic) -> Self {
@@ -26,7 +29,13 @@ struct ForecastStatement: Statement {
                 throw parser.expected("a number of weeks from 1 to 5,200, like 26")
             }
             _ = parser.advance()
-            statement.weeks = n
+            statement.span = (n, .weeks)
+        } else if parser.accept("opportunities") != nil {
+            guard case .number(let n, false) = parser.token.kind, n >= 1, n <= 1000, n == n.rounded() else {
+                throw parser.expected("a whole number of opportunities from 1 to 1,000, like 10")
+            }
+            _ = parser.advance()
+            statement.span = (n, .periods)
         }
         return statement
     }
@@ -36,15 +45,16 @@ struct ForecastStatement: Statement {
         case nil where typed.isEmpty: .words(["for", "new"])
         case "new": .words(["customer"])
         case "for": .customers
-        default: .words(["weeks"])
+        default: .words(["weeks", "opportunities"])
         }
     }
 
     var description: String {
-        "forecast " + (customer.map { "for \(SourceText.quoted($0.text))" } ?? "new customer") + (weeks == 52 ? "" : " weeks \(NumberText.plain(weeks))")
+        "forecast " + (customer.map { "for \(SourceText.quoted($0.text))" } ?? "new customer")
+            + (span.map { " \($0.unit == .weeks ? "weeks" : "opportunities") \(NumberText.plain($0.count))" } ?? "")
     }
 
     func run(in session: Session, at range: SourceRange) throws(Diagnostic) -> StatementResult {
-        try Forecast(scope: try session.scope(range)).result(customer: customer, weeks: weeks)
+        try Forecast(scope: try session.scope(range)).result(customer: customer, span: span)
     }
 }

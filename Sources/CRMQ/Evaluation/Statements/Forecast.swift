@@ -4,8 +4,17 @@
 struct Forecast {
     let scope: CustomerScope
 
-    func result(customer: Name?, weeks: Double) throws(Diagnostic) -> StatementResult {
+    func result(customer: Name?, span: (count: Double, unit: ModelTime)?) throws(Diagnostic) -> StatementResult {
         let name = scope.settings.model(for: scope.snapshot)
+        // Weeks, or on a summary of opportunities so many of them (the horizon's unless told).
+        let opportunities = scope.snapshot.countsPeriods
+        if let span, (span.unit == .periods) != opportunities {
+            throw Diagnostic(opportunities
+                ? "\(scope.snapshot.name) counts opportunities, not weeks: forecast … opportunities N"
+                : "\(scope.snapshot.name) counts time in weeks; opportunities are for a summary of them (BG/BB): forecast … weeks N")
+        }
+        let weeks = span?.count ?? (opportunities ? Double(scope.settings.lifetimeValue(for: scope.snapshot).horizonMonths) : 52)
+        let unit = opportunities ? "opportunities" : "weeks"
         guard let type = name.purchaseModel else {
             throw Diagnostic("forecast counts purchases with a purchase model, and the model in use is \(name.rawValue)", hint: "set model = bgnbd")
         }
@@ -17,7 +26,7 @@ struct Forecast {
             fitted = try scope.models.purchase(type, scope.snapshot).0
         }
         guard let model = fitted as? any PurchaseForecast else {
-            throw Diagnostic("\(type.title) has no forecast of purchase counts yet: its opportunities are not weeks")
+            throw Diagnostic("\(type.title) has no forecast of purchase counts")
         }
         let title: Prose
         let customers = scope.snapshot.customers
@@ -29,10 +38,10 @@ struct Forecast {
                               customers.numbers(CustomerFields.age)[row])
             guard !x.isNaN else { throw Diagnostic("\(customers.label(row)) made no purchase up to as_of: the models start from a first purchase") }
             history = (x, tx, T)
-            title = "purchases of \(customers.label(row)) (\(customers.ids[row] ?? "")) in the next \(weeks, .count) weeks"
+            title = "purchases of \(customers.label(row)) (\(customers.ids[row] ?? "")) in the next \(weeks, .count) \(unit)"
             notes.append("P(alive) \(model.pAlive(x: x, tx: tx, T: T), .ratio): a customer who is gone buys nothing, so 0 carries 1 − P(alive) besides")
         } else {
-            title = "purchases of a customer acquired today in the next \(weeks, .count) weeks (after the first)"
+            title = "purchases of a customer acquired today in the next \(weeks, .count) \(unit)" + (opportunities ? "" : " (after the first)")
         }
         // Enough counts that what is left beyond them is below one in a thousand (at least ten).
         var count = 10, p: [Double] = []
@@ -57,7 +66,7 @@ struct Forecast {
             ?? zip(p.indices, p).reduce(0.0) { $0 + Double($1.0) * $1.1 }
         let summary = ResultTable(columns: [
             ResultColumn("model", .text(TextColumn([type.title]))),
-            ResultColumn("weeks", unit: .weeks, .number([weeks])),
+            ResultColumn(unit, unit: opportunities ? .count : .weeks, .number([weeks])),
             ResultColumn("expected_purchases", unit: .plain, .number([expected])),
         ], isRecord: true)
         return StatementResult([.table(table), .table(summary)])
