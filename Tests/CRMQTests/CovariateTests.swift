@@ -98,9 +98,15 @@ import Testing
         let own = run("customers where id = '100' show p_alive, clv", session: session, mode: .csv).out
         #expect(own != plain, "\(own)")
         // What does not take covariates yet says so rather than answering from another model.
-        for statement in ["validate bgnbd", "forecast new customer"] {
-            #expect(run(statement, session: session).err.contains("not yet with covariates"), "\(statement)")
-        }
+        #expect(run("validate bgnbd", session: session).err.contains("not yet with covariates"))
+        // A new customer's forecast needs their covariates, and is the model at them.
+        #expect(run("forecast new customer", session: session).err.contains("covariates are not known: forecast new customer with gender = …, channel = …"))
+        #expect(run("forecast new customer with gender = 1, region = 2", session: session).err.contains("channel is not given"))
+        let forecast = run("forecast new customer with gender = 1, channel = 0 weeks 52", session: session, mode: .csv).out
+        let zero = forecast.split(separator: "\n").first { $0.hasPrefix("0,") }.flatMap { Double($0.split(separator: ",")[1]) }
+        let (model, _) = try CovariateModel<ParetoNBD>.fit(try apparel().1, scalings: ParetoNBD.covariateScalings, penalty: 0, standardErrors: false, interrupted: { false })
+        let theirs = model.model(for: [1, 0]).newCustomer(weeks: 52, count: 40)[0]
+        #expect(zero.map { abs($0 - theirs) < 1e-6 } == true, "\(forecast) against \(theirs)")
         #expect(run("explain p_alive for 100", session: session).out.contains("Fitted with the covariates gender, channel; at this customer's own"))
         #expect(run("validate", session: session).out.contains("Pareto/NBD with gender, channel against the holdout"))
         let explained = run("explain fit", session: session).out

@@ -4,7 +4,7 @@
 struct Forecast {
     let scope: CustomerScope
 
-    func result(customer: Name?, span: (count: Double, unit: ModelTime)?) throws(Diagnostic) -> StatementResult {
+    func result(customer: Name?, span: (count: Double, unit: ModelTime)?, given: [(name: Name, value: String)] = []) throws(Diagnostic) -> StatementResult {
         let name = scope.settings.model(for: scope.snapshot)
         // Weeks, or on a summary of opportunities so many of them (the horizon's unless told).
         let opportunities = scope.snapshot.countsPeriods
@@ -21,8 +21,10 @@ struct Forecast {
         let fitted: any PurchaseModel
         if let customer, !scope.settings.covariates.isEmpty {
             fitted = try scope.models.customerModel(try scope.customer(customer), type, scope.snapshot, scope.settings)
+        } else if customer == nil, !scope.settings.covariates.isEmpty {
+            fitted = try newCustomerModel(given)
         } else {
-            if customer == nil { try ModelStore.refuseCovariates(scope.settings, "forecast new customer (whose covariates are not known)") }
+            if let extra = given.first { throw Diagnostic("covariates are given, and none are set: set covariates = \(given.map(\.name.text).joined(separator: ", "))", at: extra.name.range) }
             fitted = try scope.models.purchase(type, scope.snapshot).0
         }
         guard let model = fitted as? any PurchaseForecast else {
@@ -70,5 +72,39 @@ struct Forecast {
             ResultColumn("expected_purchases", unit: .plain, .number([expected])),
         ], isRecord: true)
         return StatementResult([.table(table), .table(summary)])
+    }
+
+    /// The model in use at a new customer's covariates, each as `set covariates` names them:
+    /// a number (true/false as 1/0), or for a two-valued text the value itself.
+    private func newCustomerModel(_ given: [(name: Name, value: String)]) throws(Diagnostic) -> any PurchaseModel {
+        let (design, _, _, fit) = try scope.models.patternModels(scope.snapshot, scope.settings)
+        let covariates = scope.settings.covariates.map { $0.lowercased() }
+        guard !given.isEmpty else {
+            throw Diagnostic("a new customer's covariates are not known: forecast new customer with "
+                + covariates.map { "\($0) = …" }.joined(separator: ", "))
+        }
+        var z: [Double] = []
+        for (k, covariate) in covariates.enumerated() {
+            guard let value = given.first(where: { $0.name.text.lowercased() == covariate })?.value else {
+                throw Diagnostic("the new customer's \(covariate) is not given", hint: "forecast new customer with " + covariates.map { "\($0) = …" }.joined(separator: ", "))
+            }
+            let coded = design.names[k]  // `gender`, or `channel=online` for a text
+            if let equals = coded.firstIndex(of: "=") {
+                z.append(value.lowercased() == coded[coded.index(after: equals)...].lowercased() ? 1 : 0)
+            } else if let number = Double(value) {
+                z.append(number)
+            } else if ["true", "false"].contains(value.lowercased()) {
+                z.append(value.lowercased() == "true" ? 1 : 0)
+            } else {
+                throw Diagnostic("\(covariate) is a number; `\(value)` is not", at: given.first { $0.name.text.lowercased() == covariate }!.name.range)
+            }
+        }
+        if let extra = given.first(where: { !covariates.contains($0.name.text.lowercased()) }) {
+            throw Diagnostic("\(extra.name.text) is not one of the covariates set (\(covariates.joined(separator: ", ")))", at: extra.name.range)
+        }
+        switch scope.settings.model(for: scope.snapshot) {
+        case .paretonbd: return CovariateModel<ParetoNBD>(values: fit.values, scalings: ParetoNBD.covariateScalings).model(for: z)
+        default: return CovariateModel<BGNBD>(values: fit.values, scalings: BGNBD.covariateScalings).model(for: z)
+        }
     }
 }
