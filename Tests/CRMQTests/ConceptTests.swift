@@ -19,6 +19,12 @@ import Testing
         }
     }
 
+    @Test(arguments: Concept.allCases)
+    func every_concept_has_its_lesson_with_golden_output(_ concept: Concept) {
+        #expect(FileManager.default.fileExists(atPath: concept.lesson), "\(concept.lesson)")
+        #expect(FileManager.default.fileExists(atPath: concept.lesson.replacingOccurrences(of: ".crmq", with: ".out")))
+    }
+
     @Test func help_lists_the_concepts_and_explains_one_by_any_spelling() {
         let list = run("help concepts").out
         for concept in Concept.allCases { #expect(list.contains(concept.name) && list.contains(concept.title)) }
