@@ -149,7 +149,7 @@ final class ModelStore {
     }
 
     /// A fit, its failure said with the model's name.
-    private static func fitting<Model>(_ model: String, _ fit: () throws(ModelError) -> (Model, ModelFit)) throws(Diagnostic) -> (Model, ModelFit) {
+    private static func fitting<Fitted>(_ model: String, _ fit: () throws(ModelError) -> Fitted) throws(Diagnostic) -> Fitted {
         do {
             return try fit()
         } catch {
@@ -201,12 +201,9 @@ final class ModelStore {
     /// The fields from the purchase model fitted with covariates: each customer's P(alive),
     /// expected purchases and clv under their own parameters.
     private func covariateValues(_ model: ModelName, _ snapshot: Snapshot, _ covariates: [String], _ value: LifetimeValue) throws(Diagnostic) -> Fitted {
-        let (design, fit) = try covariateFit(model, snapshot, covariates)
-        let perRow: [RowLifetimeValue]
-        switch model {
-        case .paretonbd: perRow = CovariateModel<ParetoNBD>(values: fit.values, scalings: ParetoNBD.covariateScalings).lifetimeValues(design, value)
-        default: perRow = CovariateModel<BGNBD>(values: fit.values, scalings: BGNBD.covariateScalings).lifetimeValues(design, value)
-        }
+        let (design, models, _, fit) = try patternModels(snapshot, model, covariates)
+        // Each pattern's rows by its own model, one pattern after another as `design.pooled` has them.
+        let perRow = design.histories.indices.flatMap { models[$0].lifetimeValues(design.histories[$0], value) }
         let spend = snapshot.knowsSpend ? try gammaGamma(snapshot) : nil
         var fitted = Self.assemble(snapshot, design.pooled, spend, value, perRow)
         fitted.notes.append("transaction model: \(fit.model) \(design.names.joined(separator: ", ")): each customer's parameters from their own covariates")
@@ -214,8 +211,8 @@ final class ModelStore {
     }
 
     /// The model in use fitted with covariates on every customer who bought, kept.
-    func covariateFit(_ model: ModelName, _ snapshot: Snapshot, _ covariates: [String]) throws(Diagnostic) -> (design: CovariateDesign, fit: ModelFit) {
-        guard ModelName.takesCovariates.contains(model) else {
+    private func covariateFit(_ model: ModelName, _ snapshot: Snapshot, _ covariates: [String]) throws(Diagnostic) -> (design: CovariateDesign, fit: ModelFit) {
+        guard let type = model.covariateModel else {
             throw Diagnostic("covariates are set, and \(model.rawValue) takes none: set model = paretonbd (or bgnbd), or set covariates = none")
         }
         let key = CovariateKey(snapshot: ObjectIdentifier(snapshot), model: model, covariates: covariates.map { $0.lowercased() })
@@ -228,16 +225,9 @@ final class ModelStore {
             throw Diagnostic("set covariates: \(error.message)", hint: error.hint)
         }
         let stop = interrupted, penalty = penalty
-        let fit: ModelFit
-        switch model {
-        case .paretonbd:
-            fit = try Self.fitting("Pareto/NBD with covariates") { () throws(ModelError) in
-                try CovariateModel<ParetoNBD>.fit(design, scalings: ParetoNBD.covariateScalings, penalty: penalty, standardErrors: true, interrupted: stop)
-            }.1
-        default:
-            fit = try Self.fitting("BG/NBD with covariates") { () throws(ModelError) in
-                try CovariateModel<BGNBD>.fit(design, scalings: BGNBD.covariateScalings, penalty: penalty, standardErrors: true, interrupted: stop)
-            }.1
+        // With standard errors: the intervals take the coefficients' uncertainty too.
+        let fit = try Self.fitting("\(type.title) with covariates") { () throws(ModelError) in
+            try type.fitWithCovariates(design, penalty: penalty, standardErrors: true, interrupted: stop)
         }
         covariateFits[key] = (design, fit)
         return (design, fit)
@@ -258,21 +248,26 @@ final class ModelStore {
     func patternModels(_ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> (
         design: CovariateDesign, models: [any PurchaseModel], lifts: [@Sendable ([Double]) -> [Double]], fit: ModelFit
     ) {
-        let name = settings.model(for: snapshot)
-        let (design, fit) = try covariateFit(name, snapshot, settings.covariates)
-        switch name {
-        case .paretonbd:
-            let model = CovariateModel<ParetoNBD>(values: fit.values, scalings: ParetoNBD.covariateScalings)
-            return (design, design.patterns.map { model.model(for: $0) }, design.patterns.map { z in { model.lift($0, at: z) } }, fit)
-        default:
-            let model = CovariateModel<BGNBD>(values: fit.values, scalings: BGNBD.covariateScalings)
-            return (design, design.patterns.map { model.model(for: $0) }, design.patterns.map { z in { model.lift($0, at: z) } }, fit)
-        }
+        try patternModels(snapshot, settings.model(for: snapshot), settings.covariates)
     }
 
-    /// For what reads the purchase model without covariates (`models`, `explain fit`,
-    /// `forecast new customer`): an error while covariates are set, rather than an answer from
-    /// another model than the fields'.
+    private func patternModels(_ snapshot: Snapshot, _ name: ModelName, _ covariates: [String]) throws(Diagnostic) -> (
+        design: CovariateDesign, models: [any PurchaseModel], lifts: [@Sendable ([Double]) -> [Double]], fit: ModelFit
+    ) {
+        let (design, fit) = try covariateFit(name, snapshot, covariates)
+        let at = design.patterns.map { name.covariateModel!.atCovariates(fit.values, $0) }  // covariateFit checked it takes them
+        return (design, at.map(\.model), at.map(\.lift), fit)
+    }
+
+    /// The model in use, fitted with the covariates set, at covariates `z` (a new customer's).
+    func covariateModel(at z: [Double], _ snapshot: Snapshot, _ settings: Settings) throws(Diagnostic) -> any PurchaseModel {
+        let name = settings.model(for: snapshot)
+        let (_, fit) = try covariateFit(name, snapshot, settings.covariates)
+        return name.covariateModel!.atCovariates(fit.values, z).model
+    }
+
+    /// For what would read another purchase model than the fields' while covariates are set
+    /// (`validate` of a model not in use): an error, rather than an answer from it.
     static func refuseCovariates(_ settings: Settings, _ what: String) throws(Diagnostic) {
         guard !settings.covariates.isEmpty else { return }
         throw Diagnostic("\(what): not yet with covariates, and covariates are set (\(settings.covariates.joined(separator: ", ")))",

@@ -18,19 +18,51 @@ struct CovariateScaling: Sendable {
     var sign: Double
 }
 
-extension ParetoNBD {
+/// A purchase model that takes covariates: which of its parameters they scale. Everything
+/// else — the fit, a customer's model, the gradient's lift — is `CovariateModel`'s, reached
+/// through the extension below, so that a caller holding only the model's type (from its
+/// name) needs no switch over the models.
+protocol CovariateScaled: PurchaseModel {
+    static var covariateScalings: [CovariateScaling] { get }
+}
+
+extension ParetoNBD: CovariateScaled {
     /// α_i = α e^(−γ_trans·z), β_i = β e^(−γ_life·z).
     static let covariateScalings = [
         CovariateScaling(parameter: 1, process: .trans, sign: -1), CovariateScaling(parameter: 3, process: .life, sign: -1),
     ]
 }
 
-extension BGNBD {
+extension BGNBD: CovariateScaled {
     /// α_i = α e^(−γ_trans·z); a_i = a e^(γ_life·z), b_i = b e^(γ_life·z) (CLVTools' BG/NBD).
     static let covariateScalings = [
         CovariateScaling(parameter: 1, process: .trans, sign: -1), CovariateScaling(parameter: 2, process: .life, sign: 1),
         CovariateScaling(parameter: 3, process: .life, sign: 1),
     ]
+}
+
+extension CovariateScaled {
+    /// The model fitted with covariates (`CovariateModel.fit`): its values are the model's
+    /// parameters, then γ_life and γ_trans.
+    static func fitWithCovariates(
+        _ design: CovariateDesign, penalty: Double, standardErrors: Bool, interrupted: @escaping InterruptCheck
+    ) throws(ModelError) -> ModelFit {
+        try CovariateModel<Self>.fit(design, scalings: covariateScalings, penalty: penalty, standardErrors: standardErrors, interrupted: interrupted).1
+    }
+
+    /// At a fit's values and one customer's covariates: the model that customer follows, and
+    /// the lift of a gradient in its ln-parameters to the fit's (ln θ, γ).
+    static func atCovariates(_ values: [Double], _ z: [Double]) -> (model: any PurchaseModel, lift: @Sendable ([Double]) -> [Double]) {
+        let model = CovariateModel<Self>(values: values, scalings: covariateScalings)
+        return (model.model(for: z), { model.lift($0, at: z) })
+    }
+
+    /// How the covariates enter, as `fit` notes and `explain fit` writes it.
+    static var covariateConvention: String {
+        "\(title) with covariates on both processes: "
+            + covariateScalings.map { "\(parameterNames[$0.parameter])_i = \(parameterNames[$0.parameter]) · exp(\($0.sign < 0 ? "−" : "")γ_\($0.process.rawValue) · z_i)" }
+                .joined(separator: ", ")
+    }
 }
 
 /// Customers grouped by the values of their covariates: each pattern's purchase histories
@@ -117,12 +149,6 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
         self.init(base: Model(Array(values[0..<m])), gamma: [.life: Array(values[m..<(m + k)]), .trans: Array(values[(m + k)...])], scalings: scalings)
     }
 
-    /// Per row of the design's pooled histories: P(alive), the next 52 weeks and the
-    /// discounted purchases, each pattern's rows by its own model.
-    func lifetimeValues(_ design: CovariateDesign, _ value: LifetimeValue) -> [RowLifetimeValue] {
-        design.patterns.indices.flatMap { model(for: design.patterns[$0]).lifetimeValues(design.histories[$0], value) }
-    }
-
     /// A gradient in the ln-parameters of the model at covariates `z`, carried to (ln θ,
     /// γ_life, γ_trans): ln p_i = ln θ_i + sign · γ_process · z for a scaled parameter, so
     /// ∂/∂ln θ_i is unchanged and ∂/∂γ_c sums sign · z_c · ∂/∂ln p_i over the process's parameters.
@@ -198,10 +224,9 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
             let factor = q.indices.map { $0 < m ? 1 : 1 / q[$0] }
             fit.covariance = covariance.indices.map { i in covariance.indices.map { j in covariance[i][j] * factor[i] * factor[j] } }
         }
-        fit.notes.append("\(Model.title) with covariates on both processes: "
-            + scalings.map { "\(Model.parameterNames[$0.parameter])_i = \(Model.parameterNames[$0.parameter]) · exp(\($0.sign < 0 ? "−" : "")γ_\($0.process.rawValue) · z_i)" }
-                .joined(separator: ", ")
-            + " (Fader & Hardie 2007; CLVTools' convention); \(count: design.patterns.count, "covariate pattern")")
+        if let scaled = Model.self as? any CovariateScaled.Type {
+            fit.notes.append("\(scaled.covariateConvention) (Fader & Hardie 2007; CLVTools' convention); \(count: design.patterns.count, "covariate pattern")")
+        }
         return (Self(values: fit.values, scalings: scalings), fit)
     }
 }

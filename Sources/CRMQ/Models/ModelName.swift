@@ -19,9 +19,12 @@ public struct ModelName: RawRepresentable, Hashable, Sendable {
     static var lifetimeValue: [ModelName] { purchases + [.simple] }
     /// The models `fit` fits.
     static var fittable: [ModelName] { purchases + [.gammagamma, .sbg] }
-    /// The models `fit … with` takes covariates for.
-    static let takesCovariates: [ModelName] = [.paretonbd, .bgnbd]
+    /// The models `fit … with` takes covariates for: those that declare which parameters they scale.
+    static var takesCovariates: [ModelName] { purchases.filter { $0.covariateModel != nil } }
 
     /// The purchase model of this name, nil for Gamma-Gamma and the simple formula.
     var purchaseModel: (any PurchaseModel.Type)? { ModelCatalog.purchaseModels.first { $0.word == rawValue } }
+
+    /// The purchase model of this name when it takes covariates.
+    var covariateModel: (any CovariateScaled.Type)? { purchaseModel as? any CovariateScaled.Type }
 }

@@ -122,12 +122,14 @@ struct Explanation {
         let covariates = scope.settings.covariates
         // With covariates: the covariate fit, its rows those of every pattern together.
         let (fit, rows): (ModelFit, Int)
+        var patternCount = 0
         if covariates.isEmpty {
             fit = try scope.models.purchase(type, scope.snapshot, standardErrors: true).1
             rows = scope.models.histories(scope.snapshot).x.count
         } else {
             let patterns = try scope.models.patternModels(scope.snapshot, scope.settings)
             (fit, rows) = (patterns.fit, patterns.design.pooled.x.count)
+            patternCount = patterns.design.patterns.count
         }
         let parameters = zip(fit.names, fit.values).map { "\(symbol($0)) = \(n($1))" as Prose }.joined(separator: ", ")
         let who: Prose = type.time == .periods
@@ -136,9 +138,9 @@ struct Explanation {
         var lines: [Prose] = ["fit: maximum likelihood, the parameters that make the data most probable.", ""]
         lines.append("\(type.title), \(who)")
         lines += type.likelihood.map { "  \($0)" }
-        if !covariates.isEmpty, let note = fit.notes.first(where: { ProseText.display($0).contains("with covariates on both processes") }) {
+        if !covariates.isEmpty, let scaled = model.covariateModel {
             lines.append("  at each customer's own parameters, from their covariates z_i (\(covariates.joined(separator: ", "))):")
-            lines.append(Prose("  " + ProseText.display(note).replacingOccurrences(of: " (Fader & Hardie 2007; CLVTools' convention)", with: "")))
+            lines.append("  \(scaled.covariateConvention); \(count: patternCount, "covariate pattern")")
         }
         let history = type.time == .periods ? "(x, tₓ, n)" : "(x, tₓ, T)"
         lines.append("  summed over \(count: fit.customers) customers (\(count: rows) distinct \(history) rows, each counted once with its weight).")

@@ -77,7 +77,7 @@ struct Forecast {
     /// The model in use at a new customer's covariates, each as `set covariates` names them:
     /// a number (true/false as 1/0), or for a two-valued text the value itself.
     private func newCustomerModel(_ given: [(name: Name, value: String)]) throws(Diagnostic) -> any PurchaseModel {
-        let (design, _, _, fit) = try scope.models.patternModels(scope.snapshot, scope.settings)
+        let (design, _, _, _) = try scope.models.patternModels(scope.snapshot, scope.settings)
         let covariates = scope.settings.covariates.map { $0.lowercased() }
         guard !given.isEmpty else {
             throw Diagnostic("a new customer's covariates are not known: forecast new customer with "
@@ -102,9 +102,6 @@ struct Forecast {
         if let extra = given.first(where: { !covariates.contains($0.name.text.lowercased()) }) {
             throw Diagnostic("\(extra.name.text) is not one of the covariates set (\(covariates.joined(separator: ", ")))", at: extra.name.range)
         }
-        switch scope.settings.model(for: scope.snapshot) {
-        case .paretonbd: return CovariateModel<ParetoNBD>(values: fit.values, scalings: ParetoNBD.covariateScalings).model(for: z)
-        default: return CovariateModel<BGNBD>(values: fit.values, scalings: BGNBD.covariateScalings).model(for: z)
-        }
+        return try scope.models.covariateModel(at: z, scope.snapshot, scope.settings)
     }
 }

@@ -181,25 +181,12 @@ extension ModelStatements {
     func fit(model: Spelled<ModelName>, covariates: [Name], filter: CustomerFilter) throws(Diagnostic) -> StatementResult {
         let rows = try scope.rows(filter)
         let design = try covariateDesign(covariates, rows: rows)
-        do {
-            switch model.value {
-            case .paretonbd:
-                let (_, fit) = try CovariateModel<ParetoNBD>.fit(
-                    design, scalings: ParetoNBD.covariateScalings, penalty: scope.models.penalty, standardErrors: true, interrupted: scope.models.interrupted)
-                return StatementResult(Self.tables(fit))
-            case .bgnbd:
-                let (_, fit) = try CovariateModel<BGNBD>.fit(
-                    design, scalings: BGNBD.covariateScalings, penalty: scope.models.penalty, standardErrors: true, interrupted: scope.models.interrupted)
-                return StatementResult(Self.tables(fit))
-            default:
-                throw Diagnostic("\(model.value.rawValue) takes no covariates", at: model.range)
-            }
-        } catch let error as ModelError {
-            throw Diagnostic("cannot fit: \(error.message)", at: model.range)
-        } catch let error as Diagnostic {
-            throw error
+        guard let type = model.value.covariateModel else { throw Diagnostic("\(model.value.rawValue) takes no covariates", at: model.range) }
+        do throws(ModelError) {
+            return StatementResult(Self.tables(try type.fitWithCovariates(
+                design, penalty: scope.models.penalty, standardErrors: true, interrupted: scope.models.interrupted)))
         } catch {
-            throw Diagnostic("cannot fit", at: model.range)
+            throw Diagnostic("cannot fit: \(error.message)", at: model.range)
         }
     }
 
