@@ -8,27 +8,17 @@ afresh from the paper's eq. 5; crmq sums the same quantity as a series instead.
 
     .venv/bin/python Tests/models/test_bgbb_dert.py .build/debug/crmq
 """
-import csv
-import io
 import math
 import os
-import subprocess
 import sys
 
+import pandas as pd
+from lifetimes import BetaGeoBetaBinomFitter
 from scipy.special import betaln, hyp2f1
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from crmq_csv import ROOT, crmq_tables, parameters, table_with
+
 binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/crmq"
-
-
-def crmq(*statements):
-    args = [binary, "--format", "csv"]
-    for s in statements:
-        args += ["-c", s]
-    run = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit(f"FAIL {statements}: {run.stderr}")
-    return [list(csv.DictReader(io.StringIO(b))) for b in run.stdout.strip().split("\n\n") if b]
 
 
 def likelihood(a, b, g, d, x, tx, n):
@@ -41,12 +31,12 @@ def likelihood(a, b, g, d, x, tx, n):
 
 failures = 0
 for rate, label in [(0.1, "10% (the default)"), (0.25, "25%")]:
-    tables = crmq('load "examples/donations.csv"', f"set discount = {rate * 100:g}%", "fit bgbb",
-                  "customers show frequency, recency, age, dert")
-    p = {row["parameter"]: float(row["value"]) for row in next(t for t in tables if "parameter" in t[0])}
+    tables = crmq_tables(binary, 'load "examples/donations.csv"', f"set discount = {rate * 100:g}%", "fit bgbb",
+                         "customers show frequency, recency, age, dert")
+    p = parameters(tables)
     a, b, g, d = p["alpha"], p["beta"], p["gamma"], p["delta"]
     worst = 0.0
-    donors = next(t for t in tables if "dert" in t[0])
+    donors = table_with(tables, "dert")
     groups = list({(r["frequency"], r["recency"], r["age"]): r for r in donors}.values())
     for row in groups:
         x, tx, n = float(row["frequency"]), float(row["recency"]), float(row["age"])
@@ -59,11 +49,9 @@ for rate, label in [(0.1, "10% (the default)"), (0.25, "25%")]:
           f"closed form (largest relative difference {worst:.1e}, {len(donors)} donors)")
 
 # The count forecast of a new donor over the six appeals, against lifetimes' eq. 7.
-import pandas as pd
-from lifetimes import BetaGeoBetaBinomFitter
-tables = crmq('load "examples/donations.csv"', "fit bgbb", "forecast new customer opportunities 6")
-p = {row["parameter"]: float(row["value"]) for row in next(t for t in tables if "parameter" in t[0])}
-forecast = next(t for t in tables if "probability" in t[0])
+tables = crmq_tables(binary, 'load "examples/donations.csv"', "fit bgbb", "forecast new customer opportunities 6")
+p = parameters(tables)
+forecast = table_with(tables, "probability")
 ours = {int(row["purchases"]): float(row["probability"]) for row in forecast if row["purchases"].isdigit()}
 donations = pd.read_csv(os.path.join(ROOT, "examples", "donations.csv"))
 fitter = BetaGeoBetaBinomFitter()
