@@ -80,17 +80,24 @@ struct BGBB: PurchaseModel, Equatable {
         return all
     }
 
-    /// ln L and its gradient for one history: the terms summed in logs.
-    private func logLikelihood(x: Double, tx: Double, n: Double) -> (value: Double, gradient: [Double], alive: Double) {
-        let all = terms(x: x, tx: tx, n: n)
-        let top = all.map(\.log).max()!
+    /// ln Σ e^(termᵢ) and its gradient (the terms' gradients weighed by their shares), without
+    /// leaving logs: what the likelihood and P(alive)'s log-odds both sum.
+    private static func logSum(_ terms: some Collection<(log: Double, gradient: [Double])>) -> (log: Double, gradient: [Double]) {
+        let top = terms.map(\.log).max()!
         var sum = 0.0, gradient = [0.0, 0.0, 0.0, 0.0]
-        for t in all {
+        for t in terms {
             let w = exp(t.log - top)
             sum += w
             for k in 0..<4 { gradient[k] += w * t.gradient[k] }
         }
-        return (top + log(sum), gradient.map { $0 / sum }, exp(all[0].log - top) / sum)
+        return (top + log(sum), gradient.map { $0 / sum })
+    }
+
+    /// ln L and its gradient for one history: the terms summed in logs.
+    private func logLikelihood(x: Double, tx: Double, n: Double) -> (value: Double, gradient: [Double], alive: Double) {
+        let all = terms(x: x, tx: tx, n: n)
+        let total = Self.logSum(all)
+        return (total.log, total.gradient, exp(all[0].log - total.log))
     }
 
     static func logLikelihood(_ m: BGBB, _ data: PurchaseHistories.Grouped) -> (value: Double, gradient: [Double]) {
@@ -119,15 +126,8 @@ struct BGBB: PurchaseModel, Equatable {
     func aliveLogOdds(x: Double, tx: Double, T n: Double) -> (value: Double, gradient: [Double]) {
         let all = terms(x: x, tx: tx, n: n)
         guard all.count > 1 else { return (.infinity, [0, 0, 0, 0]) }
-        let rest = all.dropFirst()
-        let top = rest.map(\.log).max()!
-        var sum = 0.0, gradient = [0.0, 0.0, 0.0, 0.0]
-        for t in rest {
-            let w = exp(t.log - top)
-            sum += w
-            for k in 0..<4 { gradient[k] += w * t.gradient[k] }
-        }
-        return (all[0].log - (top + log(sum)), (0..<4).map { all[0].gradient[$0] - gradient[$0] / sum })
+        let rest = Self.logSum(all.dropFirst())
+        return (all[0].log - rest.log, (0..<4).map { all[0].gradient[$0] - rest.gradient[$0] })
     }
 
     /// The expected purchases in the next n* opportunities were the customer alive after the
