@@ -97,7 +97,8 @@ extension PurchaseModel {
     /// The gradient in ln θ of a sum of the rows' discounted purchases, each row weighed: with
     /// each row's clv as its weight, the gradient of the total clv (Σ clv × d ln clv / d ln θ),
     /// whose variance gᵀ Σ g is the total's — not the sum of the rows' variances, since every
-    /// row moves with the same parameters.
+    /// row moves with the same parameters. Linear in the rows', so a caller with covariates
+    /// lifts each pattern's sum once rather than every row's gradient.
     func lifetimeValueTotalGradient(_ histories: PurchaseHistories, _ value: LifetimeValue, weights: [Double]) -> [Double] {
         let (pairs, perPair) = pairGradients(histories, value)
         let partial: [[Double]] = parallelChunks(histories.x.count) { range in
@@ -113,7 +114,6 @@ extension PurchaseModel {
             for k in total.indices { total[k] += part[k] }
         }
     }
-    // (A total's gradient is linear in the rows', so a caller lifts the sum once.)
 
     /// Per distinct (x, T) pair: the gradient of ln(discounted) and of ln(next year) in ln θ.
     private func pairGradients(_ histories: PurchaseHistories, _ value: LifetimeValue) -> (PurchasePairs, [(discounted: [Double], nextYear: [Double])]) {

@@ -34,12 +34,9 @@ public enum ChartSVG {
 
     static func n(_ v: Double) -> String { NumberText.plain((v * 10).rounded() / 10) }
 
-    /// Text for SVG: XML's five specials, and control characters (which XML does not allow)
-    /// shown as escapes, as everywhere a person reads data.
-    static func escape(_ text: String) -> String {
-        ControlCharacters.escaped(text).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    /// Text for SVG: XML's specials, and control characters (which XML does not allow) shown
+    /// as escapes, as everywhere a person reads data — `HTMLReport`'s escape.
+    static func escape(_ text: String) -> String { HTMLReport.escape(text) }
 
     private static func text(_ x: Double, _ y: Double, _ s: String, anchor: String = "start", size: Int? = nil, fill: String = "#333") -> String {
         "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(size.map { " font-size=\"\($0)\"" } ?? "")>\(escape(s))</text>\n"

@@ -127,8 +127,9 @@ public enum HTMLReport {
         }.joined(separator: " ")
     }
 
-    /// Text for an HTML element or attribute, its control characters shown as escapes (but
-    /// for its line breaks, when kept).
+    /// Text for an HTML or SVG element or attribute (`ChartSVG` writes its labels with it):
+    /// &, <, > and " as entities, control characters shown as escapes (but for line breaks,
+    /// when kept).
     static func escape(_ text: String, keepingLines: Bool = false) -> String {
         var out = ""
         for c in keepingLines ? ControlCharacters.escapedLines(text) : ControlCharacters.escaped(text) {
