@@ -17,7 +17,7 @@ import Testing
         if let p = s.payments { out.append("\(p.customer) \(p.due) \(p.paid) \(bits(p.amount))") }
         if let i = s.interactions { out.append("\(i.customer) \(i.day) \(i.channel) \(i.kind) \(i.note)") }
         if let v = s.valueStar { out.append("\(v.segment) \(v.dimension) \(bits(v.importance)) \(bits(v.score)) \(bits(v.competitorScore))") }
-        out.append("ids found: \((0..<s.customers.count).allSatisfy { s.row(ofId: s.customers.ids[$0]!) == $0 })")
+        out.append("ids found: \((0..<s.customers.count).allSatisfy { s.customers.ids[$0].map(s.row(ofId:)) == $0 })")
         return out
     }
 
@@ -89,8 +89,9 @@ import Testing
         #expect(r.status == 0 && r.out == "customers\n8\n", "\(r.out)\(r.err)")
     }
 
-    /// Flipping any one byte of the file, or cutting it anywhere, is an error that names it, or —
-    /// where the byte is padding between sections — changes nothing; never a crash or another answer.
+    /// Flipping any one byte of the file, or cutting it anywhere, is an error that names it —
+    /// when the file is opened or when the column is first read — or, where the byte is padding
+    /// between sections, changes nothing; never a crash or another answer.
     @Test func a_damaged_or_cut_file_is_an_error_never_a_wrong_answer() throws {
         let f = Fixture([:])
         let path = f.directory + "/acme.crmqdb"
@@ -100,7 +101,11 @@ import Testing
         func attempt(_ changed: [UInt8]) -> (loaded: Bool, error: String?) {
             f.writeBytes("damaged.crmqdb", changed)
             do {
+                // Refused when opened, or found when a column is read (here: every column).
                 let s = try SnapshotFileReader(path: f.directory + "/damaged.crmqdb", name: original.name).load()
+                for field in s.customers.fields { _ = s.customers.column(field.name) }
+                _ = (s.transactions, s.activities, s.payments, s.interactions, s.valueStar, s.index)
+                if let damage = s.damage { throw damage }
                 return (Self.contents(s) == expected, nil)
             } catch {
                 return (false, "\(error)")
@@ -134,6 +139,40 @@ import Testing
         let header = Checksum.of(Array(newer[0..<48]))
         withUnsafeBytes(of: header.littleEndian) { for (k, b) in $0.enumerated() { newer[48 + k] = b } }
         #expect(attempt(newer).error?.contains("was written by a newer crmq (file version 2; this crmq reads up to 1)") == true)
+    }
+
+    /// A reopen reads only the columns a statement needs, so damage elsewhere is found when a
+    /// statement first reads it: that statement's answer is withheld, the snapshot closed, and
+    /// no copy of it saved.
+    @Test func damage_found_by_a_statement_withholds_its_answer_and_closes_the_snapshot() throws {
+        let f = Fixture([:])
+        let path = f.directory + "/acme.crmqdb"
+        _ = try Self.saved("load \"\(repositoryRoot)/examples/acme\"", to: path)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let directoryAt = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self) })
+        let directory = try JSONDecoder().decode(SnapshotFileDirectory.self, from: Data(bytes[directoryAt...]))
+        let revenue = try #require(directory.sections.first { $0.name == "customers/revenue" })
+        bytes[revenue.offset + 3] ^= 0x01  // customer 1's revenue a little other than it was
+        f.writeBytes("damaged.crmqdb", bytes)
+        let damaged = f.directory + "/damaged.crmqdb"
+        let r = Capture()
+        _ = StatementRunner(session: Session(), sink: r, stopOnError: false).run("""
+            load "\(damaged)" as q4
+            count where orders > 20
+            count where revenue > 1000
+            count
+            load "\(damaged)" as q4
+            save snapshot to "\(f.directory)/copy.crmqdb"
+            """)
+        // The load and a question on other columns answer: 8 customers have more than 20 rows, as from the folder.
+        #expect(r.out.contains("loaded q4: 61 customers") && r.out.contains("8"), "\(r.out)")
+        let closed = "damaged.crmqdb: is not a whole crmq snapshot file (section customers/revenue's checksum does not match)"
+            + ": the answer is withheld and q4 is closed"
+        #expect(r.err.contains(closed + " (line 3)") && r.err.contains("no snapshot is loaded (line 4)"), "\(r.err)")
+        // Saving reads every column: the copy is refused before it is put in place.
+        #expect(r.err.contains(closed + " (line 6)"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: f.directory + "/copy.crmqdb"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.directory).allSatisfy { !$0.contains(".tmp-") })
     }
 
     @Test func saving_replaces_only_a_snapshot_file_and_never_half_writes() throws {

@@ -124,6 +124,20 @@ public final class Session {
         return snapshot
     }
 
+    /// A reopened snapshot file found damaged in a section a statement read: the statement's
+    /// answer is withheld and the snapshot closed, so that no later answer reads it either.
+    func closeDamaged(at range: SourceRange) throws(Diagnostic) {
+        guard let (name, damage) = snapshotOrder.lazy.compactMap({ n in self.snapshots[n]?.damage.map { (n, $0) } }).first else { return }
+        snapshots[name] = nil
+        snapshotOrder.removeAll { $0 == name }
+        if currentName == name { currentName = nil }
+        models.keep(only: Array(snapshots.values))
+        analytics.keep(only: Array(snapshots.values))
+        throw Diagnostic(
+            "\(damage.description): the answer is withheld and \(name) is closed", at: range,
+            hint: "save it again from the snapshot it came from")
+    }
+
     /// Makes a loaded snapshot the one in use.
     func use(_ name: String) {
         guard snapshots[name] != nil else { return }

@@ -77,6 +77,23 @@ extension Session {
     ///     var parser = Parser("load \"examples/acme\"; count where revenue > 10k")
     ///     while let statement = try parser.next() { print(try session.execute(statement)) }
     public func execute(_ parsed: ParsedStatement) throws(Diagnostic) -> StatementResult {
+        // A reopened file's damage, found in a column the statement read, outweighs its answer.
+        let result: StatementResult
+        do {
+            result = try answer(parsed)
+        } catch {
+            try closeDamaged(at: parsed.range)
+            throw error
+        }
+        try closeDamaged(at: parsed.range)
+        if !result.tables.isEmpty {
+            lastResult = result
+            lastStatement = parsed.source
+        }
+        return result
+    }
+
+    private func answer(_ parsed: ParsedStatement) throws(Diagnostic) -> StatementResult {
         if let histogram = current, histogram.isHistogram, !type(of: parsed.statement).answersOnHistogram {
             let rows = histogram.customers.count, customers = histogram.customers.numbers(CustomerFields.weight).reduce(0, +)
             throw Diagnostic(
@@ -84,11 +101,6 @@ extension Session {
                     + "so \(type(of: parsed.statement).word) has no row per customer to answer on; fit, clv, customers and describe answer on it",
                 at: parsed.range, hint: "a weighted summary of up to \(SummaryLoader.mostCustomers) customers loads a row per customer")
         }
-        let result = try parsed.statement.run(in: self, at: parsed.range)
-        if !result.tables.isEmpty {
-            lastResult = result
-            lastStatement = parsed.source
-        }
-        return result
+        return try parsed.statement.run(in: self, at: parsed.range)
     }
 }

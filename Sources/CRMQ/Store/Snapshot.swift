@@ -210,6 +210,11 @@ public final class Snapshot: Sendable {
     public let setAside: [String: Int]
     /// Where each table came from when it was not crmq's own layout: file, dialect, mapping.
     public let sources: [TableSource]
+    /// A reopened snapshot file's sections, checked as they are first read; nil for a load.
+    let fileSections: SnapshotFileSections?
+
+    /// Damage found in the snapshot file so far: the answer that read it must not be shown.
+    var damage: DataError? { fileSections?.damage }
 
     public var transactions: TransactionTable { parts.transactions.get }
     public var activities: ActivityTable? { parts.activities.get }
@@ -260,9 +265,10 @@ public final class Snapshot: Sendable {
 
     init(
         name: String, directory: String, info: SnapshotInfo, customers: CustomerTable, parts: Parts,
-        transactionFacts: TransactionFacts, setAside: [String: Int], sources: [TableSource]
+        transactionFacts: TransactionFacts, setAside: [String: Int], sources: [TableSource], fileSections: SnapshotFileSections? = nil
     ) {
         self.sources = sources
+        self.fileSections = fileSections
         self.name = name
         self.directory = directory
         self.info = info
@@ -331,7 +337,7 @@ public final class Snapshot: Sendable {
         }
         return Snapshot(
             name: name, directory: directory, info: info, customers: customers ?? self.customers, parts: parts,
-            transactionFacts: facts, setAside: setAside, sources: sources ?? self.sources)
+            transactionFacts: facts, setAside: setAside, sources: sources ?? self.sources, fileSections: fileSections)
     }
 
     /// The row of the customer with this id.

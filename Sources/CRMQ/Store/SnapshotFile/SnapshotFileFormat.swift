@@ -15,9 +15,9 @@ import Glibc
 ///               row counts, where its tables came from) and every section's name, offset,
 ///               length and checksum
 ///
-/// Every section's checksum is checked when the file is opened, so that a flipped byte or a
-/// cut file is an error naming it and never a wrong answer; a column is read when a
-/// statement first needs it. The file is written beside its name and renamed over it.
+/// A section's checksum is checked when its column is first read, so that a flipped byte is
+/// an error naming the file and never a wrong answer; a cut file is refused when opened. The
+/// file is written beside its name and renamed over it.
 enum SnapshotFileFormat {
     static let magic: [UInt8] = Array("CRMQDB\r\n".utf8)
     static let version: UInt32 = 1
@@ -64,8 +64,8 @@ enum SectionChecksum {
 }
 
 /// A 64-bit checksum of bytes: four lanes of multiply-and-rotate over 32-byte stripes, then
-/// the tail, then mixed with the length. Fast enough to check every byte of a file as it is
-/// opened (several GB/s); not a cryptographic hash: it finds damage, not tampering.
+/// the tail, then mixed with the length. Fast enough to check every byte of a column as it is
+/// read (several GB/s); not a cryptographic hash: it finds damage, not tampering.
 enum Checksum {
     private static let k1: UInt64 = 0x9E37_79B1_85EB_CA87
     private static let k2: UInt64 = 0xC2B2_AE3D_27D4_EB4F

@@ -4,9 +4,9 @@ import Glibc
 #endif
 
 /// Opens crmq's own snapshot file (`SnapshotFileFormat`) by mapping it: the header, the
-/// directory and every section's checksum and bounds are checked at once — a truncated,
-/// damaged or future-version file is an error naming it — and each column is copied out of
-/// the mapping when a statement first needs it.
+/// directory and every section's place are checked at once — a truncated or future-version
+/// file is an error naming it — and each column is read, and its checksum and values checked,
+/// when a statement first needs it (`SnapshotFileSections`).
 struct SnapshotFileReader {
     var path: String
     /// `load "q4.crmqdb" as NAME`; else the name it was saved under.
@@ -17,14 +17,13 @@ struct SnapshotFileReader {
     func load() throws(DataError) -> Snapshot {
         let file = try MappedFile(path: path)
         let directory = try readDirectory(file)
-        let sections = try check(directory, in: file)
-        try checkHistories(directory, Columns(file: file, sections: sections))
+        let sections = try place(directory, in: file)
         if let asOf, asOf != directory.info.asOf {
             throw DataError(
                 file: path, message: "is a snapshot as of \(CalendarDay.format(directory.info.asOf)); "
                     + "as of \(CalendarDay.format(asOf)) needs the snapshot it was saved from loaded as of that day")
         }
-        return try build(directory, Columns(file: file, sections: sections))
+        return try build(directory, sections)
     }
 
     // MARK: the header and the directory
@@ -58,30 +57,10 @@ struct SnapshotFileReader {
 
     // MARK: the sections
 
-    /// One section's place, and what its values may be.
-    private struct Expected {
-        enum Values {
-            case any
-            /// Int32 values in lo..<hi.
-            case within(Int32, Int32)
-            /// Int32 values from 0, never falling, ending at `last` (the transactions' runs).
-            case runs(last: Int32)
-            /// UInt8 values 0, 1 or 2 (false, true, null).
-            case bools
-            /// Int32 days from `from` through 9999-12-31, or null: what a file's dates can be.
-            case days(from: Int32)
-            /// Float64 values that are numbers or null (NaN), never infinite.
-            case finite
-        }
-        var name: String
-        var size: Int
-        var count: Int
-        var values: Values = .any
-    }
-
-    /// Every section the directory promises, each where it says, of the length its count
-    /// asks, its checksum matching and its values possible; the sections by name.
-    private func check(_ d: SnapshotFileDirectory, in file: MappedFile) throws(DataError) -> [String: SnapshotFileDirectory.Section] {
+    /// Every section the directory promises, each where it says and of the length its count
+    /// asks: what can be known without reading them. What a section holds is checked when it
+    /// is first read (`SnapshotFileSections`).
+    private func place(_ d: SnapshotFileDirectory, in file: MappedFile) throws(DataError) -> SnapshotFileSections {
         var byName: [String: SnapshotFileDirectory.Section] = [:]
         for s in d.sections {
             guard s.offset >= SnapshotFileFormat.headerSize, s.length >= 0, s.offset % SnapshotFileFormat.alignment == 0,
@@ -91,188 +70,113 @@ struct SnapshotFileReader {
         }
         let n = d.customers, t = d.transactions.count
         guard n >= 0, t >= 0, d.transactions.later >= 0 else { throw damaged("its counts are negative") }
-        var expected: [Expected] = []
-        // Text columns first: their offsets say how many values their codes may point at.
+        let rows = [t, d.transactions.later, d.activities ?? 0, d.payments ?? 0, d.interactions ?? 0]
+        // A damaged customer column reads as the first customer's: there must be one.
+        guard n > 0 || rows.allSatisfy({ $0 == 0 }) else { throw damaged("it has rows of no customer") }
+        var rules: [SectionRule] = []
         func text(_ name: String, _ count: Int) throws(DataError) {
             guard let offsets = byName[name + "/offsets"], let bytes = byName[name + "/bytes"],
                   offsets.length % 8 == 0, offsets.length >= 8 else { throw damaged("section \(name) is missing") }
             let values = offsets.length / 8 - 1
-            let o = UnsafeRawBufferPointer(start: file.base + offsets.offset, count: offsets.length)
-            var previous: Int64 = 0
-            for i in 0...values {
-                let at = Int64(littleEndian: o.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
-                guard at >= previous || i == 0, i > 0 || at == 0 else { throw damaged("section \(name) is out of order") }
-                previous = at
-            }
-            guard previous == Int64(bytes.length) else { throw damaged("section \(name) does not add up") }
-            expected.append(Expected(name: name + "/codes", size: 4, count: count, values: .within(-1, Int32(clamping: values))))
-            expected.append(Expected(name: name + "/offsets", size: 8, count: values + 1))
-            expected.append(Expected(name: name + "/bytes", size: 1, count: bytes.length))
+            rules.append(SectionRule(name: name + "/codes", size: 4, count: count, values: .within(-1, Int32(clamping: values))))
+            rules.append(SectionRule(name: name + "/offsets", size: 8, count: values + 1, values: .offsets(end: Int64(bytes.length))))
+            rules.append(SectionRule(name: name + "/bytes", size: 1, count: bytes.length))
         }
         func column(_ name: String, _ type: String, _ count: Int) throws(DataError) {
             switch type {
-            case "number": expected.append(Expected(name: name, size: 8, count: count, values: .finite))
-            case "date": expected.append(Expected(name: name, size: 4, count: count, values: .days(from: Self.firstDay)))
-            case "bool": expected.append(Expected(name: name, size: 1, count: count, values: .bools))
+            case "number": rules.append(SectionRule(name: name, size: 8, count: count, values: .finite))
+            case "date": rules.append(SectionRule(name: name, size: 4, count: count, values: .days(from: SectionRule.firstDay)))
+            case "bool": rules.append(SectionRule(name: name, size: 1, count: count, values: .bools))
             case "text": try text(name, count)
             default: throw damaged("field \(name) is of an unknown type")
             }
         }
-        let customer = Expected.Values.within(0, Int32(clamping: n))
+        let customer = SectionRule.Values.within(0, Int32(clamping: n))
         guard d.fields.contains(where: { $0.name == "id" && $0.type == "text" }) else { throw damaged("it has no customer ids") }
         // Every load derives these, and statements count on them being there.
         for field in CustomerFields.derived where !d.fields.contains(where: { $0.name == field.name && $0.type == field.type.rawValue }) {
             throw damaged("it has no \(field.name) of its customers")
         }
+        let types = Dictionary(d.fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        guard Self.histories.allSatisfy({ types[$0] == "number" }) else { throw damaged("it has no purchase histories") }
         for field in d.fields { try column("customers/" + field.name, field.type, n) }
-        let day = Expected.Values.days(from: Self.firstDay), finite = Expected.Values.finite
-        expected += [
-            Expected(name: "transactions/customer", size: 4, count: t, values: customer),
-            Expected(name: "transactions/day", size: 4, count: t, values: day),
-            Expected(name: "transactions/amount", size: 8, count: t, values: finite),
-            Expected(name: "transactions/start", size: 4, count: n + 1, values: .runs(last: Int32(clamping: t))),
-            Expected(name: "transactions/later/customer", size: 4, count: d.transactions.later, values: customer),
-            Expected(name: "transactions/later/day", size: 4, count: d.transactions.later, values: day),
+        let day = SectionRule.Values.days(from: SectionRule.firstDay), finite = SectionRule.Values.finite
+        rules += [
+            SectionRule(name: "transactions/customer", size: 4, count: t, values: customer),
+            SectionRule(name: "transactions/day", size: 4, count: t, values: day),
+            SectionRule(name: "transactions/amount", size: 8, count: t, values: finite),
+            SectionRule(name: "transactions/start", size: 4, count: n + 1, values: .runs(last: Int32(clamping: t))),
+            SectionRule(name: "transactions/later/customer", size: 4, count: d.transactions.later, values: customer),
+            SectionRule(name: "transactions/later/day", size: 4, count: d.transactions.later, values: day),
         ]
-        if d.transactions.hasFileMargin { expected.append(Expected(name: "transactions/margin", size: 8, count: t, values: finite)) }
-        if d.transactions.hasQuantity { expected.append(Expected(name: "transactions/quantity", size: 8, count: t, values: finite)) }
+        if d.transactions.hasFileMargin { rules.append(SectionRule(name: "transactions/margin", size: 8, count: t, values: finite)) }
+        if d.transactions.hasQuantity { rules.append(SectionRule(name: "transactions/quantity", size: 8, count: t, values: finite)) }
         if d.transactions.hasProduct { try text("transactions/product", t) }
         if let a = d.activities {
-            expected += [
-                Expected(name: "activities/customer", size: 4, count: a, values: customer), Expected(name: "activities/day", size: 4, count: a, values: day),
-                Expected(name: "activities/quantity", size: 8, count: a, values: finite), Expected(name: "activities/unit_cost", size: 8, count: a, values: finite),
+            rules += [
+                SectionRule(name: "activities/customer", size: 4, count: a, values: customer),
+                SectionRule(name: "activities/day", size: 4, count: a, values: day),
+                SectionRule(name: "activities/quantity", size: 8, count: a, values: finite),
+                SectionRule(name: "activities/unit_cost", size: 8, count: a, values: finite),
             ]
             try text("activities/activity", a)
         }
         if let p = d.payments {
-            expected += [
-                // Invoices from 1900 on, as a load takes them: their days late are summed in 32 bits.
-                Expected(name: "payments/customer", size: 4, count: p, values: customer),
-                Expected(name: "payments/due", size: 4, count: p, values: .days(from: SnapshotLoader.earliestInvoice.day)),
-                Expected(name: "payments/paid", size: 4, count: p, values: .days(from: SnapshotLoader.earliestInvoice.day)),
-                Expected(name: "payments/amount", size: 8, count: p, values: finite),
+            // Invoices from 1900 on, as a load takes them: their days late are summed in 32 bits.
+            let invoiceDay = SectionRule.Values.days(from: SnapshotLoader.earliestInvoice.day)
+            rules += [
+                SectionRule(name: "payments/customer", size: 4, count: p, values: customer),
+                SectionRule(name: "payments/due", size: 4, count: p, values: invoiceDay),
+                SectionRule(name: "payments/paid", size: 4, count: p, values: invoiceDay),
+                SectionRule(name: "payments/amount", size: 8, count: p, values: finite),
             ]
         }
         if let i = d.interactions {
-            expected += [Expected(name: "interactions/customer", size: 4, count: i, values: customer), Expected(name: "interactions/day", size: 4, count: i, values: day)]
+            rules += [
+                SectionRule(name: "interactions/customer", size: 4, count: i, values: customer),
+                SectionRule(name: "interactions/day", size: 4, count: i, values: day),
+            ]
             for name in ["channel", "kind", "note"] { try text("interactions/" + name, i) }
         }
         if let v = d.valueStar {
             try text("valuestar/segment", v)
-            expected += [
-                Expected(name: "valuestar/dimension", size: 4, count: v, values: .within(0, Int32(ValueStarTable.dimensions.count))),
-                Expected(name: "valuestar/importance", size: 8, count: v, values: finite), Expected(name: "valuestar/score", size: 8, count: v, values: finite),
-                Expected(name: "valuestar/competitor_score", size: 8, count: v, values: finite),
+            rules += [
+                SectionRule(name: "valuestar/dimension", size: 4, count: v, values: .within(0, Int32(ValueStarTable.dimensions.count))),
+                SectionRule(name: "valuestar/importance", size: 8, count: v, values: finite),
+                SectionRule(name: "valuestar/score", size: 8, count: v, values: finite),
+                SectionRule(name: "valuestar/competitor_score", size: 8, count: v, values: finite),
             ]
         }
-        for e in expected {
-            guard let s = byName[e.name] else { throw damaged("section \(e.name) is missing") }
-            guard e.count >= 0, s.length == e.count * e.size else { throw damaged("section \(e.name) is \(s.length) bytes, not \(e.count * e.size)") }
+        for r in rules {
+            guard let s = byName[r.name] else { throw damaged("section \(r.name) is missing") }
+            guard r.count >= 0, s.length == r.count * r.size else { throw damaged("section \(r.name) is \(s.length) bytes, not \(r.count * r.size)") }
         }
-        // Every byte read once, on all cores, block by block (each given back once read, so
-        // that the memory a reopen keeps is the columns it uses): checksums, and what the
-        // values may be — each test in the cache the checksum just read the block into.
-        let blocks = expected.indices.flatMap { k in
-            stride(from: 0, to: max(1, byName[expected[k].name]!.length), by: SectionChecksum.block).map { (section: k, at: $0) }
-        }
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let byWorker = parallelMap(workers) { w -> [(block: Int, checksum: UInt64, possible: Bool)] in
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: SectionChecksum.block, alignment: 64)
-            defer { buffer.deallocate() }
-            return stride(from: w, to: blocks.count, by: workers).map { b in
-                let e = expected[blocks[b].section], s = byName[e.name]!
-                let count = min(SectionChecksum.block, s.length - blocks[b].at)
-                guard file.read(s.offset + blocks[b].at, count, into: buffer) else { return (b, 0, false) }
-                let bytes = UnsafeRawBufferPointer(start: buffer, count: count)
-                if case .runs = e.values { return (b, Checksum.of(bytes), true) }  // checked whole, below
-                return (b, Checksum.of(bytes), Self.possible(bytes, e.values))
-            }
-        }
-        var checked = [(checksum: UInt64, possible: Bool)](repeating: (0, false), count: blocks.count)
-        for part in byWorker { for r in part { checked[r.block] = (r.checksum, r.possible) } }
-        var failures: [String?] = []
-        var b = 0
-        for (k, e) in expected.enumerated() {
-            let s = byName[e.name]!
-            var sums: [UInt64] = [], possible = true
-            while b < blocks.count, blocks[b].section == k {
-                if s.length > 0 { sums.append(checked[b].checksum) }
-                possible = possible && checked[b].possible
-                b += 1
-            }
-            if case .runs = e.values {
-                possible = Self.possible(UnsafeRawBufferPointer(start: file.base + s.offset, count: s.length), e.values)
-                file.release(s.offset, s.length)
-            }
-            failures.append(SectionChecksum.combined(sums) != s.checksum ? "section \(e.name)'s checksum does not match"
-                : possible ? nil : "section \(e.name) holds values that cannot be")
-        }
-        if let failure = failures.compactMap({ $0 }).first { throw damaged(failure) }
-        return byName
+        return SnapshotFileSections(path: path, file: file, placed: byName, rules: rules)
     }
 
+    /// The columns of a purchase history, which the models count on together.
+    private static let histories = ["frequency", "recency", "age"]
 
-    /// The days a file's dates can be: from 0001-01-01 through 9999-12-31.
-    private static let firstDay = CalendarDay.from(year: 1, month: 1, day: 1)
-    private static let lastDay = CalendarDay.from(year: 9999, month: 12, day: 31)
-
-    /// Whether every value is one that can be. Each test runs over the whole piece without
-    /// stopping early, folding into one flag, so that it is a vector loop.
-    private static func possible(_ bytes: UnsafeRawBufferPointer, _ values: Expected.Values) -> Bool {
-        switch values {
-        case .any: return true
-        case .bools:
-            var high: UInt8 = 0
-            for b in bytes { high |= b > 2 ? 1 : 0 }
-            return high == 0
-        case .within(let lo, let hi):
-            return !outside(bytes.bindMemory(to: Int32.self), lo, hi, null: nil)
-        case .days(let from):
-            return !outside(bytes.bindMemory(to: Int32.self), from, lastDay &+ 1, null: CalendarDay.null)
-        case .finite:
-            // Infinite: every exponent bit set, no mantissa bit (a NaN, a null, has some).
-            var infinite: UInt64 = 0
-            for bits in bytes.bindMemory(to: UInt64.self) { infinite |= bits & 0x7FFF_FFFF_FFFF_FFFF == 0x7FF0_0000_0000_0000 ? 1 : 0 }
-            return infinite == 0
-        case .runs(let last):
-            let v = bytes.bindMemory(to: Int32.self)
-            guard v.first == 0, v.last == last else { return false }
-            for i in 1..<max(1, v.count) where v[i] < v[i - 1] { return false }
-            return true
-        }
-    }
-
-    /// Whether a value lies outside lo..<hi (`null` aside, when given).
-    private static func outside(_ v: UnsafeBufferPointer<Int32>, _ lo: Int32, _ hi: Int32, null: Int32?) -> Bool {
-        let span = UInt32(bitPattern: hi &- lo)
-        var out: UInt32 = 0
-        if let null {
-            for x in v { out |= (UInt32(bitPattern: x &- lo) >= span && x != null) ? 1 : 0 }
-        } else {
-            for x in v { out |= UInt32(bitPattern: x &- lo) >= span ? 1 : 0 }
-        }
-        return out != 0
-    }
-
-    /// The purchase histories the models count on, as a load derives them: a whole number of
-    /// repeat purchases, recency between 0 and the age, an age of at most 10,000 years.
-    private func checkHistories(_ d: SnapshotFileDirectory, _ columns: Columns) throws(DataError) {
-        let types = Dictionary(d.fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
-        guard ["frequency", "recency", "age"].allSatisfy({ types[$0] == "number" }) else { throw damaged("it has no purchase histories") }
-        let frequency: [Double] = columns.values("customers/frequency"), recency: [Double] = columns.values("customers/recency")
-        let age: [Double] = columns.values("customers/age")
+    /// Whether the purchase histories are ones a load can derive: a whole number of repeat
+    /// purchases, recency between 0 and the age, an age of at most 10,000 years. A history
+    /// that cannot be is damage (`sections.record`), and the three read as nulls.
+    private static func historiesPossible(_ sections: SnapshotFileSections) -> Bool {
+        let frequency: [Double] = sections.values("customers/frequency"), recency: [Double] = sections.values("customers/recency")
+        let age: [Double] = sections.values("customers/age")
         for c in frequency.indices where !frequency[c].isNaN {
             guard frequency[c] >= 0, frequency[c] == frequency[c].rounded(), recency[c] >= 0, recency[c] <= age[c] * (1 + 1e-9),
                   age[c] <= SummaryLoader.longestWeeks else {
-                throw damaged("customer row \(c + 1) has a purchase history that cannot be")
+                sections.record("customer row \(c + 1) has a purchase history that cannot be")
+                return false
             }
         }
+        return true
     }
 
     // MARK: the snapshot
 
     /// The snapshot: its customers' columns and its other tables read on first use.
-    private func build(_ d: SnapshotFileDirectory, _ columns: Columns) throws(DataError) -> Snapshot {
+    private func build(_ d: SnapshotFileDirectory, _ columns: SnapshotFileSections) throws(DataError) -> Snapshot {
         var fields: [Field] = []
         for f in d.fields {
             guard let type = ValueType(rawValue: f.type), let unit = NumberUnit.all.first(where: { $0.written == f.unit }) else {
@@ -281,9 +185,13 @@ struct SnapshotFileReader {
             fields.append(Field(f.name, type, unit: unit, f.definition))
         }
         let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        let histories = Deferred<Bool>(making: { Self.historiesPossible(columns) })
         let customers = CustomerTable(
             count: d.customers, fields: fields,
-            unread: DeferredColumns(names: Set(types.keys)) { name in columns.column("customers/" + name, types[name]!) })
+            unread: DeferredColumns(names: Set(types.keys)) { name in
+                if Self.histories.contains(name), !histories.get { return .number([Double](repeating: .nan, count: d.customers)) }
+                return columns.column("customers/" + name, types[name]!)
+            })
         let t = d.transactions
         let transactions = Deferred<TransactionTable>(making: {
             TransactionTable(
@@ -344,42 +252,7 @@ struct SnapshotFileReader {
                 marginRate: i.marginRate, fixedCosts: i.fixedCosts),
             customers: customers, parts: parts,
             transactionFacts: .init(count: t.count, marginRate: t.marginRate, marginKnown: t.hasFileMargin || t.marginRate != nil),
-            setAside: d.setAside, sources: sources)
-    }
-
-    /// The sections of a checked file, copied out as columns.
-    private struct Columns: @unchecked Sendable {
-        let file: MappedFile
-        let sections: [String: SnapshotFileDirectory.Section]
-
-        func values<T>(_ name: String) -> [T] {
-            let s = sections[name]!
-            let count = s.length / MemoryLayout<T>.stride
-            defer { file.release(s.offset, s.length) }
-            return [T](unsafeUninitializedCapacity: count) { buffer, made in
-                if count > 0 { memcpy(buffer.baseAddress!, file.base + s.offset, s.length) }
-                made = count
-            }
-        }
-
-        func text(_ name: String) -> TextColumn {
-            let offsets: [Int64] = values(name + "/offsets"), bytes: [UInt8] = values(name + "/bytes")
-            let strings = bytes.withUnsafeBufferPointer { b in
-                (0..<max(0, offsets.count - 1)).map { k in
-                    String(decoding: UnsafeBufferPointer(rebasing: b[Int(offsets[k])..<Int(offsets[k + 1])]), as: UTF8.self)
-                }
-            }
-            return TextColumn(codes: values(name + "/codes"), values: strings)
-        }
-
-        func column(_ name: String, _ type: ValueType) -> ColumnData {
-            switch type {
-            case .number: .number(values(name))
-            case .date: .date(values(name))
-            case .bool: .bool(values(name))
-            case .text: .text(text(name))
-            }
-        }
+            setAside: d.setAside, sources: sources, fileSections: columns)
     }
 }
 
@@ -387,8 +260,9 @@ struct SnapshotFileReader {
 final class MappedFile: @unchecked Sendable {
     let base: UnsafeRawPointer
     let count: Int
-    /// The file, open: checking reads it through here, into a buffer, rather than fault its
-    /// pages into the mapping, which only the columns used are copied from.
+    /// The file, open: columns are read through it straight into their arrays rather than
+    /// copied out of the mapping page fault by page fault; the mapping serves the header and
+    /// the directory.
     private let fd: Int32
 
     init(path: String) throws(DataError) {
@@ -421,16 +295,6 @@ final class MappedFile: @unchecked Sendable {
             done += n
         }
         return true
-    }
-
-    /// Lets the kernel take back the pages of a range once read: the file stays where it is,
-    /// and the process's memory is what it keeps, not the file's size.
-    func release(_ offset: Int, _ length: Int) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (offset / page) * page
-        let end = offset + length
-        guard count > 0, end > start else { return }
-        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
     }
 
     deinit {

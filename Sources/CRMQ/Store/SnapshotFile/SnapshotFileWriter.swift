@@ -25,6 +25,8 @@ struct SnapshotFileWriter {
             let at = out.offset
             try out.write(json)
             try out.write(header(directoryAt: at, length: json.count, checksum: Checksum.of(json), fileLength: out.offset + 0), at: 0)
+            // A reopened file's columns were checked as they were read, just now.
+            if let damage = snapshot.damage { throw DataError(file: path, message: "was not written: \(damage.description)") }
             guard fsync(fd) == 0 else { throw out.failure("cannot sync") }
             close(fd)
         } catch {
