@@ -36,7 +36,7 @@ public final class Session {
     /// the command line's SNAPSHOT does.
     public func load(directory: String, name: String? = nil, asOf: Int32? = nil) throws(DataError) -> Snapshot {
         let name = name ?? Self.defaultName(for: directory)
-        // crmq's own snapshot file, reopened by mapping it.
+        // crmq's own snapshot file, reopened without parsing it: each column read when first used.
         if SnapshotFileFormat.isSnapshotFile(directory) { return keep(try SnapshotFileReader(path: directory, name: name, asOf: asOf).load()) }
         if Self.isFile(directory) || FileBytes.isPartFolder(directory) { return try load(ExportFileLoader(path: directory, name: name, asOf: asOf)) }
         // A snapshot.json that describes the tables: files as exports are read, or a database.

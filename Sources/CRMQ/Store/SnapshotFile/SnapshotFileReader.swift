@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Opens crmq's own snapshot file (`SnapshotFileFormat`) by mapping it: the header, the
+/// Opens crmq's own snapshot file (`SnapshotFileFormat`) without parsing anything: the header, the
 /// directory and every section's place are checked at once — a truncated or future-version
 /// file is an error naming it — and each column is read, and its checksum and values checked,
 /// when a statement first needs it (`SnapshotFileSections`).
@@ -15,7 +15,7 @@ struct SnapshotFileReader {
     var asOf: Int32?
 
     func load() throws(DataError) -> Snapshot {
-        let file = try MappedFile(path: path)
+        let file = try OpenFile(path: path)
         let directory = try readDirectory(file)
         let sections = try place(directory, in: file)
         if let asOf, asOf != directory.info.asOf {
@@ -32,21 +32,21 @@ struct SnapshotFileReader {
         DataError(file: path, message: "is not a whole crmq snapshot file (\(what)); save it again from the snapshot it came from")
     }
 
-    private func readDirectory(_ file: MappedFile) throws(DataError) -> SnapshotFileDirectory {
+    private func readDirectory(_ file: OpenFile) throws(DataError) -> SnapshotFileDirectory {
         let size = SnapshotFileFormat.headerSize
         guard file.count >= size else { throw damaged("it is \(file.count) bytes, shorter than its header") }
-        let header = UnsafeRawBufferPointer(start: file.base, count: size)
+        guard let header = file.bytes(0, size) else { throw damaged("its header cannot be read") }
         guard Array(header[0..<8]) == SnapshotFileFormat.magic else { throw DataError(file: path, message: "is not a crmq snapshot file (it does not start as one)") }
-        func word(_ at: Int) -> UInt64 { UInt64(littleEndian: header.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        let version = UInt32(littleEndian: header.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        guard word(48) == Checksum.of(UnsafeRawBufferPointer(rebasing: header[0..<48])) else { throw damaged("its header's checksum does not match") }
+        func word(_ at: Int) -> UInt64 { header.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt64.self)) } }
+        let version = header.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
+        guard word(48) == Checksum.of(Array(header[0..<48])) else { throw damaged("its header's checksum does not match") }
         guard version <= SnapshotFileFormat.version else {
             throw DataError(file: path, message: "was written by a newer crmq (file version \(version); this crmq reads up to \(SnapshotFileFormat.version))")
         }
         let (offset, length, checksum, total) = (word(16), word(24), word(32), word(40))
         guard total == UInt64(file.count) else { throw damaged("it is \(file.count) bytes and was written as \(total)") }
         guard offset >= UInt64(size), length <= total, offset <= total - length else { throw damaged("its directory lies outside it") }
-        let json = UnsafeRawBufferPointer(start: file.base + Int(offset), count: Int(length))
+        guard let json = file.bytes(Int(offset), Int(length)) else { throw damaged("its directory cannot be read") }
         guard Checksum.of(json) == checksum else { throw damaged("its directory's checksum does not match") }
         do {
             return try JSONDecoder().decode(SnapshotFileDirectory.self, from: Data(json))
@@ -60,7 +60,7 @@ struct SnapshotFileReader {
     /// Every section the directory promises, each where it says and of the length its count
     /// asks: what can be known without reading them. What a section holds is checked when it
     /// is first read (`SnapshotFileSections`).
-    private func place(_ d: SnapshotFileDirectory, in file: MappedFile) throws(DataError) -> SnapshotFileSections {
+    private func place(_ d: SnapshotFileDirectory, in file: OpenFile) throws(DataError) -> SnapshotFileSections {
         var byName: [String: SnapshotFileDirectory.Section] = [:]
         for s in d.sections {
             guard s.offset >= SnapshotFileFormat.headerSize, s.length >= 0, s.offset % SnapshotFileFormat.alignment == 0,
@@ -256,13 +256,12 @@ struct SnapshotFileReader {
     }
 }
 
-/// A file mapped read-only, unmapped when the last column that may need it is gone.
-final class MappedFile: @unchecked Sendable {
-    let base: UnsafeRawPointer
+/// The snapshot file, open for reading: each column is read from it straight into its
+/// array (`pread`), so that a reopen takes only the memory — and the address space, which
+/// `ulimit -v` counts — of the columns it uses. Closed when the last column that may need it
+/// is gone.
+final class OpenFile: @unchecked Sendable {
     let count: Int
-    /// The file, open: columns are read through it straight into their arrays rather than
-    /// copied out of the mapping page fault by page fault; the mapping serves the header and
-    /// the directory.
     private let fd: Int32
 
     init(path: String) throws(DataError) {
@@ -274,15 +273,6 @@ final class MappedFile: @unchecked Sendable {
             throw DataError(file: path, message: "is not a file")
         }
         count = Int(info.st_size)
-        guard count > 0 else {
-            base = UnsafeRawPointer(bitPattern: 1)!
-            return
-        }
-        guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
-            close(fd)
-            throw DataError(file: path, message: "cannot map: \(String(cString: strerror(errno)))")
-        }
-        base = UnsafeRawPointer(mapped)
     }
 
     /// Reads `count` bytes at `offset` into `buffer`; false when the file gives fewer.
@@ -297,8 +287,12 @@ final class MappedFile: @unchecked Sendable {
         return true
     }
 
-    deinit {
-        if count > 0 { munmap(UnsafeMutableRawPointer(mutating: base), count) }
-        close(fd)
+    /// `count` bytes at `offset`; nil when the file gives fewer.
+    func bytes(_ offset: Int, _ count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let whole = bytes.withUnsafeMutableBytes { count == 0 || read(offset, count, into: $0.baseAddress!) }
+        return whole ? bytes : nil
     }
+
+    deinit { close(fd) }
 }

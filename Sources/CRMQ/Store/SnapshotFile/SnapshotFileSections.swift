@@ -12,13 +12,13 @@ import Glibc
 /// (`damage`), and `save snapshot` refuses to put a copy of it in place.
 final class SnapshotFileSections: @unchecked Sendable {
     let path: String
-    private let file: MappedFile
+    private let file: OpenFile
     private let placed: [String: SnapshotFileDirectory.Section]
     private let rules: [String: SectionRule]
     private let lock = NSLock()
     private var found: String?
 
-    init(path: String, file: MappedFile, placed: [String: SnapshotFileDirectory.Section], rules: [SectionRule]) {
+    init(path: String, file: OpenFile, placed: [String: SnapshotFileDirectory.Section], rules: [SectionRule]) {
         self.path = path
         self.file = file
         self.placed = placed
