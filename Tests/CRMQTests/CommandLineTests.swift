@@ -168,6 +168,41 @@ import Testing
         #expect(roomy.status == 0, "\(roomy.err.prefix(300))")
     }
 
+    /// A saved snapshot file reads its columns when first used, so the room for all of them is
+    /// asked for when it is opened: no later read can run out.
+    @Test func a_snapshot_file_too_big_for_the_memory_limit_is_refused_when_opened() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/self/status") else { return }
+        let f = Fixture([:])
+        try SyntheticSnapshot(customers: 40_000, seed: 5).write(to: f.directory)
+        let file = f.directory + "/s.crmqdb"
+        #expect(try Self.underLimit(1 << 30, "\(f.directory) -c 'save snapshot to \"\(file)\"'").status == 0)
+        let start = try Self.startingSize()
+        // About 6 MB of file need 1.25 × that and 96 MB of room: 60 MB more is too little.
+        let tight = try Self.underLimit(start + 60 * 1024, "\(file) -c count")
+        #expect(tight.status == 1 && tight.err.contains("s.crmqdb: needs about") && tight.err.contains("ulimit -v"), "\(tight.status) \(tight.err.prefix(300))")
+        #expect(try Self.underLimit(start + 600 * 1024, "\(file) -c count").status == 0)
+    }
+
+    /// Work after the load — the models' fields and their intervals — is checked the same way:
+    /// under any limit the statement answers or is refused with what it needs, never an abort
+    /// (Swift's on a failed allocation, or libdispatch waiting forever for a thread it cannot
+    /// make); and some limits let the load through and refuse the work.
+    @Test func work_too_big_for_the_memory_limit_is_refused_never_an_abort() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/self/status") else { return }
+        let f = Fixture([:])
+        try SyntheticSnapshot(customers: 40_000, seed: 5).write(to: f.directory)
+        let start = try Self.startingSize()
+        var refusedWork = 0
+        for extra in stride(from: 110, through: 210, by: 20) {
+            let r = try Self.underLimit(start + extra * 1024, "\(f.directory) -c 'count where clv_low > 1'")
+            #expect(r.status == 0 || (r.status == 1 && r.err.contains("needs about") && r.err.contains("ulimit -v")), "+\(extra) MB: \(r.status) \(r.err.prefix(300))")
+            if r.err.contains("of every customer needs about") { refusedWork += 1 }
+        }
+        #expect(refusedWork > 0)
+        let roomy = try Self.underLimit(start + 600 * 1024, "\(f.directory) -c 'count where clv_low > 1'")
+        #expect(roomy.status == 0, "\(roomy.err.prefix(300))")
+    }
+
     /// The data limit (`ulimit -d`) the same way: it counts the anonymous memory the columns live in.
     @Test func a_load_too_big_for_the_data_limit_is_refused_and_a_fitting_one_is_not() throws {
         guard FileManager.default.fileExists(atPath: "/proc/self/status") else { return }

@@ -20,6 +20,7 @@ extension ModelStore {
         let level = settings.interval ?? Settings.defaultInterval
         let key = IntervalKey(fields: key(snapshot, settings), level: level)
         if let cached = intervalCache[key] { return cached }
+        try WorkMemory.intervals.check(customers: snapshot.customers.count)
         let (pieces, uncertainty, spend, fitted, histories) = try uncertainties(snapshot, settings, level)
         let spreads = pieces.flatMap { $0.model.lifetimeValueSpreads($0.histories, fitted.value, uncertainty, lifted: $0.lift) }
         let customers = snapshot.customers

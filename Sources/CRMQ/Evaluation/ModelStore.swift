@@ -114,6 +114,7 @@ final class ModelStore {
             }
             return cached
         }
+        try WorkMemory.fit.check(customers: snapshot.customers.count)
         let data = histories(snapshot), stop = interrupted
         let result = try Self.fitting(type.title) { () throws(ModelError) in try type.fitted(data, penalty: penalty, standardErrors: standardErrors, interrupted: stop) }
         purchaseFits[key] = result
@@ -142,6 +143,7 @@ final class ModelStore {
             }
             return cached
         }
+        try WorkMemory.fit.check(customers: snapshot.customers.count)
         let spenders = data()
         let result = try Self.fitting("Gamma-Gamma") { () throws(ModelError) in try GammaGamma.fit(spenders, penalty: penalty, standardErrors: standardErrors, interrupted: interrupted) }
         gammaGammaFits[key] = result
@@ -183,6 +185,7 @@ final class ModelStore {
     func compute(
         _ snapshot: Snapshot, _ settings: Settings, _ value: LifetimeValue, annualRate: Double? = nil, retention: ((Double) -> Double)? = nil
     ) throws(Diagnostic) -> Fitted {
+        try WorkMemory.modelFields.check(customers: snapshot.customers.count)
         let model = settings.model(for: snapshot)
         var fitted: Fitted
         if model == .simple {

@@ -14,6 +14,8 @@ struct ReportBuilder {
     static let listLength = 10
 
     func report() throws(Diagnostic) -> Report {
+        // The models' figures are of every customer whatever the filter keeps.
+        try WorkMemory.report.check(customers: scope.snapshot.customers.count)
         let rows = try scope.rows(filter)
         guard !rows.isEmpty else { throw Diagnostic("no customers to report on" + (filter == CustomerFilter() ? "" : ": the filter keeps none")) }
         let snapshot = scope.snapshot

@@ -32,6 +32,7 @@ struct Validation {
                 "the holdout can end at the latest on \(CalendarDay.format(lastDay)), the last day with a transaction after as_of",
                 hint: "validate holdout \(CalendarDay.format(lastDay))")
         }
+        try WorkMemory.validation.check(customers: snapshot.customers.count)
         // With covariates, each pattern's customers by their own model, rows one pattern after another.
         let patterns = covariates.isEmpty ? nil : try scope.models.patternModels(snapshot, scope.settings)
         let histories = patterns?.design.pooled ?? scope.models.histories(snapshot)

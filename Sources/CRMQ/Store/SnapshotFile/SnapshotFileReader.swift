@@ -16,6 +16,7 @@ struct SnapshotFileReader {
 
     func load() throws(DataError) -> Snapshot {
         let file = try OpenFile(path: path)
+        try MemoryBudget.check(inputBytes: file.count, kind: .snapshotFile, file: path)
         let directory = try readDirectory(file)
         let sections = try place(directory, in: file)
         if let asOf, asOf != directory.info.asOf {
