@@ -51,6 +51,41 @@ import Testing
         #expect(curve.contains("renewal by renewal (a year a period)"), "\(curve)")
     }
 
+    /// Years 8–12, which the paper holds out (as do the foretell and retenmod packages, which
+    /// ship all 13 years): regular 223, 207, 194, 183, 173; high end 468, 445, 427, 409, 394.
+    /// `examples/subscriptions` carries them after as_of; `validate sbg` fits on years 0–7 and
+    /// projects each survivor's renewal t as S(t)/S(7) = Π_{k=8…t} (β+k−1)/(α+β+k−1). For the
+    /// regular cohort at α 0.7041, β 1.1820: renewal 8, 241 × 8.1820/8.8861 = 221.9; renewal
+    /// 12, 221.9 × 9.1820/9.8861 × 10.1820/10.8861 × 11.1820/11.8861 × 12.1820/12.8861 = 171.4
+    /// — within 1% of the 223 and 173 seen. High end: 379.6 predicted at renewal 12 against
+    /// 394 (the paper's sBG, too, falls below the high-end survivors by then).
+    @Test func validate_sbg_projects_the_papers_years_eight_to_twelve() throws {
+        let session = Session()
+        _ = run("load \"\(repositoryRoot)/examples/subscriptions\"", session: session)
+        // Each plan's survivors at as_of (year 7), then year 8–12's.
+        for (plan, survivors, seen, alpha, beta) in [
+            ("regular", 241.0, [223, 207, 194, 183, 173], 0.704, 1.182), ("high_end", 491.0, [468, 445, 427, 409, 394], 0.668, 3.806),
+        ] {
+            let out = run("validate sbg where plan = '\(plan)'", session: session, mode: .csv)
+            #expect(out.outcome == .completed, "\(out.err)")
+            let rows = out.out.split(separator: "\n").dropFirst().prefix(5).map { $0.split(separator: ",").compactMap { Double($0) } }
+            #expect(rows.map { Int($0[0]) } == [8, 9, 10, 11, 12] && rows.map { Int($0[2]) } == seen, "\(out.out)")
+            var kept = survivors
+            for (k, row) in rows.enumerated() {
+                let t = Double(8 + k)
+                kept *= (beta + t - 1) / (alpha + beta + t - 1)
+                #expect(row[1] == survivors && abs(row[3] - kept) < 0.01 * kept, "renewal \(t): \(row[3]) against \(kept) by hand")
+            }
+        }
+        // Half-way: only renewals 8 and 9 fall in the holdout.
+        let half = run("validate sbg where plan = 'regular' holdout 2009-06-30", session: session, mode: .csv).out
+        #expect(half.split(separator: "\n").filter { $0.hasPrefix("8,") || $0.hasPrefix("9,") || $0.hasPrefix("10,") }.count == 2, "\(half)")
+        // Without anything after as_of there is nothing to compare.
+        let cohort = Self.cohort(Self.regular)
+        let none = run("load \"\(cohort.directory)\"\nvalidate sbg")
+        #expect(none.outcome == .failed && none.err.contains("validate sbg needs what became of the contracts after as_of"), "\(none.err)")
+    }
+
     /// The fields on the regular cohort at its fit: a survivor has renewed 7 times, so its
     /// next renewal's chance is (β+7)/(α+β+7); a lost customer's is 0.
     @Test func the_fields_follow_each_customers_tenure() throws {
