@@ -48,4 +48,17 @@ extension ModelStore {
         contractCache[key] = contracts
         return contracts
     }
+
+    /// sBG refitted on the contracts of the customers in `kept` alone (`fit sbg where …`,
+    /// `validate sbg where …`); the fields stay every contract's.
+    func contracts(_ snapshot: Snapshot, _ settings: Settings, period: ContractPeriod?, keeping kept: Set<Int>) throws(Diagnostic) -> Contracts {
+        var contracts = try contracts(snapshot, settings, period: period)
+        for c in contracts.tenures.periods.indices where !kept.contains(c) { contracts.tenures.periods[c] = -1 }
+        do {
+            (contracts.model, contracts.fit) = try ShiftedBetaGeometric.fit(contracts.tenures.tenures, penalty: penalty, interrupted: interrupted)
+        } catch {
+            throw Diagnostic("sBG cannot be fitted: \(error.message)")
+        }
+        return contracts
+    }
 }

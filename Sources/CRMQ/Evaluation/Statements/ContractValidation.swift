@@ -12,17 +12,9 @@ struct ContractValidation {
 
     func result(period: ContractPeriod?, filter: CustomerFilter, holdoutEnd: Int32?) throws(Diagnostic) -> StatementResult {
         let snapshot = scope.snapshot
-        var contracts = try scope.models.contracts(snapshot, scope.settings, period: period)
-        let kept = Set(try scope.rows(filter).map(Int.init))
-        if filter.segment != nil || filter.condition != nil {
-            for c in contracts.tenures.periods.indices where !kept.contains(c) { contracts.tenures.periods[c] = -1 }
-            do {
-                (contracts.model, contracts.fit) = try ShiftedBetaGeometric.fit(
-                    contracts.tenures.tenures, penalty: scope.models.penalty, interrupted: scope.models.interrupted)
-            } catch {
-                throw Diagnostic("sBG cannot be fitted: \(error.message)")
-            }
-        }
+        let contracts = filter == CustomerFilter()
+            ? try scope.models.contracts(snapshot, scope.settings, period: period)
+            : try scope.models.contracts(snapshot, scope.settings, period: period, keeping: Set(try scope.rows(filter).map(Int.init)))
         let customers = snapshot.customers, asOf = snapshot.info.asOf
         let start = customers.dates(Field(ContractTenures.startField, .date, "")) ?? []
         let end = customers.dates(Field(ContractTenures.endField, .date, "")) ?? []

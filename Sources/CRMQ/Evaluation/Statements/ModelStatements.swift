@@ -59,17 +59,15 @@ struct ModelStatements {
     /// `fit sbg [period …]`: sBG on the customers' contracts, then the retention curve renewal
     /// by renewal, as seen and as the model has it — the paper's figure in numbers.
     func fitContracts(period: ContractPeriod?, filter: CustomerFilter, at range: SourceRange?) throws(Diagnostic) -> StatementResult {
-        var contracts = try scope.models.contracts(scope.snapshot, scope.settings, period: period)
-        if filter.segment != nil || filter.condition != nil {
-            // The contracts of the customers the filter lets in, fitted on their own (the
-            // fields stay every contract's).
-            let kept = Set(try scope.rows(filter).map(Int.init))
-            for c in contracts.tenures.periods.indices where !kept.contains(c) { contracts.tenures.periods[c] = -1 }
-            do {
-                (contracts.model, contracts.fit) = try ShiftedBetaGeometric.fit(contracts.tenures.tenures, penalty: scope.models.penalty, interrupted: scope.models.interrupted)
-            } catch {
-                throw Diagnostic("sBG cannot be fitted: \(error.message)", at: range)
-            }
+        let contracts: ModelStore.Contracts
+        do throws(Diagnostic) {
+            contracts = filter == CustomerFilter()
+                ? try scope.models.contracts(scope.snapshot, scope.settings, period: period)
+                : try scope.models.contracts(scope.snapshot, scope.settings, period: period, keeping: Set(try scope.rows(filter).map(Int.init)))
+        } catch {
+            var placed = error
+            placed.range = placed.range ?? range  // a fit that fails points at the model's name
+            throw placed
         }
         let (model, seen) = (contracts.model, contracts.tenures.observed())
         let renewals = seen.indices.map { Double($0 + 1) }
