@@ -158,20 +158,22 @@ struct SnapshotFileReader {
     /// The columns of a purchase history, which the models count on together.
     private static let histories = ["frequency", "recency", "age"]
 
-    /// Whether the purchase histories are ones a load can derive: a whole number of repeat
-    /// purchases, recency between 0 and the age, an age of at most 10,000 years. A history
-    /// that cannot be is damage (`sections.record`), and the three read as nulls.
-    private static func historiesPossible(_ sections: SnapshotFileSections) -> Bool {
+    /// The purchase histories' columns by name, read once, when they are ones a load can
+    /// derive: a whole number of repeat purchases, recency between 0 and the age, an age of
+    /// at most 10,000 years. A history that cannot be is damage (`sections.record`), and the
+    /// three read as nulls.
+    private static func checkedHistories(_ sections: SnapshotFileSections, customers: Int) -> [String: [Double]] {
         let frequency: [Double] = sections.values("customers/frequency"), recency: [Double] = sections.values("customers/recency")
         let age: [Double] = sections.values("customers/age")
         for c in frequency.indices where !frequency[c].isNaN {
             guard frequency[c] >= 0, frequency[c] == frequency[c].rounded(), recency[c] >= 0, recency[c] <= age[c] * (1 + 1e-9),
                   age[c] <= SummaryLoader.longestWeeks else {
                 sections.record("customer row \(c + 1) has a purchase history that cannot be")
-                return false
+                let nulls = [Double](repeating: .nan, count: customers)
+                return Dictionary(uniqueKeysWithValues: histories.map { ($0, nulls) })
             }
         }
-        return true
+        return ["frequency": frequency, "recency": recency, "age": age]
     }
 
     // MARK: the snapshot
@@ -186,11 +188,11 @@ struct SnapshotFileReader {
             fields.append(Field(f.name, type, unit: unit, f.definition))
         }
         let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
-        let histories = Deferred<Bool>(making: { Self.historiesPossible(columns) })
+        let histories = Deferred<[String: [Double]]>(making: { Self.checkedHistories(columns, customers: d.customers) })
         let customers = CustomerTable(
             count: d.customers, fields: fields,
             unread: DeferredColumns(names: Set(types.keys)) { name in
-                if Self.histories.contains(name), !histories.get { return .number([Double](repeating: .nan, count: d.customers)) }
+                if let history = Self.histories.contains(name) ? histories.get[name] : nil { return .number(history) }
                 return columns.column("customers/" + name, types[name]!)
             })
         let t = d.transactions

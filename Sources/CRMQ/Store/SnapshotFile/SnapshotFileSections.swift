@@ -59,13 +59,11 @@ final class SnapshotFileSections: @unchecked Sendable {
         return column
     }
 
-    /// A text column: its codes, the offsets of its values and their bytes; damaged, a
-    /// column of nulls.
+    /// A text column: its codes, the offsets of its values and their bytes.
     func text(_ name: String) -> TextColumn {
+        // Safe as read, damaged or not: the codes within the values (else all null), the
+        // offsets rising to the bytes' end (else all 0, every value empty).
         let codes: [Int32] = values(name + "/codes"), offsets: [Int64] = values(name + "/offsets"), bytes: [UInt8] = values(name + "/bytes")
-        guard offsets.last == Int64(bytes.count), codes.allSatisfy({ $0 < offsets.count - 1 }) else {
-            return TextColumn(codes: [Int32](repeating: -1, count: codes.count), values: [])
-        }
         let strings = bytes.withUnsafeBufferPointer { b in
             (0..<max(0, offsets.count - 1)).map { k in
                 String(decoding: UnsafeBufferPointer(rebasing: b[Int(offsets[k])..<Int(offsets[k + 1])]), as: UTF8.self)
@@ -86,25 +84,14 @@ final class SnapshotFileSections: @unchecked Sendable {
     /// Reads a section into `bytes` and checks it; what is wrong with it, or nil.
     private func read(_ s: SnapshotFileDirectory.Section, _ rule: SectionRule, into bytes: UnsafeMutableRawPointer) -> String? {
         let blocks = Array(stride(from: 0, to: s.length, by: SectionChecksum.block))
-        let workers = min(blocks.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
-        let byWorker = parallelMap(workers) { w -> [(block: Int, checksum: UInt64, possible: Bool)]? in
-            var done: [(block: Int, checksum: UInt64, possible: Bool)] = []
-            for b in stride(from: w, to: blocks.count, by: workers) {
-                let at = blocks[b], count = min(SectionChecksum.block, s.length - at)
-                guard file.read(s.offset + at, count, into: bytes + at) else { return nil }
-                let block = UnsafeRawBufferPointer(start: bytes + at, count: count)
-                done.append((b, Checksum.of(block), rule.values.possible(inBlock: block)))
-            }
-            return done
+        let checked = parallelMap(blocks.count) { b -> (checksum: UInt64, possible: Bool)? in
+            let at = blocks[b], count = min(SectionChecksum.block, s.length - at)
+            guard file.read(s.offset + at, count, into: bytes + at) else { return nil }
+            let block = UnsafeRawBufferPointer(start: bytes + at, count: count)
+            return (Checksum.of(block), rule.values.possible(inBlock: block))
         }
-        var sums = [UInt64](repeating: 0, count: blocks.count), possible = true
-        for part in byWorker {
-            guard let part else { return "section \(s.name) cannot be read whole" }
-            for r in part {
-                sums[r.block] = r.checksum
-                possible = possible && r.possible
-            }
-        }
+        guard checked.allSatisfy({ $0 != nil }) else { return "section \(s.name) cannot be read whole" }
+        let sums = checked.map { $0!.checksum }, possible = checked.allSatisfy { $0!.possible }
         guard SectionChecksum.combined(sums) == s.checksum else { return "section \(s.name)'s checksum does not match" }
         guard possible, rule.values.possible(whole: UnsafeRawBufferPointer(start: bytes, count: s.length)) else {
             return "section \(s.name) holds values that cannot be"
