@@ -25,11 +25,7 @@ struct ContractValidation {
                 "validate sbg needs what became of the contracts after as_of — a contract_end after it, or later payments — and \(snapshot.name) shows nothing after \(CalendarDay.format(asOf))",
                 hint: "load it as of an earlier day")
         }
-        let last = holdoutEnd ?? shown
-        guard last > asOf else { throw Diagnostic("the holdout must end after as_of (\(CalendarDay.format(asOf)))") }
-        guard last <= shown else {
-            throw Diagnostic("the holdout can end at the latest on \(CalendarDay.format(shown)), the last day the data shows after as_of", hint: "validate sbg holdout \(CalendarDay.format(shown))")
-        }
+        let last = try Validation.holdoutEnd(holdoutEnd, asOf: asOf, shown: shown, as: "the last day the data shows after as_of", statement: "validate sbg")
         let model = contracts.model, days = contracts.period.days
         var due: [Int: (contracts: Int, renewed: Int, predicted: Double)] = [:]
         for c in contracts.tenures.periods.indices where contracts.tenures.periods[c] >= 0 && !contracts.tenures.ended[c] {

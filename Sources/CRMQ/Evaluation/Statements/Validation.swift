@@ -24,14 +24,8 @@ struct Validation {
                 "validate needs transactions after as_of to compare with, and this snapshot has none",
                 hint: "load it as of an earlier day: load \"\(snapshot.directory)\" as of \(CalendarDay.format(CalendarDay.shift(asOf, by: -182)))")
         }
-        let end = holdoutEnd ?? lastDay
-        guard end > asOf else { throw Diagnostic("the holdout must end after as_of (\(CalendarDay.format(asOf)))") }
         // The work is a week at a time: past the data there is nothing to compare, only weeks to count.
-        guard end <= lastDay else {
-            throw Diagnostic(
-                "the holdout can end at the latest on \(CalendarDay.format(lastDay)), the last day with a transaction after as_of",
-                hint: "validate holdout \(CalendarDay.format(lastDay))")
-        }
+        let end = try Self.holdoutEnd(holdoutEnd, asOf: asOf, shown: lastDay, as: "the last day with a transaction after as_of", statement: "validate")
         try WorkMemory.validation.check(customers: snapshot.customers.count)
         // With covariates, each pattern's customers by their own model, rows one pattern after another.
         let patterns = covariates.isEmpty ? nil : try scope.models.patternModels(snapshot, scope.settings)
@@ -93,6 +87,19 @@ struct Validation {
 
     /// The repeat purchases predicted over the whole holdout and those made, by the model in
     /// use; nil without a holdout or a purchase in it.
+    /// The holdout's last day: the one given, else the last day the data shows after as_of
+    /// (`shown`, described `as` the error says it); after as_of and not past `shown`.
+    static func holdoutEnd(_ given: Int32?, asOf: Int32, shown: Int32, as described: String, statement: String) throws(Diagnostic) -> Int32 {
+        let end = given ?? shown
+        guard end > asOf else { throw Diagnostic("the holdout must end after as_of (\(CalendarDay.format(asOf)))") }
+        guard end <= shown else {
+            throw Diagnostic(
+                "the holdout can end at the latest on \(CalendarDay.format(shown)), \(described)",
+                hint: "\(statement) holdout \(CalendarDay.format(shown))")
+        }
+        return end
+    }
+
     func totals() -> (predicted: Double, actual: Double)? {
         guard holdout() != nil, let result = try? result(model: nil, holdoutEnd: nil) else { return nil }
         return Self.totals(of: result)
