@@ -42,8 +42,7 @@ enum WorkMemory: Int {
         let need = customers * rawValue + MemoryBudget.headroom
         guard let short = MemoryBudget.shortfall(need) else { return }
         throw Diagnostic(
-            "\(what) needs about \(need >> 20) MB of memory for \(customers) customers, and this process "
-                + "may take \(short.free >> 20) MB more (its limit, \(short.command), is \(short.limit >> 20) MB): nothing was changed",
+            "\(what) needs about \(need >> 20) MB of memory for \(customers) customers, and \(short): nothing was changed",
             hint: "raise the limit, or load fewer customers (load … where …)")
     }
 }

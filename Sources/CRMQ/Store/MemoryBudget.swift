@@ -41,21 +41,29 @@ enum MemoryBudget {
     static func check(inputBytes: Int, kind: Kind, file: String) throws(DataError) {
         let need = Int(Double(inputBytes) * kind.rawValue) + headroom
         guard let short = shortfall(need) else { return }
-        throw DataError(
-            file: file,
-            message: "needs about \(need >> 20) MB of memory to load, and this process may take \(short.free >> 20) MB more "
-                + "(its limit, \(short.command), is \(short.limit >> 20) MB); raise the limit, or load a part of the data")
+        throw DataError(file: file, message: "needs about \(need >> 20) MB of memory to load, and \(short); raise the limit, or load a part of the data")
     }
 
-    /// A limit that leaves less than `need` bytes to take: what is free under it, the limit
-    /// and the command that sets it. nil when every limit leaves room (or none is set).
-    static func shortfall(_ need: Int) -> (free: Int, limit: Int, command: String)? {
+    /// A limit that leaves too little: what is free under it, the limit and the command that
+    /// sets it, said as the errors say it.
+    struct Shortfall: CustomStringConvertible {
+        var free: Int
+        var limit: Int
+        var command: String
+
+        /// `this process may take 253 MB more (its limit, ulimit -v, is 341 MB)`
+        var description: String { "this process may take \(free >> 20) MB more (its limit, \(command), is \(limit >> 20) MB)" }
+    }
+
+    /// A limit that leaves less than `need` bytes to take; nil when every limit leaves room
+    /// (or none is set).
+    static func shortfall(_ need: Int) -> Shortfall? {
         for limit in limits {
             var set = rlimit()
             // No limit is the largest value the type holds (RLIM_INFINITY, which Swift cannot import).
             guard getrlimit(limit.resource, &set) == 0, set.rlim_cur < rlim_t(Int.max) else { continue }
             let free = Int(set.rlim_cur) - inUse(limit.status)
-            if need > free { return (max(0, free), Int(set.rlim_cur), limit.command) }
+            if need > free { return Shortfall(free: max(0, free), limit: Int(set.rlim_cur), command: limit.command) }
         }
         return nil
     }
