@@ -27,8 +27,8 @@ struct CustomerScope {
 
     /// A model field for every customer.
     func numbers(_ field: ModelField) throws(Diagnostic) -> [Double] {
-        if let bound = field.bound { return try models.intervals(snapshot, settings).values(bound.of, bound.end) }
         if field.isContract { return try models.contracts(snapshot, settings).values(field) }
+        if let bound = field.bound { return try models.intervals(snapshot, settings).values(bound.of, bound.end) }
         return field.values(try models.fitted(snapshot, settings)) ?? []
     }
 

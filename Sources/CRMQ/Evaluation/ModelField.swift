@@ -13,6 +13,10 @@ enum ModelField: String, CaseIterable {
     case clvHigh = "clv_high"
     case renewalProbability = "renewal_probability"
     case derl
+    case renewalProbabilityLow = "renewal_probability_low"
+    case renewalProbabilityHigh = "renewal_probability_high"
+    case derlLow = "derl_low"
+    case derlHigh = "derl_high"
     case dert
 
     var field: Field {
@@ -31,7 +35,8 @@ enum ModelField: String, CaseIterable {
         case .dert:
             Field(rawValue, .number, unit: .plain,
                   "discounted expected residual transactions: every purchase still to come, each discounted per opportunity at the discount rate, no horizon (BG/BB)")
-        case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh:
+        case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh,
+             .renewalProbabilityLow, .renewalProbabilityHigh, .derlLow, .derlHigh:
             Field(rawValue, .number, unit: bound!.of.field.unit,
                   "\(bound!.end == .low ? "lower" : "upper") end of \(bound!.of.rawValue)'s interval (set interval; 90% unless set) "
                       + "from the uncertainty of the fitted parameters")
@@ -47,12 +52,20 @@ enum ModelField: String, CaseIterable {
         case .expectedPurchasesHigh: (.expectedPurchases, .high)
         case .clvLow: (.clv, .low)
         case .clvHigh: (.clv, .high)
+        case .renewalProbabilityLow: (.renewalProbability, .low)
+        case .renewalProbabilityHigh: (.renewalProbability, .high)
+        case .derlLow: (.derl, .low)
+        case .derlHigh: (.derl, .high)
         case .pAlive, .expectedPurchases, .expectedSpend, .clv, .renewalProbability, .derl, .dert: nil
         }
     }
 
-    /// Whether the field is a contract's (sBG), from contract_start and contract_end.
-    var isContract: Bool { self == .renewalProbability || self == .derl }
+    /// Whether the field is a contract's (sBG), from contract_start and contract_end, or an
+    /// interval's end of one.
+    var isContract: Bool {
+        let point = bound?.of ?? self
+        return point == .renewalProbability || point == .derl
+    }
 
     /// A point field's values in what the models say of a snapshot (nil for an interval's end).
     func values(_ fitted: ModelStore.Fitted) -> [Double]? {
@@ -62,7 +75,8 @@ enum ModelField: String, CaseIterable {
         case .expectedSpend: fitted.expectedSpend
         case .clv: fitted.clv
         case .dert: fitted.dert.isEmpty ? [Double](repeating: .nan, count: fitted.clv.count) : fitted.dert  // BG/BB's alone
-        case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh, .renewalProbability, .derl: nil
+        case .pAliveLow, .pAliveHigh, .expectedPurchasesLow, .expectedPurchasesHigh, .clvLow, .clvHigh, .renewalProbability, .derl,
+             .renewalProbabilityLow, .renewalProbabilityHigh, .derlLow, .derlHigh: nil
         }
     }
 }

@@ -70,6 +70,35 @@ struct ShiftedBetaGeometric: Sendable, Equatable {
         return total
     }
 
+    /// d logit r / d (ln α, ln β) of the next renewal's chance for one who has renewed n times,
+    /// r = (β+n)/(α+β+n):  logit r = ln(β+n) − ln α.
+    func retentionLogitGradient(renewals n: Int) -> [Double] {
+        [-1, beta / (beta + Double(n))]
+    }
+
+    /// d ln DERL / d (ln α, ln β), by central differences: DERL is a series in α and β.
+    func residualLifetimeLogGradient(renewals: Int, rate d: Double) -> [Double] {
+        let step = 1e-5
+        return parameters.indices.map { k in
+            var up = parameters, down = parameters
+            up[k] *= exp(step)
+            down[k] *= exp(-step)
+            let high = ShiftedBetaGeometric(up).residualLifetime(renewals: renewals, rate: d)
+            let low = ShiftedBetaGeometric(down).residualLifetime(renewals: renewals, rate: d)
+            return high > 0 && low > 0 ? (log(high) - log(low)) / (2 * step) : 0
+        }
+    }
+
+    /// The next renewal's chance and DERL of one who has renewed n times, each between the
+    /// ends of its interval: the delta method from α's and β's uncertainty, on the logit scale
+    /// for the chance and the log scale for the lifetime.
+    func intervals(renewals n: Int, rate d: Double, _ uncertainty: ParameterUncertainty) -> (
+        renewal: (low: Double, high: Double), residual: (low: Double, high: Double)
+    ) {
+        (uncertainty.probability(retention(n + 1), logitVariance: uncertainty.variance(retentionLogitGradient(renewals: n))),
+         uncertainty.positive(residualLifetime(renewals: n, rate: d), logVariance: uncertainty.variance(residualLifetimeLogGradient(renewals: n, rate: d))))
+    }
+
     /// ln L and its gradient in (α, β): ln P(T = t) for each contract that ended after t
     /// periods, ln S(t) for each still running after t.
     static func logLikelihood(_ m: ShiftedBetaGeometric, _ data: Tenures) -> (value: Double, gradient: [Double]) {
