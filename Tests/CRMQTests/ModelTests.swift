@@ -471,6 +471,56 @@ import Testing
         }
     }
 
+    /// Pareto/NBD's Hessian in closed form (which its standard errors come from) against
+    /// central differences of its analytic gradient, on CDNOW and on the cases that strain
+    /// the quadrature (5,000 purchases, β far below α, a buyer long gone), at several
+    /// parameters; and the standard errors a fit reports, against those central differences give.
+    @Test func pareto_nbd_hessian_matches_central_differences_of_the_gradient() throws {
+        let strained = PurchaseHistories(
+            frequency: [221, 5000, 0, 1, 3, 40, 12], recency: [103.43, 99, 0, 5, 20, 10, 77.5], age: [103.57, 100, 30, 38, 39, 104, 78]).grouped
+        let cases: [(ParetoNBD, PurchaseHistories.Grouped)] = [
+            (ParetoNBD(r: 0.553, alpha: 10.58, s: 0.606, beta: 11.67), histories.grouped),
+            (ParetoNBD(r: 2.1, alpha: 3.2, s: 0.3, beta: 40), histories.grouped),
+            (ParetoNBD(r: 0.553, alpha: 10.58, s: 0.606, beta: 11.67), strained),
+            (ParetoNBD(r: 1.18, alpha: 101.4, s: 7.36, beta: 0.1516), strained),
+        ]
+        for (model, data) in cases {
+            let hessian = try #require(ParetoNBD.logLikelihoodHessian(model, data))
+            let p = model.parameters
+            for j in p.indices {
+                let h = 1e-5 * p[j]
+                var up = p, down = p
+                up[j] += h
+                down[j] -= h
+                let gu = ParetoNBD.logLikelihood(ParetoNBD(up), data).gradient, gd = ParetoNBD.logLikelihood(ParetoNBD(down), data).gradient
+                for i in p.indices {
+                    let numeric = (gu[i] - gd[i]) / (2 * h)
+                    // Relative to the row's largest entry: central differences carry about 1e-7 of it.
+                    let size = hessian[i].map(abs).max()!
+                    #expect(abs(hessian[i][j] - numeric) < 1e-5 * size,
+                            "∂²/∂\(ParetoNBD.parameterNames[i])∂\(ParetoNBD.parameterNames[j]) at \(p): \(hessian[i][j]) against \(numeric)")
+                }
+            }
+        }
+        let (fitted, fit) = try ParetoNBD.fit(histories)
+        let numeric = try #require(MaximumLikelihood.covariance({ ParetoNBD.logLikelihood(ParetoNBD($0), histories.grouped) }, at: fitted.parameters))
+        for k in fit.values.indices {
+            let se = numeric[k][k].squareRoot()
+            #expect(abs(fit.standardErrors[k] / se - 1) < 1e-5, "SE(\(fit.names[k])): \(fit.standardErrors[k]) against \(se)")
+        }
+    }
+
+    /// ψ'(x) against central differences of ψ, and its known values ψ'(1) = π²/6, ψ'(1/2) = π²/2.
+    @Test func trigamma_matches_its_known_values() {
+        #expect(abs(Special.trigamma(1) - Double.pi * Double.pi / 6) < 1e-12)
+        #expect(abs(Special.trigamma(0.5) - Double.pi * Double.pi / 2) < 1e-12)
+        for x in [0.05, 0.7, 3.3, 6, 12.5, 250] {
+            let h = 1e-5 * x
+            let numeric = (Special.digamma(x + h) - Special.digamma(x - h)) / (2 * h)
+            #expect(abs(Special.trigamma(x) / numeric - 1) < 1e-7, "ψ'(\(x)): \(Special.trigamma(x)) against \(numeric)")
+        }
+    }
+
     /// lifetimes' P(alive) and expected purchases, at lifetimes' own parameters.
     @Test func pareto_nbd_predictions_match_lifetimes_at_its_parameters() throws {
         let p = try #require(reference["paretonbd"] as? [String: Double])

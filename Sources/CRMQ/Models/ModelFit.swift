@@ -47,6 +47,9 @@ struct MaximumLikelihood {
     var penalty = 0.0
     /// Standard errors cost a Hessian (two gradients a parameter): only `fit` shows them.
     var standardErrors = true
+    /// The log-likelihood's Hessian in the parameters, for a model that has it in closed form
+    /// (a pass over the data, where central differences of the gradient take two a parameter).
+    var hessian: ([Double]) -> [[Double]]? = { _ in nil }
     var interrupted: InterruptCheck = ctrlCPressed
     /// Each parameter's natural scale: an optimum beyond e^±12 of it means the likelihood
     /// kept rising as the parameter ran off to 0 or ∞, and there is no estimate to report.
@@ -99,8 +102,11 @@ struct MaximumLikelihood {
         }
         return ModelFit(
             model: model, names: names, values: values,
-            covariance: standardErrors ? Self.covariance(logLikelihood, at: values) : nil,
-            logLikelihood: self.logLikelihood(values).value, customers: customers, iterations: totalIterations,
+            covariance: standardErrors
+                ? Self.covariance(at: values, logLikelihood: self.logLikelihood, hessian: hessian, penalty: penalty, customers: customers) : nil,
+            // The optimum's value, less the penalty it carries: −ℓ_penalised/n = best.value.
+            logLikelihood: -best.value / scale + Double(max(customers, 1)) * penalty * dot(best.point, best.point),
+            customers: customers, iterations: totalIterations,
             converged: best.converged,
             notes: penalty > 0 ? ["penalty \(exact: penalty) · Σ (ln θ)² on the mean log-likelihood; the log-likelihood shown is without it"] : [],
             curvature: best.inverseHessian)
@@ -119,6 +125,19 @@ struct MaximumLikelihood {
         }
     }
 
+    /// The covariance at p under the penalty: from the model's own Hessian when it has one
+    /// (with the penalty's, −2W (1 − ln pᵢ)/pᵢ² on the diagonal, W = c · n), else by central
+    /// differences of the penalised gradient.
+    static func covariance(
+        at p: [Double], logLikelihood: @escaping ([Double]) -> (value: Double, gradient: [Double]), hessian: ([Double]) -> [[Double]]?,
+        penalty: Double, customers: Int
+    ) -> [[Double]]? {
+        guard var h = hessian(p) else { return covariance(penalized(logLikelihood, penalty, customers: customers), at: p) }
+        let weight = penalty * Double(max(customers, 1))
+        for i in p.indices { h[i][i] -= 2 * weight * (1 - log(p[i])) / (p[i] * p[i]) }
+        return covariance(hessian: h)
+    }
+
     /// The inverse of the observed information, the Hessian of −ℓ in the parameters, by
     /// central differences of the analytic gradient; nil when it is singular. (Forward
     /// differences would save an evaluation a parameter, but moved Gamma-Gamma's standard
@@ -132,16 +151,23 @@ struct MaximumLikelihood {
             up[j] += h
             down[j] -= h
             let gu = logLikelihood(up).gradient, gd = logLikelihood(down).gradient
-            for i in 0..<n { hessian[i][j] = -(gu[i] - gd[i]) / (2 * h) }
+            for i in 0..<n { hessian[i][j] = (gu[i] - gd[i]) / (2 * h) }
         }
+        return covariance(hessian: hessian)
+    }
+
+    /// The inverse of −H, H the log-likelihood's Hessian made symmetric; nil when singular.
+    static func covariance(hessian: [[Double]]) -> [[Double]]? {
+        let n = hessian.count
+        var information = hessian
         for i in 0..<n {
-            for j in 0..<i {
-                let s = (hessian[i][j] + hessian[j][i]) / 2
-                hessian[i][j] = s
-                hessian[j][i] = s
+            for j in 0...i {
+                let s = -(hessian[i][j] + hessian[j][i]) / 2
+                information[i][j] = s
+                information[j][i] = s
             }
         }
-        return Matrix.inverse(hessian)
+        return Matrix.inverse(information)
     }
 }
 

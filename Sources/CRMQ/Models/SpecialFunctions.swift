@@ -12,7 +12,7 @@ enum Special {
     }
 
     /// ψ(x) = d/dx ln Γ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 6, then
-    /// the asymptotic series (Abramowitz & Stegun 6.3.18), good to about 1e-14.
+    /// the asymptotic series (Abramowitz & Stegun 6.3.18), good to about 1e-13.
     static func digamma(_ x: Double) -> Double {
         var x = x
         var result = 0.0
@@ -21,8 +21,22 @@ enum Special {
             x += 1
         }
         let f = 1 / (x * x)
-        let series = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (-1.0 / 132)))))
+        let series = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (-1.0 / 132 + f * (691.0 / 32760 + f * (-1.0 / 12)))))))
         return result + log(x) - 0.5 / x + series
+    }
+
+    /// The trigamma function ψ'(x) = d²/dx² ln Γ(x) for x > 0: ψ'(x) = ψ'(x+1) + 1/x² up to
+    /// x ≥ 6, then the asymptotic series 1/x + 1/(2x²) + Σ B₂ₖ/x^(2k+1) (Abramowitz & Stegun 6.4.12).
+    static func trigamma(_ x: Double) -> Double {
+        var x = x
+        var result = 0.0
+        while x < 6 {
+            result += 1 / (x * x)
+            x += 1
+        }
+        let f = 1 / (x * x)
+        let series = f * (1.0 / 6 + f * (-1.0 / 30 + f * (1.0 / 42 + f * (-1.0 / 30 + f * (5.0 / 66 + f * (-691.0 / 2730 + f * (7.0 / 6)))))))
+        return result + 1 / x + 0.5 * f + series / x
     }
 
     /// 1 / (1 + e⁻ˣ) without overflow.
