@@ -42,4 +42,6 @@ struct GaussLegendre: Sendable {
     /// 16 nodes: the Pareto/NBD integrand, made smooth by its change of variable, is taken to
     /// about 1e-10 (checked against Simpson's rule on 200,000 intervals in the tests).
     static let standard = GaussLegendre(points: 16)
+    /// 8 nodes, for a short stretch over which the integrand falls little.
+    static let short = GaussLegendre(points: 8)
 }
