@@ -71,6 +71,43 @@ import Testing
             names: ParetoNBD.parameterNames + names)
     }
 
+    /// The Hessian the standard errors come from, lifted through the covariates from
+    /// Pareto/NBD's own (H = Σ Jᵀ H_model J + Σ ∂ℓ/∂p ∂²p), against central differences of
+    /// the analytic gradient: relative to each row's largest entry, as the model's own test.
+    @Test func the_hessian_matches_central_differences_of_the_gradient() throws {
+        let (_, design) = try apparel()
+        let grouped = design.histories.map(\.grouped)
+        for p in [[1.8, 90, 0.6, 50, -0.6, 0.8, 0.3, 0.6], Self.published] {
+            let (hessian, gradient) = try #require(CovariateModel<ParetoNBD>.logLikelihoodHessian(p, design, grouped, ParetoNBD.covariateScalings))
+            let direct = logLikelihood(p, design).gradient
+            for i in p.indices { #expect(abs(gradient[i] - direct[i]) <= 1e-9 * max(1, abs(direct[i])), "gradient \(i)") }
+            for j in p.indices {
+                let h = 1e-5 * max(1, abs(p[j]))
+                var up = p, down = p
+                up[j] += h
+                down[j] -= h
+                let gu = logLikelihood(up, design).gradient, gd = logLikelihood(down, design).gradient
+                for i in p.indices {
+                    let numeric = (gu[i] - gd[i]) / (2 * h)
+                    let size = hessian[i].map(abs).max()!
+                    #expect(abs(hessian[i][j] - numeric) < 1e-5 * size, "∂²/∂p\(i)∂p\(j) at \(p): \(hessian[i][j]) against \(numeric)")
+                }
+            }
+        }
+        // BG/NBD has no Hessian in closed form: its fit takes central differences instead.
+        #expect(CovariateModel<BGNBD>.logLikelihoodHessian([0.6, 20, 1.2, 8, 0, 0, 0, 0], design, grouped, BGNBD.covariateScalings) == nil)
+    }
+
+    /// A fit on many distinct rows starts on a thinned sample: thinning the patterns one after
+    /// another keeps the same rows as thinning the pooled histories, each pattern its share.
+    @Test func a_thinned_design_keeps_the_pooled_rows_a_thinned_pool_keeps() throws {
+        let (_, design) = try apparel()
+        for k in [2, 3, 7] {
+            let thinned = design.thinned(every: k).pooled, expected = design.pooled.thinned(every: k)
+            #expect(thinned.x == expected.x && thinned.tx == expected.tx && thinned.T == expected.T && thinned.weight == expected.weight, "every \(k)")
+        }
+    }
+
     @Test func covariates_are_numbers_true_false_or_two_valued_texts() {
         let session = Session()
         _ = run("load \"\(repositoryRoot)/examples/acme\"", session: session)

@@ -107,6 +107,26 @@ struct CovariateDesign: Sendable {
         }
     }
 
+    /// Every k-th row of the patterns' rows taken one after another (`PurchaseHistories.thinned`):
+    /// a pattern keeps its share of the rows, one of a few rows perhaps none. For a fit only:
+    /// no customer keeps a row.
+    func thinned(every k: Int) -> CovariateDesign {
+        var sample = self
+        var offset = 0
+        sample.histories = histories.map { h in
+            var kept = h
+            let rows = stride(from: (k - offset % k) % k, to: h.x.count, by: k)
+            kept.x = rows.map { h.x[$0] }
+            kept.tx = rows.map { h.tx[$0] }
+            kept.T = rows.map { h.T[$0] }
+            kept.weight = rows.map { h.weight[$0] * Double(k) }
+            kept.rowOfCustomer = [Int32](repeating: -1, count: h.rowOfCustomer.count)
+            offset += h.x.count
+            return kept
+        }
+        return sample
+    }
+
     /// Every pattern's histories as one, the patterns' rows one after another: for the fit
     /// without covariates the search starts from, and, with each customer's row, for the
     /// fields (a row's figures come from its own pattern's model).
@@ -193,6 +213,54 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
         return (value, gradient)
     }
 
+    /// The log-likelihood's Hessian in (θ, γ_life, γ_trans) and its gradient, from the model's
+    /// own Hessian where it has one (nil where not): with J each pattern's Jacobian of its
+    /// parameters p in (θ, γ) — ∂pᵢ/∂θᵢ = pᵢ/θᵢ, ∂pᵢ/∂γ_c = pᵢ · sign · z_c —
+    ///
+    ///     H = Σ_patterns Jᵀ H_model J + Σᵢ (∂ℓ/∂pᵢ) ∂²pᵢ,
+    ///
+    /// ∂²pᵢ/∂θᵢ∂γ_c = (pᵢ/θᵢ) sign z_c and ∂²pᵢ/∂γ_c∂γ_d = pᵢ z_c z_d.
+    static func logLikelihoodHessian(
+        _ parameters: [Double], _ design: CovariateDesign, _ grouped: [PurchaseHistories.Grouped], _ scalings: [CovariateScaling]
+    ) -> (hessian: [[Double]], gradient: [Double])? {
+        let m = Model.parameterNames.count, k = design.names.count, n = parameters.count
+        let base = Array(parameters[0..<m])
+        let gamma: [CovariateProcess: [Double]] = [.life: Array(parameters[m..<(m + k)]), .trans: Array(parameters[(m + k)...])]
+        var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        var gradient = [Double](repeating: 0, count: n)
+        for (j, z) in design.patterns.enumerated() where grouped[j].rows > 0 {
+            var p = base, factor = [Double](repeating: 1, count: m)
+            for scaling in scalings {
+                factor[scaling.parameter] = exp(scaling.sign * dot(gamma[scaling.process]!, z))
+                p[scaling.parameter] *= factor[scaling.parameter]
+            }
+            guard let h = Model.logLikelihoodHessian(Model(p), grouped[j]) else { return nil }
+            let g = Model.logLikelihood(Model(p), grouped[j]).gradient
+            var jacobian = [[Double]](repeating: [Double](repeating: 0, count: n), count: m)
+            for i in 0..<m { jacobian[i][i] = factor[i] }
+            for scaling in scalings {
+                let i = scaling.parameter, offset = m + (scaling.process == .life ? 0 : k)
+                for c in 0..<k {
+                    jacobian[i][offset + c] = p[i] * scaling.sign * z[c]
+                    hessian[i][offset + c] += g[i] * factor[i] * scaling.sign * z[c]
+                    hessian[offset + c][i] += g[i] * factor[i] * scaling.sign * z[c]
+                    for d in 0..<k { hessian[offset + c][offset + d] += g[i] * p[i] * z[c] * z[d] }
+                }
+            }
+            for a in 0..<n {
+                for i in 0..<m where jacobian[i][a] != 0 { gradient[a] += g[i] * jacobian[i][a] }
+                for b in 0..<n {
+                    var sum = 0.0
+                    for i in 0..<m where jacobian[i][a] != 0 {
+                        for l in 0..<m { sum += jacobian[i][a] * h[i][l] * jacobian[l][b] }
+                    }
+                    hessian[a][b] += sum
+                }
+            }
+        }
+        return (hessian, gradient)
+    }
+
     /// Maximum likelihood from the fit without covariates (every γ at 0). The search runs on
     /// positive numbers, so each γ enters as e^γ and comes back as its log, its standard error
     /// by the delta method (SE(γ) = SE(e^γ) / e^γ); the penalty, L2 on the logs, is L2 on γ.
@@ -203,20 +271,42 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
         let pooled = design.pooled
         try pooled.requireEnough(for: Model.title, penalty: penalty)
         let (plain, _) = try Model.fit(pooled, penalty: penalty, standardErrors: false, interrupted: interrupted)
-        let grouped = design.histories.map(\.grouped)
         let names = Model.parameterNames + design.names.map { "life.\($0)" } + design.names.map { "trans.\($0)" }
-        var fit = try MaximumLikelihood(
-            model: Model.title + " with covariates", names: names,
-            logLikelihood: { q in
-                let parameters = q.indices.map { $0 < m ? q[$0] : log(q[$0]) }
-                let (value, g) = logLikelihood(parameters, design, grouped, scalings)
-                return (value, g.indices.map { $0 < m ? g[$0] : g[$0] / q[$0] })  // ∂/∂q = ∂/∂γ · dγ/dq = ∂/∂γ / q
-            },
-            customers: pooled.modelled,
-            starts: [plain.parameters + [Double](repeating: 1, count: 2 * k)],
-            penalty: penalty, standardErrors: standardErrors, interrupted: interrupted,
-            exponentiated: Set(m..<(m + 2 * k))
-        ).fit()
+        func search(_ design: CovariateDesign, from start: [Double], curvature: [[Double]]?, standardErrors: Bool) throws(ModelError) -> ModelFit {
+            let grouped = design.histories.map(\.grouped)
+            return try MaximumLikelihood(
+                model: Model.title + " with covariates", names: names,
+                logLikelihood: { q in
+                    let parameters = q.indices.map { $0 < m ? q[$0] : log(q[$0]) }
+                    let (value, g) = logLikelihood(parameters, design, grouped, scalings)
+                    return (value, g.indices.map { $0 < m ? g[$0] : g[$0] / q[$0] })  // ∂/∂q = ∂/∂γ · dγ/dq = ∂/∂γ / q
+                },
+                customers: pooled.modelled,
+                starts: [start], curvature: curvature,
+                penalty: penalty, standardErrors: standardErrors,
+                hessian: { q in
+                    // In q = e^γ: ∂²/∂q_c∂q_d = ∂²/∂γ_c∂γ_d / (q_c q_d) − δ_cd (∂/∂γ_c) / q_c², ∂²/∂θ∂q_c = ∂²/∂θ∂γ_c / q_c.
+                    guard let (h, g) = logLikelihoodHessian(q.indices.map { $0 < m ? q[$0] : log(q[$0]) }, design, grouped, scalings) else { return nil }
+                    let scale = q.indices.map { $0 < m ? 1 : 1 / q[$0] }
+                    return h.indices.map { a in
+                        h.indices.map { b in h[a][b] * scale[a] * scale[b] - (a == b && a >= m ? g[a] * scale[a] * scale[a] : 0) }
+                    }
+                },
+                interrupted: interrupted,
+                exponentiated: Set(m..<(m + 2 * k))
+            ).fit()
+        }
+        // Many distinct rows: first a thinned sample from the fit without covariates, then
+        // every row from there with the sample's curvature, as Pareto/NBD's own fit does.
+        var start = plain.parameters + [Double](repeating: 1, count: 2 * k), curvature: [[Double]]?, warmIterations = 0
+        if pooled.x.count > PurchaseHistories.warmStartRows {
+            let warm = try search(design.thinned(every: pooled.x.count / PurchaseHistories.warmSampleRows), from: start, curvature: nil, standardErrors: false)
+            (start, curvature, warmIterations) = (warm.values, warm.curvature, warm.iterations)
+        }
+        var fit = try search(design, from: start, curvature: curvature, standardErrors: standardErrors)
+        if warmIterations > 0 {
+            fit.notes.append("started from a fit on every \(pooled.x.count / PurchaseHistories.warmSampleRows)th distinct row (\(warmIterations) iterations)")
+        }
         let q = fit.values
         fit.values = q.indices.map { $0 < m ? q[$0] : log(q[$0]) }
         if let covariance = fit.covariance {

@@ -370,14 +370,8 @@ extension ParetoNBD {
         var starts = [[1.0, 1, 1, 1], [0.5, 10, 0.5, 10]]
         var warmIterations = 0
         var curvature: [[Double]]?
-        if data.x.count > 40_000 {
-            let k = data.x.count / 20_000
-            var sample = data
-            sample.x = stride(from: 0, to: data.x.count, by: k).map { data.x[$0] }
-            sample.tx = stride(from: 0, to: data.x.count, by: k).map { data.tx[$0] }
-            sample.T = stride(from: 0, to: data.x.count, by: k).map { data.T[$0] }
-            sample.weight = stride(from: 0, to: data.x.count, by: k).map { data.weight[$0] * Double(k) }
-            let sampled = sample.grouped
+        if data.x.count > PurchaseHistories.warmStartRows {
+            let sampled = data.thinned(every: data.x.count / PurchaseHistories.warmSampleRows).grouped
             let warm = try MaximumLikelihood(
                 model: "Pareto/NBD", names: parameterNames,
                 logLikelihood: { p in logLikelihood(ParetoNBD(p), sampled) },
@@ -400,7 +394,7 @@ extension ParetoNBD {
             interrupted: interrupted
         ).fit()
         if warmIterations > 0 {
-            fit.notes.append("started from a fit on every \(data.x.count / 20_000)th distinct row (\(warmIterations) iterations)")
+            fit.notes.append("started from a fit on every \(data.x.count / PurchaseHistories.warmSampleRows)th distinct row (\(warmIterations) iterations)")
         }
         return (ParetoNBD(fit.values), fit)
     }

@@ -38,6 +38,24 @@ struct PurchaseHistories: Sendable {
         }
     }
 
+    /// Every k-th row, each standing for k times its customers: the data a fit on many
+    /// distinct rows first settles on, so that the whole data needs only a few of its costly
+    /// iterations from there. For a fit only: no customer keeps a row.
+    func thinned(every k: Int) -> PurchaseHistories {
+        var sample = self
+        let kept = stride(from: 0, to: x.count, by: k)
+        sample.x = kept.map { x[$0] }
+        sample.tx = kept.map { tx[$0] }
+        sample.T = kept.map { T[$0] }
+        sample.weight = kept.map { weight[$0] * Double(k) }
+        sample.rowOfCustomer = [Int32](repeating: -1, count: rowOfCustomer.count)
+        return sample
+    }
+
+    /// Rows beyond which a fit starts on a thinned sample, and the rows that sample keeps.
+    static let warmStartRows = 40_000
+    static let warmSampleRows = 20_000
+
     /// A buy-till-you-die fit needs buyers, and repeat buyers to say anything about dropout
     /// — unless a penalty holds what the data cannot say near 1.
     func requireEnough(for model: String, penalty: Double) throws(ModelError) {
