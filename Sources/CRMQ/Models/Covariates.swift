@@ -87,10 +87,19 @@ struct CovariateDesign: Sendable {
         memberOfCustomer = [Int32](repeating: -1, count: n)
         var indexOf: [[Double]: Int32] = [:]
         var members: [[Int]] = []
+        // A handful of patterns (dummies) are compared in place, without an array a customer.
+        func known(_ c: Int) -> Int32? {
+            guard patterns.count <= 16 else { return indexOf[values.map { $0[c] }] }
+            search: for (p, z) in patterns.enumerated() {
+                for k in z.indices where values[k][c] != z[k] { continue search }
+                return Int32(p)
+            }
+            return nil
+        }
         for c in 0..<n where !frequency[c].isNaN {
-            let z = values.map { $0[c] }
             let k: Int32
-            if let known = indexOf[z] { k = known } else {
+            if let known = known(c) { k = known } else {
+                let z = values.map { $0[c] }
                 k = Int32(patterns.count)
                 indexOf[z] = k
                 patterns.append(z)
@@ -270,7 +279,12 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
         let m = Model.parameterNames.count, k = design.names.count
         let pooled = design.pooled
         try pooled.requireEnough(for: Model.title, penalty: penalty)
-        let (plain, _) = try Model.fit(pooled, penalty: penalty, standardErrors: false, interrupted: interrupted)
+        // Many distinct rows: the search starts on a thinned sample — the fit without
+        // covariates, then with them — and goes to every row from there with the sample's
+        // curvature, as Pareto/NBD's own fit does.
+        let every = pooled.x.count > PurchaseHistories.warmStartRows ? pooled.x.count / PurchaseHistories.warmSampleRows : 1
+        let sample = every > 1 ? design.thinned(every: every) : design
+        let (plain, _) = try Model.fit(sample.pooled, penalty: penalty, standardErrors: false, interrupted: interrupted)
         let names = Model.parameterNames + design.names.map { "life.\($0)" } + design.names.map { "trans.\($0)" }
         func search(_ design: CovariateDesign, from start: [Double], curvature: [[Double]]?, standardErrors: Bool) throws(ModelError) -> ModelFit {
             let grouped = design.histories.map(\.grouped)
@@ -296,17 +310,13 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
                 exponentiated: Set(m..<(m + 2 * k))
             ).fit()
         }
-        // Many distinct rows: first a thinned sample from the fit without covariates, then
-        // every row from there with the sample's curvature, as Pareto/NBD's own fit does.
         var start = plain.parameters + [Double](repeating: 1, count: 2 * k), curvature: [[Double]]?, warmIterations = 0
-        if pooled.x.count > PurchaseHistories.warmStartRows {
-            let warm = try search(design.thinned(every: pooled.x.count / PurchaseHistories.warmSampleRows), from: start, curvature: nil, standardErrors: false)
+        if every > 1 {
+            let warm = try search(sample, from: start, curvature: nil, standardErrors: false)
             (start, curvature, warmIterations) = (warm.values, warm.curvature, warm.iterations)
         }
         var fit = try search(design, from: start, curvature: curvature, standardErrors: standardErrors)
-        if warmIterations > 0 {
-            fit.notes.append("started from a fit on every \(pooled.x.count / PurchaseHistories.warmSampleRows)th distinct row (\(warmIterations) iterations)")
-        }
+        if every > 1 { fit.notes.append("started from a fit on every \(every)th distinct row (\(warmIterations) iterations)") }
         let q = fit.values
         fit.values = q.indices.map { $0 < m ? q[$0] : log(q[$0]) }
         if let covariance = fit.covariance {

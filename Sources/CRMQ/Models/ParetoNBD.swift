@@ -286,17 +286,17 @@ struct ParetoNBD: PurchaseModel, Equatable {
                 let pa = exp(a - top), pd = exp(d - top)
                 let wa = pa / (pa + pd), wd = pd / (pa + pd)
                 // ln Γ(r+x) − ln Γ(r) + r ln α + s ln β, and the alive term's second derivatives.
-                var row = [Double](repeating: 0, count: 10)
+                var row = InlineArray<10, Double>(repeating: 0)
                 row[0] = trigammaX[xk]
                 row[1] = 1 / m.alpha - wa / (m.alpha + T)
                 row[4] = -m.r / (m.alpha * m.alpha) + wa * (m.r + x) / ((m.alpha + T) * (m.alpha + T))
                 row[8] = 1 / m.beta - wa / (m.beta + T)
                 row[9] = -m.s / (m.beta * m.beta) + wa * m.s / ((m.beta + T) * (m.beta + T))
                 if let integral, wd > 0 {
-                    let gradA = [-logs.alphaT, -(m.r + x) / (m.alpha + T), -logs.betaT, -m.s / (m.beta + T)]
-                    let gradD = [integral.dLnAlpha, integral.dAlpha, 1 / m.s + integral.dLnBeta, integral.dBeta]
+                    let gradA: InlineArray<4, Double> = [-logs.alphaT, -(m.r + x) / (m.alpha + T), -logs.betaT, -m.s / (m.beta + T)]
+                    let gradD: InlineArray<4, Double> = [integral.dLnAlpha, integral.dAlpha, 1 / m.s + integral.dLnBeta, integral.dBeta]
                     // g = D u with D = diag(−1, −(r+x), −1, −(s+1)): Cov(g) = D Cov(u) D.
-                    let scale = [-1, -(m.r + x), -1, -(m.s + 1)]
+                    let scale: InlineArray<4, Double> = [-1, -(m.r + x), -1, -(m.s + 1)]
                     var entry = 0
                     for p in 0..<4 {
                         for q in p..<4 {
