@@ -160,6 +160,24 @@ import Testing
         #expect(run("customers limit 1 show p_alive", session: session).err.contains("mbgnbd takes none"))
     }
 
+    /// `fit … with` on every customer is the fit `set covariates` needs, and is kept for it: after
+    /// it, a session whose every further fit would be stopped still answers from the covariates.
+    @Test func set_covariates_after_fit_with_the_same_covariates_fits_nothing_again() throws {
+        let (session, _) = try apparel()
+        let fitted = run("fit paretonbd with gender, channel", session: session, mode: .csv).out
+        #expect(fitted.contains("life.gender"), "\(fitted)")
+        _ = run("fit gammagamma", session: session)  // the fields' spend, fitted before every fit is stopped
+        session.models.interrupted = { true }
+        _ = run("set model = paretonbd; set covariates = gender, channel", session: session)
+        let kept = run("customers where id = '100' show p_alive", session: session, mode: .csv)
+        #expect(kept.err.isEmpty && kept.out.contains("p_alive"), "\(kept.err) \(kept.out)")
+        // A fit on some customers only is not the one the fields need, and is not kept.
+        _ = run("set covariates = none", session: session)
+        #expect(run("fit bgnbd with gender where channel = 1", session: session).err.contains("interrupted"))
+        _ = run("set model = bgnbd; set covariates = gender", session: session)
+        #expect(run("customers where id = '100' show p_alive", session: session).err.contains("interrupted"))
+    }
+
     /// p_alive's interval under covariates: the delta method in (ln θ, γ), each customer's
     /// gradient lifted from their own model's. Checked against the same interval built from
     /// central differences of logit P(alive) taken through the covariate model itself

@@ -291,8 +291,31 @@ def per_model(args, theirs):
         lifetimes = theirs.get(f"{word}_seconds")
         print(f"{word:14} {fit:8.2f}s {figures:8.2f}s {intervals:9.2f}s {intervals / figures:17.1f}x "
               + (f"{lifetimes:13.2f}s  ({lifetimes / fit:.0f}x)" if lifetimes else f"{'(none)':>14}"))
+    covariates(args)
     bgbb(args)
     print("targets (issue 14): every fit under 2 s on 1M customers; intervals at most 3x the figures")
+
+
+def covariates(args):
+    """BG/NBD and Pareto/NBD with a two-valued covariate on both processes: the same customers
+    and purchases, their customers.csv with `invoiced` (1 for wholesale and public, else 0)."""
+    data = args.data.rstrip("/") + "-covariates"
+    if not os.path.exists(os.path.join(data, "customers.csv")):
+        os.makedirs(data, exist_ok=True)
+        with open(os.path.join(args.data, "customers.csv")) as f, open(os.path.join(data, "customers.csv.part"), "w") as out:
+            out.write(f.readline().rstrip("\n") + ",invoiced\n")
+            for line in f:
+                segment = line.split(",")[2]
+                out.write(line.rstrip("\n") + ("," + ("1" if segment in ("wholesale", "public") else "0")) + "\n")
+        os.replace(os.path.join(data, "customers.csv.part"), os.path.join(data, "customers.csv"))
+    for table in ["transactions.csv", "snapshot.json"]:
+        if not os.path.exists(os.path.join(data, table)) and os.path.exists(os.path.join(args.data, table)):
+            os.symlink(os.path.abspath(os.path.join(args.data, table)), os.path.join(data, table))
+    for word in ["bgnbd", "paretonbd"]:
+        run = run_measured([args.crmq, data, "-c", ".timer on", "-c", f"fit {word} with invoiced",
+                            "-c", f"set model = {word}", "-c", "set covariates = invoiced", "-c", "count where clv > 0"])
+        fit, _, _, figures = [float(t) for t in re.findall(r"Run Time: ([0-9.]+) s", run[3])]
+        print(f"{word + ' + 1 cov':14} {fit:8.2f}s {figures:8.2f}s {'':>10} {'':>18} {'(none)':>14}")
 
 
 def bgbb(args):

@@ -52,6 +52,10 @@ final class ModelStore {
         var snapshot: ObjectIdentifier
         var model: ModelName
         var covariates: [String]
+
+        init(_ snapshot: Snapshot, _ model: ModelName, _ covariates: [String]) {
+            (self.snapshot, self.model, self.covariates) = (ObjectIdentifier(snapshot), model, covariates.map { $0.lowercased() })
+        }
     }
     /// Asked during a fit whether to stop.
     var interrupted: InterruptCheck = ctrlCPressed
@@ -218,8 +222,7 @@ final class ModelStore {
         guard let type = model.covariateModel else {
             throw Diagnostic("covariates are set, and \(model.rawValue) takes none: set model = paretonbd (or bgnbd), or set covariates = none")
         }
-        let key = CovariateKey(snapshot: ObjectIdentifier(snapshot), model: model, covariates: covariates.map { $0.lowercased() })
-        if let cached = covariateFits[key] { return cached }
+        if let cached = covariateFits[CovariateKey(snapshot, model, covariates)] { return cached }
         let rows = (0..<Int32(snapshot.customers.count)).map { $0 }
         let design: CovariateDesign
         do throws(Diagnostic) {
@@ -227,13 +230,22 @@ final class ModelStore {
         } catch {
             throw Diagnostic("set covariates: \(error.message)", hint: error.hint)
         }
-        let stop = interrupted, penalty = penalty
-        // With standard errors: the intervals take the coefficients' uncertainty too.
         let fit = try Self.fitting("\(type.title) with covariates") { () throws(ModelError) in
-            try type.fitWithCovariates(design, penalty: penalty, standardErrors: true, interrupted: stop)
+            try covariateFit(model, snapshot, covariates, design: design)
         }
-        covariateFits[key] = (design, fit)
         return (design, fit)
+    }
+
+    /// The fit of `model` with these covariates on every customer, from their design, kept:
+    /// `set covariates` after `fit … with` the same covariates fits nothing again. With
+    /// standard errors: the intervals take the coefficients' uncertainty too.
+    func covariateFit(_ model: ModelName, _ snapshot: Snapshot, _ covariates: [String], design: CovariateDesign) throws(ModelError) -> ModelFit {
+        let key = CovariateKey(snapshot, model, covariates)
+        if let cached = covariateFits[key] { return cached.fit }
+        guard let type = model.covariateModel else { throw ModelError(message: "\(model.rawValue) takes no covariates") }
+        let fit = try type.fitWithCovariates(design, penalty: penalty, standardErrors: true, interrupted: interrupted)
+        covariateFits[key] = (design, fit)
+        return fit
     }
 
     /// The purchase model customer `c` follows under the settings: with covariates, the model

@@ -181,8 +181,11 @@ extension ModelStatements {
         let design = try covariateDesign(covariates, rows: rows)
         guard let type = model.value.covariateModel else { throw Diagnostic("\(model.value.rawValue) takes no covariates", at: model.range) }
         do throws(ModelError) {
-            return StatementResult(Self.tables(try type.fitWithCovariates(
-                design, penalty: scope.models.penalty, standardErrors: true, interrupted: scope.models.interrupted)))
+            // On every customer it is the fit `set covariates` would make: kept for it.
+            let fit = filter == CustomerFilter()
+                ? try scope.models.covariateFit(model.value, scope.snapshot, covariates.map(\.text), design: design)
+                : try type.fitWithCovariates(design, penalty: scope.models.penalty, standardErrors: true, interrupted: scope.models.interrupted)
+            return StatementResult(Self.tables(fit))
         } catch {
             throw Diagnostic("cannot fit: \(error.message)", at: model.range)
         }
