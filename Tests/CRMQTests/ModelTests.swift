@@ -29,6 +29,23 @@ import Testing
         abs(a - b) <= 0.5 * pow(10, Double(-digits + 1)) * abs(b) * 1.0000001
     }
 
+    /// Customers sharing a history share a row, found by its key in whole days (a load's
+    /// days / 7) or, for any other history, by its exact values; a customer without purchases
+    /// (NaN) has none. Histories by hand: rows in order of first sight, weights summed.
+    @Test func customers_sharing_a_history_share_a_row() {
+        let day = 1.0 / 7  // a day in weeks, as a load derives it
+        let data = PurchaseHistories(
+            frequency: [2, 0, 2, .nan, 1, 1, 2, 1, 1e9],
+            recency: [3 * day, 0, 3 * day, .nan, 0.1, 0.1, 3 * day, 0.1 + 1e-12, 5],
+            age: [10 * day, 2, 10 * day, .nan, 3, 3, 11 * day, 3, 6],
+            weight: [1, 1, 2, 9, 0.5, 0.25, 1, 1, 4])
+        // rows: (2, 3d, 10d) ← customers 0 and 2 (1 + 2); (0, 0, 2 weeks); (1, 0.1, 3) ← 4 and 5, not in
+        // whole days but equal (0.5 + 0.25); (2, 3d, 11d); (1, 0.1 + 1e-12, 3), close is not equal; (1e9, 5, 6), too big to pack.
+        #expect(data.rowOfCustomer == [0, 1, 0, -1, 2, 2, 3, 4, 5])
+        #expect(data.x == [2, 0, 1, 2, 1, 1e9] && data.weight == [3, 1, 0.75, 1, 1, 4])
+        #expect(data.tx == [3 * day, 0, 0.1, 3 * day, 0.1 + 1e-12, 5] && data.T == [10 * day, 2, 3, 11 * day, 3, 6])
+    }
+
     @Test func bgnbd_reproduces_the_published_fit() throws {
         let (_, fit) = try BGNBD.fit(histories)
         let expected = try #require(reference["bgnbd"] as? [String: Double])

@@ -370,6 +370,27 @@ def scale(args, sizes=(1_000_000, 3_000_000, 10_000_000)):
               f"{r[6] / m:>14.2f}s{r[7] / m:>14.2f}s{r[8] / m:>14.2f}s{r[9] / m:>13.0f}MB")
     biggest = max(r[2] / r[0] for r in rows) * 2**20
     print(f"bytes per customer at the CSV load's peak: {biggest:,.0f}; in 24 GB: about {24 * 2**30 / biggest / 1e6:.0f} million customers")
+    histogram(args, rows[0])
+
+
+def histogram(args, million):
+    """The fits on a histogram of 100 million customers: the 1M snapshot's crmq_histogram, made
+    by `summary sql for duckdb` run in DuckDB's CLI, with every count times 100."""
+    data = os.path.join(os.path.dirname(args.data.rstrip("/")), "1000000")
+    made = os.path.join(os.path.dirname(args.data.rstrip("/")), "histogram-100m.csv")
+    if not os.path.exists(made):
+        script = run_measured([args.crmq, data, "-c", "summary sql for duckdb"])[2]
+        transactions = os.path.abspath(os.path.join(data, "transactions.csv"))
+        run_measured([args.duckdb, "-c",
+                      f"CREATE VIEW transactions AS SELECT * FROM read_csv('{transactions}');\n{script}\n"
+                      f"COPY (SELECT frequency, recency, age, count * 100 AS count FROM crmq_histogram) TO '{made}.part' (HEADER);"])
+        os.replace(made + ".part", made)
+    run = run_measured([args.crmq, made, "-c", ".timer on", "-c", "fit bgnbd", "-c", "fit paretonbd"])
+    rows = sum(1 for _ in open(made)) - 1
+    fits = [float(x) for x in re.findall(r"Run Time: ([0-9.]+) s", run[3])]
+    print(f"a histogram of 100 million customers ({rows:,} rows: the 1M's, every count x100): "
+          f"fit bgnbd {fits[0]:.2f}s (1M customers: {million[5]:.2f}s), fit paretonbd {fits[1]:.2f}s (1M customers: {million[6]:.2f}s), "
+          f"peak {run[1]:.0f}MB")
 
 
 if __name__ == "__main__":

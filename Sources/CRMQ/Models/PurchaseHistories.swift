@@ -14,28 +14,49 @@ struct PurchaseHistories: Sendable {
     /// From the store's columns: frequency, and recency and age in weeks (whole days / 7);
     /// each customer counting once, or as many as a histogram's row stands for.
     init(frequency: [Double], recency: [Double], age: [Double], weight given: [Double]? = nil) {
-        rowOfCustomer = [Int32](repeating: -1, count: frequency.count)
-        var rowOfKey: [UInt64: Int32] = [:]
-        rowOfKey.reserveCapacity(frequency.count / 2)
-        for c in frequency.indices where !frequency[c].isNaN {
-            let days = (tx: (recency[c] * 7).rounded(), T: (age[c] * 7).rounded())
-            // Histories that pack into a key (every one a load derives) share a row; any other
-            // is a row of its own, never a crash.
-            let packs = frequency[c] >= 0 && frequency[c] < 16_777_216 && days.tx >= 0 && days.tx < 1_048_576 && days.T >= 0 && days.T < 1_048_576
-            let key = packs ? UInt64(frequency[c]) << 40 | UInt64(days.tx) << 20 | UInt64(days.T) : UInt64.max
-            if packs, let row = rowOfKey[key], x[Int(row)] == frequency[c], tx[Int(row)] == recency[c], T[Int(row)] == age[c] {
-                weight[Int(row)] += given?[c] ?? 1
-                rowOfCustomer[c] = row
-                continue
+        let n = frequency.count
+        rowOfCustomer = [Int32](repeating: -1, count: n)
+        // A history in whole days (every one a load derives: days / 7) packs into a key that
+        // is the history itself; any other is matched on its exact values, never a crash.
+        func packed(_ c: Int) -> UInt64? {
+            let f = frequency[c], r = recency[c], a = age[c]
+            let days = (tx: (r * 7).rounded(), T: (a * 7).rounded())
+            guard f >= 0, f < 16_777_216, f == f.rounded(), days.tx >= 0, days.tx < 1_048_576, days.T >= 0, days.T < 1_048_576,
+                  days.tx / 7 == r, days.T / 7 == a else { return nil }
+            return UInt64(f) << 40 | UInt64(days.tx) << 20 | UInt64(days.T)
+        }
+        var table = HistoryKeyTable(expected: min(n, 1 << 16))
+        var other: [[UInt64]: Int32] = [:]
+        let ahead = 8
+        var touched: UInt64 = 0
+        for c in 0..<n where !frequency[c].isNaN {
+            if c + ahead < n, !frequency[c + ahead].isNaN, let key = packed(c + ahead) { touched &+= table.touch(key) }
+            let w = given?[c] ?? 1
+            let next = Int32(x.count)
+            let row: Int32, entered: Bool
+            if let key = packed(c) {
+                (row, entered) = table.count(key, weight: w, orEnter: next)
+                if entered { weight.append(0) }  // the table's count, below
+            } else {
+                let key = [frequency[c].bitPattern, recency[c].bitPattern, age[c].bitPattern]
+                if let known = other[key] {
+                    (row, entered) = (known, false)
+                    weight[Int(row)] += w
+                } else {
+                    other[key] = next
+                    (row, entered) = (next, true)
+                    weight.append(w)
+                }
             }
-            let row = Int32(x.count)
-            if packs { rowOfKey[key] = row }
-            x.append(frequency[c])
-            tx.append(recency[c])
-            T.append(age[c])
-            weight.append(given?[c] ?? 1)
+            if entered {
+                x.append(frequency[c])
+                tx.append(recency[c])
+                T.append(age[c])
+            }
             rowOfCustomer[c] = row
         }
+        table.weights(into: &weight)
+        if touched == 1 { weight.reserveCapacity(0) }  // the touches used, so that they are made
     }
 
     /// Every k-th row, each standing for k times its customers: the data a fit on many

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The distinct purchase histories by their packed key (frequency, recency days, age days),
+/// each with its row and the customers (or weight) counted on it so far: open addressing
+/// with linear probing, a multiplicative hash, one slot read per customer. Ten million
+/// customers, in no order the table knows, find their row here in well under a second,
+/// where a `Dictionary` (SipHash, and the row's values read again to check) took four.
+struct HistoryKeyTable {
+    private struct Slot {
+        /// UInt64.max: empty (no packed key reaches it, frequency < 2²⁴).
+        var key: UInt64
+        var weight: Double
+        var row: Int32
+    }
+
+    private var slots: [Slot]
+    private var mask: Int
+    private var shift: UInt64
+    private(set) var count = 0
+
+    init(expected: Int) {
+        var size = 1 << 10
+        while size < expected * 2 { size <<= 1 }
+        slots = Self.empty(size)
+        mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
+    }
+
+    @inline(__always)
+    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    /// Reads the slot a key hashes to: done for the next few customers before the one at
+    /// hand is counted, it lets their cache misses overlap.
+    @inline(__always)
+    func touch(_ key: UInt64) -> UInt64 { slots.withUnsafeBufferPointer { $0[slot(key)].key } }
+
+    /// Counts `weight` on `key`'s row; a new key gets row `next`. Returns the row.
+    @inline(__always)
+    mutating func count(_ key: UInt64, weight: Double, orEnter next: Int32) -> (row: Int32, entered: Bool) {
+        let (first, mask) = (slot(key), mask)
+        let found: (Int32, Bool)? = slots.withUnsafeMutableBufferPointer { slots in
+            var s = first
+            while true {
+                let k = slots[s].key
+                if k == key {
+                    slots[s].weight += weight
+                    return (slots[s].row, false)
+                }
+                if k == .max {
+                    slots[s] = Slot(key: key, weight: weight, row: next)
+                    return nil
+                }
+                s = (s + 1) & mask
+            }
+        }
+        if let found { return found }
+        count += 1
+        if count * 2 > slots.count { grow() }
+        return (next, true)
+    }
+
+    /// Each entered row's weight, into `weights` at its row.
+    func weights(into weights: inout [Double]) {
+        for slot in slots where slot.key != .max { weights[Int(slot.row)] = slot.weight }
+    }
+
+    /// Empty slots; a table of megabytes asks the kernel for huge pages before its first
+    /// write (looked up at random, 4 KiB pages would miss the TLB on nearly every customer).
+    private static func empty(_ count: Int) -> [Slot] {
+        [Slot](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let bytes = UnsafeMutableRawBufferPointer(buffer)
+            let huge = 2 << 20
+            if bytes.count >= 2 * huge, let base = bytes.baseAddress {
+                let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+                let end = (Int(bitPattern: base) + bytes.count) & ~(huge - 1)
+                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 14 /* MADV_HUGEPAGE */) }
+            }
+            buffer.initialize(repeating: Slot(key: .max, weight: 0, row: 0))
+            initialized = count
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        let size = slots.count * 2
+        slots = Self.empty(size)
+        mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
+        for entry in old where entry.key != .max {
+            var s = slot(entry.key)
+            while slots[s].key != .max { s = (s + 1) & mask }
+            slots[s] = entry
+        }
+    }
+}
