@@ -519,7 +519,10 @@ import Testing
             (ParetoNBD(r: 1.18, alpha: 101.4, s: 7.36, beta: 0.1516), strained),
         ]
         for (model, data) in cases {
-            let hessian = try #require(ParetoNBD.logLikelihoodHessian(model, data))
+            let (hessian, gradient) = try #require(ParetoNBD.logLikelihoodHessian(model, data))
+            // The gradient from the Hessian's pass is the likelihood's own.
+            let direct = ParetoNBD.logLikelihood(model, data).gradient
+            for i in direct.indices { #expect(abs(gradient[i] - direct[i]) <= 1e-9 * max(1, abs(direct[i])), "∂/∂\(ParetoNBD.parameterNames[i])") }
             let p = model.parameters
             for j in p.indices {
                 let h = 1e-5 * p[j]

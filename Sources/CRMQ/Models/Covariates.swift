@@ -243,8 +243,7 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
                 factor[scaling.parameter] = exp(scaling.sign * dot(gamma[scaling.process]!, z))
                 p[scaling.parameter] *= factor[scaling.parameter]
             }
-            guard let h = Model.logLikelihoodHessian(Model(p), grouped[j]) else { return nil }
-            let g = Model.logLikelihood(Model(p), grouped[j]).gradient
+            guard let (h, g) = Model.logLikelihoodHessian(Model(p), grouped[j]) else { return nil }
             var jacobian = [[Double]](repeating: [Double](repeating: 0, count: n), count: m)
             for i in 0..<m { jacobian[i][i] = factor[i] }
             for scaling in scalings {

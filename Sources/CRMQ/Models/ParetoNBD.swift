@@ -238,22 +238,35 @@ struct ParetoNBD: PurchaseModel, Equatable {
                     let total = pa + pd
                     v += w * (termX[xk] + top + log(total))
                     (wa, wd) = (pa / total, pd / total)
-                    g[0] += w * wd * integral.dLnAlpha
-                    g[1] += w * wd * integral.dAlpha
-                    g[2] += w * wd * (1 / m.s + integral.dLnBeta)
-                    g[3] += w * wd * integral.dBeta
                 } else {
                     v += w * (termX[xk] + a)
                     (wa, wd) = (1, 0)
                 }
-                g[0] += w * (dR[xk] + wa * -logs.alphaT)
-                g[1] += w * (m.r / m.alpha + wa * -(m.r + x) / (m.alpha + T))
-                g[2] += w * (logBeta + wa * -logs.betaT)
-                g[3] += w * (m.s / m.beta + wa * -m.s / (m.beta + T))
+                let row = m.rowGradient(x: x, T: T, logs: logs, dR: dR[xk], logBeta: logBeta, shares: (wa, wd), integral: integral)
+                for k in 0..<4 { g[k] += w * row[k] }
             }
             return [v] + g
         }
         return (total[0], Array(total[1...]))
+    }
+
+    /// A row's gradient in (r, α, s, β): ln Γ(r+x) − ln Γ(r) + r ln α + s ln β's, and the alive
+    /// and dead terms' by their shares (wₐ, w_d) of the bracket. `dR` = ψ(r+x) − ψ(r) + ln α.
+    @inline(__always)
+    func rowGradient(
+        x: Double, T: Double, logs: RowLogs, dR: Double, logBeta: Double, shares: (alive: Double, dead: Double), integral: Integral?
+    ) -> InlineArray<4, Double> {
+        let (wa, wd) = shares
+        var g: InlineArray<4, Double> = [
+            dR + wa * -logs.alphaT, r / alpha + wa * -(r + x) / (alpha + T), logBeta + wa * -logs.betaT, s / beta + wa * -s / (beta + T),
+        ]
+        if wd > 0, let integral {
+            g[0] += wd * integral.dLnAlpha
+            g[1] += wd * integral.dAlpha
+            g[2] += wd * (1 / s + integral.dLnBeta)
+            g[3] += wd * integral.dBeta
+        }
+        return g
     }
 
     /// The log-likelihood's Hessian in (r, α, s, β), summed over the distinct rows, for the
@@ -266,15 +279,17 @@ struct ParetoNBD: PurchaseModel, Equatable {
     ///
     /// and for J = ∫ f, ln f = −(r+x) ln(α+τ) − (s+1) ln(β+τ) =: g(τ) integrated against f/J,
     /// ∇² ln J = E[∇g] + Cov(g): the quadrature's nodes give both.
-    static func logLikelihoodHessian(_ m: ParetoNBD, _ data: PurchaseHistories.Grouped) -> [[Double]]? {
+    static func logLikelihoodHessian(_ m: ParetoNBD, _ data: PurchaseHistories.Grouped) -> (hessian: [[Double]], gradient: [Double])? {
         let xs = data.xValues
-        let psi1R = Special.trigamma(m.r)
+        let psi1R = Special.trigamma(m.r), psiR = Special.digamma(m.r)
         let trigammaX = xs.map { Special.trigamma(m.r + $0) - psi1R }
+        let dR = xs.map { Special.digamma(m.r + $0) - psiR + log(m.alpha) }
         let (logsT, logsTx) = m.distinctLogs(data)
-        let logS = log(m.s)
-        // The upper triangle of the 4 × 4 Hessian, row by row: (rr, rα, rs, rβ, αα, αs, αβ, ss, sβ, ββ).
+        let logS = log(m.s), logBeta = log(m.beta)
+        // The upper triangle of the 4 × 4 Hessian, row by row: (rr, rα, rs, rβ, αα, αs, αβ, ss, sβ, ββ),
+        // then the gradient, which a covariate model's Hessian needs too.
         let total = parallelSums(data.rows, serialBelow: 512) { range in
-            var h = [Double](repeating: 0, count: 10)
+            var h = [Double](repeating: 0, count: 14)
             for i in range {
                 let w = data.weight[i]
                 let xk = Int(data.xIndex[i]), txk = Int(data.txIndex[i]), Tk = Int(data.TIndex[i])
@@ -315,6 +330,8 @@ struct ParetoNBD: PurchaseModel, Equatable {
                     row[9] += wd * (m.s + 1) * integral.meanInverseBetaSquared
                 }
                 for k in 0..<10 { h[k] += w * row[k] }
+                let gradient = m.rowGradient(x: x, T: T, logs: logs, dR: dR[xk], logBeta: logBeta, shares: (wa, wd), integral: integral)
+                for k in 0..<4 { h[10 + k] += w * gradient[k] }
             }
             return h
         }
@@ -326,7 +343,7 @@ struct ParetoNBD: PurchaseModel, Equatable {
                 entry += 1
             }
         }
-        return hessian
+        return (hessian, Array(total[10...]))
     }
 
     /// P(alive | x, tₓ, T): the alive term's share of the bracket.
@@ -390,7 +407,7 @@ extension ParetoNBD {
             curvature: curvature,
             penalty: penalty,
             standardErrors: standardErrors,
-            hessian: { p in logLikelihoodHessian(ParetoNBD(p), grouped) },
+            hessian: { p in logLikelihoodHessian(ParetoNBD(p), grouped)?.hessian },
             interrupted: interrupted
         ).fit()
         if warmIterations > 0 {

@@ -29,10 +29,10 @@ protocol PurchaseModel: Sendable {
     static func fit(_ data: PurchaseHistories, penalty: Double, standardErrors: Bool, interrupted: @escaping InterruptCheck) throws(ModelError) -> (Self, ModelFit)
     /// The log-likelihood of the grouped histories and its gradient in the parameters.
     static func logLikelihood(_ model: Self, _ data: PurchaseHistories.Grouped) -> (value: Double, gradient: [Double])
-    /// Its Hessian in the parameters, where the model has it in closed form (one pass over the
-    /// data for the standard errors, where central differences of the gradient take two a
-    /// parameter); nil where it has not.
-    static func logLikelihoodHessian(_ model: Self, _ data: PurchaseHistories.Grouped) -> [[Double]]?
+    /// Its Hessian in the parameters, and the gradient from the same pass, where the model has
+    /// it in closed form (one pass over the data for the standard errors, where central
+    /// differences of the gradient take two a parameter); nil where it has not.
+    static func logLikelihoodHessian(_ model: Self, _ data: PurchaseHistories.Grouped) -> (hessian: [[Double]], gradient: [Double])?
 
     /// P(alive | x, tₓ, T).
     func pAlive(x: Double, tx: Double, T: Double) -> Double
@@ -64,7 +64,7 @@ struct RowLifetimeValue: Sendable {
 extension PurchaseModel {
     static var time: ModelTime { .weeks }
 
-    static func logLikelihoodHessian(_ model: Self, _ data: PurchaseHistories.Grouped) -> [[Double]]? { nil }
+    static func logLikelihoodHessian(_ model: Self, _ data: PurchaseHistories.Grouped) -> (hessian: [[Double]], gradient: [Double])? { nil }
 
     /// E[X(T, T+t] | x, tₓ, T] for each t of `times`: the expected repeat purchases in the next t weeks.
     func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double] {
@@ -103,7 +103,7 @@ extension PurchaseModel {
     func covariance(on data: PurchaseHistories, penalty: Double) -> [[Double]]? {
         let grouped = data.grouped
         return MaximumLikelihood.covariance(
-            at: parameters, logLikelihood: { Self.logLikelihood(Self($0), grouped) }, hessian: { Self.logLikelihoodHessian(Self($0), grouped) },
+            at: parameters, logLikelihood: { Self.logLikelihood(Self($0), grouped) }, hessian: { Self.logLikelihoodHessian(Self($0), grouped)?.hessian },
             penalty: penalty, customers: data.modelled)
     }
 
@@ -120,7 +120,7 @@ extension PurchaseModel {
             starts: starts,
             penalty: penalty,
             standardErrors: standardErrors,
-            hessian: { p in logLikelihoodHessian(Self(p), grouped) },
+            hessian: { p in logLikelihoodHessian(Self(p), grouped)?.hessian },
             interrupted: interrupted
         ).fit()
         return (Self(fit.values), fit)
