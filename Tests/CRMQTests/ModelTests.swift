@@ -46,6 +46,20 @@ import Testing
         #expect(data.tx == [3 * day, 0, 0.1, 3 * day, 0.1 + 1e-12, 5] && data.T == [10 * day, 2, 3, 11 * day, 3, 6])
     }
 
+    /// A million terms of 1e-16 after a 1: summed plainly each is lost against the 1 (ε/2 =
+    /// 1.1e-16 rounds them away), carried with their rounding they add 1e-10. Gamma-Gamma's
+    /// likelihood sums every customer so, which a fit on 3M customers needed to converge.
+    @Test func a_compensated_sum_keeps_what_plain_addition_rounds_away() {
+        var sum = CompensatedSum(), plain = 1.0
+        sum.add(1)
+        for _ in 0..<1_000_000 {
+            sum.add(1e-16)
+            plain += 1e-16
+        }
+        #expect(plain == 1)
+        #expect(abs(sum.value - (1 + 1e-10)) < 1e-15, "\(sum.value)")
+    }
+
     @Test func bgnbd_reproduces_the_published_fit() throws {
         let (_, fit) = try BGNBD.fit(histories)
         let expected = try #require(reference["bgnbd"] as? [String: Double])
