@@ -11,8 +11,6 @@
 
     .venv/bin/python Tests/exports/test_lifetimes_files.py .build/debug/crmq
 """
-import csv
-import io
 import os
 import subprocess
 import sys
@@ -22,6 +20,9 @@ import pandas as pd
 from lifetimes import BetaGeoFitter, GammaGammaFitter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "models"))
+from crmq_csv import crmq_output, parameters, tables  # noqa: E402
+
 DATA = os.path.join(os.path.dirname(lifetimes.__file__), "datasets")
 FIELDS = "orders, revenue, frequency, recency, age, monetary, first_purchase, last_purchase, days_since"
 # Fader, Hardie & Lee (2005), "Counting your customers the easy way", and their Gamma-Gamma note.
@@ -38,30 +39,7 @@ def check(ok, name, detail=""):
 
 
 def crmq(*statements):
-    args = [binary, "--format", "csv"]
-    for s in statements:
-        args += ["-c", s]
-    run = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit(f"FAIL {statements[0]}: {run.stderr}")
-    return run.stdout
-
-
-def parameters(out, model):
-    """The parameter table of `fit` for one model, from crmq's CSV: {name: value}."""
-    values, inside = {}, False
-    for row in csv.reader(io.StringIO(out)):
-        if row == ["parameter", "value", "std_error"]:
-            inside = True
-            values.setdefault(model, {})
-            continue
-        if not row:
-            if inside:
-                break
-            continue
-        if inside:
-            values[model][row[0]] = float(row[1])
-    return values.get(model, {})
+    return crmq_output(binary, *statements)
 
 
 def close(ours, theirs, tolerance):
@@ -84,7 +62,7 @@ for as_of in ["", " as of 1997-09-30"]:
 summary_file = os.path.join(DATA, "cdnow_customers_summary.csv")
 summary = pd.read_csv(summary_file)
 bg = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
-ours = parameters(crmq(f'load "{summary_file}"', "fit bgnbd"), "bgnbd")
+ours = parameters(tables(crmq(f'load "{summary_file}"', "fit bgnbd")))
 check(close(ours, PUBLISHED_BGNBD, 5e-4), "cdnow_customers_summary.csv: BG/NBD to the published r, α, a, b", f"{ours}")
 check(close(ours, dict(bg.params_), 1e-3), "cdnow_customers_summary.csv: BG/NBD as lifetimes' BetaGeoFitter fits it",
       f"crmq {ours}, lifetimes {dict(bg.params_)}")
@@ -93,7 +71,7 @@ with_spend = os.path.join(DATA, "cdnow_customers_summary_with_transactions.csv")
 spend = pd.read_csv(with_spend)
 repeat = spend[spend["x"] > 0]
 gg = GammaGammaFitter().fit(repeat["x"], repeat["zbar"])
-ours = parameters(crmq(f'load "{with_spend}"', "fit gammagamma"), "gammagamma")
+ours = parameters(tables(crmq(f'load "{with_spend}"', "fit gammagamma")))
 theirs = {"p": gg.params_["p"], "q": gg.params_["q"], "gamma": gg.params_["v"]}
 check(close(ours, PUBLISHED_GG, 2e-3), "cdnow_customers_summary_with_transactions.csv: Gamma-Gamma to the published p, q, γ", f"{ours}")
 check(close(ours, theirs, 1e-3), "cdnow_customers_summary_with_transactions.csv: Gamma-Gamma as lifetimes' GammaGammaFitter fits it",
