@@ -1,12 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The distinct purchase histories by their packed key (frequency, recency days, age days),
 /// each with its row and the customers (or weight) counted on it so far: open addressing
 /// with linear probing, a multiplicative hash, one slot read per customer. Ten million
 /// customers, in no order the table knows, find their row here in well under a second,
-/// where a `Dictionary` (SipHash, and the row's values read again to check) took four.
+/// where a `Dictionary` (SipHash, and the row's values read again to check) took four. A
+/// table of megabytes is on huge pages (`Array(hugePages:repeating:)`).
 struct HistoryKeyTable {
     private struct Slot {
         /// UInt64.max: empty (no packed key reaches it, frequency < 2²⁴).
@@ -23,7 +20,7 @@ struct HistoryKeyTable {
     init(expected: Int) {
         var size = 1 << 10
         while size < expected * 2 { size <<= 1 }
-        slots = Self.empty(size)
+        slots = [Slot](hugePages: size, repeating: Slot(key: .max, weight: 0, row: 0))
         mask = size - 1
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
@@ -66,26 +63,10 @@ struct HistoryKeyTable {
         for slot in slots where slot.key != .max { weights[Int(slot.row)] = slot.weight }
     }
 
-    /// Empty slots; a table of megabytes asks the kernel for huge pages before its first
-    /// write (looked up at random, 4 KiB pages would miss the TLB on nearly every customer).
-    private static func empty(_ count: Int) -> [Slot] {
-        [Slot](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let bytes = UnsafeMutableRawBufferPointer(buffer)
-            let huge = 2 << 20
-            if bytes.count >= 2 * huge, let base = bytes.baseAddress {
-                let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-                let end = (Int(bitPattern: base) + bytes.count) & ~(huge - 1)
-                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 14 /* MADV_HUGEPAGE */) }
-            }
-            buffer.initialize(repeating: Slot(key: .max, weight: 0, row: 0))
-            initialized = count
-        }
-    }
-
     private mutating func grow() {
         let old = slots
         let size = slots.count * 2
-        slots = Self.empty(size)
+        slots = [Slot](hugePages: size, repeating: Slot(key: .max, weight: 0, row: 0))
         mask = size - 1
         shift = UInt64(64 - size.trailingZeroBitCount)
         for entry in old where entry.key != .max {

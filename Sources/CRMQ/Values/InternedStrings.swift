@@ -190,30 +190,13 @@ struct InternedStrings: Sendable {
         }
     }
 
-    /// Empty slots; a table of megabytes asks the kernel for huge pages before its first
-    /// write. Looked up at random, one per row, a table of 4 KiB pages misses the TLB on nearly
-    /// every look-up, which costs more than the cache miss itself (under a hypervisor, twice).
-    private static func emptySlots(_ count: Int) -> [Slot] {
-        [Slot](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let bytes = UnsafeMutableRawBufferPointer(buffer)
-            let huge = 2 << 20
-            if bytes.count >= 2 * huge, let base = bytes.baseAddress {
-                let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-                let end = (Int(bitPattern: base) + bytes.count) & ~(huge - 1)
-                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 14 /* MADV_HUGEPAGE */) }
-            }
-            buffer.initialize(repeating: Slot(prefix: 0, meta: 0))
-            initialized = count
-        }
-    }
-
     /// A bigger table. The slot comes from hash bits the slot does not keep, so each key is
     /// hashed again from the arena; with a capacity given up front this is rare.
     private mutating func grow(to size: Int) {
         var newSize = slots.count
         while newSize < size { newSize <<= 1 }
         let old = slots
-        slots = Self.emptySlots(newSize)
+        slots = [Slot](hugePages: newSize, repeating: Slot(prefix: 0, meta: 0))
         mask = newSize - 1
         arena.withUnsafeBufferPointer { a in
             for entry in old where entry.meta != 0 {
