@@ -315,7 +315,7 @@ def covariates(args):
         run = run_measured([args.crmq, data, "-c", ".timer on", "-c", f"fit {word} with invoiced",
                             "-c", f"set model = {word}", "-c", "set covariates = invoiced", "-c", "count where clv > 0"])
         fit, _, _, figures = [float(t) for t in re.findall(r"Run Time: ([0-9.]+) s", run[3])]
-        print(f"{word + ' + cov':14} {fit:8.2f}s {figures:8.2f}s {'':>10} {'':>18} {'(none)':>14}")
+        print(f"{word + '+cov':14} {fit:8.2f}s {figures:8.2f}s {'':>10} {'':>18} {'(none)':>14}")
 
 
 def bgbb(args):
