@@ -28,11 +28,6 @@ struct HistoryKeyTable {
     @inline(__always)
     private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
 
-    /// Reads the slot a key hashes to: done for the next few customers before the one at
-    /// hand is counted, it lets their cache misses overlap.
-    @inline(__always)
-    func touch(_ key: UInt64) -> UInt64 { slots.withUnsafeBufferPointer { $0[slot(key)].key } }
-
     /// Counts `weight` on `key`'s row; a new key gets row `next`. Returns the row.
     @inline(__always)
     mutating func count(_ key: UInt64, weight: Double, orEnter next: Int32) -> (row: Int32, entered: Bool) {

@@ -27,10 +27,7 @@ struct PurchaseHistories: Sendable {
         }
         var table = HistoryKeyTable(expected: min(n, 1 << 16))
         var other: [[UInt64]: Int32] = [:]
-        let ahead = 8
-        var touched: UInt64 = 0
         for c in 0..<n where !frequency[c].isNaN {
-            if c + ahead < n, !frequency[c + ahead].isNaN, let key = packed(c + ahead) { touched &+= table.touch(key) }
             let w = given?[c] ?? 1
             let next = Int32(x.count)
             let row: Int32, entered: Bool
@@ -56,7 +53,6 @@ struct PurchaseHistories: Sendable {
             rowOfCustomer[c] = row
         }
         table.weights(into: &weight)
-        if touched == 1 { weight.reserveCapacity(0) }  // the touches used, so that they are made
     }
 
     /// Every k-th row, each standing for k times its customers: the data a fit on many
