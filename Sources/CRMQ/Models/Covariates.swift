@@ -123,15 +123,8 @@ struct CovariateDesign: Sendable {
         var sample = self
         var offset = 0
         sample.histories = histories.map { h in
-            var kept = h
-            let rows = stride(from: (k - offset % k) % k, to: h.x.count, by: k)
-            kept.x = rows.map { h.x[$0] }
-            kept.tx = rows.map { h.tx[$0] }
-            kept.T = rows.map { h.T[$0] }
-            kept.weight = rows.map { h.weight[$0] * Double(k) }
-            kept.rowOfCustomer = [Int32](repeating: -1, count: h.rowOfCustomer.count)
-            offset += h.x.count
-            return kept
+            defer { offset += h.x.count }
+            return h.thinned(every: k, from: (k - offset % k) % k)
         }
         return sample
     }

@@ -77,9 +77,9 @@ struct MaximumLikelihood {
         }
         var best: Optimizer.Result?
         var totalIterations = 0
+        let optimizer = Optimizer(valuePrecision: max(1e-14, 1e-16 * Double(customers).squareRoot()))
         // The next start only when the last did not converge.
         for (k, start) in starts.enumerated() {
-            let optimizer = Optimizer(valuePrecision: max(1e-14, 1e-16 * Double(customers).squareRoot()))
             guard let result = optimizer.minimise(objective, from: start.map { log($0) }, curvature: k == 0 ? curvature : nil) else { continue }
             totalIterations += result.iterations
             if best == nil || result.value < best!.value - 1e-12 { best = result }

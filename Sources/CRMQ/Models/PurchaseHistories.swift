@@ -55,12 +55,12 @@ struct PurchaseHistories: Sendable {
         table.weights(into: &weight)
     }
 
-    /// Every k-th row, each standing for k times its customers: the data a fit on many
-    /// distinct rows first settles on, so that the whole data needs only a few of its costly
-    /// iterations from there. For a fit only: no customer keeps a row.
-    func thinned(every k: Int) -> PurchaseHistories {
+    /// Every k-th row from row `first`, each standing for k times its customers: the data a
+    /// fit on many distinct rows first settles on, so that the whole data needs only a few of
+    /// its costly iterations from there. For a fit only: no customer keeps a row.
+    func thinned(every k: Int, from first: Int = 0) -> PurchaseHistories {
         var sample = self
-        let kept = stride(from: 0, to: x.count, by: k)
+        let kept = stride(from: first, to: x.count, by: k)
         sample.x = kept.map { x[$0] }
         sample.tx = kept.map { tx[$0] }
         sample.T = kept.map { T[$0] }
