@@ -78,8 +78,10 @@ import Testing
         let (_, design) = try apparel()
         let grouped = design.histories.map(\.grouped)
         for p in [[1.8, 90, 0.6, 50, -0.6, 0.8, 0.3, 0.6], Self.published] {
-            let (hessian, gradient) = try #require(CovariateModel<ParetoNBD>.logLikelihoodHessian(p, design, grouped, ParetoNBD.covariateScalings))
-            let direct = logLikelihood(p, design).gradient
+            let pass = try #require(CovariateModel<ParetoNBD>.logLikelihoodHessian(p, design, grouped, ParetoNBD.covariateScalings))
+            let (hessian, gradient) = (pass.hessian, pass.gradient)
+            let (value, direct) = logLikelihood(p, design)
+            #expect(abs(pass.value - value) <= 1e-12 * abs(value), "ℓ: \(pass.value) against \(value)")
             for i in p.indices { #expect(abs(gradient[i] - direct[i]) <= 1e-9 * max(1, abs(direct[i])), "gradient \(i)") }
             for j in p.indices {
                 let h = 1e-5 * max(1, abs(p[j]))
@@ -99,7 +101,8 @@ import Testing
     }
 
     /// A fit on many distinct rows starts on a thinned sample: thinning the patterns one after
-    /// another keeps the same rows as thinning the pooled histories, each pattern its share.
+    /// another keeps the same rows as thinning the pooled histories, each pattern its share of
+    /// the customers.
     @Test func a_thinned_design_keeps_the_pooled_rows_a_thinned_pool_keeps() throws {
         let (_, design) = try apparel()
         for k in [2, 3, 7] {

@@ -533,9 +533,11 @@ import Testing
             (ParetoNBD(r: 1.18, alpha: 101.4, s: 7.36, beta: 0.1516), strained),
         ]
         for (model, data) in cases {
-            let (hessian, gradient) = try #require(ParetoNBD.logLikelihoodHessian(model, data))
-            // The gradient from the Hessian's pass is the likelihood's own.
-            let direct = ParetoNBD.logLikelihood(model, data).gradient
+            let pass = try #require(ParetoNBD.logLikelihoodHessian(model, data))
+            let (hessian, gradient) = (pass.hessian, pass.gradient)
+            // The value and gradient from the Hessian's pass are the likelihood's own.
+            let (value, direct) = ParetoNBD.logLikelihood(model, data)
+            #expect(abs(pass.value - value) <= 1e-12 * abs(value), "ℓ: \(pass.value) against \(value)")
             for i in direct.indices { #expect(abs(gradient[i] - direct[i]) <= 1e-9 * max(1, abs(direct[i])), "∂/∂\(ParetoNBD.parameterNames[i])") }
             let p = model.parameters
             for j in p.indices {

@@ -116,15 +116,15 @@ struct CovariateDesign: Sendable {
         }
     }
 
-    /// Every k-th row of the patterns' rows taken one after another (`PurchaseHistories.thinned`):
-    /// a pattern keeps its share of the rows, one of a few rows perhaps none. For a fit only:
+    /// Every k-th customer of the patterns' rows taken one after another (`PurchaseHistories.thinned`):
+    /// a pattern keeps its share of the customers, one of a few perhaps none. For a fit only:
     /// no customer keeps a row.
     func thinned(every k: Int) -> CovariateDesign {
         var sample = self
-        var offset = 0
+        var counted = 0.0
         sample.histories = histories.map { h in
-            defer { offset += h.x.count }
-            return h.thinned(every: k, from: (k - offset % k) % k)
+            defer { counted += h.sampledCustomers(every: k) }
+            return h.thinned(every: k, after: counted)
         }
         return sample
     }
@@ -215,7 +215,7 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
         return (value, gradient)
     }
 
-    /// The log-likelihood's Hessian in (θ, γ_life, γ_trans) and its gradient, from the model's
+    /// The log-likelihood with its gradient and Hessian in (θ, γ_life, γ_trans), from the model's
     /// own Hessian where it has one (nil where not): with J each pattern's Jacobian of its
     /// parameters p in (θ, γ) — ∂pᵢ/∂θᵢ = pᵢ/θᵢ, ∂pᵢ/∂γ_c = pᵢ · sign · z_c —
     ///
@@ -224,19 +224,22 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
     /// ∂²pᵢ/∂θᵢ∂γ_c = (pᵢ/θᵢ) sign z_c and ∂²pᵢ/∂γ_c∂γ_d = pᵢ z_c z_d.
     static func logLikelihoodHessian(
         _ parameters: [Double], _ design: CovariateDesign, _ grouped: [PurchaseHistories.Grouped], _ scalings: [CovariateScaling]
-    ) -> (hessian: [[Double]], gradient: [Double])? {
+    ) -> SecondOrderLikelihood? {
         let m = Model.parameterNames.count, k = design.names.count, n = parameters.count
         let base = Array(parameters[0..<m])
         let gamma: [CovariateProcess: [Double]] = [.life: Array(parameters[m..<(m + k)]), .trans: Array(parameters[(m + k)...])]
         var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         var gradient = [Double](repeating: 0, count: n)
+        var value = 0.0
         for (j, z) in design.patterns.enumerated() where grouped[j].rows > 0 {
             var p = base, factor = [Double](repeating: 1, count: m)
             for scaling in scalings {
                 factor[scaling.parameter] = exp(scaling.sign * dot(gamma[scaling.process]!, z))
                 p[scaling.parameter] *= factor[scaling.parameter]
             }
-            guard let (h, g) = Model.logLikelihoodHessian(Model(p), grouped[j]) else { return nil }
+            guard let pattern = Model.logLikelihoodHessian(Model(p), grouped[j]) else { return nil }
+            let (h, g) = (pattern.hessian, pattern.gradient)
+            value += pattern.value
             var jacobian = [[Double]](repeating: [Double](repeating: 0, count: n), count: m)
             for i in 0..<m { jacobian[i][i] = factor[i] }
             for scaling in scalings {
@@ -259,7 +262,7 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
                 }
             }
         }
-        return (hessian, gradient)
+        return SecondOrderLikelihood(value: value, gradient: gradient, hessian: hessian)
     }
 
     /// Maximum likelihood from the fit without covariates (every γ at 0). The search runs on
@@ -272,9 +275,11 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
         let pooled = design.pooled
         try pooled.requireEnough(for: Model.title, penalty: penalty)
         // Many distinct rows: the search starts on a thinned sample — the fit without
-        // covariates, then with them — and goes to every row from there with the sample's
-        // curvature, as Pareto/NBD's own fit does.
-        let every = pooled.x.count > PurchaseHistories.warmStartRows ? pooled.x.count / PurchaseHistories.warmSampleRows : 1
+        // covariates, then with them — and goes to every row from there, as Pareto/NBD's own
+        // fit does: each by Newton's steps where the model has its Hessian, else BFGS. (On a
+        // few hundred customers, as the apparel data, a first Newton step from the fit without
+        // covariates may land where the likelihood is not concave: BFGS alone, as before.)
+        let every = pooled.warmStartEvery ?? 1
         let sample = every > 1 ? design.thinned(every: every) : design
         let (plain, _) = try Model.fit(sample.pooled, penalty: penalty, standardErrors: false, interrupted: interrupted)
         let names = Model.parameterNames + design.names.map { "life.\($0)" } + design.names.map { "trans.\($0)" }
@@ -288,15 +293,18 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
                     return (value, g.indices.map { $0 < m ? g[$0] : g[$0] / q[$0] })  // ∂/∂q = ∂/∂γ · dγ/dq = ∂/∂γ / q
                 },
                 customers: pooled.modelled,
-                starts: [start], curvature: curvature,
+                starts: [start], curvature: curvature, nearOptimum: every > 1,
                 penalty: penalty, standardErrors: standardErrors,
                 hessian: { q in
                     // In q = e^γ: ∂²/∂q_c∂q_d = ∂²/∂γ_c∂γ_d / (q_c q_d) − δ_cd (∂/∂γ_c) / q_c², ∂²/∂θ∂q_c = ∂²/∂θ∂γ_c / q_c.
-                    guard let (h, g) = logLikelihoodHessian(q.indices.map { $0 < m ? q[$0] : log(q[$0]) }, design, grouped, scalings) else { return nil }
+                    guard let at = logLikelihoodHessian(q.indices.map { $0 < m ? q[$0] : log(q[$0]) }, design, grouped, scalings) else { return nil }
+                    let (h, g) = (at.hessian, at.gradient)
                     let scale = q.indices.map { $0 < m ? 1 : 1 / q[$0] }
-                    return h.indices.map { a in
-                        h.indices.map { b in h[a][b] * scale[a] * scale[b] - (a == b && a >= m ? g[a] * scale[a] * scale[a] : 0) }
-                    }
+                    return SecondOrderLikelihood(
+                        value: at.value, gradient: g.indices.map { g[$0] * scale[$0] },
+                        hessian: h.indices.map { a in
+                            h.indices.map { b in h[a][b] * scale[a] * scale[b] - (a == b && a >= m ? g[a] * scale[a] * scale[a] : 0) }
+                        })
                 },
                 interrupted: interrupted,
                 exponentiated: Set(m..<(m + 2 * k))
@@ -308,7 +316,7 @@ struct CovariateModel<Model: PurchaseModel>: Sendable {
             (start, curvature, warmIterations) = (warm.values, warm.curvature, warm.iterations)
         }
         var fit = try search(design, from: start, curvature: curvature, standardErrors: standardErrors)
-        if every > 1 { fit.notes.append("started from a fit on every \(every)th distinct row (\(warmIterations) iterations)") }
+        if every > 1 { fit.notes.append("started from a fit on every \(every)th customer (\(warmIterations) iterations)") }
         let q = fit.values
         fit.values = q.indices.map { $0 < m ? q[$0] : log(q[$0]) }
         if let covariance = fit.covariance {

@@ -31,6 +31,13 @@ public struct ModelError: Error, Sendable, Equatable {
     public var message: String
 }
 
+/// The log-likelihood with its gradient and Hessian at one point, from one pass over the data.
+struct SecondOrderLikelihood {
+    var value: Double
+    var gradient: [Double]
+    var hessian: [[Double]]
+}
+
 /// Maximum likelihood for a model with positive parameters: BFGS on their logarithms (so
 /// every step stays in the valid region), from several starts, keeping the best optimum.
 struct MaximumLikelihood {
@@ -42,14 +49,19 @@ struct MaximumLikelihood {
     var starts: [[Double]]
     /// The first start's curvature, when it comes from a fit on part of the data.
     var curvature: [[Double]]?
+    /// Whether the first start is near the optimum (a fit on part of the data, or without
+    /// covariates): from there Newton's steps, where the model has its Hessian.
+    var nearOptimum = false
     /// c of the L2 penalty c · Σ (ln θᵢ)² on the mean negative log-likelihood (`lifetimes`'
     /// penalizer_coef, on the logs): it holds parameters the data cannot pin down near 1.
     var penalty = 0.0
     /// Standard errors cost a Hessian (two gradients a parameter): only `fit` shows them.
     var standardErrors = true
-    /// The log-likelihood's Hessian in the parameters, for a model that has it in closed form
-    /// (a pass over the data, where central differences of the gradient take two a parameter).
-    var hessian: ([Double]) -> [[Double]]? = { _ in nil }
+    /// The log-likelihood with its gradient and Hessian in the parameters, for a model that has
+    /// the Hessian in closed form (a pass over the data, where central differences of the
+    /// gradient take two a parameter): a start `nearOptimum` then takes Newton's steps
+    /// (`Optimizer.newton`), and the standard errors come from the last.
+    var hessian: ([Double]) -> SecondOrderLikelihood? = { _ in nil }
     var interrupted: InterruptCheck = ctrlCPressed
     /// Each parameter's natural scale: an optimum beyond e^±12 of it means the likelihood
     /// kept rising as the parameter ran off to 0 or ∞, and there is no estimate to report.
@@ -75,12 +87,43 @@ struct MaximumLikelihood {
             guard value.isFinite, gradient.allSatisfy(\.isFinite) else { return nil }
             return (-value * scale, zip(gradient, p).map { -$0 * $1 * scale })
         }
+        // The same in θ with the Hessian: −(Hᵢⱼ pᵢ pⱼ + δᵢⱼ gᵢ pᵢ)/n, from the penalised ℓ's g and
+        // H. The last pass is kept: at the optimum it is the standard errors' Hessian.
+        nonisolated(unsafe) var lastPass: (parameters: [Double], at: SecondOrderLikelihood)?
+        let secondOrder: Optimizer.SecondOrderObjective = { theta in
+            if stopped || self.interrupted() {
+                stopped = true
+                return nil
+            }
+            guard theta.allSatisfy({ abs($0) < 30 }) else { return nil }
+            let p = theta.map { exp($0) }
+            guard let raw = self.hessian(p) else { return nil }
+            lastPass = (p, raw)
+            let at = Self.penalized(raw, at: p, penalty, customers: customers)
+            let (g, h) = (at.gradient, at.hessian)
+            guard at.value.isFinite, g.allSatisfy(\.isFinite), h.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { return nil }
+            return (
+                -at.value * scale, p.indices.map { -g[$0] * p[$0] * scale },
+                p.indices.map { i in p.indices.map { j in -(h[i][j] * p[i] * p[j] + (i == j ? g[i] * p[i] : 0)) * scale } }
+            )
+        }
         var best: Optimizer.Result?
         var totalIterations = 0
         let optimizer = Optimizer(valuePrecision: max(1e-14, 1e-16 * Double(customers).squareRoot()))
         // The next start only when the last did not converge.
         for (k, start) in starts.enumerated() {
-            guard let result = optimizer.minimise(objective, from: start.map { log($0) }, curvature: k == 0 ? curvature : nil) else { continue }
+            var from = start.map { log($0) }
+            let curvature = k == 0 ? curvature : nil
+            // Near the optimum, Newton's steps; BFGS from where they stop if they do not converge.
+            if k == 0, nearOptimum, let newton = optimizer.newton(secondOrder, from: from) {
+                totalIterations += newton.iterations
+                if newton.converged {
+                    best = newton
+                    break
+                }
+                from = newton.point
+            }
+            guard let result = optimizer.minimise(objective, from: from, curvature: curvature) else { continue }
             totalIterations += result.iterations
             if best == nil || result.value < best!.value - 1e-12 { best = result }
             if result.converged || stopped { break }
@@ -104,7 +147,10 @@ struct MaximumLikelihood {
         return ModelFit(
             model: model, names: names, values: values,
             covariance: standardErrors
-                ? Self.covariance(at: values, logLikelihood: self.logLikelihood, hessian: hessian, penalty: penalty, customers: customers) : nil,
+                ? Self.covariance(
+                    at: values, logLikelihood: self.logLikelihood,
+                    hessian: { p in lastPass.flatMap { $0.parameters == p ? $0.at : nil } ?? hessian(p) }, penalty: penalty, customers: customers)
+                : nil,
             // The optimum's value, less the penalty it carries: −ℓ_penalised/n = best.value.
             logLikelihood: -best.value / scale + Double(max(customers, 1)) * penalty * dot(best.point, best.point),
             customers: customers, iterations: totalIterations,
@@ -126,17 +172,25 @@ struct MaximumLikelihood {
         }
     }
 
-    /// The covariance at p under the penalty: from the model's own Hessian when it has one
-    /// (with the penalty's, −2W (1 − ln pᵢ)/pᵢ² on the diagonal, W = c · n), else by central
-    /// differences of the penalised gradient.
+    /// The same with its Hessian at p: the penalty's is −2W (1 − ln pᵢ)/pᵢ² on the diagonal, W = c · n.
+    static func penalized(_ at: SecondOrderLikelihood, at p: [Double], _ penalty: Double, customers: Int) -> SecondOrderLikelihood {
+        guard penalty > 0 else { return at }
+        let weight = penalty * Double(max(customers, 1))
+        let logs = p.map { log($0) }
+        var hessian = at.hessian
+        for i in p.indices { hessian[i][i] -= 2 * weight * (1 - logs[i]) / (p[i] * p[i]) }
+        return SecondOrderLikelihood(
+            value: at.value - weight * dot(logs, logs), gradient: p.indices.map { at.gradient[$0] - 2 * weight * logs[$0] / p[$0] }, hessian: hessian)
+    }
+
+    /// The covariance at p under the penalty: from the model's own Hessian when it has one,
+    /// else by central differences of the penalised gradient.
     static func covariance(
-        at p: [Double], logLikelihood: @escaping ([Double]) -> (value: Double, gradient: [Double]), hessian: ([Double]) -> [[Double]]?,
+        at p: [Double], logLikelihood: @escaping ([Double]) -> (value: Double, gradient: [Double]), hessian: ([Double]) -> SecondOrderLikelihood?,
         penalty: Double, customers: Int
     ) -> [[Double]]? {
-        guard var h = hessian(p) else { return covariance(penalized(logLikelihood, penalty, customers: customers), at: p) }
-        let weight = penalty * Double(max(customers, 1))
-        for i in p.indices { h[i][i] -= 2 * weight * (1 - log(p[i])) / (p[i] * p[i]) }
-        return covariance(hessian: h)
+        guard let at = hessian(p) else { return covariance(penalized(logLikelihood, penalty, customers: customers), at: p) }
+        return covariance(hessian: penalized(at, at: p, penalty, customers: customers).hessian)
     }
 
     /// The inverse of the observed information, the Hessian of −ℓ in the parameters, by

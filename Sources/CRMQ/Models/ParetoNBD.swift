@@ -57,7 +57,7 @@ struct ParetoNBD: PurchaseModel, Equatable {
         /// Asked for with `second` (the Hessian's): the covariance, under the integrand, of
         /// u = (ln(α+τ), 1/(α+τ), ln(β+τ), 1/(β+τ)), its upper triangle row by row, and the
         /// means of 1/(α+τ)² and 1/(β+τ)².
-        var covariance: [Double] = []
+        var covariance = InlineArray<10, Double>(repeating: 0)
         var meanInverseAlphaSquared = 0.0, meanInverseBetaSquared = 0.0
     }
 
@@ -109,55 +109,66 @@ struct ParetoNBD: PurchaseModel, Equatable {
         let pieces = max(1, min(quadrature.maxPieces, Int((fall / quadrature.fallPerPiece).rounded(.up))))
         let h = end / Double(pieces)
         let rule = fall <= quadrature.shortFall && end <= quadrature.shortSpan ? GaussLegendre.short : GaussLegendre.standard
-        let n = rule.nodes.count * pieces
+        let n = rule.count * pieces
         let logH = log(h)
         // Per node: ln(α+τ), 1/(α+τ), ln(β+τ), 1/(β+τ), and the log of (integrand × dτ/dy ×
-        // weight) without the constant −c ln(m+tₓ).
+        // weight) without the constant −c ln(m+tₓ) — four nodes at a time (a rule's points are
+        // a multiple of four), then replaced by the weight e^(that − its largest).
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * n) { scratch -> Integral in
+            let memory = UnsafeMutableRawPointer(scratch.baseAddress!)
+            func load(_ row: Int, _ k: Int) -> SIMD4<Double> {
+                memory.loadUnaligned(fromByteOffset: (row * n + k) * MemoryLayout<Double>.stride, as: SIMD4<Double>.self)
+            }
+            func store(_ value: SIMD4<Double>, _ row: Int, _ k: Int) {
+                memory.storeBytes(of: value, toByteOffset: (row * n + k) * MemoryLayout<Double>.stride, as: SIMD4<Double>.self)
+            }
             var top = -Double.infinity
             var k = 0
             for piece in 0..<pieces {
                 let start = Double(piece) * h
-                for (node, logWeight) in zip(rule.nodes, rule.logWeights) {
+                for i in stride(from: 0, to: rule.count, by: 4) {
+                    let node = SIMD4(rule.nodes[i], rule.nodes[i + 1], rule.nodes[i + 2], rule.nodes[i + 3])
+                    let logWeight = SIMD4(rule.logWeights[i], rule.logWeights[i + 1], rule.logWeights[i + 2], rule.logWeights[i + 3])
                     let y = start + node * h
-                    let anchored = base * exp(y)              // m + τ
-                    let other = M - m + anchored               // M + τ, M ≥ m: no cancellation
-                    let logOther = log(other)
+                    let anchored = base * VectorMath.exp(y)          // m + τ
+                    let other = (M - m) + anchored                   // M + τ, M ≥ m: no cancellation
+                    let logOther = VectorMath.log(other)
                     let value = logWeight + logH - c * y - k2 * logOther
                     let logAnchored = logBase + y
                     if onAlpha {
-                        (scratch[k], scratch[n + k], scratch[2 * n + k], scratch[3 * n + k]) = (logAnchored, 1 / anchored, logOther, 1 / other)
+                        (store(logAnchored, 0, k), store(1 / anchored, 1, k), store(logOther, 2, k), store(1 / other, 3, k))
                     } else {
-                        (scratch[k], scratch[n + k], scratch[2 * n + k], scratch[3 * n + k]) = (logOther, 1 / other, logAnchored, 1 / anchored)
+                        (store(logOther, 0, k), store(1 / other, 1, k), store(logAnchored, 2, k), store(1 / anchored, 3, k))
                     }
-                    scratch[4 * n + k] = value
-                    top = max(top, value)
-                    k += 1
+                    store(value, 4, k)
+                    top = max(top, value[0], value[1], value[2], value[3])
+                    k += 4
                 }
             }
-            var sum = 0.0, la = 0.0, ia = 0.0, lb = 0.0, ib = 0.0
+            var sums = SIMD4<Double>(), la = SIMD4<Double>(), ia = SIMD4<Double>(), lb = SIMD4<Double>(), ib = SIMD4<Double>()
             guard second else {
-                for k in 0..<n {
-                    let w = exp(scratch[4 * n + k] - top)
-                    sum += w
-                    la += w * scratch[k]
-                    ia += w * scratch[n + k]
-                    lb += w * scratch[2 * n + k]
-                    ib += w * scratch[3 * n + k]
+                for k in stride(from: 0, to: n, by: 4) {
+                    let w = VectorMath.exp(load(4, k) - top)
+                    sums += w
+                    la += w * load(0, k)
+                    ia += w * load(1, k)
+                    lb += w * load(2, k)
+                    ib += w * load(3, k)
                 }
+                let sum = sums.sum()
                 return Integral(
                     logJ: top + log(sum) - c * logBase,
-                    dLnAlpha: -la / sum, dAlpha: -rx * ia / sum, dLnBeta: -lb / sum, dBeta: -(s + 1) * ib / sum)
+                    dLnAlpha: -la.sum() / sum, dAlpha: -rx * ia.sum() / sum, dLnBeta: -lb.sum() / sum, dBeta: -(s + 1) * ib.sum() / sum)
             }
             // Second moments of u less its value at the first node (the covariance does not
             // move with a shift, and the small spread of ln(α+τ) is not lost to its size).
             let origin = (scratch[0], scratch[n], scratch[2 * n], scratch[3 * n])
-            var products = [Double](repeating: 0, count: 10)
-            var iaSquared = 0.0, ibSquared = 0.0
-            for k in 0..<n {
-                let w = exp(scratch[4 * n + k] - top)
-                let u = (scratch[k] - origin.0, scratch[n + k] - origin.1, scratch[2 * n + k] - origin.2, scratch[3 * n + k] - origin.3)
-                sum += w
+            var products = InlineArray<10, SIMD4<Double>>(repeating: SIMD4())
+            var iaSquared = SIMD4<Double>(), ibSquared = SIMD4<Double>()
+            for k in stride(from: 0, to: n, by: 4) {
+                let w = VectorMath.exp(load(4, k) - top)
+                let u = (load(0, k) - origin.0, load(1, k) - origin.1, load(2, k) - origin.2, load(3, k) - origin.3)
+                sums += w
                 la += w * u.0
                 ia += w * u.1
                 lb += w * u.2
@@ -172,15 +183,16 @@ struct ParetoNBD: PurchaseModel, Equatable {
                 products[7] += w * u.2 * u.2
                 products[8] += w * u.2 * u.3
                 products[9] += w * u.3 * u.3
-                iaSquared += w * scratch[n + k] * scratch[n + k]
-                ibSquared += w * scratch[3 * n + k] * scratch[3 * n + k]
+                iaSquared += w * load(1, k) * load(1, k)
+                ibSquared += w * load(3, k) * load(3, k)
             }
-            let mean = [la / sum, ia / sum, lb / sum, ib / sum]
-            var covariance = products
+            let sum = sums.sum()
+            let mean: InlineArray<4, Double> = [la.sum() / sum, ia.sum() / sum, lb.sum() / sum, ib.sum() / sum]
+            var covariance = InlineArray<10, Double>(repeating: 0)
             var entry = 0
             for i in 0..<4 {
                 for j in i..<4 {
-                    covariance[entry] = products[entry] / sum - mean[i] * mean[j]
+                    covariance[entry] = products[entry].sum() / sum - mean[i] * mean[j]
                     entry += 1
                 }
             }
@@ -188,7 +200,7 @@ struct ParetoNBD: PurchaseModel, Equatable {
                 logJ: top + log(sum) - c * logBase,
                 dLnAlpha: -(mean[0] + origin.0), dAlpha: -rx * (mean[1] + origin.1), dLnBeta: -(mean[2] + origin.2),
                 dBeta: -(s + 1) * (mean[3] + origin.3),
-                covariance: covariance, meanInverseAlphaSquared: iaSquared / sum, meanInverseBetaSquared: ibSquared / sum)
+                covariance: covariance, meanInverseAlphaSquared: iaSquared.sum() / sum, meanInverseBetaSquared: ibSquared.sum() / sum)
         }
     }
 
@@ -279,17 +291,19 @@ struct ParetoNBD: PurchaseModel, Equatable {
     ///
     /// and for J = ∫ f, ln f = −(r+x) ln(α+τ) − (s+1) ln(β+τ) =: g(τ) integrated against f/J,
     /// ∇² ln J = E[∇g] + Cov(g): the quadrature's nodes give both.
-    static func logLikelihoodHessian(_ m: ParetoNBD, _ data: PurchaseHistories.Grouped) -> (hessian: [[Double]], gradient: [Double])? {
+    static func logLikelihoodHessian(_ m: ParetoNBD, _ data: PurchaseHistories.Grouped) -> SecondOrderLikelihood? {
         let xs = data.xValues
+        let lgR = Special.lnGamma(m.r)
+        let termX = xs.map { Special.lnGamma(m.r + $0) - lgR + m.r * log(m.alpha) + m.s * log(m.beta) }
         let psi1R = Special.trigamma(m.r), psiR = Special.digamma(m.r)
         let trigammaX = xs.map { Special.trigamma(m.r + $0) - psi1R }
         let dR = xs.map { Special.digamma(m.r + $0) - psiR + log(m.alpha) }
         let (logsT, logsTx) = m.distinctLogs(data)
         let logS = log(m.s), logBeta = log(m.beta)
         // The upper triangle of the 4 × 4 Hessian, row by row: (rr, rα, rs, rβ, αα, αs, αβ, ss, sβ, ββ),
-        // then the gradient, which a covariate model's Hessian needs too.
+        // then the gradient and the value.
         let total = parallelSums(data.rows, serialBelow: 512) { range in
-            var h = [Double](repeating: 0, count: 14)
+            var h = [Double](repeating: 0, count: 15)
             for i in range {
                 let w = data.weight[i]
                 let xk = Int(data.xIndex[i]), txk = Int(data.txIndex[i]), Tk = Int(data.TIndex[i])
@@ -300,6 +314,7 @@ struct ParetoNBD: PurchaseModel, Equatable {
                 let top = max(a, d)
                 let pa = exp(a - top), pd = exp(d - top)
                 let wa = pa / (pa + pd), wd = pd / (pa + pd)
+                h[14] += w * (termX[xk] + top + log(pa + pd))
                 // ln Γ(r+x) − ln Γ(r) + r ln α + s ln β, and the alive term's second derivatives.
                 var row = InlineArray<10, Double>(repeating: 0)
                 row[0] = trigammaX[xk]
@@ -343,7 +358,7 @@ struct ParetoNBD: PurchaseModel, Equatable {
                 entry += 1
             }
         }
-        return (hessian, Array(total[10...]))
+        return SecondOrderLikelihood(value: total[14], gradient: Array(total[10..<14]), hessian: hessian)
     }
 
     /// P(alive | x, tₓ, T): the alive term's share of the bracket.
@@ -382,13 +397,13 @@ extension ParetoNBD {
         _ data: PurchaseHistories, penalty: Double = 0, standardErrors: Bool = true, interrupted: @escaping InterruptCheck = ctrlCPressed
     ) throws(ModelError) -> (ParetoNBD, ModelFit) {
         try data.requireEnough(for: "Pareto/NBD", penalty: penalty)
-        // Many distinct rows: first every k-th of them (weights times k) from the usual starts,
-        // then all rows from that point, where BFGS needs only a few of the costly iterations.
+        // Many distinct rows: first every k-th customer (`thinned`) from the usual starts, then
+        // all rows from that point, by Newton's steps with the Hessian in closed form.
         var starts = [[1.0, 1, 1, 1], [0.5, 10, 0.5, 10]]
         var warmIterations = 0
         var curvature: [[Double]]?
-        if data.x.count > PurchaseHistories.warmStartRows {
-            let sampled = data.thinned(every: data.x.count / PurchaseHistories.warmSampleRows).grouped
+        if let every = data.warmStartEvery {
+            let sampled = data.thinned(every: every).grouped
             let warm = try MaximumLikelihood(
                 model: "Pareto/NBD", names: parameterNames,
                 logLikelihood: { p in logLikelihood(ParetoNBD(p), sampled) },
@@ -405,13 +420,14 @@ extension ParetoNBD {
             customers: data.modelled,
             starts: starts,
             curvature: curvature,
+            nearOptimum: curvature != nil,
             penalty: penalty,
             standardErrors: standardErrors,
-            hessian: { p in logLikelihoodHessian(ParetoNBD(p), grouped)?.hessian },
+            hessian: { p in logLikelihoodHessian(ParetoNBD(p), grouped) },
             interrupted: interrupted
         ).fit()
-        if warmIterations > 0 {
-            fit.notes.append("started from a fit on every \(data.x.count / PurchaseHistories.warmSampleRows)th distinct row (\(warmIterations) iterations)")
+        if let every = data.warmStartEvery {
+            fit.notes.append("started from a fit on every \(every)th customer (\(warmIterations) iterations)")
         }
         return (ParetoNBD(fit.values), fit)
     }

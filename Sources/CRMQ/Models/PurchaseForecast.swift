@@ -93,7 +93,8 @@ extension ParetoNBD: PurchaseForecast {
         let rule = GaussLegendre.standard
         for panel in 0..<panels {
             let (from, width) = (top * Double(panel) / Double(panels), top / Double(panels))
-            for (node, weight) in zip(rule.nodes, rule.weights) {
+            for i in 0..<rule.count {
+                let (node, weight) = (rule.nodes[i], rule.weights[i])
                 let v = from + node * width
                 let u = beta * expm1(v)
                 let density = s * exp(-s * v) * weight * width

@@ -29,10 +29,11 @@ protocol PurchaseModel: Sendable {
     static func fit(_ data: PurchaseHistories, penalty: Double, standardErrors: Bool, interrupted: @escaping InterruptCheck) throws(ModelError) -> (Self, ModelFit)
     /// The log-likelihood of the grouped histories and its gradient in the parameters.
     static func logLikelihood(_ model: Self, _ data: PurchaseHistories.Grouped) -> (value: Double, gradient: [Double])
-    /// Its Hessian in the parameters, and the gradient from the same pass, where the model has
-    /// it in closed form (one pass over the data for the standard errors, where central
-    /// differences of the gradient take two a parameter); nil where it has not.
-    static func logLikelihoodHessian(_ model: Self, _ data: PurchaseHistories.Grouped) -> (hessian: [[Double]], gradient: [Double])?
+    /// The log-likelihood with its gradient and Hessian in the parameters from one pass, where
+    /// the model has the Hessian in closed form (Newton's steps near the optimum, and the
+    /// standard errors, where central differences of the gradient take two passes a
+    /// parameter); nil where it has not.
+    static func logLikelihoodHessian(_ model: Self, _ data: PurchaseHistories.Grouped) -> SecondOrderLikelihood?
 
     /// P(alive | x, tₓ, T).
     func pAlive(x: Double, tx: Double, T: Double) -> Double
@@ -64,7 +65,7 @@ struct RowLifetimeValue: Sendable {
 extension PurchaseModel {
     static var time: ModelTime { .weeks }
 
-    static func logLikelihoodHessian(_ model: Self, _ data: PurchaseHistories.Grouped) -> (hessian: [[Double]], gradient: [Double])? { nil }
+    static func logLikelihoodHessian(_ model: Self, _ data: PurchaseHistories.Grouped) -> SecondOrderLikelihood? { nil }
 
     /// E[X(T, T+t] | x, tₓ, T] for each t of `times`: the expected repeat purchases in the next t weeks.
     func expectedPurchases(at times: [Double], x: Double, tx: Double, T: Double) -> [Double] {
@@ -103,7 +104,7 @@ extension PurchaseModel {
     func covariance(on data: PurchaseHistories, penalty: Double) -> [[Double]]? {
         let grouped = data.grouped
         return MaximumLikelihood.covariance(
-            at: parameters, logLikelihood: { Self.logLikelihood(Self($0), grouped) }, hessian: { Self.logLikelihoodHessian(Self($0), grouped)?.hessian },
+            at: parameters, logLikelihood: { Self.logLikelihood(Self($0), grouped) }, hessian: { Self.logLikelihoodHessian(Self($0), grouped) },
             penalty: penalty, customers: data.modelled)
     }
 
@@ -120,7 +121,7 @@ extension PurchaseModel {
             starts: starts,
             penalty: penalty,
             standardErrors: standardErrors,
-            hessian: { p in logLikelihoodHessian(Self(p), grouped)?.hessian },
+            hessian: { p in logLikelihoodHessian(Self(p), grouped) },
             interrupted: interrupted
         ).fit()
         return (Self(fit.values), fit)
