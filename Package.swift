@@ -13,8 +13,10 @@ let package = Package(
     targets: [
         // Ctrl-C as a flag that long work polls (one C definition: a signal handler may only set a flag).
         .target(name: "CInterrupt"),
+        // A cache line asked for ahead of its use (Swift has no prefetch): the customer index's look-ups.
+        .target(name: "CPrefetch"),
         // The engine: store, language, evaluation, rendering. Knows nothing of terminals.
-        .target(name: "CRMQ", dependencies: ["CInterrupt", "CSQLite", "CLibPQ"]),
+        .target(name: "CRMQ", dependencies: ["CInterrupt", "CPrefetch", "CSQLite", "CLibPQ"]),
         // SQLite and PostgreSQL's client library: the databases `load sqlite` and `load postgres` read.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),

@@ -395,8 +395,6 @@ private struct PieceParser {
     private var pendingIds: [(start: Int, end: Int, line: Int32)] = []
     /// Text fields waiting to be added to their columns, for the same reason.
     private var pendingTexts: [(k: Int32, column: Int32, start: Int, end: Int, line: Int32)] = []
-    /// What touching the text slots read, kept so that the reads are not optimised away.
-    private var warmed: UInt64 = 0
     /// Only the first piece reports progress, for all.
     var reportsProgress: (@Sendable (Double) -> Void)?
     private let start: Int
@@ -453,17 +451,15 @@ private struct PieceParser {
         try appendTexts()
     }
 
-    /// Adds the waiting text fields to their columns, in row order, after touching the slot
-    /// each one hashes to: a batch's cache misses overlap instead of following one another,
-    /// as the customer ids' do.
+    /// Adds the waiting text fields to their columns, in row order, after prefetching the
+    /// slot each one hashes to: a batch's cache misses overlap instead of following one
+    /// another, as the customer ids' do.
     private mutating func appendTexts() throws(DataError) {
         guard !pendingTexts.isEmpty else { return }
         let base = scanner.base
-        var touched: UInt64 = 0
         for field in pendingTexts where field.end > field.start {
-            touched ^= piece.texts[Int(field.k)].touch(UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
+            piece.texts[Int(field.k)].prefetch(UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
         }
-        warmed ^= touched
         for field in pendingTexts {
             let k = Int(field.k)
             guard field.end > field.start else {

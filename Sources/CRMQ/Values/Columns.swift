@@ -84,9 +84,9 @@ struct TextColumnBuilder {
 
     mutating func appendNull() { column.codes.append(-1) }
 
-    /// Reads the slot these bytes hash to, so that appending them soon after finds it in cache.
+    /// Prefetches the slot these bytes hash to, so that appending them soon after finds it in cache.
     @inline(__always)
-    func touch(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { interned.touch(bytes) }
+    func prefetch(_ bytes: UnsafeBufferPointer<UInt8>) { interned.prefetch(bytes) }
 
     /// Appends another builder's rows, matching its strings by their bytes.
     mutating func append(contentsOf other: TextColumnBuilder) {

@@ -1,3 +1,4 @@
+import CPrefetch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -107,30 +108,28 @@ struct InternedStrings: Sendable {
         }
     }
 
-    /// Reads the slot a key hashes to and returns what it holds: done for a batch of keys
-    /// before they are interned, it lets their cache misses overlap.
+    /// Prefetches the slot a key hashes to: done for a batch of keys before they are
+    /// interned, it lets their cache misses overlap.
     @inline(__always)
-    func touch(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: Self.hash(b)) & mask].meta }
+    func prefetch(_ b: UnsafeBufferPointer<UInt8>) {
+        slots.withUnsafeBufferPointer { crmq_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: Self.hash(b)) & mask)) }
     }
 
     /// Looks up a batch of keys, all at `base` + their ranges, appending their codes to
     /// `codes`; returns the position of the first key not found, or nil. Every key's first
-    /// slot is read before any is compared, so that their cache misses overlap.
+    /// slot is prefetched before any is read, so that their cache misses overlap.
     func find(batch ranges: [(start: Int, end: Int, line: Int32)], in base: UnsafePointer<UInt8>, into codes: inout [Int32]) -> Int? {
-        var first = [Slot](repeating: Slot(prefix: 0, meta: 0), count: ranges.count)
-        var firstSlot = [Int](repeating: 0, count: ranges.count)
+        var hashes = [UInt64](repeating: 0, count: ranges.count)
         slots.withUnsafeBufferPointer { slots in
             for (j, r) in ranges.enumerated() {
-                let h = Self.hash(UnsafeBufferPointer(start: base + r.start, count: r.end - r.start))
-                firstSlot[j] = Int(truncatingIfNeeded: h) & mask
-                first[j] = slots[firstSlot[j]]
+                hashes[j] = Self.hash(UnsafeBufferPointer(start: base + r.start, count: r.end - r.start))
+                crmq_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hashes[j]) & mask))
             }
         }
         for (j, r) in ranges.enumerated() {
             let b = UnsafeBufferPointer(start: base + r.start, count: r.end - r.start)
-            let entry = first[j]
-            let h = Self.hash(b)
+            let h = hashes[j]
+            let entry = slots[Int(truncatingIfNeeded: h) & mask]
             if entry.meta != 0, matches(entry, Self.key(h, b.count), Self.prefix(b), b) {
                 codes.append(Int32(entry.meta & 0xFFFF_FFFF) - 1)
             } else if let code = find(b) {
