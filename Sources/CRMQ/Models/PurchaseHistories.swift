@@ -61,7 +61,7 @@ struct PurchaseHistories: Sendable {
     /// each time their running count passes another k (the first at k/2, after `counted` of
     /// them in the tables before this one), the row it passes in is kept, standing for k.
     /// (Every k-th row with k times its weight put a zero-buyer row of thousands in or out by
-    /// chance: Pareto/NBD on 1M started 1,500 nats from its optimum, now about 50.) For a fit
+    /// chance: Pareto/NBD on 1M started 900–1,500 nats from its optimum, now about 170.) For a fit
     /// only: no customer keeps a row.
     func thinned(every k: Int, after counted: Double = 0) -> PurchaseHistories {
         let step = Double(k)
