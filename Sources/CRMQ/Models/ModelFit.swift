@@ -75,14 +75,18 @@ struct MaximumLikelihood {
         let logLikelihood = Self.penalized(self.logLikelihood, penalty, customers: customers)
         // Ctrl-C: every evaluation after it fails at once, and the fit reports it.
         nonisolated(unsafe) var stopped = false
-        // Minimise −ℓ/n in θ = ln(parameters): ∂/∂θᵢ = −(∂ℓ/∂pᵢ)·pᵢ/n.
-        let objective: Optimizer.Objective = { theta in
+        // The parameters at θ = their logs; nil once Ctrl-C is pressed, or where they run off.
+        func parameters(_ theta: [Double]) -> [Double]? {
             if stopped || self.interrupted() {
                 stopped = true
                 return nil
             }
             guard theta.allSatisfy({ abs($0) < 30 }) else { return nil }
-            let p = theta.map { exp($0) }
+            return theta.map { exp($0) }
+        }
+        // Minimise −ℓ/n in θ = ln(parameters): ∂/∂θᵢ = −(∂ℓ/∂pᵢ)·pᵢ/n.
+        let objective: Optimizer.Objective = { theta in
+            guard let p = parameters(theta) else { return nil }
             let (value, gradient) = logLikelihood(p)
             guard value.isFinite, gradient.allSatisfy(\.isFinite) else { return nil }
             return (-value * scale, zip(gradient, p).map { -$0 * $1 * scale })
@@ -91,13 +95,7 @@ struct MaximumLikelihood {
         // H. The last pass is kept: at the optimum it is the standard errors' Hessian.
         nonisolated(unsafe) var lastPass: (parameters: [Double], at: SecondOrderLikelihood)?
         let secondOrder: Optimizer.SecondOrderObjective = { theta in
-            if stopped || self.interrupted() {
-                stopped = true
-                return nil
-            }
-            guard theta.allSatisfy({ abs($0) < 30 }) else { return nil }
-            let p = theta.map { exp($0) }
-            guard let raw = self.hessian(p) else { return nil }
+            guard let p = parameters(theta), let raw = self.hessian(p) else { return nil }
             lastPass = (p, raw)
             let at = Self.penalized(raw, at: p, penalty, customers: customers)
             let (g, h) = (at.gradient, at.hessian)
@@ -164,23 +162,31 @@ struct MaximumLikelihood {
         _ logLikelihood: @escaping ([Double]) -> (value: Double, gradient: [Double]), _ penalty: Double, customers: Int
     ) -> ([Double]) -> (value: Double, gradient: [Double]) {
         guard penalty > 0 else { return logLikelihood }
-        let weight = penalty * Double(max(customers, 1))
         return { p in
             let (value, gradient) = logLikelihood(p)
-            let logs = p.map { log($0) }
-            return (value - weight * dot(logs, logs), gradient.indices.map { gradient[$0] - 2 * weight * logs[$0] / p[$0] })
+            let term = penaltyTerm(at: p, penalty, customers: customers)
+            return (value - term.value, gradient.indices.map { gradient[$0] - term.gradient[$0] })
         }
     }
 
-    /// The same with its Hessian at p: the penalty's is −2W (1 − ln pᵢ)/pᵢ² on the diagonal, W = c · n.
+    /// The same with its Hessian at p.
     static func penalized(_ at: SecondOrderLikelihood, at p: [Double], _ penalty: Double, customers: Int) -> SecondOrderLikelihood {
         guard penalty > 0 else { return at }
+        let term = penaltyTerm(at: p, penalty, customers: customers)
+        var hessian = at.hessian
+        for i in p.indices { hessian[i][i] -= term.hessianDiagonal[i] }
+        return SecondOrderLikelihood(value: at.value - term.value, gradient: p.indices.map { at.gradient[$0] - term.gradient[$0] }, hessian: hessian)
+    }
+
+    /// The penalty W Σ (ln pᵢ)², W = c · n, at p: its value, gradient 2W ln pᵢ / pᵢ, and its
+    /// Hessian's diagonal 2W (1 − ln pᵢ)/pᵢ² (it has nothing off the diagonal).
+    private static func penaltyTerm(at p: [Double], _ penalty: Double, customers: Int) -> (value: Double, gradient: [Double], hessianDiagonal: [Double]) {
         let weight = penalty * Double(max(customers, 1))
         let logs = p.map { log($0) }
-        var hessian = at.hessian
-        for i in p.indices { hessian[i][i] -= 2 * weight * (1 - logs[i]) / (p[i] * p[i]) }
-        return SecondOrderLikelihood(
-            value: at.value - weight * dot(logs, logs), gradient: p.indices.map { at.gradient[$0] - 2 * weight * logs[$0] / p[$0] }, hessian: hessian)
+        return (
+            weight * dot(logs, logs), p.indices.map { 2 * weight * logs[$0] / p[$0] },
+            p.indices.map { 2 * weight * (1 - logs[$0]) / (p[$0] * p[$0]) }
+        )
     }
 
     /// The covariance at p under the penalty: from the model's own Hessian when it has one,

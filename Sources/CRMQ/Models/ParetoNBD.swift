@@ -167,7 +167,8 @@ struct ParetoNBD: PurchaseModel, Equatable {
             var iaSquared = SIMD4<Double>(), ibSquared = SIMD4<Double>()
             for k in stride(from: 0, to: n, by: 4) {
                 let w = VectorMath.exp(load(4, k) - top)
-                let u = (load(0, k) - origin.0, load(1, k) - origin.1, load(2, k) - origin.2, load(3, k) - origin.3)
+                let (inverseAlpha, inverseBeta) = (load(1, k), load(3, k))
+                let u = (load(0, k) - origin.0, inverseAlpha - origin.1, load(2, k) - origin.2, inverseBeta - origin.3)
                 sums += w
                 la += w * u.0
                 ia += w * u.1
@@ -183,8 +184,8 @@ struct ParetoNBD: PurchaseModel, Equatable {
                 products[7] += w * u.2 * u.2
                 products[8] += w * u.2 * u.3
                 products[9] += w * u.3 * u.3
-                iaSquared += w * load(1, k) * load(1, k)
-                ibSquared += w * load(3, k) * load(3, k)
+                iaSquared += w * inverseAlpha * inverseAlpha
+                ibSquared += w * inverseBeta * inverseBeta
             }
             let sum = sums.sum()
             let mean: InlineArray<4, Double> = [la.sum() / sum, ia.sum() / sum, lb.sum() / sum, ib.sum() / sum]
@@ -225,12 +226,17 @@ struct ParetoNBD: PurchaseModel, Equatable {
         (data.TValues.map { (log(alpha + $0), log(beta + $0)) }, data.txValues.map { (log(alpha + $0), log(beta + $0)) })
     }
 
+    /// Per distinct x: ln Γ(r+x) − ln Γ(r) + r ln α + s ln β, a row's terms before its bracket,
+    /// and their derivative in r, ψ(r+x) − ψ(r) + ln α.
+    private func frequencyTerms(_ xs: [Double]) -> (value: [Double], dR: [Double]) {
+        let lgR = Special.lnGamma(r), psiR = Special.digamma(r)
+        return (xs.map { Special.lnGamma(r + $0) - lgR + r * log(alpha) + s * log(beta) }, xs.map { Special.digamma(r + $0) - psiR + log(alpha) })
+    }
+
     /// The log-likelihood and its gradient in (r, α, s, β), summed over the distinct rows.
     static func logLikelihood(_ m: ParetoNBD, _ data: PurchaseHistories.Grouped) -> (value: Double, gradient: [Double]) {
         let xs = data.xValues
-        let lgR = Special.lnGamma(m.r), psiR = Special.digamma(m.r)
-        let termX = xs.map { Special.lnGamma(m.r + $0) - lgR + m.r * log(m.alpha) + m.s * log(m.beta) }
-        let dR = xs.map { Special.digamma(m.r + $0) - psiR + log(m.alpha) }
+        let (termX, dR) = m.frequencyTerms(xs)
         let (logsT, logsTx) = m.distinctLogs(data)
         let logS = log(m.s), logBeta = log(m.beta)
         let total = parallelSums(data.rows, serialBelow: 512) { range in
@@ -293,11 +299,9 @@ struct ParetoNBD: PurchaseModel, Equatable {
     /// ∇² ln J = E[∇g] + Cov(g): the quadrature's nodes give both.
     static func logLikelihoodHessian(_ m: ParetoNBD, _ data: PurchaseHistories.Grouped) -> SecondOrderLikelihood? {
         let xs = data.xValues
-        let lgR = Special.lnGamma(m.r)
-        let termX = xs.map { Special.lnGamma(m.r + $0) - lgR + m.r * log(m.alpha) + m.s * log(m.beta) }
-        let psi1R = Special.trigamma(m.r), psiR = Special.digamma(m.r)
+        let (termX, dR) = m.frequencyTerms(xs)
+        let psi1R = Special.trigamma(m.r)
         let trigammaX = xs.map { Special.trigamma(m.r + $0) - psi1R }
-        let dR = xs.map { Special.digamma(m.r + $0) - psiR + log(m.alpha) }
         let (logsT, logsTx) = m.distinctLogs(data)
         let logS = log(m.s), logBeta = log(m.beta)
         // The upper triangle of the 4 × 4 Hessian, row by row: (rr, rα, rs, rβ, αα, αs, αβ, ss, sβ, ββ),
@@ -402,7 +406,8 @@ extension ParetoNBD {
         var starts = [[1.0, 1, 1, 1], [0.5, 10, 0.5, 10]]
         var warmIterations = 0
         var curvature: [[Double]]?
-        if let every = data.warmStartEvery {
+        let every = data.warmStartEvery
+        if let every {
             let sampled = data.thinned(every: every).grouped
             let warm = try MaximumLikelihood(
                 model: "Pareto/NBD", names: parameterNames,
@@ -426,7 +431,7 @@ extension ParetoNBD {
             hessian: { p in logLikelihoodHessian(ParetoNBD(p), grouped) },
             interrupted: interrupted
         ).fit()
-        if let every = data.warmStartEvery {
+        if let every {
             fit.notes.append("started from a fit on every \(every)th customer (\(warmIterations) iterations)")
         }
         return (ParetoNBD(fit.values), fit)

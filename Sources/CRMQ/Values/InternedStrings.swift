@@ -93,8 +93,11 @@ struct InternedStrings: Sendable {
 
     /// The code of these bytes, or nil when they were never interned.
     @inline(__always)
-    func find(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let h = Self.hash(b)
+    func find(_ b: UnsafeBufferPointer<UInt8>) -> Int32? { find(b, hash: Self.hash(b)) }
+
+    /// The same, with the bytes' hash already taken.
+    @inline(__always)
+    private func find(_ b: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int32? {
         let key = Self.key(h, b.count)
         let prefix = Self.prefix(b)
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -132,7 +135,7 @@ struct InternedStrings: Sendable {
             let entry = slots[Int(truncatingIfNeeded: h) & mask]
             if entry.meta != 0, matches(entry, Self.key(h, b.count), Self.prefix(b), b) {
                 codes.append(Int32(entry.meta & 0xFFFF_FFFF) - 1)
-            } else if let code = find(b) {
+            } else if let code = find(b, hash: h) {
                 codes.append(code)
             } else {
                 return j
