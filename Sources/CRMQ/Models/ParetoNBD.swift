@@ -135,11 +135,12 @@ struct ParetoNBD: PurchaseModel, Equatable {
                     let logOther = VectorMath.log(other)
                     let value = logWeight + logH - c * y - k2 * logOther
                     let logAnchored = logBase + y
-                    if onAlpha {
-                        (store(logAnchored, 0, k), store(1 / anchored, 1, k), store(logOther, 2, k), store(1 / other, 3, k))
-                    } else {
-                        (store(logOther, 0, k), store(1 / other, 1, k), store(logAnchored, 2, k), store(1 / anchored, 3, k))
-                    }
+                    let (alphaSide, betaSide) = onAlpha
+                        ? ((logAnchored, 1 / anchored), (logOther, 1 / other)) : ((logOther, 1 / other), (logAnchored, 1 / anchored))
+                    store(alphaSide.0, 0, k)
+                    store(alphaSide.1, 1, k)
+                    store(betaSide.0, 2, k)
+                    store(betaSide.1, 3, k)
                     store(value, 4, k)
                     top = max(top, value[0], value[1], value[2], value[3])
                     k += 4
@@ -250,7 +251,7 @@ struct ParetoNBD: PurchaseModel, Equatable {
                 let (a, d, integral) = m.terms(x: x, tx: tx, T: T, logs: logs, second: false)
                 // Without the dead term (most rows of long-gone or one-off buyers) the bracket is eᵃ.
                 let wa: Double, wd: Double
-                if let integral, d > -.infinity {
+                if integral != nil, d > -.infinity {
                     let top = max(a, d)
                     let pa = exp(a - top), pd = exp(d - top)
                     let total = pa + pd
