@@ -153,6 +153,6 @@ struct CSVScanner {
 
     /// The field as text, or nil when its bytes are not valid UTF-8.
     func string(of field: CSVField) -> String? {
-        withBytes(of: field) { String(validating: $0, as: UTF8.self) }
+        withBytes(of: field) { String(utf8: $0) }
     }
 }

@@ -457,22 +457,26 @@ private struct PieceParser {
     private mutating func appendTexts() throws(DataError) {
         guard !pendingTexts.isEmpty else { return }
         let base = scanner.base
-        for field in pendingTexts where field.end > field.start {
-            piece.texts[Int(field.k)].prefetch(UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
-        }
-        for field in pendingTexts {
-            let k = Int(field.k)
-            guard field.end > field.start else {
-                piece.texts[k].appendNull()
-                continue
+        // The columns through a pointer: `piece.texts[k]` as an array element would copy the
+        // builder (five retains and releases) for every field prefetched.
+        let invalid = piece.texts.withUnsafeMutableBufferPointer { texts -> (line: Int32, column: Int32)? in
+            for field in pendingTexts where field.end > field.start {
+                texts[Int(field.k)].prefetch(UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
             }
-            guard piece.texts[k].append(bytes: UnsafeBufferPointer(start: base + field.start, count: field.end - field.start)) else {
-                let line = Int(field.line), column = Int(field.column)
-                pendingTexts.removeAll(keepingCapacity: true)
-                throw error(line, column, "the text is not valid UTF-8")
+            for field in pendingTexts {
+                let k = Int(field.k)
+                guard field.end > field.start else {
+                    texts[k].appendNull()
+                    continue
+                }
+                guard texts[k].append(bytes: UnsafeBufferPointer(start: base + field.start, count: field.end - field.start)) else {
+                    return (field.line, field.column)
+                }
             }
+            return nil
         }
         pendingTexts.removeAll(keepingCapacity: true)
+        if let invalid { throw error(Int(invalid.line), Int(invalid.column), "the text is not valid UTF-8") }
     }
 
     private mutating func resolveIds() throws(DataError) {

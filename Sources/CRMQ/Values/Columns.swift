@@ -75,7 +75,7 @@ struct TextColumnBuilder {
         let (code, isNew) = interned.intern(bytes)
         if isNew {
             // A load stops at invalid text, so what was interned needs no undoing.
-            guard let value = String(validating: bytes, as: UTF8.self) else { return false }
+            guard let value = String(utf8: bytes) else { return false }
             column.values.append(value)
         }
         column.codes.append(code)

@@ -9,15 +9,27 @@ extension Array {
     /// itself (under a hypervisor, twice).
     init(hugePages count: Int, repeating value: Element) {
         self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
-            let bytes = UnsafeMutableRawBufferPointer(buffer)
-            let huge = 2 << 20
-            if bytes.count >= 2 * huge, let base = bytes.baseAddress {
-                let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-                let end = (Int(bitPattern: base) + bytes.count) & ~(huge - 1)
-                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 14 /* MADV_HUGEPAGE */) }
-            }
+            Self.adviseHugePages(buffer)
             buffer.initialize(repeating: value)
             initialized = count
         }
+    }
+
+    /// A copy of `other` on huge pages. An array's own copy on write lands on plain pages, so
+    /// a table about to be written while another holds it is copied with this first.
+    init(hugePages other: [Element]) {
+        self.init(unsafeUninitializedCapacity: other.count) { buffer, initialized in
+            Self.adviseHugePages(buffer)
+            initialized = buffer.initialize(fromContentsOf: other)
+        }
+    }
+
+    private static func adviseHugePages(_ buffer: UnsafeMutableBufferPointer<Element>) {
+        let bytes = UnsafeMutableRawBufferPointer(buffer)
+        let huge = 2 << 20
+        guard bytes.count >= 2 * huge, let base = bytes.baseAddress else { return }
+        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+        let end = (Int(bitPattern: base) + bytes.count) & ~(huge - 1)
+        if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 14 /* MADV_HUGEPAGE */) }
     }
 }

@@ -54,9 +54,13 @@ struct InternedStrings: Sendable {
                 shift += 8
                 i += 1
             }
-            h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+            h ^= tail
         }
-        return h ^ (h >> 29)
+        // The last step folds the full 128-bit product, so that every bit of the key moves
+        // the low bits the slot is taken from: `h * K` alone leaves them to the key's low
+        // bits, and ids like `C1`…`C999999` then pile up (1.8 probes a key instead of 0.45).
+        let product = h.multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+        return product.high ^ product.low
     }
 
     /// The first eight bytes of a key, zero-padded.
@@ -151,8 +155,11 @@ struct InternedStrings: Sendable {
 
     /// The code of these bytes, interning them first when they are new.
     @inline(__always)
-    mutating func intern(_ b: UnsafeBufferPointer<UInt8>) -> (code: Int32, isNew: Bool) {
-        let h = Self.hash(b)
+    mutating func intern(_ b: UnsafeBufferPointer<UInt8>) -> (code: Int32, isNew: Bool) { intern(b, hash: Self.hash(b)) }
+
+    /// The same, with the bytes' hash already taken.
+    @inline(__always)
+    private mutating func intern(_ b: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (code: Int32, isNew: Bool) {
         let key = Self.key(h, b.count)
         let prefix = Self.prefix(b)
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -183,13 +190,56 @@ struct InternedStrings: Sendable {
 
     /// Interns every string of `other`, in its order; the codes they get here.
     mutating func intern(contentsOf other: InternedStrings) -> [Int32] {
-        if (count + other.count) * 2 > slots.count { grow(to: max(slots.count * 2, (count + other.count) * 2)) }
+        if (count + other.count) * 2 > slots.count {
+            grow(to: max(slots.count * 2, (count + other.count) * 2))
+        } else {
+            // This table is a piece's, still held by the piece: the first write below would
+            // copy it onto plain pages, and every later look-up would miss the TLB.
+            slots = [Slot](hugePages: slots)
+        }
         arena.reserveCapacity(arena.count + other.arena.count)
-        return other.arena.withUnsafeBufferPointer { a in
-            (0..<other.count).map { code in
-                intern(UnsafeBufferPointer(rebasing: a[other.starts[code]..<other.starts[code + 1]])).code
+        var codes: [Int32] = []
+        codes.reserveCapacity(other.count)
+        var hashes = [UInt64](repeating: 0, count: Self.batch)
+        other.arena.withUnsafeBufferPointer { a in
+            // In batches whose slots are prefetched first, as `find(batch:)` does: the other
+            // table's strings land at random slots of this one, a cache miss each.
+            for first in stride(from: 0, to: other.count, by: Self.batch) {
+                let batch = first..<min(first + Self.batch, other.count)
+                for code in batch {
+                    hashes[code - first] = Self.hash(UnsafeBufferPointer(rebasing: a[other.starts[code]..<other.starts[code + 1]]))
+                }
+                slots.withUnsafeBufferPointer { slots in
+                    for code in batch { crmq_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hashes[code - first]) & mask)) }
+                }
+                for code in batch {
+                    let b = UnsafeBufferPointer(rebasing: a[other.starts[code]..<other.starts[code + 1]])
+                    codes.append(intern(b, hash: hashes[code - first]).code)
+                }
             }
         }
+        return codes
+    }
+
+    /// How many strings `intern(contentsOf:)` prefetches at a time.
+    private static let batch = 64
+
+    /// How many slots past the one it hashes to a key sits, on average: about 0.3–0.45 at
+    /// this table's load when the hash spreads keys as a random one would (what tests hold).
+    var meanProbeDistance: Double {
+        guard count > 0 else { return 0 }
+        var total = 0
+        arena.withUnsafeBufferPointer { a in
+            for code in 0..<count {
+                let b = UnsafeBufferPointer(rebasing: a[starts[code]..<starts[code + 1]])
+                var slot = Int(truncatingIfNeeded: Self.hash(b)) & mask
+                while Int(slots[slot].meta & 0xFFFF_FFFF) != code + 1 {
+                    slot = (slot + 1) & mask
+                    total += 1
+                }
+            }
+        }
+        return Double(total) / Double(count)
     }
 
     /// A bigger table. The slot comes from hash bits the slot does not keep, so each key is
