@@ -197,7 +197,7 @@ struct TableReader {
         }
         guard let planned, !pieces.isEmpty else { throw DataError(file: displayName, line: 1, message: "no rows and no header came") }
         pieces[0].texts = texts!
-        return merge(pieces, plan: planned.plan, header: planned.header)
+        return merge(consume pieces, plan: planned.plan, header: planned.header)
     }
 
     /// The header, then every row, in pieces parsed on all cores.
@@ -222,8 +222,9 @@ struct TableReader {
             }
         }
         var parsed: [Piece] = []
-        for k in 0..<pieces.count {
-            switch results[k] {
+        // Consumed, so that `parsed` holds the only reference to each piece's columns.
+        for (k, result) in (consume results).enumerated() {
+            switch result {
             case .success(let piece): parsed.append(piece)
             case .failure(var error):
                 if k > 0, let line = error.line {
@@ -232,7 +233,7 @@ struct TableReader {
                 throw error
             }
         }
-        return merge(parsed, plan: plan, header: header)
+        return merge(consume parsed, plan: plan, header: header)
     }
 
     private func quotesAbsent(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
@@ -279,7 +280,7 @@ struct TableReader {
 
     /// One table of the pieces: numbers, dates and customers stay in their pieces; text
     /// columns are merged by their bytes, so that equal texts share a code.
-    private func merge(_ pieces: [Piece], plan: ColumnPlan, header: [String]) -> ReadTable {
+    private func merge(_ pieces: consuming [Piece], plan: ColumnPlan, header: [String]) -> ReadTable {
         var table = ReadTable(rowCount: pieces.reduce(0) { $0 + $1.rowCount }, header: header)
         for (k, name) in plan.numberNames.enumerated() { table.numbers.pieces[name] = pieces.map { $0.numbers[k] } }
         for (k, name) in plan.dateNames.enumerated() { table.dates.pieces[name] = pieces.map { $0.dates[k] } }
@@ -287,10 +288,22 @@ struct TableReader {
             table.customerPieces = pieces.map(\.customers)
         }
         for (k, name) in plan.boolNames.enumerated() { table.bools[name] = Array(pieces.map { $0.bools[k] }.joined()) }
-        // Each text column is merged on its own core.
+        // Each text column is merged on its own core, into the first piece's builder moved
+        // out of the piece: held nowhere else, its table takes the other pieces' strings in
+        // place, where a shared one would first be copied whole (onto plain pages).
+        let firsts = UnsafeMutableBufferPointer<TextColumnBuilder>.allocate(capacity: plan.textNames.count)
+        defer { firsts.deallocate() }
+        if pieces.isEmpty {
+            firsts.initialize(repeating: TextColumnBuilder())
+        } else {
+            _ = firsts.initialize(fromContentsOf: pieces[0].texts)
+            pieces[0].texts = []
+        }
         let merged = parallelMap(plan.textNames.count) { k -> TextColumnBuilder in
-            var builder = pieces.first?.texts[k] ?? TextColumnBuilder()
-            for piece in pieces.dropFirst() where !piece.texts[k].column.codes.isEmpty { builder.append(contentsOf: piece.texts[k]) }
+            var builder = (firsts.baseAddress! + k).move()
+            for j in pieces.indices.dropFirst() where !pieces[j].texts[k].column.codes.isEmpty {
+                builder.append(contentsOf: pieces[j].texts[k])
+            }
             return builder
         }
         for (k, name) in plan.textNames.enumerated() {

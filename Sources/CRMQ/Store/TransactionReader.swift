@@ -39,10 +39,13 @@ struct TransactionReader {
     /// A counting sort by customer, done as a two-pass radix partition so that no pass
     /// writes at random over the whole table (a file in date order would otherwise cost a
     /// cache miss per row and column): first each parsed piece streams its rows into ~1,000
-    /// buckets of neighbouring customers, then each bucket counts its customers' rows, places
-    /// them and sorts each customer's run by date where it is not already — all within a
-    /// region small enough to stay in cache. Both passes run on all cores; no pass goes over
-    /// every row one at a time, and the arranged columns are not filled before they are written.
+    /// buckets of neighbouring customers, each bucket a stretch of the arranged columns; then
+    /// each bucket counts its customers' rows, places them in a buffer of its core's, sorts
+    /// each customer's run by date where it is not already and copies them back — all within
+    /// a region small enough to stay in cache. Both passes run on all cores; no pass goes over
+    /// every row one at a time, the arranged columns are not filled before they are written,
+    /// and no table of every row stands between the passes (fresh memory costs a page fault
+    /// and a page cleared every 4 KiB: a second table cost a tenth of the load).
     ///
     /// Long, and kept whole: the counts, both partition passes and the date sort share the run
     /// starts and the buckets, each a tight loop over raw buffers (profiled: this is the load).
@@ -85,62 +88,67 @@ struct TransactionReader {
         var pieceStart = [0]
         for customer in raw.customer { pieceStart.append(pieceStart.last! + customer.count) }
 
-        // Rows between the two passes, in buffers written once and freed.
-        let staged = RowBuffers.allocate(count: kept, quantity: raw.quantity != nil, product: raw.product != nil)
-        defer { staged.deallocate() }
-        // Pass 1: each piece streams its rows into the buckets, in file order.
-        _ = parallelMap(raw.customer.count) { k -> Bool in
-            var at = offsets[k]
-            let customer = raw.customer[k], day = raw.day[k], amount = raw.amount[k]
-            let margin = raw.margin?[k], quantity = raw.quantity?[k]
-            for i in customer.indices where day[i] <= asOf {
-                let b = Int(customer[i]) >> shift
-                let to = at[b]
-                at[b] = to + 1
-                staged.customer[to] = customer[i]
-                staged.day[to] = day[i]
-                staged.amount[to] = amount[i]
-                staged.margin[to] = margin?[i] ?? .nan
-                if let quantity { staged.quantity[to] = quantity[i] }
-                if let product = raw.product { staged.product[to] = product.codes[pieceStart[k] + i] }
-            }
-            return true
-        }
         let hasQuantity = raw.quantity != nil, product = raw.product, hasMargin = raw.margin != nil
-        raw = Raw(customer: [], day: [], amount: [])  // the parsed pieces are no longer needed
-        // Pass 2: each bucket counts its customers' rows (in cache: its rows lie together), so
-        // where each customer's run starts, then places its rows by customer and sorts each
-        // run by date; buckets are shared out among the cores, each writing its own runs.
         var start = [Int32](repeating: 0, count: customers + 1)
         start[customers] = Int32(kept)
         var destination = Columns(count: kept, quantity: hasQuantity, product: product != nil)
+        // The rows of the largest bucket: pass 2 places a bucket's rows in a buffer this big
+        // and copies them back, so that the two passes need no table between them.
+        let largest = (0..<buckets).reduce(0) { max($0, bucketStart[$1 + 1] - bucketStart[$1]) }
         start.withUnsafeMutableBufferPointer { start in
             destination.fill { out in
+                // Pass 1: each piece streams its rows into the buckets, in file order.
+                _ = parallelMap(raw.customer.count) { k -> Bool in
+                    var at = offsets[k]
+                    let customer = raw.customer[k], day = raw.day[k], amount = raw.amount[k]
+                    let margin = raw.margin?[k], quantity = raw.quantity?[k]
+                    for i in customer.indices where day[i] <= asOf {
+                        let b = Int(customer[i]) >> shift
+                        let to = at[b]
+                        at[b] = to + 1
+                        out.customer[to] = customer[i]
+                        out.day[to] = day[i]
+                        out.amount[to] = amount[i]
+                        out.margin[to] = margin?[i] ?? .nan
+                        if let quantity { out.quantity[to] = quantity[i] }
+                        if let product { out.product[to] = product.codes[pieceStart[k] + i] }
+                    }
+                    return true
+                }
+                raw = Raw(customer: [], day: [], amount: [])  // the parsed pieces are no longer needed
+                // Pass 2: each bucket counts its customers' rows (in cache: its rows lie
+                // together), so where each customer's run starts, then places its rows by
+                // customer in the lane's buffer, sorts each run by date there and copies the
+                // bucket back; buckets are shared out among the cores, each writing its own.
                 let lanes = 2
                 _ = parallelMap(lanes) { lane -> Bool in
+                    let placed = RowBuffers.allocate(count: largest, quantity: hasQuantity, product: product != nil)
+                    defer { placed.deallocate() }
                     var cursor = [Int32](repeating: 0, count: 1 << shift)
                     var b = lane
                     while b < buckets {
                         let first = b << shift, last = min((b + 1) << shift, customers)
                         let from = bucketStart[b], to = bucketStart[b + 1]
                         for c in first..<last { cursor[c - first] = 0 }
-                        for r in from..<to { cursor[Int(staged.customer[r]) - first] += 1 }
-                        var at = Int32(from)
+                        for r in from..<to { cursor[Int(out.customer[r]) - first] += 1 }
+                        var at: Int32 = 0
                         for c in first..<last {
                             let n = cursor[c - first]
-                            start[c] = at
+                            start[c] = Int32(from) + at
                             cursor[c - first] = at
                             at += n
                         }
                         for r in from..<to {
-                            let c = Int(staged.customer[r]) - first
+                            let c = Int(out.customer[r]) - first
                             let place = Int(cursor[c])
                             cursor[c] += 1
-                            out.copy(row: r, of: staged, to: place)
+                            placed.copy(row: r, of: out, to: place)
                         }
                         for c in first..<last {
-                            out.sortByDay(Int(start[c])..<(c + 1 < last ? Int(start[c + 1]) : to))
+                            let end = c + 1 < last ? Int(start[c + 1]) : to
+                            placed.sortByDay((Int(start[c]) - from)..<(end - from))
                         }
+                        out.copy(rows: 0..<(to - from), of: placed, to: from)
                         b += lanes
                     }
                     return true
@@ -197,8 +205,8 @@ struct TransactionReader {
     }
 }
 
-/// The transaction columns as buffers that threads may write at disjoint rows: the staging
-/// area between the two passes, and the arranged columns themselves.
+/// The transaction columns as buffers that threads may write at disjoint rows: the arranged
+/// columns, and a bucket's rows being placed.
 private struct RowBuffers {
     var customer: UnsafeMutableBufferPointer<Int32>
     var day: UnsafeMutableBufferPointer<Int32>
@@ -232,6 +240,20 @@ private struct RowBuffers {
         margin[at] = source.margin[r]
         if !quantity.isEmpty { quantity[at] = source.quantity[r] }
         if !product.isEmpty { product[at] = source.product[r] }
+    }
+
+    /// Copies `rows` of `source` here, from `at` on.
+    func copy(rows: Range<Int>, of source: RowBuffers, to at: Int) {
+        func copy<T>(_ to: UnsafeMutableBufferPointer<T>, _ from: UnsafeMutableBufferPointer<T>) {
+            guard !to.isEmpty else { return }
+            (to.baseAddress! + at).update(from: from.baseAddress! + rows.lowerBound, count: rows.count)
+        }
+        copy(customer, source.customer)
+        copy(day, source.day)
+        copy(amount, source.amount)
+        copy(margin, source.margin)
+        copy(quantity, source.quantity)
+        copy(product, source.product)
     }
 
     /// Sorts one customer's run by date, keeping file order within a day.

@@ -15,15 +15,6 @@ extension Array {
         }
     }
 
-    /// A copy of `other` on huge pages. An array's own copy on write lands on plain pages, so
-    /// a table about to be written while another holds it is copied with this first.
-    init(hugePages other: [Element]) {
-        self.init(unsafeUninitializedCapacity: other.count) { buffer, initialized in
-            Self.adviseHugePages(buffer)
-            initialized = buffer.initialize(fromContentsOf: other)
-        }
-    }
-
     private static func adviseHugePages(_ buffer: UnsafeMutableBufferPointer<Element>) {
         let bytes = UnsafeMutableRawBufferPointer(buffer)
         let huge = 2 << 20

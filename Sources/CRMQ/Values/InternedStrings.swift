@@ -190,13 +190,9 @@ struct InternedStrings: Sendable {
 
     /// Interns every string of `other`, in its order; the codes they get here.
     mutating func intern(contentsOf other: InternedStrings) -> [Int32] {
-        if (count + other.count) * 2 > slots.count {
-            grow(to: max(slots.count * 2, (count + other.count) * 2))
-        } else {
-            // This table is a piece's, still held by the piece: the first write below would
-            // copy it onto plain pages, and every later look-up would miss the TLB.
-            slots = [Slot](hugePages: slots)
-        }
+        // A table held elsewhere too would be copied at the first write below, onto plain
+        // pages (every later look-up then misses the TLB): callers merge into one of their own.
+        if (count + other.count) * 2 > slots.count { grow(to: max(slots.count * 2, (count + other.count) * 2)) }
         arena.reserveCapacity(arena.count + other.arena.count)
         var codes: [Int32] = []
         codes.reserveCapacity(other.count)
