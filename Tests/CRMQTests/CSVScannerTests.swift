@@ -48,6 +48,51 @@ import Testing
         #expect(DecimalParser.parse("1e") == nil)
     }
 
+    /// Bare fields end at the first delimiter, CR or LF whether it falls inside an eight-byte
+    /// word or in the bytes after the last whole word: every field length from 0 to 20, next
+    /// to bytes that differ from a delimiter in one bit (`-` and `.` beside `,`, `\u{0B}` and
+    /// `\u{0C}` beside LF and CR) and UTF-8 bytes of 0x80 and more, against a plain split.
+    @Test func bare_fields_end_where_a_plain_split_ends_them() throws {
+        let pieces = ["-", ".", "\u{0B}", "\u{0C}", "é", "€", "a", "0", " "]
+        var generator = SystemRandomNumberGenerator()
+        for delimiter in [Delimiter.comma, .semicolon, .tab, .pipe] {
+            let separator = Character(UnicodeScalar(delimiter.byte))
+            for length in 0...20 {
+                for _ in 0..<20 {
+                    let fields = (0..<3).map { _ in (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined() }
+                    let line = fields.joined(separator: String(separator))
+                    let end = ["\n", "\r\n"].randomElement(using: &generator)!
+                    let text = line + end + "x" + String(separator) + "y"
+                    #expect(try records(text, delimiter: delimiter) == [fields, ["x", "y"]], "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
+    /// Short plain numbers take a path of their own; it must give the correctly rounded
+    /// double — Swift's own `Double(String)` — for every one, and refuse what is no number.
+    @Test func short_plain_numbers_read_as_the_correctly_rounded_double() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100_000 {
+            let length = Int.random(in: 1...15, using: &generator)
+            var text = String((0..<length).map { _ in "0123456789".randomElement(using: &generator)! })
+            if Bool.random(using: &generator) {
+                let at = text.index(text.startIndex, offsetBy: Int.random(in: 0..<length, using: &generator))
+                text.replaceSubrange(at...at, with: ".")
+            }
+            let expected = text == "." ? nil : Double(text)
+            #expect(DecimalParser.parse(text) == expected, "\(text)")
+        }
+        #expect(DecimalParser.parse("5.") == 5)
+        #expect(DecimalParser.parse(".5") == 0.5)
+        #expect(DecimalParser.parse("0.05") == 0.05)
+        #expect(DecimalParser.parse("999999999999999") == 999_999_999_999_999)
+        #expect(DecimalParser.parse("9999999999999999") == 1e16)  // 16 digits, the general path: 10^16 − 1 rounds to 10^16
+        #expect(DecimalParser.parse(".") == nil)
+        #expect(DecimalParser.parse("1.2.3") == nil)
+        #expect(DecimalParser.parse("12a") == nil)
+    }
+
     @Test func dates_round_trip_through_day_numbers() {
         for text in ["1970-01-01", "1997-09-30", "2000-02-29", "2024-12-31", "1899-03-01"] {
             #expect(CalendarDay.parse(text).map(CalendarDay.format) == text)

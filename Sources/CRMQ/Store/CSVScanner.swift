@@ -65,11 +65,7 @@ struct CSVScanner {
                 p = after
             } else {
                 let start = p
-                while p < end {
-                    let c = base[p]
-                    if c == delimiter || c == 0x0A || c == 0x0D { break }
-                    p += 1
-                }
+                p = fieldEnd(from: p)
                 fields.append(CSVField(start: start, end: p, quoted: false, hasDoubledQuotes: false))
             }
             if p >= end { break }
@@ -92,6 +88,35 @@ struct CSVScanner {
         }
         position = p
         return true
+    }
+
+    /// Where a bare field starting at `p` ends: at the first delimiter, CR or LF, or the end.
+    /// Eight bytes at a time while eight remain — a byte equal to one of the three is a zero
+    /// byte of the word xor'ed with it repeated, and the lowest zero byte's flag is exact.
+    @inline(__always)
+    private func fieldEnd(from start: Int) -> Int {
+        var p = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let delimiters = UInt64(delimiter) &* ones
+        while p &+ 8 <= end {
+            let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let hits = Self.zeroBytes(word ^ delimiters) | Self.zeroBytes(word ^ (0x0A &* ones)) | Self.zeroBytes(word ^ (0x0D &* ones))
+            if hits != 0 { return p &+ hits.trailingZeroBitCount >> 3 }
+            p &+= 8
+        }
+        while p < end {
+            let c = base[p]
+            if c == delimiter || c == 0x0A || c == 0x0D { break }
+            p += 1
+        }
+        return p
+    }
+
+    /// The high bit of each byte of `x` that is zero (and maybe of bytes above the first
+    /// such: the borrow runs on, so only the lowest flag is to be trusted).
+    @inline(__always)
+    private static func zeroBytes(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
     /// Past the CR, LF or CRLF at `p`.

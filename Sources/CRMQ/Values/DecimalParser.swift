@@ -19,6 +19,37 @@ enum DecimalParser {
 
     @inline(__always)
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        plain(b) ?? general(b)
+    }
+
+    /// What most fields are — digits with at most one point, no sign, exponent or spaces, at
+    /// most 15 bytes — read in one loop: at most 15 digits and a power of at most 10^14,
+    /// so Clinger's path holds, and the value is the general reader's to the bit.
+    @inline(__always)
+    private static func plain(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = b.count
+        guard n > 0, n <= 15 else { return nil }
+        var mantissa: UInt64 = 0
+        var point = -1
+        for i in 0..<n {
+            let digit = b[i] &- 0x30
+            if digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+            } else if b[i] == 0x2E, point < 0 {
+                point = i
+            } else {
+                return nil
+            }
+        }
+        guard point < 0 else {
+            guard n > 1 else { return nil }  // a point alone is no number
+            return Double(mantissa) / powersOfTen[n - 1 - point]
+        }
+        return Double(mantissa)
+    }
+
+    /// Any decimal number: signs, spaces around, exponents, any number of digits.
+    private static func general(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
         var i = 0
         var n = b.count
         while i < n, b[i] == 0x20 { i += 1 }
