@@ -93,6 +93,30 @@ import Testing
         #expect(DecimalParser.parse("12a") == nil)
     }
 
+    /// A European file's numbers: a plain one (digits and a decimal comma) by the short path,
+    /// one with thousands marks by the general one, and a point that is no thousands mark refused.
+    @Test func decimal_comma_numbers_read_by_either_path_alike() {
+        var european = Dialect()
+        european.decimal = 0x2C
+        european.thousands = 0x2E
+        func number(_ text: String, _ dialect: Dialect) -> Double? {
+            Array(text.utf8).withUnsafeBufferPointer { dialect.number($0) }
+        }
+        #expect(number("12,5", european) == 12.5)
+        #expect(number("1.234,56", european) == 1234.56)
+        #expect(number("-1.234,56", european) == -1234.56)
+        #expect(number("0,07", european) == 0.07)
+        var commaOnly = european
+        commaOnly.thousands = nil
+        #expect(number("1.5", commaOnly) == nil)
+        #expect(number("1,5,0", commaOnly) == nil)
+        for _ in 0..<10_000 {
+            let cents = Int.random(in: 0..<10_000_000)
+            let text = "\(cents / 100),\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+            #expect(number(text, european) == Double("\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"), "\(text)")
+        }
+    }
+
     @Test func dates_round_trip_through_day_numbers() {
         for text in ["1970-01-01", "1997-09-30", "2000-02-29", "2024-12-31", "1899-03-01"] {
             #expect(CalendarDay.parse(text).map(CalendarDay.format) == text)

@@ -68,6 +68,8 @@ public struct Dialect: Sendable, Equatable {
     /// made a point, then read as usual. Only a non-standard dialect comes here.
     func number(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
         guard decimal != 0x2E || thousands != nil else { return DecimalParser.parse(b) }
+        // Most fields: digits and the decimal mark, nothing to drop or change first.
+        if let value = DecimalParser.plain(b, point: decimal) { return value }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out -> Double? in
             var n = 0
             var sawDecimal = false
@@ -96,29 +98,30 @@ public struct Dialect: Sendable, Equatable {
             return Self.civil(b, year: 0, month: 4, day: 6)
         case .dayMonthYear, .monthDayYear:
             // One- or two-digit day and month, a four-digit year, any of . / - between.
-            var parts: [Int] = []
+            var parts = (0, 0)  // the first two numbers (no array: this runs for every row)
+            var count = 0
             var value = 0, digits = 0
             for c in b {
                 if c &- 0x30 < 10 {
                     value = value * 10 + Int(c &- 0x30)
                     digits += 1
                     guard digits <= 4 else { return nil }
-                } else if c == 0x2E || c == 0x2F || c == 0x2D, digits > 0 {
-                    parts.append(value)
+                } else if c == 0x2E || c == 0x2F || c == 0x2D, digits > 0, count < 2 {
+                    if count == 0 { parts.0 = value } else { parts.1 = value }
+                    count += 1
                     value = 0
                     digits = 0
-                } else if c == 0x20 || c == 0x54, parts.count == 2, digits == 4 {
+                } else if c == 0x20 || c == 0x54, count == 2, digits == 4 {
                     break  // a time follows the date
                 } else {
                     return nil
                 }
             }
-            guard digits == 4 else { return nil }
-            parts.append(value)
-            guard parts.count == 3 else { return nil }
-            let (day, month) = dates == .dayMonthYear ? (parts[0], parts[1]) : (parts[1], parts[0])
-            guard month >= 1, month <= 12, day >= 1, day <= CalendarDay.daysInMonth(year: parts[2], month: month) else { return nil }
-            return CalendarDay.from(year: parts[2], month: month, day: day)
+            guard digits == 4, count == 2 else { return nil }
+            let year = value
+            let (day, month) = dates == .dayMonthYear ? parts : (parts.1, parts.0)
+            guard month >= 1, month <= 12, day >= 1, day <= CalendarDay.daysInMonth(year: year, month: month) else { return nil }
+            return CalendarDay.from(year: year, month: month, day: day)
         }
     }
 

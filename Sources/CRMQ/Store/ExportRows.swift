@@ -58,10 +58,10 @@ struct ExportRows {
             throw DataError(file: file, message: "\(missing.field) = \(missing.written) could not be computed: a column in it did not read as its first lines did")
         }
         raw.customer = [ids.codes]
-        raw.day = [Array(raw.day.joined())]
-        raw.amount = [Array(raw.amount.joined())]
-        raw.margin = raw.margin.map { [Array($0.joined())] }
-        raw.quantity = raw.quantity.map { [Array($0.joined())] }
+        raw.day = [Array(concatenating: raw.day)]
+        raw.amount = [Array(concatenating: raw.amount)]
+        raw.margin = raw.margin.map { [Array(concatenating: $0)] }
+        raw.quantity = raw.quantity.map { [Array(concatenating: $0)] }
         for (field, written) in rules.computed {
             let v = values[field]!
             if let i = v.indices.first(where: { (keep?[$0] ?? 1) == 1 && !v[$0].isFinite }) {

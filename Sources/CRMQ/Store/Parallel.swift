@@ -66,7 +66,7 @@ private final class SharedWork: @unchecked Sendable {
 func parallelChunks<T>(_ count: Int, _ body: (Range<Int>) -> [T]) -> [T] {
     let pieces = count < 2048 ? 1 : 8
     let parts = parallelMap(pieces) { k in body((count * k / pieces)..<(count * (k + 1) / pieces)) }
-    return Array(parts.joined())
+    return Array(concatenating: parts)
 }
 
 /// Sums of `body` over 0..<count: split in two halves on both cores when there are at least

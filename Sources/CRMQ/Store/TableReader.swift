@@ -34,7 +34,7 @@ struct PiecedColumns<T> {
     /// The column whole, copied together from the pieces on every use: take it once.
     subscript(name: String) -> [T]? {
         guard let parts = pieces[name] else { return nil }
-        return parts.count == 1 ? parts[0] : Array(parts.joined())
+        return parts.count == 1 ? parts[0] : Array(concatenating: parts)
     }
 }
 
@@ -58,7 +58,7 @@ struct ReadTable {
 
     /// The customer column whole. It is copied together from the pieces on every call: take it
     /// once, not inside a loop over the rows.
-    func joinedCustomers() -> [Int32] { customerPieces.count == 1 ? customerPieces[0] : Array(customerPieces.joined()) }
+    func joinedCustomers() -> [Int32] { customerPieces.count == 1 ? customerPieces[0] : Array(concatenating: customerPieces) }
 }
 
 /// Reads a snapshot CSV file into typed columns.
@@ -287,7 +287,7 @@ struct TableReader {
         if plan.slots.contains(where: { if case .customer = $0 { true } else { false } }) {
             table.customerPieces = pieces.map(\.customers)
         }
-        for (k, name) in plan.boolNames.enumerated() { table.bools[name] = Array(pieces.map { $0.bools[k] }.joined()) }
+        for (k, name) in plan.boolNames.enumerated() { table.bools[name] = Array(concatenating: pieces.map { $0.bools[k] }) }
         // Each text column is merged on its own core, into the first piece's builder moved
         // out of the piece: held nowhere else, its table takes the other pieces' strings in
         // place, where a shared one would first be copied whole (onto plain pages).
@@ -310,8 +310,8 @@ struct TableReader {
             table.texts[name] = merged[k].column
             table.interned[name] = merged[k].interned
         }
-        table.extras = plan.extraNames.enumerated().map { k, name in (name, Array(pieces.map { $0.extras[k] }.joined())) }
-        table.lines = Array(pieces.map(\.lines).joined())
+        table.extras = plan.extraNames.enumerated().map { k, name in (name, Array(concatenating: pieces.map { $0.extras[k] })) }
+        table.lines = Array(concatenating: pieces.map(\.lines))
         return table
     }
 }
@@ -545,11 +545,11 @@ private struct PieceParser {
             let head = base.loadUnaligned(as: UInt64.self)
             let tail = base.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
             if head == lastDate.0, tail == lastDate.1 { return lastDate.2 }
-            guard let day = CalendarDay.parse(b) else { return nil }
+            guard let day = dialect.date(b) else { return nil }
             lastDate = (head, tail, day)
             return day
         }
-        return CalendarDay.parse(b)
+        return dialect.date(b)
     }
 
     /// One field into its column, checked as that column's kind demands: a case a kind.
@@ -576,10 +576,10 @@ private struct PieceParser {
             }
             let bytes = UnsafeBufferPointer(start: scanner.base + field.start, count: field.end - field.start)
             let value: Int32?
-            if dialect.dates == .iso {
-                value = field.quoted ? scanner.withBytes(of: field, { CalendarDay.parse($0) }) : date(trimmed(bytes))
+            if field.quoted {
+                value = scanner.withBytes(of: field) { dialect.dates == .iso ? CalendarDay.parse($0) : dialect.date(trimmed($0)) }
             } else {
-                value = scanner.withBytes(of: field) { dialect.date(trimmed($0)) }
+                value = date(trimmed(bytes))
             }
             guard let value else {
                 throw error(line, column, "expected a date as \(dialect.dates.rawValue), found \(shown(field))")

@@ -22,11 +22,12 @@ enum DecimalParser {
         plain(b) ?? general(b)
     }
 
-    /// What most fields are — digits with at most one point, no sign, exponent or spaces, at
-    /// most 15 bytes — read in one loop: at most 15 digits and a power of at most 10^14,
-    /// so Clinger's path holds, and the value is the general reader's to the bit.
+    /// What most fields are — digits with at most one decimal mark (`point`: a point, or a
+    /// comma in a European file), no sign, exponent, thousands mark or spaces, at most 15
+    /// bytes — read in one loop; nil for anything else. At most 15 digits and a power of at
+    /// most 10^14, so Clinger's path holds, and the value is the general reader's to the bit.
     @inline(__always)
-    private static func plain(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+    static func plain(_ b: UnsafeBufferPointer<UInt8>, point mark: UInt8 = 0x2E) -> Double? {
         let n = b.count
         guard n > 0, n <= 15 else { return nil }
         var mantissa: UInt64 = 0
@@ -35,7 +36,7 @@ enum DecimalParser {
             let digit = b[i] &- 0x30
             if digit < 10 {
                 mantissa = mantissa &* 10 &+ UInt64(digit)
-            } else if b[i] == 0x2E, point < 0 {
+            } else if b[i] == mark, point < 0 {
                 point = i
             } else {
                 return nil

@@ -202,12 +202,7 @@ struct InternedStrings: Sendable {
             // table's strings land at random slots of this one, a cache miss each.
             for first in stride(from: 0, to: other.count, by: Self.batch) {
                 let batch = first..<min(first + Self.batch, other.count)
-                for code in batch {
-                    hashes[code - first] = Self.hash(UnsafeBufferPointer(rebasing: a[other.starts[code]..<other.starts[code + 1]]))
-                }
-                slots.withUnsafeBufferPointer { slots in
-                    for code in batch { crmq_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hashes[code - first]) & mask)) }
-                }
+                hash(batch, of: a, starts: other.starts, into: &hashes)
                 for code in batch {
                     let b = UnsafeBufferPointer(rebasing: a[other.starts[code]..<other.starts[code + 1]])
                     codes.append(intern(b, hash: hashes[code - first]).code)
@@ -217,8 +212,20 @@ struct InternedStrings: Sendable {
         return codes
     }
 
-    /// How many strings `intern(contentsOf:)` prefetches at a time.
+    /// How many strings `intern(contentsOf:)` and `grow` prefetch at a time.
     private static let batch = 64
+
+    /// The hashes of the strings `batch` of an arena (`starts` as a table's), each one's
+    /// slot here prefetched: the strings land at random slots, a cache miss each, and a
+    /// batch's misses overlap.
+    @inline(__always)
+    private func hash(_ batch: Range<Int>, of arena: UnsafeBufferPointer<UInt8>, starts: [Int], into hashes: inout [UInt64]) {
+        let first = batch.lowerBound
+        for code in batch { hashes[code - first] = Self.hash(UnsafeBufferPointer(rebasing: arena[starts[code]..<starts[code + 1]])) }
+        slots.withUnsafeBufferPointer { slots in
+            for code in batch { crmq_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hashes[code - first]) & mask)) }
+        }
+    }
 
     /// How many slots past the one it hashes to a key sits, on average: about 0.3–0.45 at
     /// this table's load when the hash spreads keys as a random one would (what tests hold).
@@ -239,20 +246,28 @@ struct InternedStrings: Sendable {
     }
 
     /// A bigger table. The slot comes from hash bits the slot does not keep, so each key is
-    /// hashed again from the arena; with a capacity given up front this is rare.
+    /// hashed again from the arena — in code order, so that the arena is read straight
+    /// through, and in prefetched batches (a million keys placed one cache miss after another
+    /// took a third of a second); with a capacity given up front this is rare.
     private mutating func grow(to size: Int) {
         var newSize = slots.count
         while newSize < size { newSize <<= 1 }
-        let old = slots
         slots = [Slot](hugePages: newSize, repeating: Slot(prefix: 0, meta: 0))
         mask = newSize - 1
+        var hashes = [UInt64](repeating: 0, count: Self.batch)
         arena.withUnsafeBufferPointer { a in
-            for entry in old where entry.meta != 0 {
-                let code = Int(entry.meta & 0xFFFF_FFFF) - 1
-                let h = Self.hash(UnsafeBufferPointer(rebasing: a[starts[code]..<starts[code + 1]]))
-                var slot = Int(truncatingIfNeeded: h) & mask
-                while slots[slot].meta != 0 { slot = (slot + 1) & mask }
-                slots[slot] = entry
+            for first in stride(from: 0, to: count, by: Self.batch) {
+                let batch = first..<min(first + Self.batch, count)
+                hash(batch, of: a, starts: starts, into: &hashes)
+                slots.withUnsafeMutableBufferPointer { slots in
+                    for code in batch {
+                        let b = UnsafeBufferPointer(rebasing: a[starts[code]..<starts[code + 1]])
+                        let h = hashes[code - first]
+                        var slot = Int(truncatingIfNeeded: h) & mask
+                        while slots[slot].meta != 0 { slot = (slot + 1) & mask }
+                        slots[slot] = Slot(prefix: Self.prefix(b), meta: Self.key(h, b.count) | UInt64(code + 1))
+                    }
+                }
             }
         }
     }
