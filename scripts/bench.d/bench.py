@@ -3,6 +3,7 @@
 and prints median wall time, peak memory (the child's max RSS) and statement times side by
 side, with crmq's time as a ratio of DuckDB's. Used by scripts/bench."""
 import argparse
+import collections
 import json
 import os
 import re
@@ -15,9 +16,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+Measured = collections.namedtuple("Measured", "wall rss out err user system")
+
+
 def run_measured(argv):
-    """Runs argv to the end and returns wall seconds, peak RSS in MB, stdout and stderr.
-    The output goes to files, not pipes: waiting on a process whose pipe is full never ends."""
+    """Runs argv to the end and returns wall seconds, peak RSS in MB, stdout, stderr, and
+    its CPU seconds in user space and in the kernel. The output goes to files, not pipes:
+    waiting on a process whose pipe is full never ends."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(argv, stdout=out, stderr=err)
@@ -28,7 +33,7 @@ def run_measured(argv):
         out_text, err_text = out.read().decode(), err.read().decode()
     if status != 0:
         sys.exit(f"{argv[0]} failed:\n{err_text}\n{out_text[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, out_text, err_text
+    return Measured(wall, usage.ru_maxrss / 1024, out_text, err_text, usage.ru_utime, usage.ru_stime)
 
 
 def main():
@@ -257,7 +262,7 @@ def models(args):
     model_step = statistics.median(sum(float(t) for t in re.findall(r"Run Time: ([0-9.]+) s", r[3])) for r in ours)
     # One JSON document per statement (README): the fit's tables have the parameters' rows.
     fits = [table["rows"] for document in json_documents(ours[0][2]) for table in document["tables"]]
-    theirs_wall, theirs_rss, out, _ = run_measured([args.python, os.path.join(HERE, "lifetimes_clv.py"), args.data])
+    theirs_wall, theirs_rss, out = run_measured([args.python, os.path.join(HERE, "lifetimes_clv.py"), args.data])[:3]
     theirs = json.loads(out.strip().splitlines()[-1])
     print()
     print(f"{'':46} {'crmq':>10} {'lifetimes':>12} {'ratio':>7}")
@@ -334,7 +339,7 @@ def bgbb(args):
         os.replace(scaled + ".part", scaled)
     ours = run_measured([args.crmq, scaled, "-c", ".timer on", "-c", "fit bgbb", "-c", "count where p_alive > 0.5 and expected_purchases > 1"])
     fit, figures = [float(t) for t in re.findall(r"Run Time: ([0-9.]+) s", ours[3])]
-    theirs_wall, _, out, _ = run_measured([args.python, os.path.join(HERE, "lifetimes_bgbb.py"), scaled])
+    theirs_wall, _, out = run_measured([args.python, os.path.join(HERE, "lifetimes_bgbb.py"), scaled])[:3]
     theirs = json.loads(out.strip().splitlines()[-1])
     print(f"{'bgbb (999,360)':14} {fit:8.2f}s {figures:8.2f}s {'':>10} {'':>18} {theirs['fit_seconds']:13.2f}s  "
           f"(lifetimes' figures for every customer: {theirs['predict_seconds']:.2f}s)")
@@ -357,7 +362,7 @@ def scale(args, sizes=(1_000_000, 3_000_000, 10_000_000)):
         models = run_measured([args.crmq, saved, "-c", ".timer on", "-c", "fit bgnbd", "-c", "fit paretonbd", "-c", "fit gammagamma",
                                "-c", "segment by region show sum(clv)"])
         times = [float(x) for x in re.findall(r"Run Time: ([0-9.]+) s", models[3])]
-        rows.append((n, load[0] - save_seconds, load[1], reopen[0], reopen[1], *times[:4], models[1]))
+        rows.append((n, load[0] - save_seconds, load[1], reopen[0], reopen[1], *times[:4], models[1], load.user, load.system))
     print(f"how the cost grows: {args.crmq} on 1M, 3M and 10M customers (about 8 transactions each); 2 cores")
     header = ["customers", "load CSV", "peak", "reopen+count", "peak", "fit bgnbd", "fit paretonbd", "fit gammagamma", "every clv", "peak"]
     print("".join(f"{h:>15}" for h in header))
@@ -368,9 +373,34 @@ def scale(args, sizes=(1_000_000, 3_000_000, 10_000_000)):
         m = r[0] / 1e6
         print(f"{r[0]:>15,}{r[1] / m:>14.2f}s{r[2] / m:>13.0f}MB{r[3] / m:>14.3f}s{r[4] / m:>13.0f}MB{r[5] / m:>14.2f}s"
               f"{r[6] / m:>14.2f}s{r[7] / m:>14.2f}s{r[8] / m:>14.2f}s{r[9] / m:>13.0f}MB")
+    print("the load's CPU seconds a million customers, in user space (crmq's work) and in the kernel (clearing fresh pages):")
+    for r in rows:
+        m = r[0] / 1e6
+        print(f"{r[0]:>15,}  user {r[10] / m:.2f}s  kernel {r[11] / m:.2f}s")
+    fresh_memory()
     biggest = max(r[2] / r[0] for r in rows) * 2**20
     print(f"bytes per customer at the CSV load's peak: {biggest:,.0f}; in 24 GB: about {24 * 2**30 / biggest / 1e6:.0f} million customers")
     histogram(args, rows[0])
+
+
+FRESH_MEMORY = """
+import time
+kept, seconds = [], []
+for _ in range(8):
+    start = time.perf_counter()
+    kept.append(bytearray(1 << 30))
+    seconds.append(time.perf_counter() - start)
+print(", ".join(f"{s:.2f}" for s in seconds))
+"""
+
+
+def fresh_memory():
+    """What fresh memory costs on this machine, apart from crmq: 8 GB a gigabyte at a time,
+    each made and zeroed (every page faulted in and cleared) and kept, so that the next is
+    fresh too. About 0.1-0.2 s a gigabyte on bare hardware; a virtual machine may back its
+    memory lazily. In a process of its own: a child's peak memory starts at its parent's."""
+    seconds = subprocess.run([sys.executable, "-c", FRESH_MEMORY], capture_output=True, text=True, check=True).stdout.strip()
+    print(f"fresh memory, a gigabyte at a time (made and zeroed, kept): {seconds} s")
 
 
 def histogram(args, million):
