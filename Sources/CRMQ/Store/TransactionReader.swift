@@ -45,7 +45,7 @@ struct TransactionReader {
     /// a region small enough to stay in cache. Both passes run on all cores; no pass goes over
     /// every row one at a time, the arranged columns are not filled before they are written,
     /// and no table of every row stands between the passes (fresh memory costs a page fault
-    /// and a page cleared every 4 KiB: a second table cost a tenth of the load).
+    /// and a page cleared every 4 KiB: a second table cost 0.2 s of kernel time on 1M customers).
     ///
     /// Long, and kept whole: the counts, both partition passes and the date sort share the run
     /// starts and the buckets, each a tight loop over raw buffers (profiled: this is the load).
