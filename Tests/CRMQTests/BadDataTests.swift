@@ -111,6 +111,15 @@ import Testing
         #expect(e.message == "expected a date from 1900-01-01 on, found \"1024-01-01\": days late are counted from 1900 on")
     }
 
+    /// A customers.csv over 1 MiB is read in two pieces; a duplicate in the second is named at
+    /// its line in the file: the header is line 1, 60,000 ids fill lines 2…60,001, and the
+    /// duplicate of the sixth comes next, on line 60,002.
+    @Test func a_duplicate_id_in_a_later_piece_is_named_at_its_line() throws {
+        let ids = (0..<60_000).map { "customer-number-\($0)\n" }.joined()
+        let e = try #require(error("customer_id,date,amount\n", customers: "id\n" + ids + "customer-number-5\n"))
+        #expect(e.line == 60_002 && e.columnName == "id" && e.message.hasPrefix("duplicate customer id"), "\(e)")
+    }
+
     /// Müller with ü as one code point and as u + U+0308 is one id written two ways: two
     /// customers that `id = 'Müller'` matched both. The second is a duplicate.
     @Test func ids_equal_as_text_are_duplicates() throws {

@@ -206,6 +206,22 @@ import Testing
         #expect(ssc.out.contains("loaded retail: 1 customer, 1 transaction") && ssc.out.contains("left out 4 rows of 5"), "\(ssc.out)\(ssc.err)")
     }
 
+    /// A file over 1 MiB is parsed in two pieces, the second counting its lines from 1: a
+    /// negative quantity on a purchase near its end was reported at line 29,990 of a file
+    /// where it stands on line 59,994. Here: the header is line 1, two blank lines come after
+    /// the 101st row, and row 59,991 (index 59,990) is the bad one: 1 + 59,991 + 2 = 59,994.
+    @Test func a_row_in_a_later_piece_is_named_at_its_own_line() {
+        var text = "customer_id,date,amount,quantity\n"
+        for i in 0..<60_000 {
+            text += "c\(i % 500),2024-01-\(10 + i % 18),10.50,\(i == 59_990 ? -1 : 1)\n"
+            if i == 100 { text += "\n\n" }
+        }
+        #expect(text.utf8.count > 1 << 20, "small enough to be read in one piece")
+        let f = Fixture(["orders.csv": text])
+        let loaded = run("load \"\(f.directory)/orders.csv\"")
+        #expect(loaded.err.contains("orders.csv:59994: column quantity: a negative quantity (-1) on a purchase"), "\(loaded.err)")
+    }
+
     @Test func rules_that_cannot_hold_are_errors_at_their_token_and_change_nothing() {
         let f = Fixture([
             "retail.csv": Self.retail,

@@ -28,6 +28,8 @@ public struct ExportFileLoader {
     var databaseColumns: (names: [String], sample: [[String]])?
     /// A database's rows, arriving in blocks.
     var blocks: BlockStream?
+    /// How many rows the database expects the blocks to hold (its planner's estimate).
+    var expectedRows: Int?
 
     public init(path: String, name: String, asOf: Int32? = nil) {
         self.path = path
@@ -78,7 +80,10 @@ public struct ExportFileLoader {
             return try loader.load()
         }
         let read = try read(plan)
-        var rows = try ExportRows(read, plan: plan, rules: rules, file: path)
+        let rowsRead = read.rowCount
+        // Consumed: the rows hold the only reference to the parsed pieces, so that arrange
+        // frees them once it has placed their rows, not when this load returns.
+        var rows = try ExportRows(consume read, plan: plan, rules: rules, file: path)
         var customers: CustomerTable
         let index: InternedStrings
         if let customersTable {
@@ -134,7 +139,7 @@ public struct ExportFileLoader {
                 rows: rows + (setAside[file] ?? 0), isDatabase: origin.isDatabase)
         }
         let source = TableSource(
-            table: "transactions", file: path, dialect: plan.dialect, mapping: mapping, rows: read.rowCount,
+            table: "transactions", file: path, dialect: plan.dialect, mapping: mapping, rows: rowsRead,
             condition: rules?.condition, filtered: rows.filtered, isDatabase: databaseColumns != nil)
         return Snapshot(
             name: name, directory: path, info: info, customers: customers, transactions: transactions,
@@ -161,6 +166,7 @@ public struct ExportFileLoader {
         }
         var reader = TableReader(path: path, displayName: path, specs: specs)
         reader.blocks = blocks
+        reader.expectedRows = expectedRows
         reader.dialect = plan.dialect
         reader.keepsExtras = false
         // Lines name the rows a rule or a quantity is wrong on.

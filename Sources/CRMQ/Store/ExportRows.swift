@@ -9,21 +9,21 @@ struct ExportRows {
     /// Rows `where` left out.
     var filtered = 0
     /// The file's line of each row kept, when the reader kept them.
-    private var lines: [Int32]
+    private var lines: RowLines
     /// The rows of the file `where` kept; nil when it kept them all.
     private var keptRows: [Int]?
 
-    init(_ read: ReadTable, plan: ExportPlan, rules: RowRules?, file: String) throws(DataError) {
+    init(_ read: consuming ReadTable, plan: ExportPlan, rules: RowRules?, file: String) throws(DataError) {
         lines = read.lines
         ids = read.texts["customer_id"]!
         index = read.interned["customer_id"]!
         let day = read.dates.pieces["date"]!
         // The text column is merged whole; the other columns stay in their pieces: cut the
-        // customer codes the same way.
-        var customer: [[Int32]] = []
+        // customer codes the same way, as slices of the one column.
+        var customer: [ArraySlice<Int32>] = []
         var at = 0
         for piece in day {
-            customer.append(Array(ids.codes[at..<(at + piece.count)]))
+            customer.append(ids.codes[at..<(at + piece.count)])
             at += piece.count
         }
         raw = TransactionReader.Raw(
@@ -57,7 +57,7 @@ struct ExportRows {
         if let missing = rules.computed.first(where: { values[$0.field] == nil }) {
             throw DataError(file: file, message: "\(missing.field) = \(missing.written) could not be computed: a column in it did not read as its first lines did")
         }
-        raw.customer = [ids.codes]
+        raw.customer = [ids.codes[...]]
         raw.day = [Array(concatenating: raw.day)]
         raw.amount = [Array(concatenating: raw.amount)]
         raw.margin = raw.margin.map { [Array(concatenating: $0)] }
@@ -66,7 +66,7 @@ struct ExportRows {
             let v = values[field]!
             if let i = v.indices.first(where: { (keep?[$0] ?? 1) == 1 && !v[$0].isFinite }) {
                 throw DataError(
-                    file: file, line: Int(read.lines[i]),
+                    file: file, line: read.lines.isEmpty ? nil : read.lines[i],
                     message: "\(field) = \(written) is not a number on this row: a column in it is empty or not a number")
             }
             switch field {
@@ -86,7 +86,7 @@ struct ExportRows {
         raw.margin = raw.margin.map { [pick($0[0])] }
         raw.quantity = raw.quantity.map { [pick($0[0])] }
         raw.product = raw.product.map { TextColumn(codes: pick($0.codes), values: $0.values) }
-        lines = lines.isEmpty ? [] : pick(lines)
+        lines = lines.isEmpty ? lines : lines.picking(kept)
         // The customers are those of the rows kept, numbered anew in order of appearance.
         var code = [Int32](repeating: -1, count: ids.values.count)
         var keptIds: [String] = []
@@ -100,7 +100,7 @@ struct ExportRows {
             }
             return code[old]
         }
-        raw.customer = [codes]
+        raw.customer = [codes[...]]
         ids = TextColumn(codes: codes, values: keptIds)
         self.index = index
     }
@@ -111,14 +111,14 @@ struct ExportRows {
         var row = [Int32](repeating: -1, count: ids.values.count)
         for (code, id) in ids.values.enumerated() {
             guard let found = customers.find(id) else {
-                let first = ids.codes.firstIndex(of: Int32(code)).flatMap { $0 < lines.count ? Int(lines[$0]) : nil }
+                let first = ids.codes.firstIndex(of: Int32(code)).flatMap { $0 < lines.count ? lines[$0] : nil }
                 throw DataError(
                     file: file, line: first, column: column?.number, columnName: column?.name,
                     message: "unknown customer id \"\(id)\": no such id in \(customersTable)")
             }
             row[code] = found
         }
-        raw.customer = raw.customer.map { piece in piece.map { row[Int($0)] } }
+        raw.customer = raw.customer.map { piece in piece.map { row[Int($0)] }[...] }
         index = customers
     }
 
@@ -144,7 +144,7 @@ struct ExportRows {
                 guard raw.amount[k][i] < 0 else {
                     let row = quantity.prefix(k).reduce(0) { $0 + $1.count } + i
                     throw DataError(
-                        file: file, line: row < lines.count ? Int(lines[row]) : nil, columnName: column,
+                        file: file, line: row < lines.count ? lines[row] : nil, columnName: column,
                         message: "a negative quantity (\(NumberText.plain(quantity[k][i]))) on a purchase: a return is a row whose amount is negative too")
                 }
                 quantity[k][i] = -quantity[k][i]

@@ -87,7 +87,7 @@ struct OwnSummaryLoader {
 
     private func error(_ read: ReadTable, _ row: Int, _ column: String, _ message: String) -> DataError {
         DataError(
-            file: path, line: row < read.lines.count ? Int(read.lines[row]) : nil,
+            file: path, line: row < read.lines.count ? read.lines[row] : nil,
             column: read.header.firstIndex(of: column).map { $0 + 1 }, columnName: column, message: message)
     }
 }

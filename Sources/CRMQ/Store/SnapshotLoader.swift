@@ -278,7 +278,7 @@ public struct SnapshotLoader {
         for row in 0..<read.rowCount where Int(ids.codes[row]) != row {
             let first = read.lines[Int(ids.codes[row])]
             throw DataError(
-                file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "id")! + 1, columnName: "id",
+                file: file, line: read.lines[row], column: read.header.firstIndex(of: "id")! + 1, columnName: "id",
                 message: "duplicate customer id \"\(ids.values[Int(ids.codes[row])])\" (first on line \(first)); ids must be unique")
         }
         // Ids that differ in bytes but not as text (Müller with ü as one scalar or as u and
@@ -289,7 +289,7 @@ public struct SnapshotLoader {
             let key = id.precomposedStringWithCanonicalMapping
             if let first = normalised[key] {
                 throw DataError(
-                    file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "id")! + 1, columnName: "id",
+                    file: file, line: read.lines[row], column: read.header.firstIndex(of: "id")! + 1, columnName: "id",
                     message: "duplicate customer id \"\(id)\" (first on line \(read.lines[first]), written with other Unicode code points); ids must be unique")
             }
             normalised[key] = row
@@ -298,7 +298,7 @@ public struct SnapshotLoader {
         if let satisfaction = read.numbers["satisfaction"],
            let bad = satisfaction.firstIndex(where: { !$0.isNaN && ($0 < 0 || $0 > 10) }) {
             throw DataError(
-                file: file, line: Int(read.lines[bad]), column: read.header.firstIndex(of: "satisfaction")! + 1,
+                file: file, line: read.lines[bad], column: read.header.firstIndex(of: "satisfaction")! + 1,
                 columnName: "satisfaction", message: "expected a score from 0 to 10, found \(satisfaction[bad])")
         }
         var table = CustomerTable(count: read.rowCount)
@@ -346,7 +346,7 @@ public struct SnapshotLoader {
             let name = rateNames[row]!
             if unitCost[name] != nil {
                 throw DataError(
-                    file: ratesFile, line: Int(rates.lines[row]), column: rates.header.firstIndex(of: "activity")! + 1,
+                    file: ratesFile, line: rates.lines[row], column: rates.header.firstIndex(of: "activity")! + 1,
                     columnName: "activity", message: "activity \"\(name)\" has a second rate")
             }
             unitCost[name] = rates.numbers["unit_cost"]![row]
@@ -368,7 +368,7 @@ public struct SnapshotLoader {
                 let row = activity.codes.firstIndex(of: Int32(code))!
                 let known = unitCost.keys.sorted().joined(separator: ", ")
                 throw DataError(
-                    file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "activity")! + 1,
+                    file: file, line: read.lines[row], column: read.header.firstIndex(of: "activity")! + 1,
                     columnName: "activity", message: "no rate for activity \"\(name)\" in activity_rates.csv (it has: \(known))")
             }
             costOfCode.append(cost)
@@ -453,7 +453,7 @@ public struct SnapshotLoader {
             let known = given == "product/brand" || given == "brand" ? "product" : given
             guard let k = ValueStarTable.dimensions.firstIndex(of: known) else {
                 throw DataError(
-                    file: file, line: Int(read.lines[row]), column: read.header.firstIndex(of: "dimension")! + 1,
+                    file: file, line: read.lines[row], column: read.header.firstIndex(of: "dimension")! + 1,
                     columnName: "dimension",
                     message: "\"\(names[row]!)\" is not one of the value star's eight: \(ValueStarTable.dimensions.joined(separator: ", "))")
             }

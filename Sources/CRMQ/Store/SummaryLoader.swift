@@ -153,7 +153,7 @@ struct SummaryLoader {
     private func error(_ read: ReadTable, _ row: Int, _ field: String, _ message: String) -> DataError {
         let column = plan.mapping.column(for: field).flatMap { plan.header.firstIndex(of: $0) }
         return DataError(
-            file: path, line: Int(read.lines[row]), column: column.map { $0 + 1 }, columnName: column.map { plan.written[$0] }, message: message)
+            file: path, line: read.lines[row], column: column.map { $0 + 1 }, columnName: column.map { plan.written[$0] }, message: message)
     }
 }
 

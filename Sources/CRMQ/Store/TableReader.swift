@@ -51,8 +51,8 @@ struct ReadTable {
     var customerPieces: [[Int32]] = []
     /// Columns the schema does not name, in file order, as raw text.
     var extras: [(name: String, values: [String?])] = []
-    /// The physical line of each row, when asked for.
-    var lines: [Int32] = []
+    /// The physical line each row begins on, when asked for.
+    var lines = RowLines()
     /// The header names as written, normalised, in file order.
     var header: [String]
 
@@ -81,6 +81,8 @@ struct TableReader {
     var bytes: FileBytes?
     /// The file's bytes when they arrive in blocks (a database's COPY), parsed as they come.
     var blocks: BlockStream?
+    /// About how many rows the blocks hold, when the source says (a database's planner).
+    var expectedRows: Int?
     /// How the file writes fields, numbers and dates; crmq's own layout unless sniffed or told.
     var dialect = Dialect.standard
     /// The spec each of the file's columns is read as, by its normalised name, where the
@@ -187,7 +189,13 @@ struct TableReader {
                     expectedRows: Self.estimateRows(buffer, from..<buffer.count))
                 // Moved in, not shared: a builder still held here would be copied whole
                 // at the block's first row.
-                if let carried = texts.take() { piece.piece.texts = carried }
+                if let carried = texts.take() {
+                    piece.piece.texts = carried
+                } else if let expectedRows {
+                    // Made room for once: a column of every row's codes that doubles its way up
+                    // is copied each time, onto fresh pages.
+                    for k in piece.piece.texts.indices { piece.piece.texts[k].reserveRows(expectedRows) }
+                }
                 try piece.run()
                 line = piece.scanner.line
                 texts = piece.piece.texts
@@ -216,6 +224,7 @@ struct TableReader {
             if k == 0 { piece.reportsProgress = progress }
             do throws(DataError) {
                 try piece.run()
+                piece.piece.endLine = piece.scanner.line
                 return .success(piece.piece)
             } catch {
                 return .failure(error)
@@ -223,13 +232,17 @@ struct TableReader {
         }
         var parsed: [Piece] = []
         // Consumed, so that `parsed` holds the only reference to each piece's columns.
-        for (k, result) in (consume results).enumerated() {
+        for result in consume results {
+            // A later piece counts its lines from 1: the line it starts on is the one the
+            // piece before it ended on.
+            let moved = parsed.last.map { $0.endLine - 1 } ?? 0
             switch result {
-            case .success(let piece): parsed.append(piece)
+            case .success(var piece):
+                piece.lineOffset = moved
+                piece.endLine += moved
+                parsed.append(piece)
             case .failure(var error):
-                if k > 0, let line = error.line {
-                    error.line = line + Self.newlines(buffer, before: pieces[k].lowerBound)
-                }
+                if let line = error.line { error.line = line + moved }
                 throw error
             }
         }
@@ -266,12 +279,6 @@ struct TableReader {
         var lines = 0
         for i in range.lowerBound..<(range.lowerBound + sample) where buffer[i] == 0x0A { lines += 1 }
         return Int(Double(range.count) / Double(sample) * Double(max(lines, 1)) * 1.05) + 16
-    }
-
-    static func newlines(_ buffer: UnsafeBufferPointer<UInt8>, before end: Int) -> Int {
-        var count = 0
-        for i in 0..<end where buffer[i] == 0x0A { count += 1 }
-        return count
     }
 
     func dataError(_ error: CSVSyntaxError, line: Int) -> DataError {
@@ -311,7 +318,7 @@ struct TableReader {
             table.interned[name] = merged[k].interned
         }
         table.extras = plan.extraNames.enumerated().map { k, name in (name, Array(concatenating: pieces.map { $0.extras[k] })) }
-        table.lines = Array(concatenating: pieces.map(\.lines))
+        for piece in pieces { table.lines.append(contentsOf: piece.lines, movedBy: piece.lineOffset) }
         return table
     }
 }
@@ -378,9 +385,14 @@ struct Piece {
     var bools: [[UInt8]]
     var customers: [Int32] = []
     var extras: [[String?]]
-    var lines: [Int32] = []
+    var lines = RowLines()
+    /// What moves this piece's lines to the file's: a piece parsed apart from those before it
+    /// counts its lines from 1.
+    var lineOffset = 0
+    /// The line the piece's scanner ended on, in the file's count once `lineOffset` is known.
+    var endLine = 0
 
-    init(plan: ColumnPlan, expectedRows: Int = 0, keepLines: Bool = false) {
+    init(plan: ColumnPlan, expectedRows: Int = 0) {
         numbers = Array(repeating: [], count: plan.numberNames.count)
         dates = Array(repeating: [], count: plan.dateNames.count)
         texts = Array(repeating: TextColumnBuilder(), count: plan.textNames.count)
@@ -390,7 +402,6 @@ struct Piece {
         for i in dates.indices { dates[i].reserveCapacity(expectedRows) }
         for i in texts.indices { texts[i].expectedRows = plan.textRepeats[i] ? 0 : expectedRows }
         if plan.slots.contains(where: { if case .customer = $0 { true } else { false } }) { customers.reserveCapacity(expectedRows) }
-        if keepLines { lines.reserveCapacity(expectedRows) }
     }
 }
 
@@ -420,7 +431,7 @@ private struct PieceParser {
         self.reader = reader
         self.plan = plan
         self.scanner = scanner
-        self.piece = Piece(plan: plan, expectedRows: expectedRows, keepLines: reader.keepLines)
+        self.piece = Piece(plan: plan, expectedRows: expectedRows)
         self.customerIndex = reader.customerIndex ?? InternedStrings()
         self.dialect = reader.dialect
         self.standardNumbers = reader.dialect.decimal == 0x2E && reader.dialect.thousands == nil
@@ -450,7 +461,7 @@ private struct PieceParser {
                 try appendTexts()
                 throw error
             }
-            if reader.keepLines { piece.lines.append(Int32(truncatingIfNeeded: line)) }
+            if reader.keepLines { piece.lines.append(line) }
             piece.rowCount += 1
             if pendingIds.count >= Self.idBatch { try resolveIds() }
             if pendingTexts.count >= Self.idBatch { try appendTexts() }

@@ -4,9 +4,11 @@ struct TransactionReader {
     var index: InternedStrings
     var marginRate: Double?
 
-    /// The file's columns, in the pieces they were parsed in.
+    /// The file's columns, in the pieces they were parsed in. A piece's customers may be a
+    /// stretch of one column of every row's (an export's text column, merged whole): a slice
+    /// of it, not a copy, indexed from its start index where the other columns start at 0.
     struct Raw {
-        var customer: [[Int32]]
+        var customer: [ArraySlice<Int32>]
         var day: [[Int32]]
         var amount: [[Double]]
         var margin: [[Double]]?
@@ -29,7 +31,7 @@ struct TransactionReader {
     static func read(_ reader: TableReader) throws(DataError) -> Raw {
         let read = try reader.read()
         return Raw(
-            customer: read.customerPieces, day: read.dates.pieces["date"]!, amount: read.numbers.pieces["amount"]!,
+            customer: read.customerPieces.map { $0[...] }, day: read.dates.pieces["date"]!, amount: read.numbers.pieces["amount"]!,
             margin: read.numbers.pieces["margin"], quantity: read.numbers.pieces["quantity"], product: read.texts["product"])
     }
 
@@ -57,7 +59,8 @@ struct TransactionReader {
         let pieceCounts: [[Int]] = parallelMap(raw.customer.count) { k in
             var counts = [Int](repeating: 0, count: buckets)
             let customer = raw.customer[k], day = raw.day[k]
-            for i in customer.indices where day[i] <= asOf { counts[Int(customer[i]) >> shift] += 1 }
+            let first = customer.startIndex
+            for i in day.indices where day[i] <= asOf { counts[Int(customer[first + i]) >> shift] += 1 }
             return counts
         }
         // Where each bucket's rows start, and where each piece writes into each bucket: the
@@ -79,8 +82,8 @@ struct TransactionReader {
         if total > kept {
             // The holdout's purchases: a later return is no purchase to predict.
             for (customer, (day, amount)) in zip(raw.customer, zip(raw.day, raw.amount)) {
-                for i in customer.indices where day[i] > asOf && amount[i] >= 0 {
-                    later.customer.append(customer[i])
+                for i in day.indices where day[i] > asOf && amount[i] >= 0 {
+                    later.customer.append(customer[customer.startIndex + i])
                     later.day.append(day[i])
                 }
             }
@@ -102,11 +105,12 @@ struct TransactionReader {
                     var at = offsets[k]
                     let customer = raw.customer[k], day = raw.day[k], amount = raw.amount[k]
                     let margin = raw.margin?[k], quantity = raw.quantity?[k]
-                    for i in customer.indices where day[i] <= asOf {
-                        let b = Int(customer[i]) >> shift
+                    let first = customer.startIndex
+                    for i in day.indices where day[i] <= asOf {
+                        let b = Int(customer[first + i]) >> shift
                         let to = at[b]
                         at[b] = to + 1
-                        out.customer[to] = customer[i]
+                        out.customer[to] = customer[first + i]
                         out.day[to] = day[i]
                         out.amount[to] = amount[i]
                         out.margin[to] = margin?[i] ?? .nan

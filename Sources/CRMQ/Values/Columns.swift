@@ -84,6 +84,9 @@ struct TextColumnBuilder {
 
     mutating func appendNull() { column.codes.append(-1) }
 
+    /// Makes room for this many rows' codes at once.
+    mutating func reserveRows(_ rows: Int) { column.codes.reserveCapacity(rows) }
+
     /// Prefetches the slot these bytes hash to, so that appending them soon after finds it in
     /// cache. Mutating though it changes nothing: called on a builder in a buffer of them, a
     /// mutating method works on it in place, where a plain one is handed a copy — five

@@ -58,8 +58,10 @@ public struct DatabaseLoader {
         }
         // Checked against the memory limit before a row crosses: the planner's estimate of the
         // rows, or a SQLite file's size.
-        let estimate = database.estimatedBytes(of: select) ?? (kind == .sqlite ? MemoryBudget.size(of: [location]) : 0)
-        try MemoryBudget.check(inputBytes: estimate, kind: .export, file: database.label)
+        let estimate = database.estimate(of: select)
+        try MemoryBudget.check(
+            inputBytes: estimate?.bytes ?? (kind == .sqlite ? MemoryBudget.size(of: [location]) : 0), kind: .export, file: database.label)
+        loader.expectedRows = estimate?.rows
         loader.blocks = database.stream(select)
         if !plan.isSummary { try readBeside(database, plan: plan, into: &loader) }
         return try loader.load()

@@ -64,14 +64,15 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
     }
 
     /// The planner's estimate: rows × width of the query's top plan node (`EXPLAIN`).
-    func estimatedBytes(of query: String) -> Int? {
+    func estimate(of query: String) -> (rows: Int, bytes: Int)? {
         guard let result = try? run("EXPLAIN (FORMAT JSON) \(query)") else { return nil }
         defer { PQclear(result) }
         guard PQntuples(result) == 1, let text = PQgetvalue(result, 0, 0),
               let json = try? JSONSerialization.jsonObject(with: Data(String(cString: text).utf8)) as? [[String: Any]],
               let plan = json.first?["Plan"] as? [String: Any],
               let rows = plan["Plan Rows"] as? Double, let width = plan["Plan Width"] as? Double else { return nil }
-        return Int(min(rows * (width + 1), Double(Int.max / 2)))
+        let limit = Double(Int.max / 2)
+        return (Int(min(rows, limit)), Int(min(rows * (width + 1), limit)))
     }
 
     /// Rows a block holds, about: 8 MiB of CSV, cut at a row's end.

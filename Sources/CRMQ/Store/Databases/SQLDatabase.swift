@@ -10,9 +10,10 @@ protocol SQLDatabase: AnyObject, Sendable {
     func csv(_ query: String) throws(DataError) -> (bytes: [UInt8], rows: Int)
     /// The same rows in blocks, parsed as they arrive.
     func stream(_ query: String) -> BlockStream
-    /// About how many bytes of CSV the query's rows make, before any is read: what a load
-    /// is checked against the memory limit with. Nil when the database cannot tell.
-    func estimatedBytes(of query: String) -> Int?
+    /// About how many rows the query gives and how many bytes of CSV they make, before any
+    /// is read: what a load is checked against the memory limit with, and what its columns
+    /// are made room for. Nil when the database cannot tell.
+    func estimate(of query: String) -> (rows: Int, bytes: Int)?
 }
 
 /// The kinds of database `load` reads.

@@ -62,7 +62,7 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
     }
 
     /// Rows of a file in this process: the file's size stands for them.
-    func estimatedBytes(of query: String) -> Int? { nil }
+    func estimate(of query: String) -> (rows: Int, bytes: Int)? { nil }
 
     func stream(_ query: String) -> BlockStream {
         BlockStream { [self] deliver throws(DataError) in _ = deliver(FileBytes(try csv(query).bytes)) }
