@@ -16,14 +16,15 @@ import Testing
         #expect([picked[0], picked[1], picked[2]] == [10, 2, 6])
     }
 
-    /// A later piece counts from 1: appended moved by the line before its first, 4 here
-    /// (its line 1 is the file's line 5).
+    /// A later piece counts from 1: moved by the line before its first, 4 here (its line 1
+    /// is the file's line 5), then appended.
     @Test func a_later_piece_moves_on() {
         var first = RowLines()
         for line in [2, 3, 4] { first.append(line) }
         var later = RowLines()
         for line in [1, 2, 4] { later.append(line) }
-        first.append(contentsOf: later, movedBy: 4)
+        later.move(by: 4)
+        first.append(contentsOf: later)
         #expect((0..<first.count).map { first[$0] } == [2, 3, 4, 5, 6, 8])
     }
 }

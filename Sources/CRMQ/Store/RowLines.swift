@@ -24,13 +24,17 @@ struct RowLines {
         count += 1
     }
 
-    /// The rows of `other` after these, their lines moved on by `offset`.
-    mutating func append(contentsOf other: RowLines, movedBy offset: Int) {
-        for (row, line) in zip(other.runRows, other.runLines) {
-            runRows.append(Int32(truncatingIfNeeded: count + Int(row)))
-            runLines.append(Int32(truncatingIfNeeded: Int(line) + offset))
-        }
+    /// The rows of `other` after these.
+    mutating func append(contentsOf other: RowLines) {
+        runRows.append(contentsOf: other.runRows.map { $0 &+ Int32(truncatingIfNeeded: count) })
+        runLines.append(contentsOf: other.runLines)
         count += other.count
+    }
+
+    /// Every row's line moved on by `offset`: a piece that counted its lines from 1 put in
+    /// the file's count.
+    mutating func move(by offset: Int) {
+        for k in runLines.indices { runLines[k] &+= Int32(truncatingIfNeeded: offset) }
     }
 
     /// The line row `row` begins on.

@@ -238,7 +238,7 @@ struct TableReader {
             let moved = parsed.last.map { $0.endLine - 1 } ?? 0
             switch result {
             case .success(var piece):
-                piece.lineOffset = moved
+                piece.lines.move(by: moved)
                 piece.endLine += moved
                 parsed.append(piece)
             case .failure(var error):
@@ -318,7 +318,7 @@ struct TableReader {
             table.interned[name] = merged[k].interned
         }
         table.extras = plan.extraNames.enumerated().map { k, name in (name, Array(concatenating: pieces.map { $0.extras[k] })) }
-        for piece in pieces { table.lines.append(contentsOf: piece.lines, movedBy: piece.lineOffset) }
+        for piece in pieces { table.lines.append(contentsOf: piece.lines) }
         return table
     }
 }
@@ -385,11 +385,10 @@ struct Piece {
     var bools: [[UInt8]]
     var customers: [Int32] = []
     var extras: [[String?]]
+    /// The line each row begins on. A piece parsed apart from those before it counts from 1
+    /// until its lines are moved into the file's count.
     var lines = RowLines()
-    /// What moves this piece's lines to the file's: a piece parsed apart from those before it
-    /// counts its lines from 1.
-    var lineOffset = 0
-    /// The line the piece's scanner ended on, in the file's count once `lineOffset` is known.
+    /// The line the piece's scanner ended on: where the piece after it begins.
     var endLine = 0
 
     init(plan: ColumnPlan, expectedRows: Int = 0) {
