@@ -7,6 +7,7 @@ column, a server that is not there are each one clear error; no password is ever
     .venv/bin/python Tests/databases/test_databases.py .build/debug/crmq
 """
 import csv
+import io
 import json
 import os
 import shutil
@@ -197,6 +198,27 @@ def test_postgres(folder):
             out = crmq(statement, expect_ok=False)
             check(out.returncode == 1 and message in out.stderr, f"postgres refuses: {message}", out.stderr)
             check(PASSWORD not in out.stderr, f"postgres: no password in the error ({message})", out.stderr)
+        # More rows than one block holds (8 MiB of CSV), and between them one row longer than
+        # a block (a 9 MB note, quoted, with a comma, quotes and a line break in it): rows cut
+        # at a block's end and the long one must each arrive whole, once. The answer is the
+        # server's own: each customer's purchases and their sum, grouped in SQL.
+        made = server.psql(
+            "create table crm.many (client_no text, ordered_at date, total numeric(12,2), note text); "
+            "insert into crm.many select 'C' || (g % 5000), date '2024-01-01' + (g % 365), ((g % 997) + 1) / 4.0, '' "
+            "from generate_series(1, 200000) g; "
+            "insert into crm.many values ('C7', '2024-06-01', 2.50, 'a \"quoted\", note' || E'\\n' || repeat('n', 9000000)); "
+            "insert into crm.many select 'C' || (g % 5000), date '2024-01-01' + (g % 365), ((g % 997) + 1) / 4.0, '' "
+            "from generate_series(200001, 400000) g", "shop")
+        check(made.returncode == 0, "postgres: 400,001 rows and a 9 MB one made", made.stderr)
+        grouped = server.psql("copy (select client_no, count(*), sum(total) from crm.many group by 1 order by 1) to stdout csv", "shop")
+        expected = sorted((r[0], int(r[1]), round(float(r[2]), 2)) for r in csv.reader(grouped.stdout.splitlines()))
+        out = crmq(f'load postgres "{uri}" tables (transactions = \'crm.many\') columns (customer_id = client_no, date = ordered_at, amount = total)',
+                   "customers show id, orders, revenue")
+        got = sorted((r["id"], int(r["orders"]), round(float(r["revenue"]), 2))
+                     for r in csv.DictReader(io.StringIO(table(out.stdout))))
+        check(out.returncode == 0 and len(expected) == 5000 and got == expected,
+              "postgres: rows across blocks and a row longer than a block arrive whole (orders and revenue as the server sums them)",
+              out.stderr[-300:] + str([g for g in got if g not in expected][:3]))
         # A load the memory limit cannot hold is refused before a row crosses (the planner's
         # estimate of the rows, and the room every load needs), and a roomier limit lets it in.
         if os.path.exists("/proc/self/statm"):

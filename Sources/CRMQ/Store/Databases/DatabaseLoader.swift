@@ -101,7 +101,7 @@ public struct DatabaseLoader {
         for (table, reference) in tables where table != .transactions {
             let shown = "\(database.label) \(reference.shown)"
             guard table == .customers else {
-                loader.otherTables["\(table.rawValue).csv"] = .bytes(FileBytes(try database.csv(reference.select).bytes), name: shown)
+                loader.otherTables["\(table.rawValue).csv"] = .bytes(FileBytes(try database.csv(reference.select)), name: shown)
                 continue
             }
             // The id column as crmq names it; every other column an attribute. The id: named,
@@ -118,7 +118,7 @@ public struct DatabaseLoader {
             let others = names.filter { $0 != column }.map(PostgresDatabase.quoted)
             let select = "SELECT \(([PostgresDatabase.quoted(column) + " AS id"] + others).joined(separator: ", ")) FROM (\(reference.select)) AS crmq_source"
             let renamed = id.summary(header: normalised, written: names)
-            loader.customersTable = .bytes(FileBytes(try database.csv(select).bytes), name: shown, renamed: renamed.isEmpty ? [] : [renamed])
+            loader.customersTable = .bytes(FileBytes(try database.csv(select)), name: shown, renamed: renamed.isEmpty ? [] : [renamed])
         }
     }
 

@@ -6,8 +6,8 @@ protocol SQLDatabase: AnyObject, Sendable {
     var label: String { get }
     /// The columns a query gives, as the database names them.
     func columns(of query: String) throws(DataError) -> [String]
-    /// The query's rows as CSV with a header, and how many rows there are.
-    func csv(_ query: String) throws(DataError) -> (bytes: [UInt8], rows: Int)
+    /// The query's rows as CSV with a header.
+    func csv(_ query: String) throws(DataError) -> [UInt8]
     /// The same rows in blocks, parsed as they arrive.
     func stream(_ query: String) -> BlockStream
     /// About how many rows the query gives and how many bytes of CSV they make, before any
@@ -32,7 +32,7 @@ extension SQLDatabase {
     func head(of query: String) throws(DataError) -> (columns: [String], rows: [[String]]) {
         let columns = try self.columns(of: query)
         let first = try csv("SELECT * FROM (\(query)) AS crmq_source LIMIT \(Self.sampleRows)")
-        let records = first.bytes.withUnsafeBufferPointer { DialectSniffer.records($0, Dialect.standard.delimiter, limit: Self.sampleRows + 1) }
+        let records = first.withUnsafeBufferPointer { DialectSniffer.records($0, Dialect.standard.delimiter, limit: Self.sampleRows + 1) }
         return (columns, Array((records ?? []).dropFirst()))
     }
 }

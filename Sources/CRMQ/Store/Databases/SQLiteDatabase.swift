@@ -31,7 +31,7 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
 
     /// Every row, each value as its text: integers and reals as SQLite prints them, text as
     /// it is, a null as an empty field. A blob is an error: no field of crmq's is one.
-    func csv(_ query: String) throws(DataError) -> (bytes: [UInt8], rows: Int) {
+    func csv(_ query: String) throws(DataError) -> [UInt8] {
         let statement = try prepare(query)
         defer { sqlite3_finalize(statement) }
         let width = sqlite3_column_count(statement)
@@ -58,14 +58,14 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
             }
             out.endRow()
         }
-        return (out.bytes, out.rows - 1)
+        return out.bytes
     }
 
     /// Rows of a file in this process: the file's size stands for them.
     func estimate(of query: String) -> (rows: Int, bytes: Int)? { nil }
 
     func stream(_ query: String) -> BlockStream {
-        BlockStream { [self] deliver throws(DataError) in _ = deliver(FileBytes(try csv(query).bytes)) }
+        BlockStream { [self] deliver throws(DataError) in _ = deliver(FileBytes(try csv(query))) }
     }
 
     private func prepare(_ query: String) throws(DataError) -> OpaquePointer? {
