@@ -6,15 +6,23 @@ import Testing
         let bytes = Array(text.utf8)
         return try bytes.withUnsafeBufferPointer { buffer in
             var scanner = CSVScanner(bytes: buffer, delimiter: delimiter)
-            var fields: [CSVField] = []
+            var fields = CSVFields()
             var out: [[String]] = []
-            while try scanner.next(&fields) { out.append(fields.map { scanner.string(of: $0)! }) }
+            while try scanner.next(&fields) { out.append(fields.array.map { scanner.string(of: $0)! }) }
             return out
         }
     }
 
     @Test func quoted_fields_hold_commas_quotes_and_newlines() throws {
         #expect(try records("a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\n") == [["a", "b,c", "say \"hi\"", "two\nlines"]])
+    }
+
+    /// The field buffer starts with room for 16 and doubles: a record of 100 fields after
+    /// one of 3 and before one of 2 keeps every field, and the short ones after it no stale one.
+    @Test func a_record_wider_than_the_buffer_grows_it_and_keeps_every_field() throws {
+        let wide = (1...100).map { "f\($0)" }
+        let text = "a,b,c\n" + wide.joined(separator: ",") + "\nx,y\n"
+        #expect(try records(text) == [["a", "b", "c"], wide, ["x", "y"]])
     }
 
     @Test func crlf_line_ends_and_a_missing_final_newline() throws {

@@ -7,6 +7,44 @@ struct CSVField {
     var hasDoubledQuotes: Bool
 }
 
+/// The fields of one record, in memory the next record reuses. Not an array: an array
+/// checks on every append that it is not shared and has room, and clears itself through a
+/// general range replacement — together 4% of a 7.7M-row load's time, for bookkeeping that
+/// a buffer owned by one reader never needs.
+struct CSVFields: ~Copyable {
+    private var storage: UnsafeMutablePointer<CSVField>
+    private var capacity = 16
+    private(set) var count = 0
+
+    init() { storage = .allocate(capacity: capacity) }
+
+    deinit { storage.deallocate() }
+
+    subscript(i: Int) -> CSVField {
+        precondition(i >= 0 && i < count, "field \(i) of a record of \(count)")
+        return storage[i]
+    }
+
+    /// The fields as an array, for the few records (a header, a sample) read as text.
+    var array: [CSVField] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always)
+    mutating func append(_ field: CSVField) {
+        if count == capacity {
+            // A record wider than any before it: twice the room, the fields so far moved over.
+            let bigger = UnsafeMutablePointer<CSVField>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+            storage = bigger
+            capacity *= 2
+        }
+        (storage + count).initialize(to: field)
+        count += 1
+    }
+}
+
 /// What went wrong in the CSV syntax itself, before any value was read.
 struct CSVSyntaxError: Error {
     var line: Int
@@ -41,8 +79,8 @@ struct CSVScanner {
 
     /// Reads the next record into `fields`; returns false at the end of input.
     /// Empty lines are skipped (a trailing newline at the end of a file is common).
-    mutating func next(_ fields: inout [CSVField]) throws(CSVSyntaxError) -> Bool {
-        fields.removeAll(keepingCapacity: true)
+    mutating func next(_ fields: inout CSVFields) throws(CSVSyntaxError) -> Bool {
+        fields.removeAll()
         // Blank lines, and with runs of spaces for a delimiter lines of spaces too: a loop,
         // not a call a line, so that a million of them are no deeper than one.
         while position < end {

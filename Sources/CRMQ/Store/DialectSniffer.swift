@@ -39,12 +39,12 @@ enum DialectSniffer {
     /// The sample's records as text, split by `delimiter`; at most `limit` of them.
     static func records(_ sample: UnsafeBufferPointer<UInt8>, _ delimiter: Delimiter, limit: Int = 200) -> [[String]]? {
         var scanner = CSVScanner(bytes: sample, delimiter: delimiter)
-        var fields: [CSVField] = []
+        var fields = CSVFields()
         var out: [[String]] = []
         while out.count < limit {
             guard let more = try? scanner.next(&fields) else { return out.isEmpty ? nil : out }
             guard more else { break }
-            out.append(fields.map { scanner.string(of: $0) ?? "" })
+            out.append(fields.array.map { scanner.string(of: $0) ?? "" })
         }
         return out
     }

@@ -121,9 +121,10 @@ struct TableReader {
         var start = 0
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
         var scanner = CSVScanner(bytes: buffer, from: start, delimiter: dialect.delimiter)
-        var fields: [CSVField] = []
+        var record = CSVFields()
         let hasHeader: Bool
-        do { hasHeader = try scanner.next(&fields) } catch { throw dataError(error, line: 0) }
+        do { hasHeader = try scanner.next(&record) } catch { throw dataError(error, line: 0) }
+        let fields = record.array
         guard hasHeader else {
             throw DataError(file: displayName, line: 1, message: "the file is empty; a header row is required")
         }
@@ -438,7 +439,7 @@ private struct PieceParser {
     }
 
     mutating func run() throws(DataError) {
-        var fields: [CSVField] = []
+        var fields = CSVFields()
         let width = plan.slots.count
         while true {
             let more: Bool
