@@ -11,10 +11,37 @@ import Darwin
 /// correctly rounded multiplication or division gives the correctly rounded result. Anything
 /// else goes to `strtod`. Thousands separators, `nan` and `inf` are not numbers here.
 enum DecimalParser {
-    private static let powersOfTen: [Double] = (0...22).map { e in
-        var v = 1.0
-        for _ in 0..<e { v *= 10 }
-        return v
+    /// 10^e for e in 0...22, each exact in a double. A switch of constants, which the
+    /// compiler makes a table in the binary: a global array would be initialised lazily, and
+    /// on Linux every read of it calls `swift_once` first — three calls a transaction row.
+    @inline(__always)
+    static func powerOfTen(_ e: Int) -> Double {
+        switch e {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        case 22: 1e22
+        default: preconditionFailure("10^\(e) is not exact in a double")
+        }
     }
 
     @inline(__always)
@@ -44,9 +71,10 @@ enum DecimalParser {
         }
         guard point < 0 else {
             guard n > 1 else { return nil }  // a point alone is no number
-            return Double(mantissa) / powersOfTen[n - 1 - point]
+            // At most 15 digits: below 2^63, so converted as a signed integer, in one instruction.
+            return Double(Int64(bitPattern: mantissa)) / powerOfTen(n - 1 - point)
         }
-        return Double(mantissa)
+        return Double(Int64(bitPattern: mantissa))
     }
 
     /// Any decimal number: signs, spaces around, exponents, any number of digits.
@@ -105,7 +133,7 @@ enum DecimalParser {
         guard i == n else { return nil }
         if significant <= 15, exponent >= -22, exponent <= 22 {
             var value = Double(mantissa)
-            if exponent < 0 { value /= powersOfTen[-exponent] } else { value *= powersOfTen[exponent] }
+            if exponent < 0 { value /= powerOfTen(-exponent) } else { value *= powerOfTen(exponent) }
             return negative ? -value : value
         }
         return slowParse(UnsafeBufferPointer(rebasing: b[first..<n]))
