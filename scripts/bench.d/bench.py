@@ -177,11 +177,15 @@ def own_data(args):
         [args.crmq, european, "-c", "count"],
     ]
     # Taken in turns, so that the machine's drift falls on every way alike (the ratios
-    # compare runs a few seconds apart, not a minute).
+    # compare runs a few seconds apart, not a minute), in an order turned by one each round
+    # so that no way always follows the same one: the sniffed load, always run right after
+    # the folder's, once came out 11% slower than the told one, and level with it when the
+    # two swapped places.
     runs = [[] for _ in argvs]
-    for _ in range(args.runs):
-        for argv, times in zip(argvs, runs):
-            times.append(run_measured(argv))
+    for turn in range(args.runs):
+        for k in range(len(argvs)):
+            which = (k + turn) % len(argvs)
+            runs[which].append(run_measured(argvs[which]))
     folder, export, told, euro = runs
     median = lambda runs: statistics.median(r[0] for r in runs)
     peak = lambda runs: max(r[1] for r in runs)
