@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 
+import pexpect
+
 from postgres_server import PostgresServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -146,6 +148,40 @@ def test_sqlite(folder):
         check(out.returncode == 1 and message in out.stderr, f"sqlite refuses: {message}", out.stderr)
 
 
+def ctrl_c_stops_a_database_load(uri, folder):
+    """Ctrl-C at the prompt while 100 million rows stream in: the server is told to stop (the
+    prompt is back long before the rest could have come), nothing is loaded, and the message
+    names the connection without its password."""
+    home = os.path.join(folder, "home")
+    os.makedirs(home, exist_ok=True)
+    child = pexpect.spawn(binary, [], cwd=ROOT, encoding="utf-8", dimensions=(40, 200),
+                          env=dict(os.environ, HOME=home, TERM="xterm", NO_COLOR="1", PAGER="cat"))
+    child.expect("crmq> ")
+    # Two small series crossed: rows made as they are sent, none stored first.
+    rows = ("select ''C'' || (a % 5000) as client_no, date ''2024-01-01'' + (b % 365) as ordered_at, 1.5 as total "
+            "from generate_series(1, 10000) a, generate_series(1, 10000) b")
+    child.sendline(f'load postgres "{uri}" as endless tables (transactions = \'{rows}\') '
+                   "columns (customer_id = client_no, date = ordered_at, amount = total)")
+    time.sleep(1.5)
+    child.sendcontrol("c")
+    started = time.time()
+    ended = child.expect(["interrupted: the load of .*? was stopped", "loaded endless"], timeout=120)
+    waited = time.time() - started
+    shown = child.after
+    child.expect("crmq> ")
+    child.sendline("snapshots")
+    child.expect("crmq> ")
+    listed = child.before
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    check(ended == 0 and "endless" not in listed.replace("snapshots", "", 1),
+          "postgres: Ctrl-C stops a streaming load and loads nothing", shown + listed)
+    check(PASSWORD not in shown and "postgresql://crm:***" in shown, "postgres: the interruption names the connection without its password", shown)
+    # The rest would take the server about 40 s to send (20M such rows take psql's \\copy 8 s);
+    # a copy the server stops ends within a second or two.
+    check(waited < 10, f"postgres: the server stops sending at Ctrl-C (the prompt came back after {waited:.1f}s)")
+
+
 def test_postgres(folder):
     try:
         server = PostgresServer(os.path.join(folder, "postgres"), password=PASSWORD)
@@ -219,6 +255,7 @@ def test_postgres(folder):
         check(out.returncode == 0 and len(expected) == 5000 and got == expected,
               "postgres: rows across blocks and a row longer than a block arrive whole (orders and revenue as the server sums them)",
               out.stderr[-300:] + str([g for g in got if g not in expected][:3]))
+        ctrl_c_stops_a_database_load(uri, folder)
         # A load the memory limit cannot hold is refused before a row crosses (the planner's
         # estimate of the rows, and the room every load needs), and a roomier limit lets it in.
         if os.path.exists("/proc/self/statm"):

@@ -169,7 +169,8 @@ struct LoadStatement: Statement {
             return try body()
         } catch {
             if error.isInterruption {
-                throw Diagnostic("interrupted: the load of \(path) was stopped, and nothing changed", at: range)
+                // A connection string may hold a password: shown without it, as everywhere.
+                throw Diagnostic("interrupted: the load of \(Secrets.redacted(path)) was stopped, and nothing changed", at: range)
             }
             throw Diagnostic("cannot load the snapshot: \(error)", at: range)
         }

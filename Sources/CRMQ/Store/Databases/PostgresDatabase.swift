@@ -107,11 +107,13 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
             memcpy(next.start, block.start + block.whole, rest)
             if wanted, block.whole > 0 {
                 wanted = deliver(block.handed(block.whole, pool))
+                // The reader has stopped (Ctrl-C, or an error in the rows): the server is
+                // asked to stop too, and what it sent meanwhile is read into a block and dropped.
+                if !wanted { cancel() }
             } else {
                 block.release(pool)
             }
             block = next
-            // After the reader has stopped, the rest of the copy is read into a block and dropped.
             block.used = wanted ? rest : 0
         }
         if wanted, block.used > 0 {
@@ -124,6 +126,16 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
             defer { PQclear(result) }
             guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw DataError(file: label, message: Self.message(connection)) }
         }
+    }
+
+    /// Asks the server to stop the statement running on this connection: a copy stopped
+    /// this way ends at once, with an error the stopped reader no longer waits for, instead
+    /// of sending the rest of the table to be dropped.
+    private func cancel() {
+        guard let request = PQgetCancel(connection) else { return }
+        defer { PQfreeCancel(request) }
+        var message = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(request, &message, Int32(message.count))
     }
 
     /// Waits for the server to send more, and takes what it sent into libpq's buffer.
