@@ -138,6 +138,25 @@ def test_sqlite(folder):
             "customers": {"table": "clients"}}}, f)
     out = crmq(f'load "{ruled}"', f"customers where orders > 0 show {BOUGHT_FIELDS}")
     check(out.returncode == 0 and sorted_rows(table(out.stdout)) == RULED, "sqlite: a snapshot.json's where and expression on a database", out.stdout[:300] + out.stderr)
+    # More rows than one streamed block holds (8 MiB of CSV): each customer's purchases and
+    # their sum as SQLite groups them. Reals read back as the very doubles stored: 1/3 and
+    # 0.1 + 0.2 each one customer's one purchase (SQLite's own text has 15 digits: 0.333333333333333).
+    many = os.path.join(folder, "many.db")
+    db = sqlite3.connect(many)
+    db.execute("create table sales (client_no text, sold_on text, total real)")
+    db.executemany("insert into sales values (?, ?, ?)",
+                   ((f"C{g % 5000}", f"2024-{g % 12 + 1:02d}-{g % 28 + 1:02d}", (g % 997 + 1) / 4) for g in range(400_000)))
+    db.executemany("insert into sales values (?, ?, ?)", [("third", "2024-06-01", 1 / 3), ("tenths", "2024-06-01", 0.1 + 0.2)])
+    db.commit()
+    expected = sorted((c, n, round(t, 2)) for c, n, t in db.execute("select client_no, count(*), sum(total) from sales group by 1"))
+    db.close()
+    out = crmq(f'load sqlite "{many}" tables (transactions = sales) columns (customer_id = client_no, date = sold_on, amount = total)',
+               "customers show id, orders, revenue")
+    got = list(csv.DictReader(io.StringIO(table(out.stdout))))
+    check(out.returncode == 0 and sorted((r["id"], int(r["orders"]), round(float(r["revenue"]), 2)) for r in got) == expected,
+          "sqlite: rows across streamed blocks arrive whole (orders and revenue as SQLite sums them)", out.stderr[-300:])
+    exact = {r["id"]: r["revenue"] for r in got if r["id"] in ("third", "tenths")}
+    check(exact == {"third": repr(1 / 3), "tenths": repr(0.1 + 0.2)}, "sqlite: a real reads back as the same double", str(exact))
     for statement, message in [
         (f'load sqlite "{folder}/nope.db" tables (transactions = sales)', "sqlite " + folder + "/nope.db: no such database file"),
         (f'load sqlite "{path}" tables (transactions = nosuch)', "no such table: nosuch"),

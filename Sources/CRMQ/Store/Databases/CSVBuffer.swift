@@ -30,6 +30,10 @@ struct CSVBuffer {
     /// A null: an empty field.
     mutating func null() { separate() }
 
+    /// Empty again, its memory kept for the next rows; rows go on being counted (for the
+    /// line an error names).
+    mutating func clear() { bytes.removeAll(keepingCapacity: true) }
+
     mutating func endRow() {
         bytes.append(0x0A)
         atLineStart = true
