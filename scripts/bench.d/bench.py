@@ -7,6 +7,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -199,6 +200,40 @@ def own_data(args):
     print(f"{'european.csv: ; 1.234,56 DD.MM.YYYY, sniffed':46} {median(euro):9.2f}s {peak(euro):7.0f}MB "
           f"{median(euro) / median(export):7.2f}  (against the plain file)")
     postgres(args, transactions, median, peak)
+    sqlite(args, transactions, median, peak)
+
+
+def sqlite(args, transactions, median, peak):
+    """The same transactions from a SQLite file (typed columns, as an application would keep
+    them), against SQLite's own shell writing them out as CSV to nowhere."""
+    shell = shutil.which("sqlite3")
+    if not shell:
+        print("SQLite not measured: no sqlite3 shell (apt-get install sqlite3)")
+        return
+    database = os.path.join(args.data, "transactions.sqlite")
+    if not os.path.exists(database):
+        part = database + ".part"
+        if os.path.exists(part):
+            os.remove(part)
+        made = subprocess.run([shell, part], capture_output=True, text=True, input=
+                              "create table transactions (customer_id text, date text, amount real, margin real, quantity integer);\n"
+                              f".import --csv --skip 1 '{transactions}' transactions\n")
+        if made.returncode != 0 or made.stderr:
+            print(f"SQLite not measured: {made.stderr}")
+            return
+        os.replace(part, database)
+    query = "select customer_id, date, amount, margin, quantity from transactions"
+    floor, ours = [], []
+    # Taken in turns, so that the machine's drift falls on both alike.
+    for _ in range(args.runs):
+        with open(os.devnull, "w") as null:
+            start = time.perf_counter()
+            subprocess.run([shell, "-csv", "-header", database, query], stdout=null, check=True)
+            floor.append((time.perf_counter() - start, 0))
+        ours.append(run_measured([args.crmq, "-c", f'load sqlite "{database}" tables (transactions = transactions)', "-c", "count"]))
+    floor_label, ours_label = "SQLite: sqlite3 -csv (query) to /dev/null", "SQLite: load sqlite … tables (…), count"
+    print(f"{floor_label:46} {median(floor):9.2f}s {'':>9}          (SQLite's own shell)")
+    print(f"{ours_label:46} {median(ours):9.2f}s {peak(ours):7.0f}MB {median(ours) / median(floor):7.2f}")
 
 
 def postgres(args, transactions, median, peak):
