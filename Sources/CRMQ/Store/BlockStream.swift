@@ -13,6 +13,9 @@ struct BlockStream: Sendable {
     /// than fill memory.
     static let waiting = 4
 
+    /// Bytes of CSV a database's block holds, about, cut at a row's end.
+    static let blockBytes = 8 << 20
+
     /// Runs the producer on a thread of its own and hands each block to `body` here, in
     /// order; the producer's error, if any, comes out after the blocks it did deliver.
     func consume(_ body: (FileBytes) throws(DataError) -> Void) throws(DataError) {

@@ -167,4 +167,21 @@ final class BlockPool: @unchecked Sendable {
         free.append(block)
         lock.unlock()
     }
+
+    /// Room for at least `count` bytes: one of the pool's blocks when that is enough, else
+    /// memory of its own of that size (a row longer than a block), which is freed, not kept.
+    func take(atLeast count: Int) -> (start: UnsafeMutableRawPointer, capacity: Int) {
+        count <= size ? (take(), size) : (malloc(count)!, count)
+    }
+
+    /// The first `count` bytes of memory `take(atLeast:)` gave, to be read: back to the pool
+    /// once read, or freed.
+    func handOver(_ start: UnsafeMutableRawPointer, capacity: Int, count: Int) -> FileBytes {
+        FileBytes(adopting: start, count: count, pool: capacity == size ? self : nil)
+    }
+
+    /// Memory `take(atLeast:)` gave that is not handed over: back to the pool, or freed.
+    func giveBack(_ start: UnsafeMutableRawPointer, capacity: Int) {
+        if capacity == size { giveBack(start) } else { Glibc.free(start) }
+    }
 }

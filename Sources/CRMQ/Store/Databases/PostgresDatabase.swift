@@ -59,9 +59,6 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         return (Int(min(rows, limit)), Int(min(rows * (width + 1), limit)))
     }
 
-    /// Bytes a block holds, about: 8 MiB of CSV, cut at a row's end.
-    static let blockBytes = 8 << 20
-
     /// The query's rows as CSV with a header, in blocks of whole rows, handed over as they
     /// come off the connection; the copy stops early when the reader wants no more.
     func stream(_ query: String) -> BlockStream {
@@ -82,8 +79,8 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         let status = PQresultStatus(started)
         PQclear(started)
         guard status == PGRES_COPY_OUT else { throw DataError(file: label, message: Self.message(connection)) }
-        let pool = BlockPool(size: Self.blockBytes)
-        var block = Block(pool.take(), capacity: Self.blockBytes)
+        let pool = BlockPool(size: BlockStream.blockBytes)
+        var block = Block(pool.take(atLeast: pool.size))
         var wanted = true
         while true {
             let offered = block.capacity - block.used
@@ -99,27 +96,26 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
                 continue
             }
             // The block is full, its last row perhaps in part: the rows known whole go; the
-            // rest starts the next block, one of its own twice the rest's size when the rest
-            // is more than half a block (a row longer than a block).
+            // rest starts the next block, with room for as much again (one of its own when
+            // the rest is more than half a block: a row longer than a block).
             let rest = block.used - block.whole
-            let size = max(Self.blockBytes, rest * 2)
-            let next = Block(size == Self.blockBytes ? pool.take() : malloc(size)!, capacity: size)
+            let next = Block(pool.take(atLeast: rest * 2))
             memcpy(next.start, block.start + block.whole, rest)
             if wanted, block.whole > 0 {
-                wanted = deliver(block.handed(block.whole, pool))
+                wanted = deliver(pool.handOver(block.start, capacity: block.capacity, count: block.whole))
                 // The reader has stopped (Ctrl-C, or an error in the rows): the server is
                 // asked to stop too, and what it sent meanwhile is read into a block and dropped.
                 if !wanted { cancel() }
             } else {
-                block.release(pool)
+                pool.giveBack(block.start, capacity: block.capacity)
             }
             block = next
             block.used = wanted ? rest : 0
         }
         if wanted, block.used > 0 {
-            _ = deliver(block.handed(block.used, pool))
+            _ = deliver(pool.handOver(block.start, capacity: block.capacity, count: block.used))
         } else {
-            block.release(pool)
+            pool.giveBack(block.start, capacity: block.capacity)
         }
         // The copy's own outcome comes after its data.
         while let result = PQgetResult(connection) {
@@ -158,8 +154,8 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
     private static let gatherBytes: Int32 = 64 << 10
     private static let gatherMicroseconds: UInt32 = 500
 
-    /// The memory rows are copied into: a pool's block, or one of its own size for a row
-    /// longer than a block.
+    /// The memory rows are copied into, as the pool gave it: one of its blocks, or one of its
+    /// own size for a row longer than a block.
     private struct Block {
         let start: UnsafeMutableRawPointer
         let capacity: Int
@@ -167,21 +163,11 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         var used = 0
         var whole = 0
 
-        init(_ start: UnsafeMutableRawPointer, capacity: Int) {
-            self.start = start
-            self.capacity = capacity
+        init(_ memory: (start: UnsafeMutableRawPointer, capacity: Int)) {
+            (start, capacity) = memory
         }
 
         var end: UnsafeMutablePointer<CChar> { (start + used).assumingMemoryBound(to: CChar.self) }
-
-        /// Its first `count` bytes, to be read: back to the pool once read, or freed.
-        func handed(_ count: Int, _ pool: BlockPool) -> FileBytes {
-            FileBytes(adopting: start, count: count, pool: capacity == pool.size ? pool : nil)
-        }
-
-        func release(_ pool: BlockPool) {
-            if capacity == pool.size { pool.giveBack(start) } else { free(start) }
-        }
     }
 
     private func run(_ sql: String) throws(DataError) -> OpaquePointer? {

@@ -53,18 +53,15 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
     /// own), so that the blocks cost no fresh memory after the first few.
     func stream(_ query: String) -> BlockStream {
         BlockStream { [self] deliver throws(DataError) in
-            let pool = BlockPool(size: Self.blockBytes + (1 << 20))
-            try rows(query, blockBytes: Self.blockBytes) { bytes in
-                let pooled = bytes.count <= pool.size
-                let block = pooled ? pool.take() : malloc(bytes.count)!
-                bytes.withUnsafeBytes { block.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
-                return deliver(FileBytes(adopting: block, count: bytes.count, pool: pooled ? pool : nil))
+            // A block ends after the row that took it past `blockBytes`: room for a row more.
+            let pool = BlockPool(size: BlockStream.blockBytes + (1 << 20))
+            try rows(query, blockBytes: BlockStream.blockBytes) { bytes in
+                let block = pool.take(atLeast: bytes.count)
+                bytes.withUnsafeBytes { block.start.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+                return deliver(pool.handOver(block.start, capacity: block.capacity, count: bytes.count))
             }
         }
     }
-
-    /// Bytes of CSV a streamed block holds, about.
-    static let blockBytes = 8 << 20
 
     /// Runs the query and writes its rows as CSV with a header, handed to `take` in blocks of
     /// whole rows once a block has `blockBytes`, and the rest at the end; stops early when
